@@ -1,0 +1,1 @@
+"""Domain layer: models, rules and job logic, with no Qt."""

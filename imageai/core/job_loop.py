@@ -1,0 +1,142 @@
+"""`run_job`: the pure create -> poll -> download loop every render goes through (no Qt)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from typing import TYPE_CHECKING
+
+from imageai.core.errors import (
+    JobCancelledError,
+    JobTimeoutError,
+    ProviderError,
+)
+from imageai.core.jobs import (
+    Created,
+    Done,
+    Downloading,
+    JobEvent,
+    JobRequest,
+    Journal,
+    PollState,
+    Progress,
+    Queued,
+    VideoProvider,
+)
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable, Iterator
+
+log = logging.getLogger(__name__)
+
+#: Longest wait between polls when the provider gives no hint (backoff ceiling).
+MAX_POLL_INTERVAL = 20.0
+#: Consecutive transient poll failures tolerated before the job fails.
+MAX_POLL_FAILURES = 8
+
+
+def _jittered(seconds: float) -> float:
+    # Jitter keeps many jobs started together from polling in lockstep.
+    return seconds * random.uniform(0.9, 1.1)  # noqa: S311 - not cryptographic
+
+
+def run_job(
+    request: JobRequest,
+    provider: VideoProvider,
+    cancel: threading.Event,
+    journal: Journal | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[JobEvent]:
+    """Render one scene, yielding events; every yield is a progress report and a stop point.
+
+    Raises:
+        JobCancelledError: ``cancel`` was set.
+        ProviderError: the provider failed; the job id, if any, stays in the journal.
+    """
+    scene_id = request.scene_id
+    yield Queued(scene_id=scene_id)
+    if cancel.is_set():
+        raise JobCancelledError(scene_id)
+    started = clock()
+    if request.resume_job_id:
+        job_id = request.resume_job_id
+        yield Created(scene_id=scene_id, job_id=job_id, billed_usd=0.0, resumed=True)
+    else:
+        provider.validate(request)
+        if journal:
+            journal.intent(request)
+        try:
+            job = provider.start(request)
+        except ProviderError as exc:
+            if journal:
+                journal.failed(request, None, exc.kind.value, exc.user_message)
+            raise
+        job_id = job.job_id
+        if journal:
+            journal.created(request, job_id, job.billed_usd)
+        yield Created(scene_id=scene_id, job_id=job_id, billed_usd=job.billed_usd)
+
+    try:
+        yield from _poll_until_done(request, provider, cancel, job_id, started, clock, journal)
+    except JobCancelledError:
+        provider.cancel(job_id)
+        raise
+    if journal:
+        journal.completed(request, job_id)
+    yield Downloading(scene_id=scene_id, job_id=job_id)
+    result = provider.download(job_id, request, cancel)
+    if journal:
+        journal.downloaded(request, result)
+    yield Done(result=result)
+
+
+def _poll_until_done(
+    request: JobRequest,
+    provider: VideoProvider,
+    cancel: threading.Event,
+    job_id: str,
+    started: float,
+    clock: Callable[[], float],
+    journal: Journal | None,
+) -> Iterator[JobEvent]:
+    interval = provider.poll_interval
+    failures = 0
+    while True:
+        if cancel.is_set():
+            raise JobCancelledError(request.scene_id)
+        try:
+            status = provider.poll(job_id)
+            failures = 0
+        except ProviderError as exc:
+            if exc.final or failures >= MAX_POLL_FAILURES:
+                if journal:
+                    journal.failed(request, job_id, exc.kind.value, exc.user_message)
+                raise
+            failures += 1
+            wait = exc.retry_after or min(MAX_POLL_INTERVAL, provider.poll_interval * 2**failures)
+            log.info("poll of %s failed (%s); retrying in %.1fs", job_id, exc.kind, wait)
+            if cancel.wait(_jittered(wait)):
+                raise JobCancelledError(request.scene_id) from exc
+            continue
+        if status.state is PollState.COMPLETED:
+            return
+        if status.state is PollState.FAILED:
+            error = status.error or ProviderError("The provider reported the job failed.")
+            if journal:
+                journal.failed(request, job_id, error.kind.value, error.user_message)
+            raise error
+        yield Progress(scene_id=request.scene_id, fraction=status.fraction, message=status.message)
+        if clock() - started > request.deadline_s:
+            message = (
+                f"Gave up waiting after {request.deadline_s:.0f} s; job {job_id} is kept "
+                "and can be resumed later."
+            )
+            raise JobTimeoutError(message, detail=job_id)
+        if status.poll_after is not None:
+            wait = status.poll_after
+        else:
+            wait, interval = interval, min(MAX_POLL_INTERVAL, interval * 1.5)
+        if cancel.wait(_jittered(wait) if wait > 0 else 0):
+            raise JobCancelledError(request.scene_id)

@@ -1,0 +1,164 @@
+"""The per-project job ledger: an append-only, fsynced record of every billable step."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from imageai.core.jobs import JobRequest, JobResult
+
+log = logging.getLogger(__name__)
+
+LEDGER_NAME = "ledger.jsonl"
+
+
+class LedgerEntry(BaseModel):
+    """One line of the ledger."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    ts: float
+    event: str  # intent | created | completed | downloaded | failed
+    scene_id: str
+    provider: str
+    fingerprint: str = ""
+    job_id: str | None = None
+    usd: float = 0.0
+    detail: str = ""
+
+
+class Ledger:
+    """Thread-safe appender and reader of ``ledger.jsonl``; implements the `Journal` protocol.
+
+    Each line is written and fsynced before the call returns, so a crash right after a create
+    still leaves the job id on disk to resume from.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def _append(self, **fields: Any) -> None:
+        entry = LedgerEntry(ts=time.time(), **fields)
+        line = entry.model_dump_json(exclude_defaults=False) + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # A crash can leave a last line without its newline; start on a fresh line.
+            needs_newline = False
+            if self.path.exists() and self.path.stat().st_size:
+                with self.path.open("rb") as existing:
+                    existing.seek(-1, os.SEEK_END)
+                    needs_newline = existing.read(1) != b"\n"
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(("\n" if needs_newline else "") + line)
+                out.flush()
+                os.fsync(out.fileno())
+
+    # -- Journal protocol --------------------------------------------------------------------
+
+    def intent(self, request: JobRequest) -> None:
+        self._append(
+            event="intent",
+            scene_id=request.scene_id,
+            provider=request.provider.value,
+            fingerprint=request.fingerprint(),
+            detail=request.spec.describe(),
+        )
+
+    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
+        self._append(
+            event="created",
+            scene_id=request.scene_id,
+            provider=request.provider.value,
+            fingerprint=request.fingerprint(),
+            job_id=job_id,
+            usd=billed_usd,
+        )
+
+    def completed(self, request: JobRequest, job_id: str) -> None:
+        self._append(
+            event="completed",
+            scene_id=request.scene_id,
+            provider=request.provider.value,
+            job_id=job_id,
+        )
+
+    def downloaded(self, request: JobRequest, result: JobResult) -> None:
+        self._append(
+            event="downloaded",
+            scene_id=request.scene_id,
+            provider=request.provider.value,
+            job_id=result.job_id,
+            detail=str(result.clip_path),
+        )
+
+    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
+        self._append(
+            event="failed",
+            scene_id=request.scene_id,
+            provider=request.provider.value,
+            job_id=job_id,
+            detail=f"{kind}: {message}",
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def entries(self) -> list[LedgerEntry]:
+        """All readable entries; a torn or corrupt line (from a crash) is skipped and logged."""
+        if not self.path.exists():
+            return []
+        result: list[LedgerEntry] = []
+        with self._lock:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                result.append(LedgerEntry.model_validate(json.loads(line)))
+            except (ValueError, TypeError):
+                log.warning("%s:%d: unreadable ledger line skipped", self.path, number)
+        return result
+
+    def spent_by_scene(self) -> dict[str, float]:
+        """Billed USD per scene id: every create the provider accepted."""
+        spent: dict[str, float] = {}
+        for entry in self.entries():
+            if entry.event == "created":
+                spent[entry.scene_id] = round(spent.get(entry.scene_id, 0.0) + entry.usd, 4)
+        return spent
+
+    def total_spent(self) -> float:
+        return round(sum(self.spent_by_scene().values()), 4)
+
+    def open_job(self, scene_id: str, fingerprint: str) -> str | None:
+        """A created job for this scene and fingerprint that never finished: resume it."""
+        open_jobs: dict[str, str] = {}
+        for entry in self.entries():
+            if entry.scene_id != scene_id or entry.job_id is None:
+                continue
+            if entry.event == "created" and entry.fingerprint == fingerprint:
+                open_jobs[entry.job_id] = fingerprint
+            elif entry.event in ("downloaded", "failed"):
+                open_jobs.pop(entry.job_id, None)
+        return next(reversed(open_jobs), None) if open_jobs else None
+
+    def pending_intent(self, scene_id: str, fingerprint: str) -> LedgerEntry | None:
+        """The last intent for this fingerprint not followed by a created or failed entry."""
+        pending: LedgerEntry | None = None
+        for entry in self.entries():
+            if entry.scene_id != scene_id:
+                continue
+            if entry.event == "intent" and entry.fingerprint == fingerprint:
+                pending = entry
+            elif entry.event in ("created", "failed") and pending is not None:
+                pending = None
+        return pending

@@ -1,0 +1,88 @@
+"""ffmpeg from the imageio-ffmpeg wheel: locating it and reading a clip's duration and size."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.errors import ImageAIError
+
+
+class MediaError(ImageAIError):
+    """ffmpeg is missing, or a media file cannot be read."""
+
+
+class MediaInfo(BaseModel):
+    """What ffmpeg reports about a clip."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    duration: float
+    width: int
+    height: int
+    fps: float
+    video_codec: str
+    audio_codec: str | None = None
+    audio_rate: int | None = None
+
+
+@cache
+def ffmpeg_exe() -> str:
+    try:
+        import imageio_ffmpeg
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise MediaError("imageio-ffmpeg is not installed") from exc
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:
+        raise MediaError(f"ffmpeg is not available: {exc}") from exc
+
+
+_DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
+_FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
+_AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?(\d+) Hz")
+
+
+def probe(path: Path) -> MediaInfo:
+    """Read duration, size, fps and codecs by parsing ``ffmpeg -i`` (the wheel ships no ffprobe)."""
+    if not path.is_file():
+        raise MediaError(f"{path} does not exist")
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    text = proc.stderr
+    duration = _DURATION.search(text)
+    video = _VIDEO.search(text)
+    if duration is None or video is None:
+        raise MediaError(f"{path} is not a readable video")
+    hours, minutes, seconds = duration.groups()
+    fps = _FPS.search(text[video.start() :].splitlines()[0])
+    audio = _AUDIO.search(text)
+    return MediaInfo(
+        duration=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
+        width=int(video.group(2)),
+        height=int(video.group(3)),
+        fps=float(fps.group(1)) if fps else 0.0,
+        video_codec=video.group(1),
+        audio_codec=audio.group(1) if audio else None,
+        audio_rate=int(audio.group(2)) if audio else None,
+    )
+
+
+def looks_like_mp4(path: Path) -> bool:
+    """A cheap check that a download is an MP4: an ``ftyp`` box near the start."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return b"ftyp" in head[:16]

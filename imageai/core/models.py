@@ -1,0 +1,188 @@
+"""Project, scene and per-provider settings: the pydantic models saved in ``project.json``."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from imageai.core.errors import JobError
+
+SCHEMA_VERSION = 1
+
+
+class ProviderName(StrEnum):
+    ANIMATIC = "animatic"
+    SORA = "sora"
+    VEO = "veo"
+
+
+class FitMode(StrEnum):
+    """How a reference image of another shape is fitted to the video frame."""
+
+    CROP = "crop"
+    PAD = "pad"
+
+
+class RenderState(StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    OUTCOME_UNKNOWN = "outcome_unknown"
+
+
+class VeoBackend(StrEnum):
+    GEMINI = "gemini"
+    VERTEX = "vertex"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AnimaticSettings(_Frozen):
+    """The free offline provider: a push-in on the reference image, or a title card."""
+
+    model: str = "animatic"
+    size: str = "1280x720"
+    seconds: int = 4
+    fps: int = Field(default=24, ge=1, le=60)
+
+
+class SoraSettings(_Frozen):
+    """OpenAI Videos API (or a compatible endpoint) settings."""
+
+    model: str = "sora-2"
+    size: str = "1280x720"
+    seconds: int = 4
+    #: An OpenAI-compatible endpoint; None means the SDK default or ``OPENAI_BASE_URL``.
+    base_url: str | None = None
+
+
+class VeoSettings(_Frozen):
+    """Google Veo settings, for the Gemini API or Vertex AI."""
+
+    backend: VeoBackend = VeoBackend.GEMINI
+    model: str = "veo-3.1-fast-generate-preview"
+    aspect: str = "16:9"
+    resolution: str = "720p"
+    seconds: int = 8
+    negative_prompt: str = ""
+    person_generation: str | None = None
+    generate_audio: bool = True
+    seed: int | None = None
+    enhance_prompt: bool | None = None
+    vertex_project: str | None = None
+    vertex_location: str = "us-central1"
+
+
+ProviderSettingsT = AnimaticSettings | SoraSettings | VeoSettings
+
+
+class ProviderSettings(_Frozen):
+    """Each provider's settings, all kept so switching back and forth loses nothing."""
+
+    animatic: AnimaticSettings = AnimaticSettings()
+    sora: SoraSettings = SoraSettings()
+    veo: VeoSettings = VeoSettings()
+
+    def for_provider(self, name: ProviderName) -> ProviderSettingsT:
+        value: ProviderSettingsT = getattr(self, name.value)
+        return value
+
+
+def new_scene_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Take(_Frozen):
+    """One rendered version of a scene (the first render, or a remix of it)."""
+
+    job_id: str
+    clip_path: str | None = None
+    thumbnail_path: str | None = None
+    prompt: str = ""
+    remixed_from_job_id: str | None = None
+    billed_usd: float = 0.0
+
+
+class Scene(_Frozen):
+    """One shot of the storyboard and its render state."""
+
+    id: str = Field(default_factory=new_scene_id)
+    prompt: str = ""
+    #: Seconds; None means the provider's default duration.
+    duration: int | None = None
+    #: Path relative to the project folder (normally under ``refs/``).
+    reference_image: str | None = None
+    last_frame_image: str | None = None
+    extra_reference_images: tuple[str, ...] = ()
+    fit: FitMode = FitMode.CROP
+    provider: ProviderName | None = None
+    state: RenderState = RenderState.PENDING
+    job_id: str | None = None
+    job_provider: ProviderName | None = None
+    clip_path: str | None = None
+    thumbnail_path: str | None = None
+    billed_usd: float = 0.0
+    rendered_prompt: str | None = None
+    error: JobError | None = None
+    takes: tuple[Take, ...] = ()
+
+    @field_validator("duration")
+    @classmethod
+    def _positive_duration(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("duration must be a positive number of seconds")
+        return value
+
+
+class Project(_Frozen):
+    """A storyboard and the settings it renders with; saved as ``project.json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    title: str = "Untitled"
+    #: A style note added to every scene's prompt by the prompt templates.
+    style: str = ""
+    provider: ProviderName = ProviderName.ANIMATIC
+    settings: ProviderSettings = ProviderSettings()
+    scenes: tuple[Scene, ...] = ()
+    budget_usd: float | None = Field(default=None, ge=0)
+    #: Use the last frame of scene n as scene n+1's reference image.
+    chain_scenes: bool = False
+
+    def scene(self, scene_id: str) -> Scene:
+        for scene in self.scenes:
+            if scene.id == scene_id:
+                return scene
+        raise KeyError(scene_id)
+
+    def index_of(self, scene_id: str) -> int:
+        for index, scene in enumerate(self.scenes):
+            if scene.id == scene_id:
+                return index
+        raise KeyError(scene_id)
+
+    def provider_for(self, scene: Scene) -> ProviderName:
+        """The scene's override, else the project's provider."""
+        return scene.provider or self.provider
+
+    def with_scene(self, scene: Scene) -> Project:
+        """A copy with the scene of the same id replaced."""
+        index = self.index_of(scene.id)
+        scenes = list(self.scenes)
+        scenes[index] = scene
+        return self.model_copy(update={"scenes": tuple(scenes)})
+
+    def update_scene(self, scene_id: str, **changes: object) -> Project:
+        scene = self.scene(scene_id)
+        return self.with_scene(scene.model_copy(update=changes))
+
+    @property
+    def billed_usd(self) -> float:
+        return round(sum(scene.billed_usd for scene in self.scenes), 4)

@@ -1,0 +1,97 @@
+"""Cost estimates from the price table, before any money is spent."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.catalog import Catalog, default_catalog
+from imageai.core.errors import ValidationError
+from imageai.core.models import Project, ProviderName, RenderState
+from imageai.core.shot import ShotSpec, resolve
+from imageai.core.validation import validate_spec
+
+
+class SceneCost(BaseModel):
+    """One scene's share of an estimate."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    index: int
+    provider: ProviderName
+    model: str
+    seconds: int
+    usd_per_second: float
+    usd: float
+    already_rendered: bool = False
+    error: str | None = None
+
+    def formula(self) -> str:
+        """E.g. ``8 s x $0.10/s = $0.80``."""
+        if self.already_rendered:
+            return "rendered: $0.00 more"
+        return f"{self.seconds} s x ${self.usd_per_second:.2f}/s = ${self.usd:.2f}"
+
+
+class CostEstimate(BaseModel):
+    """Total and per-scene cost of rendering some scenes of a project."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scenes: tuple[SceneCost, ...]
+
+    @property
+    def total_usd(self) -> float:
+        return round(sum(s.usd for s in self.scenes), 4)
+
+    @property
+    def seconds(self) -> int:
+        return sum(s.seconds for s in self.scenes if not s.already_rendered)
+
+    def summary(self) -> str:
+        """E.g. ``12 scenes, 96 s: $9.60``."""
+        count = sum(1 for s in self.scenes if not s.already_rendered)
+        noun = "scene" if count == 1 else "scenes"
+        return f"{count} {noun}, {self.seconds} s: ${self.total_usd:.2f}"
+
+
+def price_per_second(catalog: Catalog, spec: ShotSpec) -> float:
+    info = validate_spec(catalog, spec)
+    return info.price_rule(spec.size, spec.resolution, spec.audio).usd_per_second
+
+
+def estimate(
+    project: Project, scenes: list[str] | None = None, catalog: Catalog | None = None
+) -> CostEstimate:
+    """Cost of rendering ``scenes`` (ids; default all). Rendered scenes cost nothing more.
+
+    A scene whose settings are invalid is listed with its error and a cost of 0, so the GUI can
+    show the estimate and the problem side by side.
+    """
+    catalog = catalog or default_catalog()
+    rows: list[SceneCost] = []
+    for index, scene in enumerate(project.scenes):
+        if scenes is not None and scene.id not in scenes:
+            continue
+        spec = resolve(project, scene)
+        done = scene.state is RenderState.DONE
+        error: str | None = None
+        try:
+            rate = price_per_second(catalog, spec)
+        except (ValidationError, LookupError, ValueError) as exc:
+            rate, error = 0.0, str(exc)
+        usd = 0.0 if done else round(rate * spec.seconds, 4)
+        rows.append(
+            SceneCost(
+                id=scene.id,
+                index=index + 1,
+                provider=spec.provider,
+                model=spec.model,
+                seconds=spec.seconds,
+                usd_per_second=rate,
+                usd=usd,
+                already_rendered=done,
+                error=error,
+            )
+        )
+    return CostEstimate(scenes=tuple(rows))

@@ -1,0 +1,79 @@
+"""Resolve a scene against its project into the exact settings a render will use."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.models import (
+    AnimaticSettings,
+    Project,
+    ProviderName,
+    Scene,
+    SoraSettings,
+    VeoSettings,
+)
+
+#: Veo output sizes, for fitting reference images to the frame.
+VEO_FRAME_SIZES: dict[tuple[str, str], str] = {
+    ("16:9", "720p"): "1280x720",
+    ("9:16", "720p"): "720x1280",
+    ("16:9", "1080p"): "1920x1080",
+    ("9:16", "1080p"): "1080x1920",
+    ("16:9", "4k"): "3840x2160",
+    ("9:16", "4k"): "2160x3840",
+}
+
+
+class ShotSpec(BaseModel):
+    """A scene's effective provider, model and output shape."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provider: ProviderName
+    model: str
+    seconds: int
+    size: str | None = None
+    aspect: str | None = None
+    resolution: str | None = None
+    audio: bool = True
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """Output width and height in pixels."""
+        size = self.size or VEO_FRAME_SIZES.get((self.aspect or "16:9", self.resolution or "720p"))
+        return parse_size(size or "1280x720")
+
+    def describe(self) -> str:
+        shape = self.size or f"{self.aspect} {self.resolution}"
+        return f"{self.provider.value} {self.model} {shape} {self.seconds}s"
+
+
+def parse_size(size: str) -> tuple[int, int]:
+    """``"1280x720"`` -> ``(1280, 720)``; raises ValueError on anything else."""
+    width, sep, height = size.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise ValueError(f"size must look like 1280x720, not {size!r}")
+    return int(width), int(height)
+
+
+def aspect_of(size: str) -> str:
+    width, height = parse_size(size)
+    return "9:16" if height > width else "16:9"
+
+
+def resolve(project: Project, scene: Scene) -> ShotSpec:
+    """The settings this scene renders with: its override and duration over the project's."""
+    provider = project.provider_for(scene)
+    settings = project.settings.for_provider(provider)
+    seconds = scene.duration if scene.duration is not None else settings.seconds
+    if isinstance(settings, VeoSettings):
+        return ShotSpec(
+            provider=provider,
+            model=settings.model,
+            seconds=seconds,
+            aspect=settings.aspect,
+            resolution=settings.resolution,
+            audio=settings.generate_audio,
+        )
+    assert isinstance(settings, SoraSettings | AnimaticSettings)
+    return ShotSpec(provider=provider, model=settings.model, seconds=seconds, size=settings.size)

@@ -1,0 +1,323 @@
+"""A fake OpenAI Videos + Gemini Veo server: a real HTTP process on 127.0.0.1 for end-to-end tests.
+
+Routes live in `sora_routes` and `veo_routes`; this module holds the server, the shared state
+(jobs, billed creates) and fault injection (429/500/503, connection resets, and dropping the
+connection *after* a create was accepted and billed).
+
+Admin routes: ``GET /_fake/stats``, ``POST /_fake/config`` (JSON), ``POST /_fake/reset``.
+Run: ``python -m tests.fakes.fake_server --port-file PATH [--config JSON]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+class DropConnection(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Close the socket without answering (simulates a connection lost mid-request)."""
+
+
+@dataclass
+class FakeRequest:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"{}")
+
+
+@dataclass
+class FakeResponse:
+    status: int = 200
+    body: bytes | Iterator[bytes] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Abort the connection after sending this many body bytes (interrupted download).
+    cut_after: int | None = None
+
+    @classmethod
+    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
+        return cls(
+            status=status,
+            body=json.dumps(data).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+
+
+@dataclass
+class FakeConfig:
+    #: Share of API requests answered with an injected fault (429, 500, 503 or a reset).
+    fault_rate: float = 0.0
+    #: Share of creates that are billed and then get their connection dropped.
+    drop_after_create_rate: float = 0.0
+    #: Simulated generation time of a job, in seconds.
+    generation_seconds: float = 0.5
+    #: Sent as ``openai-poll-after-ms`` on Sora retrieves (None: header absent).
+    poll_after_ms: int | None = 100
+    seed: int = 1234
+    #: Size of the clip served by downloads, in bytes (a valid MP4 header, then padding).
+    clip_bytes: int = 0
+    #: Abort downloads after this many bytes, once per job (then serve them whole).
+    cut_download_after: int | None = None
+    #: Keys the fake accepts; empty accepts any non-empty key.
+    valid_keys: list[str] = field(default_factory=list)
+    #: Keys that authenticate but have no video access (403).
+    no_video_keys: list[str] = field(default_factory=list)
+    #: Prompts containing this word are refused by the content filter.
+    blocked_word: str = "forbidden"
+    #: Sora routes answer 404 as after the 2026-09-24 shutdown.
+    sora_retired: bool = False
+
+
+@dataclass
+class FakeJob:
+    id: str
+    kind: str  # "sora" | "veo"
+    created_at: float
+    params: dict[str, Any]
+    status_override: str | None = None
+    downloads_cut: bool = False
+
+
+class FakeState:
+    """Everything the fake remembers; guarded by one lock."""
+
+    def __init__(self, config: FakeConfig) -> None:
+        self.lock = threading.RLock()
+        self.config = config
+        self.random = random.Random(config.seed)
+        self.jobs: dict[str, FakeJob] = {}
+        self.order: list[str] = []
+        self.stats: dict[str, int] = {}
+        self.sample_clip: bytes = b""
+
+    def count(self, key: str, n: int = 1) -> None:
+        with self.lock:
+            self.stats[key] = self.stats.get(key, 0) + n
+
+    def chance(self, rate: float) -> bool:
+        with self.lock:
+            return rate > 0 and self.random.random() < rate
+
+    def new_job(self, kind: str, params: dict[str, Any], prefix: str) -> FakeJob:
+        with self.lock:
+            job_id = f"{prefix}{len(self.order) + 1:05d}{self.random.randrange(16**6):06x}"
+            job = FakeJob(id=job_id, kind=kind, created_at=time.time(), params=params)
+            self.jobs[job_id] = job
+            self.order.append(job_id)
+            self.stats["creates_billed"] = self.stats.get("creates_billed", 0) + 1
+            self.stats[f"creates_billed_{kind}"] = self.stats.get(f"creates_billed_{kind}", 0) + 1
+            return job
+
+    def progress(self, job: FakeJob) -> float:
+        elapsed = time.time() - job.created_at
+        return min(1.0, elapsed / max(self.config.generation_seconds, 1e-6))
+
+    def clip(self) -> bytes:
+        """The MP4 served for every finished job."""
+        if self.config.clip_bytes and len(self.sample_clip) != self.config.clip_bytes:
+            base = self.sample_clip or _tiny_mp4()
+            pad = max(0, self.config.clip_bytes - len(base))
+            return base + b"\0" * pad
+        return self.sample_clip or _tiny_mp4()
+
+
+def _tiny_mp4() -> bytes:
+    # Not playable; a valid ftyp box so header checks pass. Tests that need a playable clip
+    # set `sample_clip` from a real file (see --sample-clip).
+    return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
+
+
+Handler = Callable[[FakeState, FakeRequest, "re.Match[str]"], FakeResponse]
+ROUTES: list[tuple[str, re.Pattern[str], Handler, bool]] = []
+
+
+def route(method: str, pattern: str, *, create: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler; ``create=True`` marks a billable create (drop-after-accept applies)."""
+
+    def register(fn: Handler) -> Handler:
+        ROUTES.append((method, re.compile(pattern), fn, create))
+        return fn
+
+    return register
+
+
+def _inject_fault(state: FakeState) -> FakeResponse | None:
+    if not state.chance(state.config.fault_rate):
+        return None
+    kind = state.random.choice(["429", "500", "503", "reset"])
+    state.count(f"fault_{kind}")
+    if kind == "reset":
+        raise DropConnection
+    status = int(kind)
+    body = {"error": {"message": f"injected {status}", "type": "fake", "code": f"fake_{status}"}}
+    headers = {"Retry-After": "0"} if status == 429 else {}
+    return FakeResponse.json(body, status=status, headers=headers)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+        return
+
+    def _dispatch(self) -> None:
+        state = self.server.state
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = FakeRequest(
+            method=self.command,
+            path=parts.path,
+            query=parse_qs(parts.query),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        try:
+            response = self._respond(state, request)
+        except DropConnection:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self._send(response)
+
+    def _respond(self, state: FakeState, request: FakeRequest) -> FakeResponse:
+        if request.path.startswith("/_fake/"):
+            return _admin(state, request)
+        state.count("requests")
+        for method, pattern, handler, is_create in ROUTES:
+            match = pattern.match(request.path)
+            if match is None or method != request.method:
+                continue
+            if (fault := _inject_fault(state)) is not None:
+                return fault
+            response = handler(state, request, match)
+            if is_create and 200 <= response.status < 300:
+                if state.chance(state.config.drop_after_create_rate):
+                    state.count("dropped_after_create")
+                    raise DropConnection
+            return response
+        state.count("unknown_route")
+        return FakeResponse.json(
+            {"error": {"message": f"no route {request.method} {request.path}", "code": 404}},
+            status=404,
+        )
+
+    def _send(self, response: FakeResponse) -> None:
+        body = response.body
+        self.send_response(response.status)
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        if isinstance(body, bytes):
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if response.cut_after is not None:
+                self.wfile.write(body[: response.cut_after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            self.wfile.write(body)
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for chunk in body:
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = _dispatch
+    do_POST = _dispatch
+    do_DELETE = _dispatch
+
+
+def _admin(state: FakeState, request: FakeRequest) -> FakeResponse:
+    if request.path == "/_fake/stats":
+        with state.lock:
+            return FakeResponse.json({**state.stats, "jobs": len(state.jobs)})
+    if request.path == "/_fake/config" and request.method == "POST":
+        with state.lock:
+            for key, value in request.json().items():
+                if not hasattr(state.config, key):
+                    return FakeResponse.json({"error": f"unknown config {key}"}, status=400)
+                setattr(state.config, key, value)
+            state.random.seed(state.config.seed)
+        return FakeResponse.json({"ok": True})
+    if request.path == "/_fake/reset" and request.method == "POST":
+        with state.lock:
+            state.jobs.clear()
+            state.order.clear()
+            state.stats.clear()
+        return FakeResponse.json({"ok": True})
+    return FakeResponse.json({"error": "unknown admin route"}, status=404)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: FakeState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+
+def load_routes() -> None:
+    """Import the route modules so they register themselves (idempotent)."""
+    import importlib
+
+    for name in ("tests.fakes.sora_routes", "tests.fakes.veo_routes"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def serve(port: int = 0, config: FakeConfig | None = None, sample_clip: Path | None = None) -> _Server:
+    """Start serving in a background thread (for in-process use); returns the server."""
+    load_routes()
+    state = FakeState(config or FakeConfig())
+    if sample_clip is not None:
+        state.sample_clip = sample_clip.read_bytes()
+    server = _Server(("127.0.0.1", port), state)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file", type=Path, required=True)
+    parser.add_argument("--config", default="{}", help="FakeConfig fields as JSON")
+    parser.add_argument("--sample-clip", type=Path, help="an MP4 served for finished jobs")
+    parser.add_argument("--max-seconds", type=float, default=1800, help="exit after this long")
+    args = parser.parse_args()
+    config = FakeConfig(**json.loads(args.config))
+    server = serve(args.port, config, args.sample_clip)
+    tmp = args.port_file.with_suffix(".tmp")
+    tmp.write_text(str(server.server_address[1]))
+    tmp.replace(args.port_file)
+    # Bounded lifetime: a fake left behind by a crashed test run stops by itself.
+    time.sleep(args.max_seconds)
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
