@@ -1,0 +1,1 @@
+"""Provider adapters: one module per API behind the `VideoProvider` protocol; no Qt."""
