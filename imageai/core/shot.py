@@ -8,6 +8,7 @@ from imageai.core.models import (
     AnimaticSettings,
     Project,
     ProviderName,
+    ProviderSettingsT,
     Scene,
     SoraSettings,
     VeoSettings,
@@ -64,16 +65,22 @@ def aspect_of(size: str) -> str:
 def resolve(project: Project, scene: Scene) -> ShotSpec:
     """The settings this scene renders with: its override and duration over the project's."""
     provider = project.provider_for(scene)
-    settings = project.settings.for_provider(provider)
-    seconds = scene.duration if scene.duration is not None else settings.seconds
+    return spec_for_settings(provider, project.settings.for_provider(provider), scene.duration)
+
+
+def spec_for_settings(
+    provider: ProviderName, settings: ProviderSettingsT, seconds: int | None = None
+) -> ShotSpec:
+    """The shot a provider's settings describe, with ``seconds`` overriding their duration."""
+    duration = seconds if seconds is not None else settings.seconds
     if isinstance(settings, VeoSettings):
         return ShotSpec(
             provider=provider,
             model=settings.model,
-            seconds=seconds,
+            seconds=duration,
             aspect=settings.aspect,
             resolution=settings.resolution,
             audio=settings.generate_audio,
         )
     assert isinstance(settings, SoraSettings | AnimaticSettings)
-    return ShotSpec(provider=provider, model=settings.model, seconds=seconds, size=settings.size)
+    return ShotSpec(provider=provider, model=settings.model, seconds=duration, size=settings.size)

@@ -1,0 +1,48 @@
+"""What every command needs: catalog, secrets and provider router, built from the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from imageai.core.catalog import Catalog, load_catalog
+from imageai.core.paths import log_dir, price_override_file
+from imageai.core.secrets import InMemorySecretStore, KeyringSecretStore, SecretStore
+from imageai.providers.factory import provider_factory
+from imageai.providers.router import ProviderRouter
+
+
+@dataclass
+class CliContext:
+    catalog: Catalog
+    secrets: SecretStore
+    router: ProviderRouter
+
+
+def build_context() -> CliContext:
+    catalog = load_catalog(price_override_file())
+    # IMAGEAI_NO_KEYRING: for CI and scripted runs where only environment keys should count.
+    secrets: SecretStore = (
+        InMemorySecretStore() if os.environ.get("IMAGEAI_NO_KEYRING") else KeyringSecretStore()
+    )
+    router = ProviderRouter(provider_factory(secrets, catalog))
+    return CliContext(catalog=catalog, secrets=secrets, router=router)
+
+
+def setup_logging(verbose: bool) -> None:
+    folder = log_dir()
+    handlers: list[logging.Handler] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(folder / "imageai-cli.log", encoding="utf-8"))
+    except OSError:
+        pass
+    if verbose:
+        handlers.append(logging.StreamHandler())
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers or [logging.NullHandler()],
+        force=True,
+    )

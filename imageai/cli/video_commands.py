@@ -1,0 +1,278 @@
+"""`imageai video ...`: init, estimate, render, status, assemble."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from imageai.cli.context import build_context
+from imageai.cli.exit_codes import ExitCode
+from imageai.cli.progress import JsonEvents, TerminalProgress
+from imageai.core import project_store
+from imageai.core.catalog import Catalog, load_catalog
+from imageai.core.errors import ValidationError
+from imageai.core.jobs import Created, Done, Downloading
+from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.models import Project, ProviderName, RenderState
+from imageai.core.paths import price_override_file
+from imageai.core.pricing import estimate
+from imageai.core.render_plan import parse_scene_selection
+from imageai.core.script_import import import_script
+from imageai.core.shot import parse_size, spec_for_settings
+from imageai.core.validation import validate_spec
+
+
+def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    if args.model:
+        update["model"] = args.model
+    if args.seconds is not None:
+        update["seconds"] = args.seconds
+    if provider is ProviderName.VEO:
+        if args.size:
+            raise ValidationError("size", "Veo takes --aspect and --resolution, not --size")
+        if args.aspect:
+            update["aspect"] = args.aspect
+        if args.resolution:
+            update["resolution"] = args.resolution
+    else:
+        if args.aspect or args.resolution:
+            raise ValidationError(
+                "size", f"{provider.value} takes --size WxH, not --aspect/--resolution"
+            )
+        if args.size:
+            parse_size_checked(args.size)
+            update["size"] = args.size
+    return update
+
+
+def parse_size_checked(size: str) -> None:
+    try:
+        parse_size(size)
+    except ValueError as exc:
+        raise ValidationError("size", str(exc)) from exc
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder: Path = args.dir
+    provider = ProviderName(args.provider)
+    catalog = load_catalog(price_override_file())
+    project = Project(title=args.title or folder.name, provider=provider)
+    current = project.settings.for_provider(provider)
+    settings = current.model_validate({**current.model_dump(), **_settings_update(args, provider)})
+    validate_spec(catalog, spec_for_settings(provider, settings))
+    project = project.model_copy(
+        update={"settings": project.settings.model_copy(update={provider.value: settings})}
+    )
+    if args.budget is not None:
+        project = project.model_copy(update={"budget_usd": args.budget})
+    if args.script is not None and not args.script.is_file():
+        raise ValidationError("script", f"{args.script} does not exist")
+    project_store.create_folder(folder)
+    if args.script is not None:
+        project = project.model_copy(update={"scenes": tuple(import_script(args.script, folder))})
+    project_store.save(project, folder)
+    print(f"Created {folder} ({provider.value}, {len(project.scenes)} scenes)")
+    return ExitCode.OK
+
+
+def _estimate_json(project: Project, catalog: Catalog) -> dict[str, Any]:
+    est = estimate(project, catalog=catalog)
+    return {
+        "total_usd": est.total_usd,
+        "scenes": [
+            {"id": s.id, "index": s.index, "provider": s.provider.value, "model": s.model,
+             "seconds": s.seconds, "usd": s.usd}
+            for s in est.scenes
+        ],
+    }
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    catalog = load_catalog(price_override_file())
+    project = project_store.load(args.dir)
+    est = estimate(project, catalog=catalog)
+    if args.json:
+        print(json.dumps(_estimate_json(project, catalog)))
+        return ExitCode.OK
+    for row in est.scenes:
+        note = f"  ({row.error})" if row.error else ""
+        print(f"{row.index:>3}  {row.provider.value:<8} {row.model:<32} {row.formula()}{note}")
+    print(f"Total: {est.summary()}")
+    if project.budget_usd is not None:
+        print(f"Budget: ${project.budget_usd:.2f}")
+    return ExitCode.OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    project = project_store.load(args.dir)
+    ledger = Ledger(args.dir / LEDGER_NAME)
+    spent = ledger.spent_by_scene()
+    rows = [
+        {"id": s.id, "index": i + 1, "state": s.state.value, "provider": project.provider_for(s).value,
+         "job_id": s.job_id, "clip_path": s.clip_path, "billed_usd": spent.get(s.id, 0.0),
+         "error": s.error.user_message if s.error else None}
+        for i, s in enumerate(project.scenes)
+    ]
+    total = round(sum(spent.values()), 4)
+    if args.json:
+        print(json.dumps({"total_spent_usd": total, "budget_usd": project.budget_usd, "scenes": rows}))
+        return ExitCode.OK
+    for row in rows:
+        extra = f"  {row['error']}" if row["error"] else ""
+        print(f"{row['index']:>3}  {row['state']:<15} {row['provider']:<8} "
+              f"{row['job_id'] or '-':<28} ${row['billed_usd']:.2f}  {row['clip_path'] or '-'}{extra}")
+    print(f"Total spent: ${total:.2f}")
+    return ExitCode.OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from imageai.services.job_runner import JobRunner
+    from imageai.services.project_document import ProjectDocument
+    from imageai.services.render_controller import RenderController
+
+    ctx = build_context()
+    doc = ProjectDocument.open(args.dir)
+    project = doc.project
+    indexes = parse_scene_selection(args.scenes, len(project.scenes)) if args.scenes else None
+    if args.concurrency < 1:
+        raise ValidationError("concurrency", "must be at least 1")
+    app = QCoreApplication.instance() or QCoreApplication([])
+    runner = JobRunner(args.concurrency)
+    controller = RenderController(doc, runner, ctx.router, ctx.catalog)
+    requests = controller.plan(indexes)
+    for request in requests:  # builds each provider: a missing key fails here, before any call
+        ctx.router.provider_for(request)
+    cost = controller.check_budget(
+        requests, args.budget if args.budget is not None else project.budget_usd
+    )
+    out = JsonEvents() if args.json else None
+    labels = {r.scene_id: f"scene {r.index}" for r in requests}
+    bar = None if args.json else TerminalProgress(labels)
+    if out:
+        out.emit("plan", scenes=[r.scene_id for r in requests], estimate_usd=cost)
+    elif requests:
+        print(f"Rendering {len(requests)} scene(s), estimated ${cost:.2f}", file=sys.stderr)
+
+    def on_event(job_id: str, event: object) -> None:
+        if isinstance(event, Created) and out:
+            out.emit("created", scene=event.scene_id, job_id=event.job_id,
+                     billed_usd=event.billed_usd, resumed=event.resumed)
+        elif isinstance(event, Downloading):
+            if out:
+                out.emit("downloading", scene=event.scene_id, job_id=event.job_id)
+            elif bar:
+                bar.update(event.scene_id, 1.0, "downloading")
+        elif isinstance(event, Done):
+            if out:
+                out.emit("done", scene=event.result.scene_id, clip=str(event.result.clip_path))
+            elif bar:
+                bar.update(event.result.scene_id, 1.0, "done")
+
+    def on_progress(scene_id: str, fraction: float, message: str) -> None:
+        if out:
+            out.emit("progress", scene=scene_id, fraction=round(fraction, 3), message=message)
+        elif bar:
+            bar.update(scene_id, fraction, message or "rendering")
+
+    def on_failed(scene_id: str, error: Any) -> None:
+        if out:
+            out.emit("failed", scene=scene_id, kind=error.kind.value, message=error.user_message)
+        else:
+            if bar:
+                bar.update(scene_id, 0.0, f"failed: {error.kind.value}")
+            print(f"{labels.get(scene_id, scene_id)} failed ({error.kind.value}): "
+                  f"{error.user_message}", file=sys.stderr)
+
+    runner.job_event.connect(on_event)
+    controller.scene_progress.connect(on_progress)
+    controller.scene_failed.connect(on_failed)
+    controller.batch_finished.connect(lambda *_: app.quit())
+    # Let Python see Ctrl+C while Qt's loop runs: cancel the jobs, keep what was paid for.
+    signal.signal(signal.SIGINT, lambda *_: controller.cancel_all())
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
+    if controller.render(indexes, args.budget, use_project_budget=args.budget is None):
+        app.exec()
+    runner.shutdown(10_000)
+    ticker.stop()
+    final = doc.project
+    wanted = [final.scenes[i] for i in indexes] if indexes is not None else list(final.scenes)
+    failed = [s for s in wanted if s.state is not RenderState.DONE]
+    if out:
+        out.emit("finished", done=len(wanted) - len(failed), failed=len(failed),
+                 spent_usd=Ledger(args.dir / LEDGER_NAME).total_spent())
+    else:
+        print(f"Done: {len(wanted) - len(failed)} of {len(wanted)} scenes.", file=sys.stderr)
+    return ExitCode.OK if not failed else ExitCode.SCENE_FAILED
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    from imageai.video.assemble import assemble
+
+    project = project_store.load(args.dir)
+    missing = [i + 1 for i, s in enumerate(project.scenes) if s.state is not RenderState.DONE]
+    if missing or not project.scenes:
+        raise ValidationError(
+            "scenes", f"scenes not rendered yet: {', '.join(map(str, missing)) or 'none exist'}"
+        )
+    clips = [args.dir / str(s.clip_path) for s in project.scenes]
+    out: Path = args.output or args.dir / "cut.mp4"
+
+    def progress(fraction: float) -> None:
+        if sys.stderr.isatty():
+            print(f"\rAssembling {fraction * 100:3.0f}%", end="", file=sys.stderr)
+
+    assemble(clips, out, progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(out)
+    return ExitCode.OK
+
+
+def add_parser(sub: Any) -> None:
+    video = sub.add_parser("video", help="storyboard projects: init, estimate, render, status, assemble")
+    vsub = video.add_subparsers(dest="video_command", required=True)
+
+    init = vsub.add_parser("init", help="create a project folder")
+    init.add_argument("dir", type=Path)
+    init.add_argument("--provider", choices=[p.value for p in ProviderName], required=True)
+    init.add_argument("--model")
+    init.add_argument("--size", help="WxH, for sora and animatic")
+    init.add_argument("--aspect", help="16:9 or 9:16, for veo")
+    init.add_argument("--resolution", help="720p, 1080p or 4k, for veo")
+    init.add_argument("--seconds", type=int, help="default scene duration")
+    init.add_argument("--script", type=Path, help="text or Markdown script: one scene per paragraph")
+    init.add_argument("--title")
+    init.add_argument("--budget", type=float, help="budget in USD")
+    init.set_defaults(func=cmd_init)
+
+    est = vsub.add_parser("estimate", help="cost per scene and in total")
+    est.add_argument("dir", type=Path)
+    est.add_argument("--json", action="store_true")
+    est.set_defaults(func=cmd_estimate)
+
+    render = vsub.add_parser("render", help="render the scenes not yet done")
+    render.add_argument("dir", type=Path)
+    render.add_argument("--scenes", help="e.g. 1,3-5")
+    render.add_argument("--concurrency", type=int, default=2)
+    render.add_argument("--budget", type=float, help="USD; overrides the project's budget")
+    render.add_argument("--json", action="store_true", help="one JSON event per line")
+    render.set_defaults(func=cmd_render)
+
+    status = vsub.add_parser("status", help="state, job id, clip and billed cost per scene")
+    status.add_argument("dir", type=Path)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    asm = vsub.add_parser("assemble", help="concatenate the clips into one MP4")
+    asm.add_argument("dir", type=Path)
+    asm.add_argument("-o", "--output", type=Path)
+    asm.set_defaults(func=cmd_assemble)

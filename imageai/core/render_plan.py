@@ -1,0 +1,153 @@
+"""Pure render bookkeeping: which scenes to render, their requests, and how events change them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imageai.core.catalog import Catalog
+from imageai.core.errors import JobError, ValidationError
+from imageai.core.jobs import Created, Done, Downloading, JobEvent, JobRequest, Progress, Queued
+from imageai.core.ledger import Ledger
+from imageai.core.models import Project, ProviderName, RenderState, Scene
+from imageai.core.prompts import scene_prompt
+from imageai.core.validation import validate_scene
+
+#: States a render leaves alone unless asked to re-render.
+FINISHED = frozenset({RenderState.DONE})
+
+
+def parse_scene_selection(text: str, count: int) -> list[int]:
+    """``"1,3-5"`` -> ``[0, 2, 3, 4]`` (0-based indexes), checked against ``count`` scenes."""
+    indexes: list[int] = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        first, sep, last = part.partition("-")
+        if not first.isdigit() or (sep and not last.isdigit()):
+            raise ValidationError("scenes", f"{part!r} is not a scene number or range like 3-5")
+        start, end = int(first), int(last) if sep else int(first)
+        if start < 1 or end > count or start > end:
+            raise ValidationError("scenes", f"{part} is outside 1-{count}")
+        indexes.extend(i - 1 for i in range(start, end + 1) if i - 1 not in indexes)
+    if not indexes:
+        raise ValidationError("scenes", "no scenes selected")
+    return indexes
+
+
+def scenes_to_render(project: Project, indexes: list[int] | None = None) -> list[Scene]:
+    """The selected scenes (default all) that are not done yet."""
+    chosen = project.scenes if indexes is None else tuple(project.scenes[i] for i in indexes)
+    return [scene for scene in chosen if scene.state not in FINISHED]
+
+
+def _abs(project_dir: Path, relative: str | None) -> Path | None:
+    if relative is None:
+        return None
+    path = Path(relative)
+    return path if path.is_absolute() else project_dir / path
+
+
+def build_request(
+    catalog: Catalog,
+    project: Project,
+    scene: Scene,
+    project_dir: Path,
+    ledger: Ledger | None = None,
+) -> JobRequest:
+    """Validate ``scene`` and build its request; resumes the job already paid for, if any."""
+    spec = validate_scene(catalog, project, scene)
+    reference = _abs(project_dir, scene.reference_image)
+    if reference is not None and not reference.is_file():
+        raise ValidationError(
+            "reference_image", f"scene {project.index_of(scene.id) + 1}: {reference} is missing"
+        )
+    request = JobRequest(
+        scene_id=scene.id,
+        index=project.index_of(scene.id) + 1,
+        title=project.title,
+        spec=spec,
+        prompt=scene_prompt(project, scene),
+        settings=project.settings.for_provider(spec.provider),
+        project_dir=project_dir,
+        reference_image=reference,
+        last_frame_image=_abs(project_dir, scene.last_frame_image),
+        extra_reference_images=tuple(
+            p for p in (_abs(project_dir, r) for r in scene.extra_reference_images) if p
+        ),
+        fit=scene.fit,
+    )
+    resume = resumable_job(project, scene, request, ledger)
+    return request.model_copy(update={"resume_job_id": resume}) if resume else request
+
+
+def resumable_job(
+    project: Project, scene: Scene, request: JobRequest, ledger: Ledger | None
+) -> str | None:
+    """A job created for exactly this request and never finished: poll it, don't pay again."""
+    if request.provider is ProviderName.ANIMATIC:
+        return None  # local renders die with the process and cost nothing to redo
+    if (
+        scene.job_id
+        and scene.job_provider == request.provider
+        and scene.state in (RenderState.QUEUED, RenderState.RENDERING, RenderState.DOWNLOADING)
+    ):
+        return scene.job_id
+    if ledger is not None:
+        return ledger.open_job(scene.id, request.fingerprint())
+    return None
+
+
+def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Project:
+    """The project after ``event`` for the request's scene."""
+    scene_id = request.scene_id
+    if isinstance(event, Queued):
+        return project.update_scene(scene_id, state=RenderState.QUEUED, error=None)
+    if isinstance(event, Created):
+        scene = project.scene(scene_id)
+        billed = scene.billed_usd + (0.0 if event.resumed else event.billed_usd)
+        return project.update_scene(
+            scene_id,
+            state=RenderState.RENDERING,
+            job_id=event.job_id,
+            job_provider=request.provider,
+            billed_usd=round(billed, 4),
+            rendered_prompt=request.prompt,
+        )
+    if isinstance(event, Progress):
+        return project.update_scene(scene_id, state=RenderState.RENDERING)
+    if isinstance(event, Downloading):
+        return project.update_scene(scene_id, state=RenderState.DOWNLOADING)
+    if isinstance(event, Done):
+        return apply_result(project, event, request)
+    return project
+
+
+def apply_result(project: Project, event: Done, request: JobRequest) -> Project:
+    result = event.result
+    clip = _relative(result.clip_path, request.project_dir)
+    thumb = _relative(result.thumbnail_path, request.project_dir) if result.thumbnail_path else None
+    return project.update_scene(
+        request.scene_id,
+        state=RenderState.DONE,
+        job_id=result.job_id,
+        clip_path=clip,
+        thumbnail_path=thumb,
+        error=None,
+    )
+
+
+def apply_failure(project: Project, scene_id: str, error: JobError) -> Project:
+    state = RenderState.OUTCOME_UNKNOWN if error.kind == "outcome_unknown" else RenderState.FAILED
+    return project.update_scene(scene_id, state=state, error=error)
+
+
+def apply_cancel(project: Project, scene_id: str) -> Project:
+    # The job id stays: a cancelled remote job may still finish and can be resumed.
+    return project.update_scene(scene_id, state=RenderState.CANCELLED)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)

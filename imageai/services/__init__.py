@@ -1,0 +1,1 @@
+"""Qt services without widgets: job runner, project document, render controller, item models."""

@@ -1,0 +1,225 @@
+"""`JobRunner`: runs job generators in QThread workers under a concurrency limit."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from imageai.core.errors import JobCancelledError, JobError
+from imageai.core.jobs import Done, Progress
+
+log = logging.getLogger(__name__)
+
+#: A job: given its cancel event, yields events; the last `Done` carries the result.
+JobFn = Callable[[threading.Event], Iterator[object]]
+
+#: Progress signals faster than this are coalesced (the GUI needs no more than ~10/s).
+PROGRESS_MIN_INTERVAL = 0.1
+
+
+class JobWorker(QObject):
+    """Runs one job on its thread and reports by signals; nothing escapes `run()`."""
+
+    event = Signal(str, object)
+    progress = Signal(str, float, str)
+    succeeded = Signal(str, object)
+    failed = Signal(str, object)
+    cancelled = Signal(str)
+    done = Signal()
+
+    def __init__(self, job_id: str, fn: JobFn, cancel: threading.Event) -> None:
+        super().__init__()
+        self._job_id = job_id
+        self._fn = fn
+        self._cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        result: object = None
+        last_progress = 0.0
+        try:
+            for item in self._fn(self._cancel):
+                if isinstance(item, Progress):
+                    now = time.monotonic()
+                    if now - last_progress < PROGRESS_MIN_INTERVAL and item.fraction < 1:
+                        continue
+                    last_progress = now
+                    self.progress.emit(self._job_id, item.fraction, item.message)
+                if isinstance(item, Done):
+                    result = item.result
+                self.event.emit(self._job_id, item)
+            if self._cancel.is_set() and result is None:
+                raise JobCancelledError(self._job_id)
+            self.succeeded.emit(self._job_id, result)
+        except JobCancelledError:
+            self.cancelled.emit(self._job_id)
+        except Exception as exc:  # worker boundary: nothing escapes run()
+            log.exception("job %s failed", self._job_id)
+            self.failed.emit(self._job_id, JobError.from_exception(exc))
+        finally:
+            self.done.emit()
+
+
+@dataclass
+class _Job:
+    job_id: str
+    fn: JobFn
+    cancel: threading.Event = field(default_factory=threading.Event)
+    thread: QThread | None = None
+    worker: JobWorker | None = None
+
+
+class JobRunner(QObject):
+    """Owns job threads; lives on the GUI (or CLI main) thread.
+
+    Signals:
+        job_queued(job_id)
+        job_started(job_id)
+        job_event(job_id, event): every event the job yields (Created, Progress, Done...)
+        job_progress(job_id, fraction, message): fraction 0..1, -1 when unknown
+        job_finished(job_id, result)
+        job_failed(job_id, JobError)
+        job_cancelled(job_id)
+        idle(): no job is queued or running any more
+    """
+
+    job_queued = Signal(str)
+    job_started = Signal(str)
+    job_event = Signal(str, object)
+    job_progress = Signal(str, float, str)
+    job_finished = Signal(str, object)
+    job_failed = Signal(str, object)
+    job_cancelled = Signal(str)
+    idle = Signal()
+
+    def __init__(self, max_concurrency: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._max = max(1, max_concurrency)
+        self._pending: deque[_Job] = deque()
+        self._running: dict[str, _Job] = {}
+        self._ids = itertools.count(1)
+
+    @property
+    def max_concurrency(self) -> int:
+        return self._max
+
+    @max_concurrency.setter
+    def max_concurrency(self, value: int) -> None:
+        self._max = max(1, value)
+        self._start_ready()
+
+    def running_count(self) -> int:
+        return len(self._running)
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def is_idle(self) -> bool:
+        return not self._pending and not self._running
+
+    def submit(self, fn: JobFn, job_id: str | None = None) -> str:
+        job = _Job(job_id or f"job-{next(self._ids)}", fn)
+        if job.job_id in self._running or any(j.job_id == job.job_id for j in self._pending):
+            raise ValueError(f"job {job.job_id} is already queued or running")
+        self._pending.append(job)
+        self.job_queued.emit(job.job_id)
+        self._start_ready()
+        return job.job_id
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a queued or running job; returns False if it is unknown or already over."""
+        for job in self._pending:
+            if job.job_id == job_id:
+                self._pending.remove(job)
+                self.job_cancelled.emit(job_id)
+                self._emit_idle_if_done()
+                return True
+        job = self._running.get(job_id)
+        if job is None:
+            return False
+        job.cancel.set()
+        return True
+
+    def cancel_all(self) -> None:
+        for job in list(self._pending):
+            self.cancel(job.job_id)
+        for job in self._running.values():
+            job.cancel.set()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything and wait up to ``timeout_ms`` for the threads; True if all ended."""
+        self._pending.clear()
+        for job in self._running.values():
+            job.cancel.set()
+        deadline = time.monotonic() + timeout_ms / 1000
+        ok = True
+        for job in list(self._running.values()):
+            assert job.thread is not None
+            job.thread.quit()
+            remaining = max(0, int((deadline - time.monotonic()) * 1000))
+            ok = job.thread.wait(remaining) and ok
+        return ok
+
+    def _start_ready(self) -> None:
+        while self._pending and len(self._running) < self._max:
+            self._start(self._pending.popleft())
+
+    def _start(self, job: _Job) -> None:
+        thread = QThread()
+        thread.setObjectName(f"imageai-{job.job_id}")
+        worker = JobWorker(job.job_id, job.fn, job.cancel)
+        worker.moveToThread(thread)
+        job.thread, job.worker = thread, worker
+        thread.started.connect(worker.run)
+        worker.event.connect(self._on_worker_event)
+        worker.progress.connect(self._on_worker_progress)
+        worker.succeeded.connect(self._on_worker_succeeded)
+        worker.failed.connect(self._on_worker_failed)
+        worker.cancelled.connect(self._on_worker_cancelled)
+        worker.done.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self._running[job.job_id] = job
+        self.job_started.emit(job.job_id)
+        thread.start()
+
+    @Slot(str, object)
+    def _on_worker_event(self, job_id: str, event: object) -> None:
+        self.job_event.emit(job_id, event)
+
+    @Slot(str, float, str)
+    def _on_worker_progress(self, job_id: str, fraction: float, message: str) -> None:
+        self.job_progress.emit(job_id, fraction, message)
+
+    @Slot(str, object)
+    def _on_worker_succeeded(self, job_id: str, result: object) -> None:
+        self.job_finished.emit(job_id, result)
+
+    @Slot(str, object)
+    def _on_worker_failed(self, job_id: str, error: object) -> None:
+        self.job_failed.emit(job_id, error)
+
+    @Slot(str)
+    def _on_worker_cancelled(self, job_id: str) -> None:
+        self.job_cancelled.emit(job_id)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        for job_id, job in list(self._running.items()):
+            if job.thread is not None and job.thread.isFinished():
+                del self._running[job_id]
+                if job.worker is not None:
+                    job.worker.deleteLater()
+                job.thread.deleteLater()
+        self._start_ready()
+        self._emit_idle_if_done()
+
+    def _emit_idle_if_done(self) -> None:
+        if self.is_idle():
+            self.idle.emit()

@@ -1,0 +1,83 @@
+"""`ProjectDocument`: the open project, its folder and unsaved state, changed only on the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from imageai.core import project_store
+from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.models import Project, Scene
+
+
+class ProjectDocument(QObject):
+    """Holds the current `Project`; every edit goes through here.
+
+    Signals:
+        project_changed(): any change (scenes, settings, title)
+        scene_changed(scene_id): one scene's fields changed
+        dirty_changed(bool)
+        saved(path)
+    """
+
+    project_changed = Signal()
+    scene_changed = Signal(str)
+    dirty_changed = Signal(bool)
+    saved = Signal(str)
+
+    def __init__(self, project: Project, folder: Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._project = project
+        self._folder = folder
+        self._dirty = False
+
+    @classmethod
+    def open(cls, folder: Path) -> ProjectDocument:
+        return cls(project_store.load(folder), folder)
+
+    @property
+    def project(self) -> Project:
+        return self._project
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def ledger(self) -> Ledger | None:
+        return Ledger(self._folder / LEDGER_NAME) if self._folder else None
+
+    def set_project(self, project: Project, *, dirty: bool = True) -> None:
+        if project == self._project:
+            return
+        self._project = project
+        self.project_changed.emit()
+        self._set_dirty(dirty or self._dirty)
+
+    def replace_scene(self, scene: Scene, *, dirty: bool = True) -> None:
+        if self._project.scene(scene.id) == scene:
+            return
+        self._project = self._project.with_scene(scene)
+        self.scene_changed.emit(scene.id)
+        self.project_changed.emit()
+        self._set_dirty(dirty or self._dirty)
+
+    def save(self, folder: Path | None = None) -> Path:
+        target = folder or self._folder
+        if target is None:
+            raise ValueError("the project has no folder yet; choose one with Save As")
+        project_store.save(self._project, target)
+        self._folder = target
+        self._set_dirty(False)
+        self.saved.emit(str(target))
+        return target
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)

@@ -1,0 +1,173 @@
+"""`RenderController`: renders a project's scenes through the `JobRunner`, shared by GUI and CLI."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from imageai.core import render_plan
+from imageai.core.catalog import Catalog
+from imageai.core.errors import BudgetExceededError, JobError
+from imageai.core.job_loop import run_job
+from imageai.core.jobs import Created, Done, JobEvent, JobRequest
+from imageai.core.pricing import estimate
+from imageai.providers.router import ProviderRouter
+from imageai.services.job_runner import JobFn, JobRunner
+from imageai.services.project_document import ProjectDocument
+
+log = logging.getLogger(__name__)
+
+
+class RenderController(QObject):
+    """Turns "render these scenes" into jobs and job events into saved project state.
+
+    The project is saved when a job is created (its id must survive a crash) and when it ends.
+
+    Signals:
+        scene_progress(scene_id, fraction, message)
+        scene_failed(scene_id, JobError)
+        batch_finished(done, failed, cancelled): every job of the last render call ended
+    """
+
+    scene_progress = Signal(str, float, str)
+    scene_failed = Signal(str, object)
+    batch_finished = Signal(int, int, int)
+
+    def __init__(self, document: ProjectDocument, runner: JobRunner, router: ProviderRouter,
+                 catalog: Catalog, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._doc = document
+        self._runner = runner
+        self._router = router
+        self._catalog = catalog
+        self._requests: dict[str, JobRequest] = {}
+        self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        runner.job_event.connect(self._on_runner_job_event)
+        runner.job_progress.connect(self._on_runner_job_progress)
+        runner.job_failed.connect(self._on_runner_job_failed)
+        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+        runner.job_finished.connect(self._on_runner_job_finished)
+
+    def is_rendering(self) -> bool:
+        return bool(self._requests)
+
+    def job_id_for(self, scene_id: str) -> str:
+        return f"render-{scene_id}"
+
+    def plan(self, indexes: list[int] | None = None) -> list[JobRequest]:
+        """Validate and build the requests for the scenes to render; raises before any API call."""
+        folder = self._doc.folder
+        if folder is None:
+            raise ValueError("save the project before rendering: clips go in its folder")
+        project = self._doc.project
+        ledger = self._doc.ledger()
+        return [
+            render_plan.build_request(self._catalog, project, scene, folder, ledger)
+            for scene in render_plan.scenes_to_render(project, indexes)
+            if self.job_id_for(scene.id) not in self._requests
+        ]
+
+    def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
+        """Raise `BudgetExceededError` if the new spend would pass the budget; returns the estimate."""
+        new = [r.scene_id for r in requests if r.resume_job_id is None]
+        cost = estimate(self._doc.project, new, self._catalog).total_usd if new else 0.0
+        if budget_usd is not None:
+            ledger = self._doc.ledger()
+            spent = ledger.total_spent() if ledger else self._doc.project.billed_usd
+            if spent + cost > budget_usd + 1e-9:
+                raise BudgetExceededError(cost, spent, budget_usd)
+        return cost
+
+    def render(self, indexes: list[int] | None = None, budget_usd: float | None = None,
+               *, use_project_budget: bool = True) -> list[str]:
+        """Queue the scenes; returns the job ids. Raises ValidationError / BudgetExceededError."""
+        requests = self.plan(indexes)
+        if budget_usd is None and use_project_budget:
+            budget_usd = self._doc.project.budget_usd
+        self.check_budget(requests, budget_usd)
+        self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        job_ids = []
+        for request in requests:
+            job_id = self.job_id_for(request.scene_id)
+            self._requests[job_id] = request
+            job_ids.append(self._runner.submit(self._job_fn(request), job_id))
+        if not job_ids:
+            self.batch_finished.emit(0, 0, 0)
+        return job_ids
+
+    def cancel(self, scene_id: str) -> bool:
+        return self._runner.cancel(self.job_id_for(scene_id))
+
+    def cancel_all(self) -> None:
+        for job_id in list(self._requests):
+            self._runner.cancel(job_id)
+
+    def _job_fn(self, request: JobRequest) -> JobFn:
+        router, ledger = self._router, self._doc.ledger()
+
+        def job(cancel: threading.Event) -> Iterator[JobEvent]:
+            provider = router.provider_for(request)
+            return run_job(request, provider, cancel, journal=ledger)
+
+        return job
+
+    def _save(self) -> None:
+        try:
+            self._doc.save()
+        except OSError:
+            log.exception("could not save the project after a render event")
+
+    @Slot(str, object)
+    def _on_runner_job_event(self, job_id: str, event: object) -> None:
+        request = self._requests.get(job_id)
+        if request is None:
+            return
+        assert isinstance(event, JobEvent)
+        self._doc.set_project(render_plan.apply_event(self._doc.project, event, request), dirty=False)
+        if isinstance(event, Created | Done):
+            self._save()
+
+    @Slot(str, float, str)
+    def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:
+        request = self._requests.get(job_id)
+        if request is not None:
+            self.scene_progress.emit(request.scene_id, fraction, message)
+
+    @Slot(str, object)
+    def _on_runner_job_failed(self, job_id: str, error: object) -> None:
+        request = self._requests.pop(job_id, None)
+        if request is None:
+            return
+        assert isinstance(error, JobError)
+        self._doc.set_project(render_plan.apply_failure(self._doc.project, request.scene_id, error),
+                              dirty=False)
+        self._save()
+        self._counts["failed"] += 1
+        self.scene_failed.emit(request.scene_id, error)
+        self._maybe_finished()
+
+    @Slot(str)
+    def _on_runner_job_cancelled(self, job_id: str) -> None:
+        request = self._requests.pop(job_id, None)
+        if request is None:
+            return
+        self._doc.set_project(render_plan.apply_cancel(self._doc.project, request.scene_id),
+                              dirty=False)
+        self._save()
+        self._counts["cancelled"] += 1
+        self._maybe_finished()
+
+    @Slot(str, object)
+    def _on_runner_job_finished(self, job_id: str, result: object) -> None:
+        if self._requests.pop(job_id, None) is None:
+            return
+        self._counts["done"] += 1
+        self._maybe_finished()
+
+    def _maybe_finished(self) -> None:
+        if not self._requests:
+            c = self._counts
+            self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])
