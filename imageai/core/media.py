@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ImageAIError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class MediaError(ImageAIError):
@@ -28,6 +31,11 @@ class MediaInfo(BaseModel):
     video_codec: str
     audio_codec: str | None = None
     audio_rate: int | None = None
+    #: e.g. "High" for H.264; clips concatenate by stream copy only when these match.
+    video_profile: str | None = None
+    pix_fmt: str | None = None
+    #: e.g. "stereo", "mono", "5.1".
+    audio_layout: str | None = None
 
 
 @cache
@@ -46,6 +54,9 @@ _DURATION = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
 _FPS = re.compile(r"(\d+(?:\.\d+)?) fps")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?(\d+) Hz")
+_PROFILE = re.compile(r"Video: \w+ \(([^)/]+)\)")
+_PIX_FMT = re.compile(r"Video: [^,]*, (\w+)")
+_LAYOUT = re.compile(r"\d+ Hz, ([^,]+)")
 
 
 def probe(path: Path) -> MediaInfo:
@@ -67,6 +78,10 @@ def probe(path: Path) -> MediaInfo:
     hours, minutes, seconds = duration.groups()
     fps = _FPS.search(text[video.start() :].splitlines()[0])
     audio = _AUDIO.search(text)
+    video_line = text[video.start() :].splitlines()[0]
+    profile = _PROFILE.search(video_line)
+    pix_fmt = _PIX_FMT.search(video_line)
+    layout = _LAYOUT.search(text[audio.start() :].splitlines()[0]) if audio else None
     return MediaInfo(
         duration=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
         width=int(video.group(2)),
@@ -75,6 +90,9 @@ def probe(path: Path) -> MediaInfo:
         video_codec=video.group(1),
         audio_codec=audio.group(1) if audio else None,
         audio_rate=int(audio.group(2)) if audio else None,
+        video_profile=profile.group(1).strip() if profile else None,
+        pix_fmt=pix_fmt.group(1) if pix_fmt else None,
+        audio_layout=layout.group(1).strip() if layout else None,
     )
 
 
