@@ -38,11 +38,16 @@ class ValidationError(ImageAIError):
 
     def __init__(self, field: str, message: str, allowed: tuple[str, ...] = ()) -> None:
         self.field = field
+        self.message = message
         self.allowed = allowed
         text = f"{field}: {message}"
         if allowed:
             text += f" (allowed: {', '.join(allowed)})"
         super().__init__(text)
+
+    def prefixed(self, where: str) -> ValidationError:
+        """The same error, located (e.g. ``"scene 3"``)."""
+        return ValidationError(self.field, f"{where}: {self.message}", self.allowed)
 
 
 class ProjectFileError(ImageAIError):

@@ -53,7 +53,7 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
     try:
         info = validate_spec(catalog, spec)
     except ValidationError as exc:
-        raise ValidationError(exc.field, f"{label}: {exc}") from exc
+        raise exc.prefixed(label) from exc
     settings = project.settings.for_provider(spec.provider)
     if spec.provider is ProviderName.VEO:
         assert isinstance(settings, VeoSettings)

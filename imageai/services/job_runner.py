@@ -6,6 +6,7 @@ import itertools
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,20 @@ JobFn = Callable[[threading.Event], Iterator[object]]
 
 #: Progress signals faster than this are coalesced (the GUI needs no more than ~10/s).
 PROGRESS_MIN_INTERVAL = 0.1
+
+_threads: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def live_threads() -> list[QThread]:
+    """Job threads still running, in every runner (tests check none is left behind)."""
+    alive = []
+    for thread in list(_threads):
+        try:
+            if thread.isRunning():
+                alive.append(thread)
+        except RuntimeError:  # the C++ object is already deleted
+            continue
+    return alive
 
 
 class JobWorker(QObject):
@@ -177,6 +192,7 @@ class JobRunner(QObject):
         worker = JobWorker(job.job_id, job.fn, job.cancel)
         worker.moveToThread(thread)
         job.thread, job.worker = thread, worker
+        _threads.add(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self._on_worker_event)
         worker.progress.connect(self._on_worker_progress)

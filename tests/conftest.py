@@ -1,0 +1,59 @@
+"""Test isolation: fresh app home per test, no real keyring, Qt offscreen, no dangling threads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt Multimedia logs which optional codec libraries it could not load; that is not a test failure.
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own IMAGEAI_HOME and sees no real API keys or endpoints."""
+    home = tmp_path_factory.mktemp("imageai-home")
+    monkeypatch.setenv("IMAGEAI_HOME", str(home))
+    monkeypatch.setenv("IMAGEAI_NO_KEYRING", "1")
+    for var in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_BASE_URL",
+                "GOOGLE_GEMINI_BASE_URL", "GOOGLE_CLOUD_PROJECT"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Mark tests that use Qt fixtures, as qutebrowser does, so `-m "not gui"` runs headless.
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "qtbot" in fixtures or "qapp" in fixtures:
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qthreads(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a Qt test that leaves a QThread running (napari's `_dangling_qthreads`)."""
+    yield
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        return
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    running = [t for t in app.findChildren(QThread) if t.isRunning()]
+    running += [t for t in _tracked_threads() if t.isRunning()]
+    if running:
+        for thread in running:
+            thread.quit()
+            thread.wait(2000)
+        pytest.fail(f"test left {len(running)} QThread(s) running")
+
+
+def _tracked_threads() -> list[object]:
+    from imageai.services import job_runner
+
+    return list(job_runner.live_threads())

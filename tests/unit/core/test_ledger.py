@@ -1,0 +1,41 @@
+"""The ledger survives torn writes and tells which jobs are still open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imageai.core.ledger import Ledger
+from tests.unit.core.test_job_loop import make_request
+
+
+def test_truncated_last_line_is_tolerated(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    request = make_request(tmp_path)
+    ledger.intent(request)
+    ledger.created(request, "job-1", 0.8)
+    with ledger.path.open("a") as f:
+        f.write('{"ts": 1, "event": "downl')  # a crash mid-write
+    assert [e.event for e in ledger.entries()] == ["intent", "created"]
+    assert ledger.open_job("s1", request.fingerprint()) == "job-1"
+    # Appending after a torn line starts on a new line and keeps everything readable.
+    ledger.failed(request, "job-1", "network", "lost")
+    assert [e.event for e in ledger.entries()] == ["intent", "created", "failed"]
+    assert ledger.open_job("s1", request.fingerprint()) is None
+    assert ledger.total_spent() == 0.8
+
+
+def test_open_job_needs_same_fingerprint(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    request = make_request(tmp_path)
+    ledger.created(request, "job-1", 0.4)
+    changed = make_request(tmp_path, prompt="a different fox")
+    assert ledger.open_job("s1", changed.fingerprint()) is None
+
+
+def test_pending_intent(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    request = make_request(tmp_path)
+    ledger.intent(request)
+    assert ledger.pending_intent("s1", request.fingerprint()) is not None
+    ledger.created(request, "job-1", 0.4)
+    assert ledger.pending_intent("s1", request.fingerprint()) is None
