@@ -195,7 +195,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     controller.scene_failed.connect(on_failed)
     controller.batch_finished.connect(lambda *_: app.quit())
     # Let Python see Ctrl+C while Qt's loop runs: cancel the jobs, keep what was paid for.
-    signal.signal(signal.SIGINT, lambda *_: controller.cancel_all())
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: controller.cancel_all())
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(200)
@@ -203,6 +203,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         app.exec()
     runner.shutdown(10_000)
     ticker.stop()
+    signal.signal(signal.SIGINT, previous_handler)
     final = doc.project
     wanted = [final.scenes[i] for i in indexes] if indexes is not None else list(final.scenes)
     failed = [s for s in wanted if s.state is not RenderState.DONE]

@@ -1,0 +1,28 @@
+"""Registers the cloud providers' builders with the factory (imported on first use)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import SecretStr
+
+from imageai.core.catalog import Catalog
+from imageai.core.jobs import VideoProvider
+from imageai.core.models import ProviderName, ProviderSettingsT, SoraSettings
+from imageai.core.secrets import KeyName
+from imageai.providers.factory import missing_key_error, register_builder
+
+
+def build_sora(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.sora_client import SoraClient
+
+    assert isinstance(settings, SoraSettings)
+    if key is None:
+        raise missing_key_error(KeyName.OPENAI)
+    base_url = settings.base_url or env.get("OPENAI_BASE_URL") or None
+    return SoraClient(key, base_url=base_url, catalog=catalog)
+
+
+register_builder(ProviderName.SORA, KeyName.OPENAI, build_sora)
