@@ -96,6 +96,22 @@ def probe(path: Path) -> MediaInfo:
     )
 
 
+def read_progress(progress_file: Path) -> tuple[int, bool]:
+    """The latest ``out_time_us`` in an ffmpeg ``-progress`` file, and whether it says ``end``."""
+    try:
+        text = progress_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 0, False
+    out_us, ended = 0, False
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
+            out_us = max(out_us, int(value))
+        elif key == "progress":
+            ended = value.strip() == "end"
+    return out_us, ended
+
+
 def looks_like_mp4(path: Path) -> bool:
     """A cheap check that a download is an MP4: an ``ftyp`` box near the start."""
     try:

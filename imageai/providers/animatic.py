@@ -24,7 +24,7 @@ from imageai.core.catalog import Catalog, ModelInfo, default_catalog
 from imageai.core.errors import NotFoundError, ProviderError, ValidationError
 from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
-from imageai.core.media import MediaError, ffmpeg_exe
+from imageai.core.media import MediaError, ffmpeg_exe, read_progress
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.prompts import TITLE_CARD_TEMPLATE, render
 from imageai.core.validation import validate_spec
@@ -103,22 +103,6 @@ def ffmpeg_command(
         *("-movflags", "+faststart", "-progress", str(progress_file), "-stats_period", "0.2"),
         *("-f", "mp4", str(out)),
     ]
-
-
-def read_progress(progress_file: Path) -> tuple[int, bool]:
-    """The latest ``out_time_us`` in an ffmpeg ``-progress`` file, and whether it says ``end``."""
-    try:
-        text = progress_file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return 0, False
-    out_us, ended = 0, False
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        if key == "out_time_us" and value.strip().lstrip("-").isdigit():
-            out_us = max(out_us, int(value))
-        elif key == "progress":
-            ended = value.strip() == "end"
-    return out_us, ended
 
 
 def _stderr_tail(path: Path) -> str:

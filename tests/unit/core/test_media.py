@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from imageai.core.media import MediaError, ffmpeg_exe, looks_like_mp4, probe
+from imageai.core.media import MediaError, ffmpeg_exe, looks_like_mp4, probe, read_progress
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -64,3 +64,13 @@ def test_looks_like_mp4(tmp_path: Path) -> None:
     assert looks_like_mp4(clip)
     assert not looks_like_mp4(other)
     assert not looks_like_mp4(tmp_path / "missing.mp4")
+
+
+def test_read_progress_takes_latest_time_and_end_marker(tmp_path: Path) -> None:
+    progress = tmp_path / "progress.txt"
+    assert read_progress(progress) == (0, False)
+    progress.write_text(
+        "out_time_us=N/A\nprogress=continue\nout_time_us=500000\nprogress=continue\n"
+        "out_time_us=1000000\nprogress=end\n"
+    )
+    assert read_progress(progress) == (1_000_000, True)

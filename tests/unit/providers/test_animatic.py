@@ -26,7 +26,7 @@ from imageai.core.jobs import (
 from imageai.core.media import probe
 from imageai.core.models import AnimaticSettings, FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.animatic import AnimaticProvider, read_progress
+from imageai.providers.animatic import AnimaticProvider
 from imageai.providers.title_card import draw_title_card, wrap
 
 if TYPE_CHECKING:
@@ -253,13 +253,3 @@ def test_title_card_wraps_long_prompts_inside_the_frame() -> None:
     # Something was drawn in the body area, and the bottom margin stayed clear.
     assert card.crop((0, 60, 320, 150)).getextrema() != card.crop((0, 0, 1, 1)).getextrema()
     assert card.crop((0, 176, 320, 180)).getcolors() == [(320 * 4, (18, 20, 28))]
-
-
-def test_read_progress_takes_latest_time_and_end_marker(tmp_path: Path) -> None:
-    progress = tmp_path / "progress.txt"
-    assert read_progress(progress) == (0, False)
-    progress.write_text(
-        "out_time_us=N/A\nprogress=continue\nout_time_us=500000\nprogress=continue\n"
-        "out_time_us=1000000\nprogress=end\n"
-    )
-    assert read_progress(progress) == (1_000_000, True)
