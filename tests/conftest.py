@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt Multimedia logs which optional codec libraries it could not load; that is not a test failure.
@@ -19,8 +22,14 @@ def _fresh_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     home = tmp_path_factory.mktemp("imageai-home")
     monkeypatch.setenv("IMAGEAI_HOME", str(home))
     monkeypatch.setenv("IMAGEAI_NO_KEYRING", "1")
-    for var in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_BASE_URL",
-                "GOOGLE_GEMINI_BASE_URL", "GOOGLE_CLOUD_PROJECT"):
+    for var in (
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
+        "GOOGLE_API_KEY",
+        "OPENAI_BASE_URL",
+        "GOOGLE_GEMINI_BASE_URL",
+        "GOOGLE_CLOUD_PROJECT",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from imageai.core.jobs import Created, Done, Downloading
+
+if TYPE_CHECKING:
+    from imageai.core.errors import JobError
 
 
 class JsonEvents:
@@ -26,7 +31,7 @@ class TerminalProgress:
 
     def __init__(self, labels: dict[str, str], out: TextIO = sys.stderr) -> None:
         self._labels = labels
-        self._state: dict[str, tuple[float, str]] = {k: (-1.0, "queued") for k in labels}
+        self._state: dict[str, tuple[float, str]] = dict.fromkeys(labels, (-1.0, "queued"))
         self._out = out
         self._tty = out.isatty()
         self._drawn = 0
@@ -52,3 +57,68 @@ class TerminalProgress:
             self._out.write(f"\x1b[2K{self._labels[scene_id]:<10} [{bar}] {pct} {status}\n")
         self._drawn = len(self._state)
         self._out.flush()
+
+
+class RenderReport:
+    """Reports a render's events as JSON lines (``--json``) or as terminal progress bars."""
+
+    def __init__(self, labels: dict[str, str], *, as_json: bool) -> None:
+        self._labels = labels
+        self._json = JsonEvents() if as_json else None
+        self._bar = None if as_json else TerminalProgress(labels)
+
+    def planned(self, scene_ids: list[str], estimate_usd: float) -> None:
+        if self._json:
+            self._json.emit("plan", scenes=scene_ids, estimate_usd=estimate_usd)
+        elif scene_ids:
+            print(
+                f"Rendering {len(scene_ids)} scene(s), estimated ${estimate_usd:.2f}",
+                file=sys.stderr,
+            )
+
+    def on_event(self, job_id: str, event: object) -> None:
+        if isinstance(event, Created):
+            self._emit(
+                "created",
+                event.scene_id,
+                job_id=event.job_id,
+                billed_usd=event.billed_usd,
+                resumed=event.resumed,
+            )
+        elif isinstance(event, Downloading):
+            self._emit("downloading", event.scene_id, job_id=event.job_id)
+            self._draw(event.scene_id, 1.0, "downloading")
+        elif isinstance(event, Done):
+            self._emit("done", event.result.scene_id, clip=str(event.result.clip_path))
+            self._draw(event.result.scene_id, 1.0, "done")
+
+    def on_progress(self, scene_id: str, fraction: float, message: str) -> None:
+        self._emit("progress", scene_id, fraction=round(fraction, 3), message=message)
+        self._draw(scene_id, fraction, message or "rendering")
+
+    def on_failed(self, scene_id: str, error: JobError) -> None:
+        self._emit("failed", scene_id, kind=error.kind.value, message=error.user_message)
+        if self._bar:
+            self._bar.update(scene_id, 0.0, f"failed: {error.kind.value}")
+            print(
+                f"{self._labels.get(scene_id, scene_id)} failed ({error.kind.value}): "
+                f"{error.user_message}",
+                file=sys.stderr,
+            )
+
+    def finished(self, done: int, failed: int, spent_usd: float) -> None:
+        if self._json:
+            self._json.emit("finished", done=done, failed=failed, spent_usd=spent_usd)
+        else:
+            print(
+                f"Done: {done} of {done + failed} scenes. Spent so far: ${spent_usd:.2f}",
+                file=sys.stderr,
+            )
+
+    def _emit(self, event: str, scene_id: str, **fields: object) -> None:
+        if self._json:
+            self._json.emit(event, scene=scene_id, **fields)
+
+    def _draw(self, scene_id: str, fraction: float, status: str) -> None:
+        if self._bar:
+            self._bar.update(scene_id, fraction, status)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
-from imageai.cli.progress import JsonEvents, TerminalProgress
+from imageai.cli.progress import RenderReport
 from imageai.core import project_store
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ValidationError
-from imageai.core.jobs import Created, Done, Downloading
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
@@ -24,6 +22,9 @@ from imageai.core.render_plan import parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[str, Any]:
@@ -85,8 +86,14 @@ def _estimate_json(project: Project, catalog: Catalog) -> dict[str, Any]:
     return {
         "total_usd": est.total_usd,
         "scenes": [
-            {"id": s.id, "index": s.index, "provider": s.provider.value, "model": s.model,
-             "seconds": s.seconds, "usd": s.usd}
+            {
+                "id": s.id,
+                "index": s.index,
+                "provider": s.provider.value,
+                "model": s.model,
+                "seconds": s.seconds,
+                "usd": s.usd,
+            }
             for s in est.scenes
         ],
     }
@@ -113,19 +120,30 @@ def cmd_status(args: argparse.Namespace) -> int:
     ledger = Ledger(args.dir / LEDGER_NAME)
     spent = ledger.spent_by_scene()
     rows = [
-        {"id": s.id, "index": i + 1, "state": s.state.value, "provider": project.provider_for(s).value,
-         "job_id": s.job_id, "clip_path": s.clip_path, "billed_usd": spent.get(s.id, 0.0),
-         "error": s.error.user_message if s.error else None}
+        {
+            "id": s.id,
+            "index": i + 1,
+            "state": s.state.value,
+            "provider": project.provider_for(s).value,
+            "job_id": s.job_id,
+            "clip_path": s.clip_path,
+            "billed_usd": spent.get(s.id, 0.0),
+            "error": s.error.user_message if s.error else None,
+        }
         for i, s in enumerate(project.scenes)
     ]
     total = round(sum(spent.values()), 4)
     if args.json:
-        print(json.dumps({"total_spent_usd": total, "budget_usd": project.budget_usd, "scenes": rows}))
+        print(
+            json.dumps({"total_spent_usd": total, "budget_usd": project.budget_usd, "scenes": rows})
+        )
         return ExitCode.OK
     for row in rows:
         extra = f"  {row['error']}" if row["error"] else ""
-        print(f"{row['index']:>3}  {row['state']:<15} {row['provider']:<8} "
-              f"{row['job_id'] or '-':<28} ${row['billed_usd']:.2f}  {row['clip_path'] or '-'}{extra}")
+        print(
+            f"{row['index']:>3}  {row['state']:<15} {row['provider']:<8} "
+            f"{row['job_id'] or '-':<28} ${row['billed_usd']:.2f}  {row['clip_path'] or '-'}{extra}"
+        )
     print(f"Total spent: ${total:.2f}")
     return ExitCode.OK
 
@@ -143,7 +161,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     indexes = parse_scene_selection(args.scenes, len(project.scenes)) if args.scenes else None
     if args.concurrency < 1:
         raise ValidationError("concurrency", "must be at least 1")
-    app = QCoreApplication.instance() or QCoreApplication([])
     runner = JobRunner(args.concurrency)
     controller = RenderController(doc, runner, ctx.router, ctx.catalog)
     requests = controller.plan(indexes)
@@ -152,47 +169,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     cost = controller.check_budget(
         requests, args.budget if args.budget is not None else project.budget_usd
     )
-    out = JsonEvents() if args.json else None
-    labels = {r.scene_id: f"scene {r.index}" for r in requests}
-    bar = None if args.json else TerminalProgress(labels)
-    if out:
-        out.emit("plan", scenes=[r.scene_id for r in requests], estimate_usd=cost)
-    elif requests:
-        print(f"Rendering {len(requests)} scene(s), estimated ${cost:.2f}", file=sys.stderr)
-
-    def on_event(job_id: str, event: object) -> None:
-        if isinstance(event, Created) and out:
-            out.emit("created", scene=event.scene_id, job_id=event.job_id,
-                     billed_usd=event.billed_usd, resumed=event.resumed)
-        elif isinstance(event, Downloading):
-            if out:
-                out.emit("downloading", scene=event.scene_id, job_id=event.job_id)
-            elif bar:
-                bar.update(event.scene_id, 1.0, "downloading")
-        elif isinstance(event, Done):
-            if out:
-                out.emit("done", scene=event.result.scene_id, clip=str(event.result.clip_path))
-            elif bar:
-                bar.update(event.result.scene_id, 1.0, "done")
-
-    def on_progress(scene_id: str, fraction: float, message: str) -> None:
-        if out:
-            out.emit("progress", scene=scene_id, fraction=round(fraction, 3), message=message)
-        elif bar:
-            bar.update(scene_id, fraction, message or "rendering")
-
-    def on_failed(scene_id: str, error: Any) -> None:
-        if out:
-            out.emit("failed", scene=scene_id, kind=error.kind.value, message=error.user_message)
-        else:
-            if bar:
-                bar.update(scene_id, 0.0, f"failed: {error.kind.value}")
-            print(f"{labels.get(scene_id, scene_id)} failed ({error.kind.value}): "
-                  f"{error.user_message}", file=sys.stderr)
-
-    runner.job_event.connect(on_event)
-    controller.scene_progress.connect(on_progress)
-    controller.scene_failed.connect(on_failed)
+    # Qt's application object is made only once the render is sure to start.
+    app = QCoreApplication.instance() or QCoreApplication([])
+    report = RenderReport({r.scene_id: f"scene {r.index}" for r in requests}, as_json=args.json)
+    report.planned([r.scene_id for r in requests], cost)
+    runner.job_event.connect(report.on_event)
+    controller.scene_progress.connect(report.on_progress)
+    controller.scene_failed.connect(report.on_failed)
     controller.batch_finished.connect(lambda *_: app.quit())
     # Let Python see Ctrl+C while Qt's loop runs: cancel the jobs, keep what was paid for.
     previous_handler = signal.signal(signal.SIGINT, lambda *_: controller.cancel_all())
@@ -207,11 +190,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     final = doc.project
     wanted = [final.scenes[i] for i in indexes] if indexes is not None else list(final.scenes)
     failed = [s for s in wanted if s.state is not RenderState.DONE]
-    if out:
-        out.emit("finished", done=len(wanted) - len(failed), failed=len(failed),
-                 spent_usd=Ledger(args.dir / LEDGER_NAME).total_spent())
-    else:
-        print(f"Done: {len(wanted) - len(failed)} of {len(wanted)} scenes.", file=sys.stderr)
+    report.finished(
+        len(wanted) - len(failed), len(failed), Ledger(args.dir / LEDGER_NAME).total_spent()
+    )
     return ExitCode.OK if not failed else ExitCode.SCENE_FAILED
 
 
@@ -239,7 +220,9 @@ def cmd_assemble(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    video = sub.add_parser("video", help="storyboard projects: init, estimate, render, status, assemble")
+    video = sub.add_parser(
+        "video", help="storyboard projects: init, estimate, render, status, assemble"
+    )
     vsub = video.add_subparsers(dest="video_command", required=True)
 
     init = vsub.add_parser("init", help="create a project folder")
@@ -250,7 +233,9 @@ def add_parser(sub: Any) -> None:
     init.add_argument("--aspect", help="16:9 or 9:16, for veo")
     init.add_argument("--resolution", help="720p, 1080p or 4k, for veo")
     init.add_argument("--seconds", type=int, help="default scene duration")
-    init.add_argument("--script", type=Path, help="text or Markdown script: one scene per paragraph")
+    init.add_argument(
+        "--script", type=Path, help="text or Markdown script: one scene per paragraph"
+    )
     init.add_argument("--title")
     init.add_argument("--budget", type=float, help="budget in USD")
     init.set_defaults(func=cmd_init)

@@ -6,12 +6,15 @@ import tomllib
 from datetime import date
 from functools import cache, cached_property
 from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from imageai.core.errors import ProjectFileError
 from imageai.core.models import ProviderName, VeoBackend
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class PriceRule(BaseModel):

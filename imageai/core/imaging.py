@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from imageai.core.errors import ValidationError
 from imageai.core.models import FitMode
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 MIME_FOR_FORMAT = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -29,7 +32,10 @@ def open_image(path: Path) -> Image.Image:
 
 
 def fit_image(
-    img: Image.Image, size: tuple[int, int], mode: FitMode, pad_color: tuple[int, int, int] = (0, 0, 0)
+    img: Image.Image,
+    size: tuple[int, int],
+    mode: FitMode,
+    pad_color: tuple[int, int, int] = (0, 0, 0),
 ) -> Image.Image:
     """Return an RGB image of exactly ``size``: cropped to fill, or scaled to fit and padded."""
     rgb = img.convert("RGB")

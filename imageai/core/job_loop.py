@@ -39,7 +39,7 @@ MAX_POLL_FAILURES = 8
 
 def _jittered(seconds: float) -> float:
     # Jitter keeps many jobs started together from polling in lockstep.
-    return seconds * random.uniform(0.9, 1.1)  # noqa: S311 - not cryptographic
+    return seconds * random.uniform(0.9, 1.1)
 
 
 def run_job(
@@ -108,24 +108,21 @@ def _poll_until_done(
             raise JobCancelledError(request.scene_id)
         try:
             status = provider.poll(job_id)
-            failures = 0
         except ProviderError as exc:
-            if exc.final or failures >= MAX_POLL_FAILURES:
-                if journal:
-                    journal.failed(request, job_id, exc.kind.value, exc.user_message)
-                raise
             failures += 1
+            if exc.final or failures > MAX_POLL_FAILURES:
+                _journal_failure(journal, request, job_id, exc)
+                raise
             wait = exc.retry_after or min(MAX_POLL_INTERVAL, provider.poll_interval * 2**failures)
             log.info("poll of %s failed (%s); retrying in %.1fs", job_id, exc.kind, wait)
-            if cancel.wait(_jittered(wait)):
-                raise JobCancelledError(request.scene_id) from exc
+            _wait_or_cancel(cancel, wait, request)
             continue
+        failures = 0
         if status.state is PollState.COMPLETED:
             return
         if status.state is PollState.FAILED:
             error = status.error or ProviderError("The provider reported the job failed.")
-            if journal:
-                journal.failed(request, job_id, error.kind.value, error.user_message)
+            _journal_failure(journal, request, job_id, error)
             raise error
         yield Progress(scene_id=request.scene_id, fraction=status.fraction, message=status.message)
         if clock() - started > request.deadline_s:
@@ -138,5 +135,16 @@ def _poll_until_done(
             wait = status.poll_after
         else:
             wait, interval = interval, min(MAX_POLL_INTERVAL, interval * 1.5)
-        if cancel.wait(_jittered(wait) if wait > 0 else 0):
-            raise JobCancelledError(request.scene_id)
+        _wait_or_cancel(cancel, wait, request)
+
+
+def _journal_failure(
+    journal: Journal | None, request: JobRequest, job_id: str, error: ProviderError
+) -> None:
+    if journal:
+        journal.failed(request, job_id, error.kind.value, error.user_message)
+
+
+def _wait_or_cancel(cancel: threading.Event, seconds: float, request: JobRequest) -> None:
+    if cancel.wait(_jittered(seconds) if seconds > 0 else 0):
+        raise JobCancelledError(request.scene_id)

@@ -35,7 +35,7 @@ def environment(folder: Path | None = None) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder or templates_dir()),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - prompts are plain text, never HTML
+        autoescape=False,
         keep_trailing_newline=False,
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from imageai.core.catalog import Catalog
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Created, Done, Downloading, JobEvent, JobRequest, Progress, Queued
-from imageai.core.ledger import Ledger
 from imageai.core.models import Project, ProviderName, RenderState, Scene
 from imageai.core.prompts import scene_prompt
 from imageai.core.validation import validate_scene
+
+if TYPE_CHECKING:
+    from imageai.core.catalog import Catalog
+    from imageai.core.ledger import Ledger
 
 #: States a render leaves alone unless asked to re-render.
 FINISHED = frozenset({RenderState.DONE})
@@ -117,9 +120,7 @@ def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Proje
         return project.update_scene(scene_id, state=RenderState.RENDERING)
     if isinstance(event, Downloading):
         return project.update_scene(scene_id, state=RenderState.DOWNLOADING)
-    if isinstance(event, Done):
-        return apply_result(project, event, request)
-    return project
+    return apply_result(project, event, request)
 
 
 def apply_result(project: Project, event: Done, request: JobRequest) -> Project:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imageai.core.errors import ValidationError
 from imageai.core.models import Scene
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _DURATION = re.compile(r"\[\s*(\d+(?:\.\d+)?)\s*s(?:ec(?:onds?)?)?\s*\]", re.IGNORECASE)
 _REF = re.compile(r"\[\s*ref\s*:\s*([^\]]+?)\s*\]", re.IGNORECASE)

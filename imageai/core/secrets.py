@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from enum import StrEnum
@@ -71,10 +72,8 @@ class KeyringSecretStore:
         import keyring
         import keyring.errors
 
-        try:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password(SERVICE, name.value)
-        except keyring.errors.PasswordDeleteError:
-            pass
 
 
 class KeySource(StrEnum):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from imageai.core.catalog import Catalog, ModelInfo
+from typing import TYPE_CHECKING
+
 from imageai.core.errors import ValidationError
 from imageai.core.models import Project, ProviderName, Scene, VeoSettings
 from imageai.core.shot import ShotSpec, resolve
+
+if TYPE_CHECKING:
+    from imageai.core.catalog import Catalog, ModelInfo
 
 
 def _names(values: tuple[object, ...]) -> tuple[str, ...]:
@@ -16,7 +20,9 @@ def model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
     info = catalog.get(spec.provider, spec.model)
     offered = tuple(m.id for m in catalog.offered(spec.provider))
     if info is None:
-        raise ValidationError("model", f"{spec.model!r} is not a known {spec.provider} model", offered)
+        raise ValidationError(
+            "model", f"{spec.model!r} is not a known {spec.provider} model", offered
+        )
     if not info.offered:
         raise ValidationError("model", info.retired_note or f"{info.id} is not offered", offered)
     return info
@@ -71,7 +77,9 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
     return spec
 
 
-def validate_project(catalog: Catalog, project: Project, scene_ids: list[str] | None = None) -> None:
+def validate_project(
+    catalog: Catalog, project: Project, scene_ids: list[str] | None = None
+) -> None:
     """Validate the given scenes (default: all); raises on the first problem."""
     if not project.scenes:
         raise ValidationError("scenes", "the project has no scenes")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imageai.core.errors import NetworkError
 from imageai.core.media import looks_like_mp4
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 
 @contextlib.contextmanager

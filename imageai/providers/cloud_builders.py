@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
-
-from imageai.core.catalog import Catalog
-from imageai.core.jobs import VideoProvider
 from imageai.core.models import ProviderName, ProviderSettingsT, SoraSettings
 from imageai.core.secrets import KeyName
 from imageai.providers.factory import missing_key_error, register_builder
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pydantic import SecretStr
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.jobs import VideoProvider
 
 
 def build_sora(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
@@ -13,7 +14,9 @@ from imageai.core.jobs import VideoProvider
 from imageai.core.models import ProviderName, ProviderSettingsT
 from imageai.core.secrets import ENV_VARS, KeyName, SecretStore, lookup_key
 from imageai.providers.animatic import AnimaticProvider
-from imageai.providers.router import ProviderFactory
+
+if TYPE_CHECKING:
+    from imageai.providers.router import ProviderFactory
 
 #: Builders for the cloud providers: (settings, key or None, catalog, environ) -> provider.
 Builder = Callable[[ProviderSettingsT, SecretStr | None, Catalog, Mapping[str, str]], VideoProvider]
@@ -32,8 +35,11 @@ def missing_key_error(key: KeyName) -> AuthError:
 
 
 def provider_factory(
-    secrets: SecretStore, catalog: Catalog, environ: Mapping[str, str] | None = None,
-    *, require_keys: bool = True,
+    secrets: SecretStore,
+    catalog: Catalog,
+    environ: Mapping[str, str] | None = None,
+    *,
+    require_keys: bool = True,
 ) -> ProviderFactory:
     """A factory for `ProviderRouter`; cloud providers without a key raise `AuthError`."""
     env = dict(os.environ if environ is None else environ)

@@ -42,7 +42,7 @@ def live_threads() -> list[QThread]:
 class JobWorker(QObject):
     """Runs one job on its thread and reports by signals; nothing escapes `run()`."""
 
-    event = Signal(str, object)
+    yielded = Signal(str, object)
     progress = Signal(str, float, str)
     succeeded = Signal(str, object)
     failed = Signal(str, object)
@@ -69,7 +69,7 @@ class JobWorker(QObject):
                     self.progress.emit(self._job_id, item.fraction, item.message)
                 if isinstance(item, Done):
                     result = item.result
-                self.event.emit(self._job_id, item)
+                self.yielded.emit(self._job_id, item)
             if self._cancel.is_set() and result is None:
                 raise JobCancelledError(self._job_id)
             self.succeeded.emit(self._job_id, result)
@@ -156,10 +156,10 @@ class JobRunner(QObject):
                 self.job_cancelled.emit(job_id)
                 self._emit_idle_if_done()
                 return True
-        job = self._running.get(job_id)
-        if job is None:
+        running = self._running.get(job_id)
+        if running is None:
             return False
-        job.cancel.set()
+        running.cancel.set()
         return True
 
     def cancel_all(self) -> None:
@@ -194,7 +194,7 @@ class JobRunner(QObject):
         job.thread, job.worker = thread, worker
         _threads.add(thread)
         thread.started.connect(worker.run)
-        worker.event.connect(self._on_worker_event)
+        worker.yielded.connect(self._on_worker_event)
         worker.progress.connect(self._on_worker_progress)
         worker.succeeded.connect(self._on_worker_succeeded)
         worker.failed.connect(self._on_worker_failed)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from imageai.core import project_store
 from imageai.core.ledger import LEDGER_NAME, Ledger
-from imageai.core.models import Project, Scene
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from imageai.core.models import Project, Scene
 
 
 class ProjectDocument(QObject):
@@ -19,15 +23,18 @@ class ProjectDocument(QObject):
         scene_changed(scene_id): one scene's fields changed
         dirty_changed(bool)
         saved(path)
+        document_replaced(): another project was opened in this document (New / Open)
     """
 
     project_changed = Signal()
+    document_replaced = Signal()
     scene_changed = Signal(str)
     dirty_changed = Signal(bool)
     saved = Signal(str)
 
-    def __init__(self, project: Project, folder: Path | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, project: Project, folder: Path | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._project = project
         self._folder = folder
@@ -58,6 +65,14 @@ class ProjectDocument(QObject):
         self._project = project
         self.project_changed.emit()
         self._set_dirty(dirty or self._dirty)
+
+    def replace(self, project: Project, folder: Path | None) -> None:
+        """Hold another project (New / Open); it starts with no unsaved changes."""
+        self._project = project
+        self._folder = folder
+        self.document_replaced.emit()
+        self.project_changed.emit()
+        self._set_dirty(False)
 
     def replace_scene(self, scene: Scene, *, dirty: bool = True) -> None:
         if self._project.scene(scene.id) == scene:

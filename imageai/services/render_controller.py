@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core import render_plan
-from imageai.core.catalog import Catalog
 from imageai.core.errors import BudgetExceededError, JobError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
-from imageai.providers.router import ProviderRouter
-from imageai.services.job_runner import JobFn, JobRunner
-from imageai.services.project_document import ProjectDocument
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Iterator
+
+    from imageai.core.catalog import Catalog
+    from imageai.providers.router import ProviderRouter
+    from imageai.services.job_runner import JobFn, JobRunner
+    from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +40,14 @@ class RenderController(QObject):
     scene_failed = Signal(str, object)
     batch_finished = Signal(int, int, int)
 
-    def __init__(self, document: ProjectDocument, runner: JobRunner, router: ProviderRouter,
-                 catalog: Catalog, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        document: ProjectDocument,
+        runner: JobRunner,
+        router: ProviderRouter,
+        catalog: Catalog,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._doc = document
         self._runner = runner
@@ -81,8 +91,13 @@ class RenderController(QObject):
                 raise BudgetExceededError(cost, spent, budget_usd)
         return cost
 
-    def render(self, indexes: list[int] | None = None, budget_usd: float | None = None,
-               *, use_project_budget: bool = True) -> list[str]:
+    def render(
+        self,
+        indexes: list[int] | None = None,
+        budget_usd: float | None = None,
+        *,
+        use_project_budget: bool = True,
+    ) -> list[str]:
         """Queue the scenes; returns the job ids. Raises ValidationError / BudgetExceededError."""
         requests = self.plan(indexes)
         if budget_usd is None and use_project_budget:
@@ -126,7 +141,9 @@ class RenderController(QObject):
         if request is None:
             return
         assert isinstance(event, JobEvent)
-        self._doc.set_project(render_plan.apply_event(self._doc.project, event, request), dirty=False)
+        self._doc.set_project(
+            render_plan.apply_event(self._doc.project, event, request), dirty=False
+        )
         if isinstance(event, Created | Done):
             self._save()
 
@@ -142,8 +159,9 @@ class RenderController(QObject):
         if request is None:
             return
         assert isinstance(error, JobError)
-        self._doc.set_project(render_plan.apply_failure(self._doc.project, request.scene_id, error),
-                              dirty=False)
+        self._doc.set_project(
+            render_plan.apply_failure(self._doc.project, request.scene_id, error), dirty=False
+        )
         self._save()
         self._counts["failed"] += 1
         self.scene_failed.emit(request.scene_id, error)
@@ -154,8 +172,9 @@ class RenderController(QObject):
         request = self._requests.pop(job_id, None)
         if request is None:
             return
-        self._doc.set_project(render_plan.apply_cancel(self._doc.project, request.scene_id),
-                              dirty=False)
+        self._doc.set_project(
+            render_plan.apply_cancel(self._doc.project, request.scene_id), dirty=False
+        )
         self._save()
         self._counts["cancelled"] += 1
         self._maybe_finished()

@@ -11,6 +11,7 @@ Run: ``python -m tests.fakes.fake_server --port-file PATH [--config JSON]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -50,7 +51,9 @@ class FakeResponse:
     cut_after: int | None = None
 
     @classmethod
-    def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> FakeResponse:
+    def json(
+        cls, data: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> FakeResponse:
         return cls(
             status=status,
             body=json.dumps(data).encode(),
@@ -173,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _dispatch(self) -> None:
@@ -192,10 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = self._respond(state, request)
         except DropConnection:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         self._send(response)
 
@@ -210,10 +211,10 @@ class _Handler(BaseHTTPRequestHandler):
             if (fault := _inject_fault(state)) is not None:
                 return fault
             response = handler(state, request, match)
-            if is_create and 200 <= response.status < 300:
-                if state.chance(state.config.drop_after_create_rate):
-                    state.count("dropped_after_create")
-                    raise DropConnection
+            accepted = is_create and 200 <= response.status < 300
+            if accepted and state.chance(state.config.drop_after_create_rate):
+                state.count("dropped_after_create")
+                raise DropConnection
             return response
         state.count("unknown_route")
         return FakeResponse.json(
@@ -290,7 +291,9 @@ def load_routes() -> None:
                 raise
 
 
-def serve(port: int = 0, config: FakeConfig | None = None, sample_clip: Path | None = None) -> _Server:
+def serve(
+    port: int = 0, config: FakeConfig | None = None, sample_clip: Path | None = None
+) -> _Server:
     """Start serving in a background thread (for in-process use); returns the server."""
     load_routes()
     state = FakeState(config or FakeConfig())

@@ -17,12 +17,22 @@ REPO = Path(__file__).resolve().parents[2]
 class FakeServerProcess:
     """A running ``tests.fakes.fake_server``; ``url`` is its base, ``stats()`` its counters."""
 
-    def __init__(self, workdir: Path, config: dict[str, Any] | None = None,
-                 sample_clip: Path | None = None) -> None:
+    def __init__(
+        self, workdir: Path, config: dict[str, Any] | None = None, sample_clip: Path | None = None
+    ) -> None:
         port_file = workdir / "fake_server.port"
         port_file.unlink(missing_ok=True)
-        cmd = [sys.executable, "-m", "tests.fakes.fake_server", "--port-file", str(port_file),
-               "--config", json.dumps(config or {}), "--max-seconds", "900"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tests.fakes.fake_server",
+            "--port-file",
+            str(port_file),
+            "--config",
+            json.dumps(config or {}),
+            "--max-seconds",
+            "900",
+        ]
         if sample_clip is not None:
             cmd += ["--sample-clip", str(sample_clip)]
         self.process = subprocess.Popen(cmd, cwd=REPO)

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,14 +15,22 @@ from imageai.core import project_store
 from imageai.core.media import probe
 from imageai.core.models import RenderState
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 SCRIPT = "A lighthouse at dusk. [2s]\n\nThe keeper climbs the stairs. [1s]\n\nFade out.\n"
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-m", "imageai", *args], cwd=cwd, env=env, capture_output=True,
-        text=True, timeout=120, check=False,
+        [sys.executable, "-m", "imageai", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -36,8 +44,26 @@ def script(tmp_path: Path) -> Path:
 def test_init_and_estimate_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project, script = tmp_path / "p", tmp_path / "sora.txt"
     script.write_text("A lighthouse. [8s]\n\nStairs. [12s]\n\nFade out.\n")
-    assert main(["video", "init", str(project), "--provider", "sora", "--model", "sora-2-pro",
-                 "--size", "1792x1024", "--seconds", "4", "--script", str(script)]) == 0
+    assert (
+        main(
+            [
+                "video",
+                "init",
+                str(project),
+                "--provider",
+                "sora",
+                "--model",
+                "sora-2-pro",
+                "--size",
+                "1792x1024",
+                "--seconds",
+                "4",
+                "--script",
+                str(script),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["video", "estimate", str(project), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -69,35 +95,71 @@ def test_render_without_key_exits_3_before_any_call(
     tmp_path: Path, script: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "p"
-    main(["video", "init", str(project), "--provider", "sora", "--seconds", "4",
-          "--script", str(script)])
+    main(
+        [
+            "video",
+            "init",
+            str(project),
+            "--provider",
+            "sora",
+            "--seconds",
+            "4",
+            "--script",
+            str(script),
+        ]
+    )
     main(["video", "init", str(tmp_path / "q"), "--provider", "sora"])
     capsys.readouterr()
     # Script durations 2 s and 1 s are invalid on Sora: invalid input wins (exit 2).
     assert main(["video", "render", str(project)]) == 2
     assert "scene 1" in capsys.readouterr().err
     (tmp_path / "r.txt").write_text("A valid scene.")
-    main(["video", "init", str(tmp_path / "r"), "--provider", "sora", "--script",
-          str(tmp_path / "r.txt")])
+    main(
+        [
+            "video",
+            "init",
+            str(tmp_path / "r"),
+            "--provider",
+            "sora",
+            "--script",
+            str(tmp_path / "r.txt"),
+        ]
+    )
     capsys.readouterr()
     assert main(["video", "render", str(tmp_path / "r")]) == 3
     assert "OPENAI_API_KEY" in capsys.readouterr().err
     assert not (tmp_path / "r" / "ledger.jsonl").exists()
 
 
-def test_budget_blocks_render(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_budget_blocks_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used")
     (tmp_path / "r.txt").write_text("One.\n\nTwo.")
-    main(["video", "init", str(tmp_path / "r"), "--provider", "sora", "--seconds", "8",
-          "--script", str(tmp_path / "r.txt"), "--budget", "1.00"])
+    main(
+        [
+            "video",
+            "init",
+            str(tmp_path / "r"),
+            "--provider",
+            "sora",
+            "--seconds",
+            "8",
+            "--script",
+            str(tmp_path / "r.txt"),
+            "--budget",
+            "1.00",
+        ]
+    )
     capsys.readouterr()
     assert main(["video", "render", str(tmp_path / "r")]) == 2
     assert "pass the $1.00 budget by $0.60" in capsys.readouterr().err
     assert main(["video", "render", str(tmp_path / "r"), "--budget", "0.5"]) == 2
 
 
-def test_bad_scene_selection(tmp_path: Path, script: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_scene_selection(
+    tmp_path: Path, script: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["video", "init", str(tmp_path / "p"), "--provider", "animatic", "--script", str(script)])
     capsys.readouterr()
     assert main(["video", "render", str(tmp_path / "p"), "--scenes", "2-9"]) == 2
@@ -112,8 +174,20 @@ def test_corrupt_project_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_animatic_render_and_assemble_end_to_end(tmp_path: Path, script: Path) -> None:
-    init = run_cli("video", "init", "p", "--provider", "animatic", "--size", "640x360",
-                   "--seconds", "1", "--script", str(script), cwd=tmp_path)
+    init = run_cli(
+        "video",
+        "init",
+        "p",
+        "--provider",
+        "animatic",
+        "--size",
+        "640x360",
+        "--seconds",
+        "1",
+        "--script",
+        str(script),
+        cwd=tmp_path,
+    )
     assert init.returncode == 0, init.stderr
     render = run_cli("video", "render", "p", "--json", "--concurrency", "2", cwd=tmp_path)
     assert render.returncode == 0, render.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +20,9 @@ from imageai.core.ledger import Ledger
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.shot import ShotSpec
 from tests.fakes.fake_provider import FakeProvider
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def make_request(tmp_path: Path, **changes: object) -> JobRequest:
@@ -46,15 +49,18 @@ def test_events_in_order(tmp_path: Path) -> None:
 
 def test_resume_polls_without_creating(tmp_path: Path) -> None:
     provider = FakeProvider(["done"])
-    events = list(run_job(make_request(tmp_path, resume_job_id="old-1"), provider, threading.Event()))
+    events = list(
+        run_job(make_request(tmp_path, resume_job_id="old-1"), provider, threading.Event())
+    )
     assert provider.started == []
     created = events[1]
     assert isinstance(created, Created) and created.resumed and created.job_id == "old-1"
 
 
 def test_transient_poll_errors_are_retried(tmp_path: Path) -> None:
-    provider = FakeProvider([NetworkError("reset"), RateLimitError("slow", retry_after=0.0), 0.5,
-                             "done"])
+    provider = FakeProvider(
+        [NetworkError("reset"), RateLimitError("slow", retry_after=0.0), 0.5, "done"]
+    )
     # Each poll pops the next step: fail, fail, then progress and completion.
     events = list(run_job(make_request(tmp_path), provider, threading.Event()))
     assert isinstance(events[-1], Done)
@@ -70,12 +76,16 @@ def test_final_poll_error_raises(tmp_path: Path) -> None:
 def test_cancel_mid_job_stops_and_cancels_remote(tmp_path: Path) -> None:
     cancel = threading.Event()
     provider = FakeProvider([0.1, 0.2, 0.3, "done"])
-    seen = []
-    with pytest.raises(JobCancelledError):
+    seen: list[object] = []
+
+    def consume() -> None:
         for event in run_job(make_request(tmp_path), provider, cancel):
             seen.append(event)
             if isinstance(event, Progress):
                 cancel.set()
+
+    with pytest.raises(JobCancelledError):
+        consume()
     assert provider.cancelled == ["fake-s1-1"]
     assert not any(isinstance(e, Done) for e in seen)
 
@@ -84,8 +94,14 @@ def test_deadline_keeps_job_id(tmp_path: Path) -> None:
     ticks = iter(range(0, 10_000, 100))
     provider = FakeProvider([0.1])
     with pytest.raises(JobTimeoutError) as err:
-        list(run_job(make_request(tmp_path, deadline_s=150), provider, threading.Event(),
-                     clock=lambda: float(next(ticks))))
+        list(
+            run_job(
+                make_request(tmp_path, deadline_s=150),
+                provider,
+                threading.Event(),
+                clock=lambda: float(next(ticks)),
+            )
+        )
     assert err.value.detail == "fake-s1-1"
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imageai.core.ledger import Ledger
 from tests.unit.core.test_job_loop import make_request
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_truncated_last_line_is_tolerated(tmp_path: Path) -> None:

@@ -145,7 +145,9 @@ def test_estimate_of_selected_scenes_only() -> None:
 def test_veo_price_depends_on_audio_on_vertex() -> None:
     scene = Scene(prompt="a")
     veo = VeoSettings(backend="vertex", model="veo-3.1-fast-generate-001", generate_audio=False)  # type: ignore[arg-type]
-    project = Project(provider=ProviderName.VEO, settings=ProviderSettings(veo=veo), scenes=(scene,))
+    project = Project(
+        provider=ProviderName.VEO, settings=ProviderSettings(veo=veo), scenes=(scene,)
+    )
     assert estimate(project, catalog=CATALOG).total_usd == pytest.approx(0.8)
 
 

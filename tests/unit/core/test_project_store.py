@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from imageai.core import project_store
 from imageai.core.errors import ProjectFileError
 from imageai.core.models import Project, Scene
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_round_trip_creates_subfolders(tmp_path: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
 from imageai.core.errors import ValidationError
 from imageai.core.script_import import import_script, parse_script
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_paragraphs_and_tags() -> None:
@@ -44,7 +47,7 @@ def test_reference_is_copied_into_refs(tmp_path: Path) -> None:
 def test_missing_reference_names_the_path(tmp_path: Path) -> None:
     script = tmp_path / "s.txt"
     script.write_text("A door. [ref: nope.png]")
-    with pytest.raises(ValidationError, match="nope.png does not exist"):
+    with pytest.raises(ValidationError, match=r"nope\.png does not exist"):
         import_script(script, tmp_path / "p")
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from imageai.core.errors import ContentPolicyError, ErrorKind, JobError
 from imageai.core.job_loop import run_job
@@ -15,6 +13,12 @@ from imageai.core.jobs import Done, Progress
 from imageai.services.job_runner import JobRunner, live_threads
 from tests.fakes.fake_provider import FakeProvider
 from tests.unit.core.test_job_loop import make_request
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
@@ -43,7 +47,9 @@ def test_failure_arrives_as_job_error(qtbot: QtBot, runner: JobRunner, tmp_path:
         runner.submit(lambda cancel: run_job(make_request(tmp_path), provider, cancel))
     error = failed.args[1]
     assert isinstance(error, JobError)
-    assert error.kind is ErrorKind.CONTENT_POLICY and error.user_message == "The prompt was blocked."
+    assert (
+        error.kind is ErrorKind.CONTENT_POLICY and error.user_message == "The prompt was blocked."
+    )
 
 
 def test_cancel_after_first_progress(qtbot: QtBot, runner: JobRunner, tmp_path: Path) -> None:
@@ -51,8 +57,10 @@ def test_cancel_after_first_progress(qtbot: QtBot, runner: JobRunner, tmp_path: 
     job_id = runner.submit(lambda cancel: run_job(make_request(tmp_path), provider, cancel))
     with qtbot.wait_signal(runner.job_progress, timeout=5000):
         pass
-    with qtbot.wait_signal(runner.job_cancelled, timeout=5000) as cancelled, \
-            qtbot.assert_not_emitted(runner.job_finished):
+    with (
+        qtbot.wait_signal(runner.job_cancelled, timeout=5000) as cancelled,
+        qtbot.assert_not_emitted(runner.job_finished),
+    ):
         assert runner.cancel(job_id)
     assert cancelled.args == [job_id]
     qtbot.wait_until(lambda: not live_threads(), timeout=5000)
@@ -79,8 +87,9 @@ def test_cancel_of_queued_job(qtbot: QtBot, tmp_path: Path) -> None:
     gate = threading.Event()
     provider = FakeProvider(["done"], gate=gate)
     runner.submit(lambda cancel: run_job(make_request(tmp_path), provider, cancel), "first")
-    runner.submit(lambda cancel: run_job(make_request(tmp_path, scene_id="s2"), provider, cancel),
-                  "second")
+    runner.submit(
+        lambda cancel: run_job(make_request(tmp_path, scene_id="s2"), provider, cancel), "second"
+    )
     with qtbot.wait_signal(runner.job_cancelled, timeout=2000) as cancelled:
         runner.cancel("second")
     assert cancelled.args == ["second"]
