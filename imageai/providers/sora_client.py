@@ -1,0 +1,273 @@
+"""`SoraClient`: the OpenAI Videos API (Sora 2, or a compatible endpoint) as a `VideoProvider`."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import time
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+import openai
+from openai import OpenAI
+
+from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.errors import ErrorKind, ProviderError, ValidationError
+from imageai.core.imaging import fit_to_file
+from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
+from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.validation import validate_spec
+from imageai.providers.sora_create import CreateIntent, SafeCreator
+from imageai.providers.sora_download import AssetDownloader
+from imageai.providers.sora_errors import RETIRED_MESSAGE, classify, classify_video_error
+from imageai.providers.sora_remix import RemixOutcome, remix_many
+from imageai.providers.sora_videos import SoraVideo, iter_recent
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pydantic import SecretStr
+
+log = logging.getLogger(__name__)
+
+#: Connect fast, but give a multipart create with a reference image time to upload.
+TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
+
+
+class SoraClient:
+    """Sora 2 over the official openai SDK: create (safely), poll, download, remix, list, delete.
+
+    Args:
+        api_key: the OpenAI (or compatible endpoint's) key; never logged.
+        base_url: an OpenAI-compatible endpoint; None uses the SDK default or ``OPENAI_BASE_URL``.
+        catalog: model capabilities and prices; the packaged table by default.
+        http_client: an ``httpx2.Client`` for the SDK (tests hand in a mock transport).
+        poll_interval: seconds between polls when the API sends no ``openai-poll-after-ms``.
+        sleep: how to wait between create and download attempts (tests pass a no-op).
+    """
+
+    name = ProviderName.SORA
+
+    def __init__(
+        self,
+        api_key: SecretStr,
+        *,
+        base_url: str | None = None,
+        catalog: Catalog | None = None,
+        http_client: httpx2.Client | None = None,
+        poll_interval: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        options: dict[str, Any] = {"timeout": TIMEOUT, "max_retries": 2}
+        if base_url is not None:
+            options["base_url"] = base_url
+        if http_client is not None:
+            options["http_client"] = http_client
+        self._client = OpenAI(api_key=api_key.get_secret_value(), **options)
+        self._catalog = catalog or default_catalog()
+        self.poll_interval = poll_interval
+        self._creator = SafeCreator(self._client, sleep=sleep)
+        self._downloader = AssetDownloader(self._client, sleep=sleep)
+
+    @classmethod
+    def from_settings(
+        cls, api_key: SecretStr, settings: SoraSettings, catalog: Catalog | None = None
+    ) -> SoraClient:
+        return cls(api_key, base_url=settings.base_url, catalog=catalog)
+
+    # ---- VideoProvider ---------------------------------------------------------------------
+
+    def capabilities(self) -> tuple[ModelInfo, ...]:
+        return self._catalog.offered(ProviderName.SORA)
+
+    def validate(self, request: JobRequest) -> None:
+        if request.provider is not ProviderName.SORA:
+            raise ValidationError("provider", f"SoraClient cannot render {request.provider}")
+        validate_spec(self._catalog, request.spec)
+        if request.last_frame_image is not None:
+            raise ValidationError("last_frame_image", "Sora has no last-frame input")
+        if request.extra_reference_images:
+            raise ValidationError("reference_images", "Sora takes a single reference image")
+        if request.reference_image is not None and not request.reference_image.is_file():
+            raise ValidationError("reference_image", f"{request.reference_image} does not exist")
+
+    def estimate(self, request: JobRequest) -> float:
+        return self._price(request.spec.model, request.spec.size, request.spec.seconds)
+
+    def start(self, request: JobRequest) -> StartedJob:
+        """Create the video; the reference image is fitted to the exact size and kept in refs/."""
+        self.validate(request)
+        spec = request.spec
+        size = spec.size or "{}x{}".format(*spec.frame_size)
+        params: dict[str, Any] = {
+            "prompt": request.prompt,
+            "model": spec.model,
+            "size": size,
+            "seconds": str(spec.seconds),
+        }
+        if request.reference_image is not None:
+            fitted = fit_to_file(
+                request.reference_image, spec.frame_size, request.fit, request.refs_dir
+            )
+            mime = mimetypes.guess_type(fitted.name)[0] or "image/png"
+            params["input_reference"] = (fitted.name, fitted.read_bytes(), mime)
+        intent = CreateIntent(
+            prompt=request.prompt, model=spec.model, size=size, seconds=spec.seconds
+        )
+        video = self._creator.run(lambda c: c.videos.create(**params), intent)
+        return StartedJob(job_id=video.id, billed_usd=self._billed(video))
+
+    def poll(self, job_id: str) -> PollStatus:
+        try:
+            raw = self._client.videos.with_raw_response.retrieve(job_id)
+            video = SoraVideo.from_sdk(raw.parse())
+        except openai.OpenAIError as exc:
+            raise classify(exc, video_id=job_id) from exc
+        poll_after: float | None = None
+        header = raw.headers.get("openai-poll-after-ms")
+        if header is not None:
+            try:
+                poll_after = max(0.0, float(header) / 1000.0)
+            except ValueError:
+                log.debug("ignoring openai-poll-after-ms=%r", header)
+        state = video.state
+        if state is PollState.FAILED:
+            error = classify_video_error(video.error_code, video.error_message)
+            return PollStatus(state=state, message=error.user_message, error=error)
+        fraction = 1.0 if state is PollState.COMPLETED else video.progress / 100.0
+        if state is PollState.QUEUED and video.progress == 0:
+            fraction = -1.0
+        return PollStatus(
+            state=state,
+            fraction=max(-1.0, min(1.0, fraction)),
+            message=f"{video.status.replace('_', ' ')} {video.progress}%",
+            poll_after=poll_after,
+        )
+
+    def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
+        """The clip to clips/<scene>.mp4, then the thumbnail and spritesheet (best effort)."""
+        clip = self._downloader.clip(job_id, request.clips_dir / f"{request.scene_id}.mp4", cancel)
+        thumbnail = self._image(job_id, "thumbnail", request.thumbs_dir / request.scene_id, cancel)
+        self._image(
+            job_id, "spritesheet", request.thumbs_dir / f"{request.scene_id}-sprites", cancel
+        )
+        return JobResult(
+            scene_id=request.scene_id,
+            provider=ProviderName.SORA,
+            job_id=job_id,
+            clip_path=clip,
+            thumbnail_path=thumbnail,
+            billed_usd=self.estimate(request),
+        )
+
+    def cancel(self, job_id: str) -> None:
+        """The Videos API has no cancel: the render goes on (and is billed) remotely.
+
+        Only polling stops (the job loop does that); `delete_video` removes it if the user asks.
+        """
+        log.info("stopped following %s; the API has no cancel, the video is kept", job_id)
+
+    # ---- beyond the protocol ---------------------------------------------------------------
+
+    def delete_video(self, job_id: str) -> None:
+        """Delete a finished or failed video and its assets on the server."""
+        try:
+            self._client.videos.delete(job_id)
+        except openai.OpenAIError as exc:
+            raise classify(exc, video_id=job_id) from exc
+
+    def remix(self, source_job_id: str, prompt: str) -> StartedJob:
+        """One variation of a completed video; billed like a new video of the same shape."""
+        intent = CreateIntent(prompt=prompt, remixed_from=source_job_id)
+        video = self._creator.run(lambda c: c.videos.remix(source_job_id, prompt=prompt), intent)
+        return StartedJob(job_id=video.id, billed_usd=self._billed(video))
+
+    def remix_batch(self, source_job_id: str, prompts: list[str]) -> list[RemixOutcome]:
+        """N variations of one source, one per prompt; a failure does not lose the others."""
+        return remix_many(self.remix, source_job_id, prompts)
+
+    def list_videos(self, limit: int = 20) -> list[SoraVideo]:
+        """The account's most recent videos, newest first (to adopt one into a scene)."""
+        try:
+            return list(iter_recent(self._client, newer_than=0, limit=limit))
+        except openai.OpenAIError as exc:
+            raise classify(exc) from exc
+
+    def get_video(self, job_id: str) -> SoraVideo:
+        try:
+            return SoraVideo.from_sdk(self._client.videos.retrieve(job_id))
+        except openai.OpenAIError as exc:
+            raise classify(exc, video_id=job_id) from exc
+
+    def find_existing(self, request: JobRequest, since: float) -> StartedJob | None:
+        """A video matching ``request`` created since ``since`` (Unix time), for a resume after
+        a crash between sending a create and recording its id."""
+        spec = request.spec
+        intent = CreateIntent(
+            prompt=request.prompt,
+            model=spec.model,
+            size=spec.size,
+            seconds=spec.seconds,
+            since=since,
+        )
+        try:
+            video = self._creator.find(intent)
+        except openai.OpenAIError as exc:
+            raise classify(exc) from exc
+        return None if video is None else StartedJob(job_id=video.id, billed_usd=0.0)
+
+    def check_key(self) -> KeyCheck:
+        """A cheap look: 401 bad key, 403 no video access, 404 endpoint gone, or no network."""
+        quick = self._client.with_options(max_retries=0, timeout=httpx2.Timeout(15.0, connect=5.0))
+        try:
+            quick.models.list()
+            quick.videos.list(limit=1)
+        except openai.OpenAIError as exc:
+            return _key_check_failed(classify(exc))
+        return KeyCheck(status=KeyStatus.OK, message="The key works and has video access.")
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _price(self, model: str, size: str | None, seconds: int) -> float:
+        info = self._catalog.get(ProviderName.SORA, model)
+        if info is None:
+            return 0.0
+        try:
+            rule = info.price_rule(size=size)
+        except LookupError:
+            return 0.0
+        return round(rule.usd_per_second * seconds, 4)
+
+    def _billed(self, video: SoraVideo) -> float:
+        return self._price(video.model, video.size, video.seconds) or self._price(
+            _base_model(video.model), video.size, video.seconds
+        )
+
+    def _image(self, job_id: str, variant: Any, stem: Path, cancel: threading.Event) -> Path | None:
+        try:
+            return self._downloader.image(job_id, variant, stem, cancel)
+        except ProviderError as exc:
+            # A missing preview never costs the user the clip itself.
+            log.warning("no %s for %s: %s", variant, job_id, exc.user_message)
+            return None
+
+
+def _base_model(model: str) -> str:
+    """``sora-2-pro-2025-10-06`` -> ``sora-2-pro``."""
+    head, sep, _ = model.partition("-20")
+    return head if sep else model
+
+
+def _key_check_failed(error: ProviderError) -> KeyCheck:
+    statuses = {
+        ErrorKind.AUTH: (KeyStatus.BAD_KEY, "The key was refused (401)."),
+        ErrorKind.PERMISSION: (KeyStatus.NO_VIDEO_ACCESS, "The key has no video access (403)."),
+        ErrorKind.NETWORK: (KeyStatus.NETWORK, "Could not reach the endpoint; check the network."),
+        ErrorKind.TIMEOUT: (KeyStatus.NETWORK, "The endpoint did not answer in time."),
+        ErrorKind.NOT_FOUND: (KeyStatus.ENDPOINT_GONE, RETIRED_MESSAGE),
+    }
+    status, message = statuses.get(error.kind, (KeyStatus.UNKNOWN, error.user_message))
+    return KeyCheck(status=status, message=message)
