@@ -161,9 +161,9 @@ class AnimaticProvider:
                 process = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
                 )
-        except MediaError as exc:
+        except (MediaError, OSError) as exc:
             shutil.rmtree(workdir, ignore_errors=True)
-            raise ProviderError(f"The animatic cannot run: {exc}") from exc
+            raise ProviderError(f"The animatic cannot run ffmpeg: {exc}") from exc
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise

@@ -82,7 +82,9 @@ def draw_title_card(text: str, size: tuple[int, int]) -> Image.Image:
     body_px = max(9, short_side // 20)
     header_font = _font(header_px)
     body_font = _font(body_px)
-    header_lines = _fit_lines(wrap(header.strip(), header_font, max_width), 2, header_font, max_width)
+    header_lines = _fit_lines(
+        wrap(header.strip(), header_font, max_width), 2, header_font, max_width
+    )
     header_step = int(header_px * 1.3)
     body_step = int(body_px * 1.35)
 
