@@ -1,0 +1,266 @@
+"""`VeoClient`: Google Veo 3.1 behind the `VideoProvider` protocol, on the Gemini API or Vertex AI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from typing import TYPE_CHECKING, Protocol
+
+import httpx
+
+from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.errors import (
+    JobCancelledError,
+    NetworkError,
+    ProviderError,
+    QuotaError,
+    RateLimitError,
+    ValidationError,
+)
+from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
+from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.models import ProviderName, VeoBackend, VeoSettings
+from imageai.core.validation import validate_spec
+from imageai.providers.clip_files import finalize_clip, temp_download
+from imageai.providers.veo_errors import ErrorContext
+from imageai.providers.veo_gemini import TIMEOUT, GeminiVeoBackend
+from imageai.providers.veo_payload import build_payload, check_request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from google.auth.credentials import Credentials
+    from pydantic import SecretStr
+
+    from imageai.providers.veo_operation import OperationView, VideoRef
+    from imageai.providers.veo_payload import VeoPayload
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+BASE_URL_ENV = "GOOGLE_GEMINI_BASE_URL"
+#: Creates: tries in all (only where nothing can have been created), backoff base and ceiling.
+CREATE_ATTEMPTS = 4
+DOWNLOAD_ATTEMPTS = 5
+BACKOFF_S = 2.0
+BACKOFF_MAX_S = 30.0
+#: A Retry-After longer than this is not waited out inside one call: the error goes up.
+RETRY_AFTER_MAX_S = 60.0
+
+
+class VeoBackendClient(Protocol):
+    """One way in to Veo: the Gemini API (REST) or Vertex AI (google-genai)."""
+
+    def create(self, payload: VeoPayload, context: ErrorContext) -> str: ...
+    def fetch(self, name: str, context: ErrorContext) -> OperationView: ...
+    def download(self, video: VideoRef, tmp: Path, cancel: threading.Event) -> int | None: ...
+    def check(self, model: str) -> KeyCheck: ...
+
+
+def _surely_not_created(exc: ProviderError) -> bool:
+    """Only these failures prove no operation exists; everything else is final or ambiguous."""
+    if isinstance(exc, RateLimitError):
+        return True
+    return isinstance(exc, NetworkError) and (
+        exc.code == "CONNECT_FAILED" or (exc.status_code or 0) >= 500
+    )
+
+
+def _transient(exc: ProviderError) -> bool:
+    return not exc.final and not isinstance(exc, QuotaError)
+
+
+class VeoClient:
+    """Google Veo 3.1: create an operation, poll it, stream the sample into ``clips/``.
+
+    Cancel is local only: neither backend offers a cancel for Veo operations.
+    """
+
+    name = ProviderName.VEO
+
+    def __init__(
+        self,
+        settings: VeoSettings,
+        *,
+        api_key: SecretStr | None = None,
+        base_url: str | None = None,
+        catalog: Catalog | None = None,
+        http_client: httpx.Client | None = None,
+        poll_interval: float = 10.0,
+        credentials: Credentials | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.poll_interval = poll_interval
+        self._catalog = catalog or default_catalog()
+        self._api_key = api_key
+        self._base_url = base_url
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=TIMEOUT)
+        self._credentials = credentials
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._backend: VeoBackendClient | None = None
+        self._done: dict[str, OperationView] = {}
+
+    # ---- backend --------------------------------------------------------------------------
+
+    def backend(self) -> VeoBackendClient:
+        """The backend for ``settings.backend``, built on first use (Vertex loads credentials)."""
+        with self._lock:
+            if self._backend is None:
+                self._backend = self._build_backend()
+            return self._backend
+
+    def _build_backend(self) -> VeoBackendClient:
+        if self.settings.backend is VeoBackend.VERTEX:
+            from imageai.providers.veo_vertex import VertexVeoBackend
+
+            return VertexVeoBackend(
+                self.settings.vertex_project,
+                self.settings.vertex_location,
+                self._http,
+                credentials=self._credentials,
+                base_url=self._base_url,
+            )
+        base = self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        return GeminiVeoBackend(self._api_key, base, self._http)
+
+    def _offered(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self._catalog.offered(ProviderName.VEO, self.settings.backend))
+
+    def _context(self, model: str, action: str) -> ErrorContext:
+        return ErrorContext(model=model, offered_models=self._offered(), action=action)
+
+    # ---- VideoProvider --------------------------------------------------------------------
+
+    def capabilities(self) -> tuple[ModelInfo, ...]:
+        return self._catalog.offered(ProviderName.VEO, self.settings.backend)
+
+    def _model_info(self, request: JobRequest) -> ModelInfo:
+        if request.provider is not ProviderName.VEO:
+            raise ValidationError("provider", f"{request.provider} is not Veo", ("veo",))
+        if not request.prompt.strip():
+            raise ValidationError("prompt", "the prompt is empty")
+        info = validate_spec(self._catalog, request.spec)
+        if info.backend is not None and info.backend != self.settings.backend:
+            raise ValidationError(
+                "model",
+                f"{info.id} is served by {info.backend}, not {self.settings.backend}",
+                self._offered(),
+            )
+        return info
+
+    def validate(self, request: JobRequest) -> None:
+        check_request(request, self._model_info(request), self.settings.backend)
+
+    def estimate(self, request: JobRequest) -> float:
+        info = self._model_info(request)
+        spec = request.spec
+        rule = info.price_rule(None, spec.resolution, spec.audio)
+        return round(rule.usd_per_second * spec.seconds, 4)
+
+    def start(self, request: JobRequest) -> StartedJob:
+        """Create the operation. Retried only where nothing can have been created."""
+        info = self._model_info(request)
+        check_request(request, info, self.settings.backend)
+        payload = build_payload(request, info, self.settings.backend)
+        context = self._context(info.id, "create")
+        backend = self.backend()
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                name = backend.create(payload, context)
+            except ProviderError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if not _surely_not_created(exc) or attempt == CREATE_ATTEMPTS or wait is None:
+                    raise
+                log.info("Veo create refused (%s), nothing created; retry in %.1fs", exc.code, wait)
+                self._sleep(wait)
+                continue
+            return StartedJob(job_id=name, billed_usd=self.estimate(request))
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    @staticmethod
+    def _retry_wait(exc: ProviderError, attempt: int) -> float | None:
+        """Seconds to wait before the next try; None when Retry-After is too long to wait here."""
+        after: float | None = exc.retry_after
+        if after is not None:
+            return after if after <= RETRY_AFTER_MAX_S else None
+        backoff = min(BACKOFF_MAX_S, BACKOFF_S * 2.0 ** (attempt - 1))
+        return backoff * random.uniform(0.8, 1.2)
+
+    def poll(self, job_id: str) -> PollStatus:
+        view = self.backend().fetch(job_id, self._context(_model_of(job_id), "poll"))
+        status = view.poll_status(self._context(_model_of(job_id), "poll"))
+        if status.state is PollState.COMPLETED:
+            with self._lock:
+                self._done[job_id] = view
+        return status
+
+    def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
+        """Stream the first sample to ``clips/<scene_id>.mp4`` (temp file, checked, renamed)."""
+        with self._lock:
+            view = self._done.pop(job_id, None)
+        if view is None:
+            view = self.backend().fetch(job_id, self._context(_model_of(job_id), "poll"))
+        status = view.poll_status(self._context(request.spec.model, "poll"))
+        if status.state is not PollState.COMPLETED:
+            raise status.error or ProviderError("The Veo operation has not finished yet.")
+        dest = request.clips_dir / f"{request.scene_id}.mp4"
+        self._download_with_retries(view.videos[0], dest, cancel)
+        return JobResult(
+            scene_id=request.scene_id,
+            provider=ProviderName.VEO,
+            job_id=job_id,
+            clip_path=dest,
+            billed_usd=self.estimate(request),
+        )
+
+    def _download_with_retries(self, video: VideoRef, dest: Path, cancel: threading.Event) -> None:
+        backend = self.backend()
+        for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+            if cancel.is_set():
+                raise JobCancelledError("download cancelled")
+            try:
+                with temp_download(dest) as tmp:
+                    expected = backend.download(video, tmp, cancel)
+                    finalize_clip(tmp, dest, expected)
+                return
+            except ProviderError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if not _transient(exc) or attempt == DOWNLOAD_ATTEMPTS or wait is None:
+                    raise
+                log.info("Veo download failed (%s); retry in %.1fs", exc.kind, wait)
+                if cancel.wait(wait):
+                    raise JobCancelledError("download cancelled") from exc
+
+    def cancel(self, job_id: str) -> None:
+        """Nothing to call: Gemini and Vertex offer no cancel for Veo operations."""
+        with self._lock:
+            self._done.pop(job_id, None)
+
+    def check_key(self) -> KeyCheck:
+        """Tell apart a bad key, a key without Veo access, and no network."""
+        try:
+            backend = self.backend()
+        except ProviderError as exc:
+            return KeyCheck(status=KeyStatus.MISSING, message=exc.user_message)
+        return backend.check(self.settings.model)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+
+def _model_of(job_id: str) -> str:
+    # Operation names look like "models/<model>/operations/<id>" (Vertex: ".../models/<m>/...").
+    parts = job_id.split("/")
+    if "models" in parts:
+        index = parts.index("models")
+        if index + 1 < len(parts):
+            return parts[index + 1]
+    return ""
