@@ -98,14 +98,15 @@ class WebhookServer(ThreadingHTTPServer):
     def port(self) -> int:
         return int(self.server_address[1])
 
-    def first_delivery(self, webhook_id: str) -> bool:
+    def seen(self, webhook_id: str) -> bool:
         with self._seen_lock:
-            if webhook_id in self._seen:
-                return False
+            return webhook_id in self._seen
+
+    def mark_seen(self, webhook_id: str) -> None:
+        with self._seen_lock:
             self._seen[webhook_id] = None
             if len(self._seen) > SEEN_IDS:
                 self._seen.popitem(last=False)
-            return True
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="webhooks", daemon=True)
@@ -145,13 +146,16 @@ class _WebhookHandler(BaseHTTPRequestHandler):
             log.warning("%s", exc)
             self._reply(400, "rejected")
             return
-        if event.is_video and self.server.first_delivery(headers.get("webhook-id", event.id)):
+        webhook_id = headers.get("webhook-id", event.id)
+        if event.is_video and not self.server.seen(webhook_id):
             try:
                 self.server.on_event(event)
             except Exception:  # receiver boundary: a 500 makes OpenAI deliver the event again
                 log.exception("webhook handler failed for %s", event.id)
                 self._reply(500, "handler failed")
                 return
+            # Marked only once handled, so a redelivery after a failure is not skipped.
+            self.server.mark_seen(webhook_id)
         self._reply(200, "ok")
 
     def do_GET(self) -> None:
