@@ -323,4 +323,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module, not __main__: the route modules register into
+    # tests.fakes.fake_server.ROUTES, which __main__'s own ROUTES list is not.
+    from tests.fakes import fake_server
+
+    fake_server.main()

@@ -1,0 +1,134 @@
+"""`imageai video render` of a 3-scene Sora project against the fake OpenAI server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from PIL import Image
+from pydantic import SecretStr
+
+from imageai.core import project_store
+from imageai.core.jobs import JobRequest, PollState
+from imageai.core.models import ProviderName, RenderState, SoraSettings
+from imageai.core.shot import ShotSpec
+from imageai.providers.sora_client import SoraClient
+from tests.fakes.server_process import REPO, FakeServerProcess
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+KEY = "sk-e2e-key"
+SCRIPT = "A lighthouse at dusk.\n\nThe keeper climbs the stairs.\n\nThe lamp turns on.\n"
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Iterator[FakeServerProcess]:
+    server = FakeServerProcess(
+        tmp_path, config={"generation_seconds": 1.0, "poll_after_ms": 200, "valid_keys": [KEY]}
+    )
+    yield server
+    server.stop()
+
+
+def _cli(*args: str, home: Path, fake: FakeServerProcess) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "IMAGEAI_HOME": str(home),
+        "IMAGEAI_NO_KEYRING": "1",
+        "OPENAI_API_KEY": KEY,
+        "OPENAI_BASE_URL": f"{fake.url}/v1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "imageai", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_render_three_sora_scenes_with_a_reference_then_remix(fake, tmp_path) -> None:
+    project_dir, home = tmp_path / "film", tmp_path / "home"
+    script = tmp_path / "script.txt"
+    script.write_text(SCRIPT)
+    init = _cli(
+        "video",
+        "init",
+        str(project_dir),
+        "--provider",
+        "sora",
+        "--size",
+        "1280x720",
+        "--seconds",
+        "4",
+        "--script",
+        str(script),
+        home=home,
+        fake=fake,
+    )
+    assert init.returncode == 0, init.stderr
+    # Scene 2 is image-to-video, from a portrait JPEG the adapter must fit to 1280x720.
+    (project_dir / "refs").mkdir(exist_ok=True)
+    Image.new("RGB", (600, 900), (30, 90, 160)).save(project_dir / "refs" / "keeper.jpg")
+    project = project_store.load(project_dir)
+    second = project.scenes[1]
+    project = project.update_scene(second.id, reference_image="refs/keeper.jpg")
+    project_store.save(project, project_dir)
+
+    render = _cli(
+        "video", "render", str(project_dir), "--json", "--concurrency", "3", home=home, fake=fake
+    )
+    assert render.returncode == 0, render.stdout + render.stderr
+
+    project = project_store.load(project_dir)
+    assert [s.state for s in project.scenes] == [RenderState.DONE] * 3
+    for scene in project.scenes:
+        assert (project_dir / f"clips/{scene.id}.mp4").is_file()
+        assert (project_dir / f"thumbs/{scene.id}.webp").is_file()
+        assert scene.billed_usd == pytest.approx(0.40)
+    fitted = [p for p in (project_dir / "refs").iterdir() if p.name != "keeper.jpg"]
+    assert len(fitted) == 1
+    with Image.open(fitted[0]) as img:
+        assert img.size == (1280, 720)
+    stats = fake.stats()
+    assert stats["creates_billed"] == 3
+
+    # A remix of scene 1, as the GUI's "variation" action does it, against the same server.
+    client = SoraClient(SecretStr(KEY), base_url=f"{fake.url}/v1", poll_interval=0.1)
+    source = project.scenes[0]
+    assert source.job_id is not None
+    remix = client.remix(source.job_id, "The lighthouse at dawn.")
+    deadline = time.monotonic() + 30
+    while client.poll(remix.job_id).state is not PollState.COMPLETED:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    spec = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720")
+    request = JobRequest(
+        scene_id=f"{source.id}-take2",
+        index=0,
+        spec=spec,
+        prompt="The lighthouse at dawn.",
+        settings=SoraSettings(),
+        project_dir=project_dir,
+    )
+    result = client.download(remix.job_id, request, threading.Event())
+    assert result.clip_path.is_file()
+    assert client.get_video(remix.job_id).remixed_from_video_id == source.job_id
+    assert fake.stats()["creates_billed"] == 4
+    events = [json.loads(line) for line in render.stdout.splitlines() if line.startswith("{")]
+    finished = [e for e in events if e["event"] == "finished"][-1]
+    assert finished["done"] == 3
+    assert finished["spent_usd"] == pytest.approx(1.20)
