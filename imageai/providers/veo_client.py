@@ -93,6 +93,7 @@ class VeoClient:
         poll_interval: float = 10.0,
         credentials: Credentials | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        backoff_s: float = BACKOFF_S,
     ) -> None:
         self.settings = settings
         self.poll_interval = poll_interval
@@ -103,6 +104,7 @@ class VeoClient:
         self._http = http_client or httpx.Client(timeout=TIMEOUT)
         self._credentials = credentials
         self._sleep = sleep
+        self._backoff_s = backoff_s
         self._lock = threading.Lock()
         self._backend: VeoBackendClient | None = None
         self._done: dict[str, OperationView] = {}
@@ -184,13 +186,12 @@ class VeoClient:
             return StartedJob(job_id=name, billed_usd=self.estimate(request))
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    @staticmethod
-    def _retry_wait(exc: ProviderError, attempt: int) -> float | None:
+    def _retry_wait(self, exc: ProviderError, attempt: int) -> float | None:
         """Seconds to wait before the next try; None when Retry-After is too long to wait here."""
         after: float | None = exc.retry_after
         if after is not None:
             return after if after <= RETRY_AFTER_MAX_S else None
-        backoff = min(BACKOFF_MAX_S, BACKOFF_S * 2.0 ** (attempt - 1))
+        backoff = min(BACKOFF_MAX_S, self._backoff_s * 2.0 ** (attempt - 1))
         return backoff * random.uniform(0.8, 1.2)
 
     def poll(self, job_id: str) -> PollStatus:

@@ -1,0 +1,239 @@
+"""Veo validation per model and backend, image fitting, and the predictLongRunning body."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PIL import Image
+
+from imageai.core.catalog import default_catalog
+from imageai.core.errors import ValidationError
+from imageai.core.jobs import JobRequest
+from imageai.core.models import FitMode, ProviderName, VeoBackend, VeoSettings
+from imageai.core.shot import ShotSpec
+from imageai.providers.veo_client import VeoClient
+from imageai.providers.veo_payload import build_payload, fit_size
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FAST = "veo-3.1-fast-generate-preview"
+
+
+def make_image(path: Path, size: tuple[int, int], color: str = "red") -> Path:
+    """A real image file of ``size`` (PNG or JPEG by suffix)."""
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+def veo_request(
+    tmp_path: Path,
+    *,
+    model: str = FAST,
+    seconds: int = 8,
+    aspect: str = "16:9",
+    resolution: str = "720p",
+    audio: bool = True,
+    prompt: str = "a lighthouse at dusk",
+    scene_id: str = "s1",
+    settings: VeoSettings | None = None,
+    **kw: Any,
+) -> JobRequest:
+    spec = ShotSpec(
+        provider=ProviderName.VEO,
+        model=model,
+        seconds=seconds,
+        aspect=aspect,
+        resolution=resolution,
+        audio=audio,
+    )
+    return JobRequest(
+        scene_id=scene_id,
+        index=0,
+        spec=spec,
+        prompt=prompt,
+        settings=settings or VeoSettings(model=model),
+        project_dir=tmp_path,
+        **kw,
+    )
+
+
+def decoded_size(part: dict[str, str]) -> tuple[int, int]:
+    with Image.open(io.BytesIO(base64.b64decode(part["bytesBase64Encoded"]))) as img:
+        return img.size
+
+
+def _client(backend: VeoBackend = VeoBackend.GEMINI) -> VeoClient:
+    return VeoClient(VeoSettings(backend=backend))
+
+
+def test_text_to_video_body_has_only_the_accepted_parameters(tmp_path: Path) -> None:
+    request = veo_request(tmp_path, seconds=6)
+    info = default_catalog().get(ProviderName.VEO, FAST)
+    assert info is not None
+    body = build_payload(request, info, VeoBackend.GEMINI).rest_body()
+    assert body == {
+        "instances": [{"prompt": "a lighthouse at dusk"}],
+        "parameters": {
+            "aspectRatio": "16:9",
+            "resolution": "720p",
+            "durationSeconds": 6,
+            "sampleCount": 1,
+        },
+    }
+
+
+def test_optional_parameters_are_sent_when_set(tmp_path: Path) -> None:
+    settings = VeoSettings(
+        model=FAST, negative_prompt=" rain ", person_generation="allow_all", seed=42
+    )
+    request = veo_request(tmp_path, settings=settings)
+    info = default_catalog().get(ProviderName.VEO, FAST)
+    assert info is not None
+    params = build_payload(request, info, VeoBackend.GEMINI).rest_body()["parameters"]
+    assert params["negativePrompt"] == "rain"
+    assert params["personGeneration"] == "allow_all"
+    assert params["seed"] == 42
+    assert "generateAudio" not in params
+    assert "enhancePrompt" not in params
+
+
+@pytest.mark.parametrize(
+    ("fit", "aspect", "source", "expected"),
+    [
+        (FitMode.CROP, "16:9", (800, 800), (1280, 720)),
+        (FitMode.PAD, "16:9", (600, 900), (1280, 720)),
+        (FitMode.CROP, "9:16", (1920, 1080), (720, 1280)),
+        (FitMode.PAD, "9:16", (300, 200), (720, 1280)),
+    ],
+)
+def test_frames_and_references_are_fitted_to_the_frame(
+    tmp_path: Path,
+    fit: FitMode,
+    aspect: str,
+    source: tuple[int, int],
+    expected: tuple[int, int],
+) -> None:
+    first = make_image(tmp_path / "first.jpg", source)
+    last = make_image(tmp_path / "last.png", (source[1], source[0]), "blue")
+    request = veo_request(
+        tmp_path, aspect=aspect, reference_image=first, last_frame_image=last, fit=fit
+    )
+    info = default_catalog().get(ProviderName.VEO, FAST)
+    assert info is not None
+    instance = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]
+    assert instance["image"]["mimeType"] == "image/png"
+    assert decoded_size(instance["image"]) == expected
+    assert decoded_size(instance["lastFrame"]) == expected
+
+
+def test_padding_keeps_the_whole_image_and_cropping_fills_the_frame(tmp_path: Path) -> None:
+    square = make_image(tmp_path / "sq.png", (500, 500), "white")
+    info = default_catalog().get(ProviderName.VEO, FAST)
+    assert info is not None
+    for fit, corner in ((FitMode.PAD, (0, 0, 0)), (FitMode.CROP, (255, 255, 255))):
+        request = veo_request(tmp_path, reference_image=square, fit=fit)
+        part = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]["image"]
+        with Image.open(io.BytesIO(base64.b64decode(part["bytesBase64Encoded"]))) as img:
+            assert img.convert("RGB").getpixel((0, 0)) == corner
+
+
+def test_reference_images_are_fitted_and_typed_asset(tmp_path: Path) -> None:
+    refs = tuple(make_image(tmp_path / f"r{i}.png", (400 + i * 300, 700)) for i in range(3))
+    request = veo_request(tmp_path, model="veo-3.1-generate-preview", extra_reference_images=refs)
+    info = default_catalog().get(ProviderName.VEO, "veo-3.1-generate-preview")
+    assert info is not None
+    instance = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]
+    assert [r["referenceType"] for r in instance["referenceImages"]] == ["asset"] * 3
+    assert {decoded_size(r["image"]) for r in instance["referenceImages"]} == {(1280, 720)}
+
+
+def test_4k_frames_are_fitted_at_1080p_to_keep_the_request_small() -> None:
+    assert fit_size("16:9", "4k") == (1920, 1080)
+    assert fit_size("9:16", "1080p") == (1080, 1920)
+
+
+@pytest.mark.parametrize(
+    ("changes", "settings", "field"),
+    [
+        ({"seconds": 5}, {}, "seconds"),
+        ({"resolution": "1080p", "seconds": 4}, {}, "seconds"),
+        ({"aspect": "1:1"}, {}, "aspect"),
+        ({"model": "veo-3.0-generate-001"}, {}, "model"),
+        ({"model": "veo-3.1-generate-001"}, {}, "model"),
+        ({}, {"enhance_prompt": True}, "enhance_prompt"),
+        ({"audio": False}, {}, "generate_audio"),
+        ({}, {"person_generation": "allow_adult"}, "person_generation"),
+        ({}, {"person_generation": "everyone"}, "person_generation"),
+        ({}, {"seed": -1}, "seed"),
+        ({"prompt": "  "}, {}, "prompt"),
+    ],
+)
+def test_validate_names_the_field_before_any_call(
+    tmp_path: Path, changes: dict[str, Any], settings: dict[str, Any], field: str
+) -> None:
+    model = changes.get("model", FAST)
+    request = veo_request(tmp_path, settings=VeoSettings(model=model, **settings), **changes)
+    with pytest.raises(ValidationError) as caught:
+        _client().validate(request)
+    assert caught.value.field == field
+
+
+def test_validate_lists_allowed_values(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _client().validate(veo_request(tmp_path, resolution="1080p", seconds=6))
+    assert caught.value.allowed == ("8",)
+    settings = VeoSettings(model=FAST, person_generation="allow_all")
+    image = make_image(tmp_path / "i.png", (100, 100))
+    with pytest.raises(ValidationError) as caught:
+        _client().validate(veo_request(tmp_path, settings=settings, reference_image=image))
+    assert caught.value.allowed == ("allow_adult",)
+
+
+def test_image_rules(tmp_path: Path) -> None:
+    image = make_image(tmp_path / "i.png", (100, 100))
+    refs = tuple(make_image(tmp_path / f"r{i}.png", (100, 100)) for i in range(4))
+    std = "veo-3.1-generate-preview"
+    lite = "veo-3.1-lite-generate-preview"
+    cases = [
+        (veo_request(tmp_path, model=std, extra_reference_images=refs), "reference_images"),
+        (veo_request(tmp_path, model=lite, extra_reference_images=refs[:1]), "reference_images"),
+        (
+            veo_request(
+                tmp_path, model=std, reference_image=image, extra_reference_images=refs[:1]
+            ),
+            "reference_images",
+        ),
+        (veo_request(tmp_path, model=std, seconds=6, extra_reference_images=refs[:1]), "seconds"),
+        (veo_request(tmp_path, last_frame_image=image), "last_frame_image"),
+        (veo_request(tmp_path, reference_image=tmp_path / "missing.png"), "reference_image"),
+    ]
+    for request, field in cases:
+        with pytest.raises(ValidationError) as caught:
+            _client().validate(request)
+        assert caught.value.field == field, request
+
+
+def test_vertex_accepts_audio_toggle_and_enhance_prompt(tmp_path: Path) -> None:
+    model = "veo-3.1-generate-001"
+    settings = VeoSettings(
+        backend=VeoBackend.VERTEX, model=model, enhance_prompt=False, person_generation="dont_allow"
+    )
+    request = veo_request(tmp_path, model=model, audio=False, settings=settings)
+    _client(VeoBackend.VERTEX).validate(request)
+    info = default_catalog().get(ProviderName.VEO, model)
+    assert info is not None
+    payload = build_payload(request, info, VeoBackend.VERTEX)
+    assert payload.generate_audio is False
+    assert payload.enhance_prompt is False
+
+
+def test_estimate_uses_the_price_table(tmp_path: Path) -> None:
+    assert _client().estimate(veo_request(tmp_path, seconds=8)) == pytest.approx(1.20)
+    vertex = _client(VeoBackend.VERTEX)
+    model = "veo-3.1-generate-001"
+    silent = veo_request(tmp_path, model=model, audio=False, seconds=4)
+    assert vertex.estimate(silent) == pytest.approx(0.80)
