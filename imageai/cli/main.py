@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from imageai import __version__
-from imageai.cli import video_commands
+from imageai.cli import image_commands, video_commands
 from imageai.cli.context import setup_logging
 from imageai.cli.exit_codes import ExitCode
 from imageai.core.errors import (
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
     sub = parser.add_subparsers(dest="command", required=True)
     video_commands.add_parser(sub)
+    image_commands.add_parser(sub)
     return parser
 
 
