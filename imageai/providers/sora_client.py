@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import time
@@ -223,7 +224,9 @@ class SoraClient:
         """A cheap look: 401 bad key, 403 no video access, 404 endpoint gone, or no network."""
         quick = self._client.with_options(max_retries=0, timeout=httpx2.Timeout(15.0, connect=5.0))
         try:
-            quick.models.list()
+            # Some compatible endpoints serve no model list; the videos call decides then.
+            with contextlib.suppress(openai.NotFoundError):
+                quick.models.list()
             quick.videos.list(limit=1)
         except openai.OpenAIError as exc:
             return _key_check_failed(classify(exc))

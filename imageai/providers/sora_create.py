@@ -72,7 +72,8 @@ class SafeCreator:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client.with_options(max_retries=0)
-        self._lister = client
+        # Listing is a GET and safe to repeat; it decides whether a create is sent again.
+        self._lister = client.with_options(max_retries=4)
         self._attempts = attempts
         self._settle_s = settle_s
         self._sleep = sleep

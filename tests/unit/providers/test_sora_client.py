@@ -10,7 +10,12 @@ import pytest
 from PIL import Image
 from pydantic import SecretStr
 
-from imageai.core.errors import ContentPolicyError, InvalidRequestError, NotFoundError
+from imageai.core.errors import (
+    ContentPolicyError,
+    InvalidRequestError,
+    JobCancelledError,
+    NotFoundError,
+)
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Done, JobRequest, PollState
 from imageai.core.key_check import KeyStatus
@@ -307,3 +312,26 @@ def test_check_key_reports_network_problem() -> None:
     check = client.check_key()
     assert check.status is KeyStatus.NETWORK
     assert KEY not in check.message
+
+
+def test_cancelled_download_leaves_no_partial_clip(fake, tmp_path) -> None:
+    client = _client(fake)
+    request = _request(tmp_path)
+    job = client.start(request)
+    _wait_done(client, job.job_id)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(JobCancelledError):
+        client.download(job.job_id, request, cancel)
+    assert list((tmp_path / "clips").iterdir()) == []
+
+
+def test_find_existing_recovers_a_create_sent_before_a_crash(fake, tmp_path) -> None:
+    since = time.time()
+    sent = _client(fake).start(_request(tmp_path))
+    # A new process (fresh client) resuming the pending intent finds the video, bills nothing.
+    found = _client(fake).find_existing(_request(tmp_path), since)
+    assert found is not None
+    assert found.job_id == sent.job_id
+    assert found.billed_usd == 0.0
+    assert _client(fake).find_existing(_request(tmp_path, prompt="other"), since) is None
