@@ -119,6 +119,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     project = project_store.load(args.dir)
     ledger = Ledger(args.dir / LEDGER_NAME)
     spent = ledger.spent_by_scene()
+    catalog = load_catalog(price_override_file())
+    # The full price of each scene (rendered ones included), to set against what was billed.
+    est = {
+        r.id: round(r.usd_per_second * r.seconds, 4)
+        for r in estimate(project, catalog=catalog).scenes
+    }
     rows = [
         {
             "id": s.id,
@@ -128,23 +134,24 @@ def cmd_status(args: argparse.Namespace) -> int:
             "job_id": s.job_id,
             "clip_path": s.clip_path,
             "billed_usd": spent.get(s.id, 0.0),
+            "estimate_usd": est.get(s.id, 0.0),
             "error": s.error.user_message if s.error else None,
         }
         for i, s in enumerate(project.scenes)
     ]
     total = round(sum(spent.values()), 4)
     if args.json:
-        print(
-            json.dumps({"total_spent_usd": total, "budget_usd": project.budget_usd, "scenes": rows})
-        )
+        summary = {"total_spent_usd": total, "total_estimate_usd": round(sum(est.values()), 4)}
+        print(json.dumps({**summary, "budget_usd": project.budget_usd, "scenes": rows}))
         return ExitCode.OK
     for row in rows:
         extra = f"  {row['error']}" if row["error"] else ""
         print(
             f"{row['index']:>3}  {row['state']:<15} {row['provider']:<8} "
-            f"{row['job_id'] or '-':<28} ${row['billed_usd']:.2f}  {row['clip_path'] or '-'}{extra}"
+            f"{row['job_id'] or '-':<28} billed ${row['billed_usd']:.2f} "
+            f"(est. ${row['estimate_usd']:.2f})  {row['clip_path'] or '-'}{extra}"
         )
-    print(f"Total spent: ${total:.2f}")
+    print(f"Total spent: ${total:.2f} (estimate of all scenes ${sum(est.values()):.2f})")
     return ExitCode.OK
 
 
@@ -185,6 +192,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if controller.render(indexes, args.budget, use_project_budget=args.budget is None):
         app.exec()
     runner.shutdown(10_000)
+    ctx.router.close()
     ticker.stop()
     signal.signal(signal.SIGINT, previous_handler)
     final = doc.project

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from imageai.core.errors import (
     JobCancelledError,
     JobTimeoutError,
+    OutcomeUnknownError,
     ProviderError,
 )
 from imageai.core.jobs import (
@@ -28,6 +29,8 @@ from imageai.core.jobs import (
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable, Iterator
+
+    from imageai.core.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +114,10 @@ def _poll_until_done(
         except ProviderError as exc:
             failures += 1
             if exc.final or failures > MAX_POLL_FAILURES:
-                _journal_failure(journal, request, job_id, exc)
+                # Only a final error ends the job; after transient ones (an outage) the job may
+                # still finish remotely, so the ledger keeps it open to resume, not pay again.
+                if exc.final:
+                    _journal_failure(journal, request, job_id, exc)
                 raise
             wait = exc.retry_after or min(MAX_POLL_INTERVAL, provider.poll_interval * 2**failures)
             log.info("poll of %s failed (%s); retrying in %.1fs", job_id, exc.kind, wait)
@@ -148,3 +154,40 @@ def _journal_failure(
 def _wait_or_cancel(cancel: threading.Event, seconds: float, request: JobRequest) -> None:
     if cancel.wait(_jittered(seconds) if seconds > 0 else 0):
         raise JobCancelledError(request.scene_id)
+
+
+LOST_CREATE_MESSAGE = (
+    "A create for this scene was sent before the app stopped, and {provider} offers no way to "
+    "look it up, so it is unknown whether it was accepted (and billed). Check the provider's "
+    "console; rendering the scene again creates a new job."
+)
+
+
+def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Ledger) -> JobRequest:
+    """After a crash between a create's intent and its answer: adopt the job or stop.
+
+    A provider with ``find_existing(request, since)`` (Sora) is asked for the job; if found it is
+    recorded as created and resumed, if not the create is sent again. Without a way to look (Veo)
+    the scene fails as outcome unknown, recorded so that the user's next render creates afresh.
+
+    Raises:
+        OutcomeUnknownError: the provider cannot look for the job.
+        ProviderError: the look-up failed; the intent stays pending for the next try.
+    """
+    if request.resume_job_id or request.provider.value == "animatic":
+        return request
+    pending = ledger.pending_intent(request.scene_id, request.fingerprint())
+    if pending is None:
+        return request
+    finder = getattr(provider, "find_existing", None)
+    if finder is None:
+        message = LOST_CREATE_MESSAGE.format(provider=request.provider.value.title())
+        ledger.failed(request, None, OutcomeUnknownError.kind.value, message)
+        raise OutcomeUnknownError(message, detail=f"intent at {pending.ts:.0f}")
+    found = finder(request, pending.ts)
+    if found is None:
+        log.info("no job found for the pending create of %s; creating it", request.scene_id)
+        return request
+    log.info("adopted %s, created before the app stopped, for %s", found.job_id, request.scene_id)
+    ledger.created(request, found.job_id, provider.estimate(request))
+    return request.model_copy(update={"resume_job_id": found.job_id})

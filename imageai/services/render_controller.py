@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core import render_plan
 from imageai.core.errors import BudgetExceededError, JobError
-from imageai.core.job_loop import run_job
+from imageai.core.job_loop import recover_lost_create, run_job
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
 
@@ -125,7 +125,9 @@ class RenderController(QObject):
 
         def job(cancel: threading.Event) -> Iterator[JobEvent]:
             provider = router.provider_for(request)
-            return run_job(request, provider, cancel, journal=ledger)
+            # A create sent just before a crash: adopt its job rather than pay for another.
+            current = recover_lost_create(request, provider, ledger) if ledger else request
+            yield from run_job(current, provider, cancel, journal=ledger)
 
         return job
 

@@ -1,0 +1,210 @@
+"""A render killed mid-way resumes from the ledger and project: no scene is created (paid) twice."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from imageai.cli.main import main
+from imageai.core import project_store, render_plan
+from imageai.core.catalog import default_catalog
+from imageai.core.errors import NetworkError, OutcomeUnknownError
+from imageai.core.job_loop import MAX_POLL_FAILURES, recover_lost_create, run_job
+from imageai.core.jobs import Created, Done, JobRequest, StartedJob
+from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.models import Project, ProviderName, Scene
+from tests.fakes.fake_provider import FakeProvider
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: sora-2 at 1280x720 costs $0.10/s; 4 s scenes.
+SCENE_USD = 0.4
+
+
+def sora_project(count: int = 4) -> Project:
+    scenes = tuple(Scene(id=f"scene{i}", prompt=f"shot number {i}") for i in range(1, count + 1))
+    return Project(title="resume", provider=ProviderName.SORA, scenes=scenes)
+
+
+def plan(project: Project, folder: Path, ledger: Ledger | None) -> list[JobRequest]:
+    catalog = default_catalog()
+    return [
+        render_plan.build_request(catalog, project, scene, folder, ledger)
+        for scene in render_plan.scenes_to_render(project)
+    ]
+
+
+def run_until_created(request: JobRequest, provider: FakeProvider, ledger: Ledger) -> Project:
+    """Drive a job until its create is recorded, then drop it: the process was killed there."""
+    for event in run_job(request, provider, threading.Event(), journal=ledger):
+        if isinstance(event, Created):
+            return sora_project()
+    raise AssertionError("no Created event")
+
+
+def run_all(requests: list[JobRequest], provider: FakeProvider, ledger: Ledger) -> list[Done]:
+    done = []
+    for request in requests:
+        current = recover_lost_create(request, provider, ledger)
+        events = list(run_job(current, provider, threading.Event(), journal=ledger))
+        assert isinstance(events[-1], Done)
+        done.append(events[-1])
+    return done
+
+
+def test_restart_after_kill_creates_no_job_for_scenes_in_flight(tmp_path: Path) -> None:
+    project = sora_project(4)
+    project_store.save(project, tmp_path)
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    first = FakeProvider(("done",))
+    for request in plan(project, tmp_path, ledger)[:3]:
+        run_until_created(request, first, ledger)
+    assert len(first.started) == 3
+
+    # Restart: project.json was never updated (killed before a save), only the ledger knows.
+    restarted = plan(project_store.load(tmp_path), tmp_path, Ledger(tmp_path / LEDGER_NAME))
+    assert [r.resume_job_id for r in restarted] == [*first.started, None]
+    second = FakeProvider(("done",))
+    results = run_all(restarted, second, ledger)
+
+    assert len(second.started) == 1  # only scene 4, which had not been created yet
+    assert [d.result.job_id for d in results[:3]] == first.started
+    assert ledger.total_spent() == pytest.approx(4 * SCENE_USD)
+    assert all(ledger.open_job(r.scene_id, r.fingerprint()) is None for r in restarted)
+    # A third run has nothing left to resume: every job was downloaded.
+    assert all(r.resume_job_id is None for r in plan(project, tmp_path, ledger))
+
+
+def test_restart_resumes_from_project_json_without_a_ledger(tmp_path: Path) -> None:
+    project = sora_project(2)
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    provider = FakeProvider(("done",))
+    request = plan(project, tmp_path, ledger)[0]
+    for event in run_job(request, provider, threading.Event(), journal=ledger):
+        project = render_plan.apply_event(project, event, request)
+        if isinstance(event, Created):
+            project_store.save(project, tmp_path)  # what RenderController does on Created
+            break
+    ledger.path.unlink()
+
+    restarted = plan(project_store.load(tmp_path), tmp_path, Ledger(tmp_path / LEDGER_NAME))
+    assert restarted[0].resume_job_id == provider.started[0]
+    assert restarted[1].resume_job_id is None
+
+
+def test_corrupt_ledger_keeps_every_readable_line(tmp_path: Path) -> None:
+    project = sora_project(3)
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    provider = FakeProvider(("done",))
+    requests = plan(project, tmp_path, ledger)
+    run_until_created(requests[0], provider, ledger)
+    with ledger.path.open("ab") as out:
+        out.write(b"this line is garbage\n\xff\xfe not utf-8 either\n")
+    run_until_created(requests[1], provider, ledger)
+    with ledger.path.open("ab") as out:
+        out.write(b'{"ts": 1.0, "event": "created", "scene_id": "scene3", "job_')  # torn write
+
+    entries = Ledger(tmp_path / LEDGER_NAME).entries()
+    assert [(e.event, e.scene_id) for e in entries] == [
+        ("intent", "scene1"),
+        ("created", "scene1"),
+        ("intent", "scene2"),
+        ("created", "scene2"),
+    ]
+    restarted = plan(project, tmp_path, Ledger(tmp_path / LEDGER_NAME))
+    assert [r.resume_job_id for r in restarted] == [*provider.started, None]
+    assert ledger.total_spent() == pytest.approx(2 * SCENE_USD)
+    # Writing goes on after the torn line, on a line of its own.
+    ledger.failed(requests[2], None, "network", "lost")
+    assert Ledger(tmp_path / LEDGER_NAME).entries()[-1].event == "failed"
+
+
+class FindingProvider(FakeProvider):
+    """A provider that can look up a create whose answer was lost (as Sora lists its videos)."""
+
+    def __init__(self, existing: str | None) -> None:
+        super().__init__(("done",))
+        self.existing = existing
+        self.looked_since: list[float] = []
+
+    def find_existing(self, request: JobRequest, since: float) -> StartedJob | None:
+        self.looked_since.append(since)
+        return None if self.existing is None else StartedJob(job_id=self.existing, billed_usd=0)
+
+
+def test_lost_create_is_adopted_not_sent_again(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)  # killed while the create was in flight
+    provider = FindingProvider("job-sent-before-crash")
+
+    (done,) = run_all(plan(sora_project(1), tmp_path, ledger), provider, ledger)
+
+    assert provider.started == []
+    assert done.result.job_id == "job-sent-before-crash"
+    assert provider.looked_since == [ledger.entries()[0].ts]
+    assert ledger.spent_by_scene() == {"scene1": pytest.approx(SCENE_USD)}
+
+
+def test_lost_create_not_found_is_created_once(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    ledger.intent(plan(sora_project(1), tmp_path, ledger)[0])
+    provider = FindingProvider(None)
+    run_all(plan(sora_project(1), tmp_path, ledger), provider, ledger)
+    assert len(provider.started) == 1
+    assert ledger.total_spent() == pytest.approx(SCENE_USD)
+
+
+def test_lost_create_without_lookup_is_outcome_unknown_until_user_retries(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)
+    provider = FakeProvider(("done",))  # like Veo: no way to look a job up
+    with pytest.raises(OutcomeUnknownError, match="unknown whether it was accepted"):
+        recover_lost_create(request, provider, ledger)
+    assert provider.started == []
+    assert ledger.entries()[-1].event == "failed"
+    # The user saw the message and renders again: that is the choice to create anew.
+    run_all([request], provider, ledger)
+    assert len(provider.started) == 1
+
+
+def test_poll_outage_keeps_the_job_open_for_resume(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    outage = FakeProvider([NetworkError("offline")] * (MAX_POLL_FAILURES + 1) + ["done"])
+    with pytest.raises(NetworkError):
+        list(run_job(request, outage, threading.Event(), journal=ledger))
+    job_id = outage.started[0]
+    assert ledger.open_job(request.scene_id, request.fingerprint()) == job_id
+    assert plan(sora_project(1), tmp_path, ledger)[0].resume_job_id == job_id
+
+
+def test_status_shows_billed_cost_per_scene_from_the_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = sora_project(3)
+    project_store.create_folder(tmp_path)
+    project_store.save(project, tmp_path)
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    requests = plan(project, tmp_path, ledger)
+    provider = FakeProvider(("done",))
+    run_all(requests[:1], provider, ledger)
+    run_until_created(requests[1], provider, ledger)
+    ledger.created(requests[1], "second-take", 0.4)  # a re-render billed again
+
+    assert main(["video", "status", str(tmp_path), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert [s["billed_usd"] for s in status["scenes"]] == [0.4, 0.8, 0.0]
+    assert [s["estimate_usd"] for s in status["scenes"]] == [0.4, 0.4, 0.4]
+    assert status["total_spent_usd"] == pytest.approx(1.2)
+    assert status["total_estimate_usd"] == pytest.approx(1.2)
+
+    assert main(["video", "status", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "billed $0.80 (est. $0.40)" in text
+    assert "Total spent: $1.20" in text
