@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from imageai import __version__
-from imageai.cli import image_commands, video_commands
+from imageai.cli import image_commands, keys_commands, video_commands, webhook_commands
 from imageai.cli.context import setup_logging
 from imageai.cli.exit_codes import ExitCode
 from imageai.core.errors import (
@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     video_commands.add_parser(sub)
     image_commands.add_parser(sub)
+    keys_commands.add_parser(sub)
+    webhook_commands.add_parser(sub)
     return parser
 
 

@@ -179,6 +179,9 @@ class VideoProvider(Protocol):
     def cancel(self, job_id: str) -> None:
         """Best-effort remote cancel; providers without one do nothing."""
 
+    def close(self) -> None:
+        """Release connections and stop local work (app exit)."""
+
 
 class Journal(Protocol):
     """Where billable steps are recorded before and after they happen (see `Ledger`)."""

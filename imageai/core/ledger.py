@@ -110,6 +110,12 @@ class Ledger:
             detail=f"{kind}: {message}",
         )
 
+    def note(self, scene_id: str, provider: str, job_id: str, event: str, detail: str) -> None:
+        """Record an outside report about a job (e.g. a webhook saying it completed)."""
+        self._append(
+            event=event, scene_id=scene_id, provider=provider, job_id=job_id, detail=detail
+        )
+
     # -- reading ------------------------------------------------------------------------------
 
     def entries(self) -> list[LedgerEntry]:

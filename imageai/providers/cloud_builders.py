@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from imageai.core.models import ProviderName, ProviderSettingsT, SoraSettings
+from imageai.core.models import (
+    ProviderName,
+    ProviderSettingsT,
+    SoraSettings,
+    VeoBackend,
+    VeoSettings,
+)
 from imageai.core.secrets import KeyName
 from imageai.providers.factory import missing_key_error, register_builder
 
@@ -29,4 +35,17 @@ def build_sora(
     return SoraClient(key, base_url=base_url, catalog=catalog)
 
 
+def build_veo(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.veo_client import VeoClient
+
+    assert isinstance(settings, VeoSettings)
+    if key is None and settings.backend is VeoBackend.GEMINI:
+        raise missing_key_error(KeyName.GOOGLE)
+    base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
+    return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog)
+
+
 register_builder(ProviderName.SORA, KeyName.OPENAI, build_sora)
+register_builder(ProviderName.VEO, KeyName.GOOGLE, build_veo)

@@ -30,3 +30,10 @@ class ProviderRouter:
                 provider = self._factory(name, settings)
                 self._cache[key] = provider
             return provider
+
+    def close(self) -> None:
+        """Close every provider built so far."""
+        with self._lock:
+            providers, self._cache = list(self._cache.values()), {}
+        for provider in providers:
+            provider.close()

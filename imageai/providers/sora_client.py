@@ -171,6 +171,10 @@ class SoraClient:
         """
         log.info("stopped following %s; the API has no cancel, the video is kept", job_id)
 
+    def close(self) -> None:
+        """Close the SDK's HTTP connections."""
+        self._client.close()
+
     # ---- beyond the protocol ---------------------------------------------------------------
 
     def delete_video(self, job_id: str) -> None:

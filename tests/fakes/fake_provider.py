@@ -96,6 +96,9 @@ class FakeProvider:
             billed_usd=self.estimate(request),
         )
 
+    def close(self) -> None:
+        return None
+
     def cancel(self, job_id: str) -> None:
         with self.lock:
             self.cancelled.append(job_id)

@@ -1,0 +1,105 @@
+"""`imageai keys ...`: check, set, delete and show where each API key comes from."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from imageai.cli.context import build_context
+from imageai.cli.exit_codes import ExitCode
+from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.models import VeoSettings
+from imageai.core.secrets import KeyName, KeySource, lookup_key
+
+if TYPE_CHECKING:
+    import argparse
+
+    from imageai.core.secrets import SecretStore
+
+_EXIT_FOR_STATUS = {
+    KeyStatus.OK: ExitCode.OK,
+    KeyStatus.MISSING: ExitCode.KEY_PROBLEM,
+    KeyStatus.BAD_KEY: ExitCode.KEY_PROBLEM,
+    KeyStatus.NO_VIDEO_ACCESS: ExitCode.KEY_PROBLEM,
+}
+
+
+def check_key(name: KeyName, secrets: SecretStore) -> KeyCheck:
+    """Check the key that would be used now (environment first, then the keyring)."""
+    key, _source, _var = lookup_key(secrets, name)
+    if key is None:
+        return KeyCheck(status=KeyStatus.MISSING, message=f"No {name.value} key is set.")
+    if name is KeyName.OPENAI:
+        from imageai.providers.sora_client import SoraClient
+
+        sora = SoraClient(key, base_url=os.environ.get("OPENAI_BASE_URL") or None)
+        try:
+            return sora.check_key()
+        finally:
+            sora.close()
+    from imageai.providers.veo_client import VeoClient
+
+    base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
+    veo = VeoClient(VeoSettings(), api_key=key, base_url=base)
+    try:
+        return veo.check_key()
+    finally:
+        veo.close()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = check_key(KeyName(args.name), build_context().secrets)
+    print(f"{args.name}: {result.status.value}: {result.message}")
+    return _EXIT_FOR_STATUS.get(result.status, ExitCode.SCENE_FAILED)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    secrets = build_context().secrets
+    for name in KeyName:
+        _key, source, var = lookup_key(secrets, name)
+        where = {
+            KeySource.ENV: f"from {var}",
+            KeySource.STORE: "from the keyring",
+            KeySource.NONE: "not set",
+        }[source]
+        print(f"{name.value}: {where}")
+    return ExitCode.OK
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    name = KeyName(args.name)
+    value = sys.stdin.readline().strip() if args.stdin else getpass.getpass(f"{name.value} key: ")
+    if not value:
+        print("imageai: error: empty key; nothing stored", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    build_context().secrets.set(name, SecretStr(value))
+    print(f"Stored the {name.value} key in the keyring.")
+    return ExitCode.OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    build_context().secrets.delete(KeyName(args.name))
+    print(f"Removed the {args.name} key from the keyring.")
+    return ExitCode.OK
+
+
+def add_parser(sub: Any) -> None:
+    keys = sub.add_parser("keys", help="API keys: status, check, set, delete")
+    ksub = keys.add_subparsers(dest="keys_command", required=True)
+    names = [k.value for k in KeyName]
+    check = ksub.add_parser("check", help="check a key with a cheap call (exit 3 if rejected)")
+    check.add_argument("name", choices=names)
+    check.set_defaults(func=cmd_check)
+    status = ksub.add_parser("status", help="where each key comes from")
+    status.set_defaults(func=cmd_status)
+    store = ksub.add_parser("set", help="store a key in the OS keyring")
+    store.add_argument("name", choices=names)
+    store.add_argument("--stdin", action="store_true", help="read the key from standard input")
+    store.set_defaults(func=cmd_set)
+    delete = ksub.add_parser("delete", help="remove a key from the OS keyring")
+    delete.add_argument("name", choices=names)
+    delete.set_defaults(func=cmd_delete)
