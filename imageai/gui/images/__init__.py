@@ -1,0 +1,1 @@
+"""The Images tab: generator form, gallery, and images as scene references."""
