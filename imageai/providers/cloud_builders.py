@@ -44,7 +44,8 @@ def build_veo(
     if key is None and settings.backend is VeoBackend.GEMINI:
         raise missing_key_error(KeyName.GOOGLE)
     base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
-    return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog)
+    # Start at 5 s; run_job backs off by 1.5x to 20 s, as renders take one to several minutes.
+    return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
 
 
 register_builder(ProviderName.SORA, KeyName.OPENAI, build_sora)
