@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,6 +36,17 @@ def load_thumbnail(path: Path, edge: int) -> QImage:
         reader.setScaledSize(size.scaled(edge, edge, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     return image if not image.isNull() else QImage()
+
+
+def square_thumbnail(image: QImage, edge: int) -> QPixmap:
+    """``image`` centred on a transparent ``edge`` square, so every grid cell lines up."""
+    canvas = QPixmap(edge, edge)
+    canvas.fill(Qt.GlobalColor.transparent)
+    if not image.isNull():
+        painter = QPainter(canvas)
+        painter.drawImage((edge - image.width()) // 2, (edge - image.height()) // 2, image)
+        painter.end()
+    return canvas
 
 
 class GalleryModel(QAbstractListModel):
@@ -139,7 +150,7 @@ class GalleryModel(QAbstractListModel):
     def _thumbnail(self, path: Path) -> QPixmap:
         thumb = self._thumbs.get(path)
         if thumb is None:
-            thumb = QPixmap.fromImage(load_thumbnail(path, self._edge))
+            thumb = square_thumbnail(load_thumbnail(path, self._edge), self._edge)
             self._thumbs[path] = thumb
         return thumb
 

@@ -51,7 +51,10 @@ def test_rows_newest_first_with_thumbnails_and_tooltips(qtbot: QtBot, tmp_path: 
     assert model.data(index, PATH_ROLE) == str(newest.path)
     thumb = model.data(index, Qt.ItemDataRole.DecorationRole)
     assert isinstance(thumb, QPixmap)
-    assert (thumb.width(), thumb.height()) == (64, 32)
+    assert (thumb.width(), thumb.height()) == (64, 64)  # square cells line up in the grid
+    pixels = thumb.toImage()
+    assert pixels.pixelColor(32, 32).blue() == 200  # the image, scaled to 64x32, centred
+    assert pixels.pixelColor(32, 4).alpha() == 0  # transparent above it
     tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert "gemini-3-pro-image" in tip and "$0.134" in tip and "640" in tip
     long_label = model.data(model.index(1, 0), Qt.ItemDataRole.DisplayRole)

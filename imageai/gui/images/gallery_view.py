@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QSize, Signal, Slot
+from PySide6.QtCore import QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,8 +52,9 @@ class GalleryView(QWidget):
         self.grid.setWordWrap(True)
         edge = model.thumb_size().width()
         self.grid.setIconSize(model.thumb_size())
-        self.grid.setGridSize(QSize(edge + 24, edge + 48))
-        self.grid.setSpacing(6)
+        self.grid.setGridSize(QSize(edge + 20, edge + 44))
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.grid.setStyleSheet("QListView { padding: 8px; }")
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setContextMenuPolicy(self.grid.contextMenuPolicy().CustomContextMenu)
         self.empty = QLabel("No images yet. Write a prompt and press Generate.")

@@ -46,7 +46,8 @@ class GenerateForm(QWidget):
 
         self.prompt = QPlainTextEdit()
         self.prompt.setPlaceholderText("Describe the image… (Ctrl+Enter to generate)")
-        self.prompt.setMinimumHeight(110)
+        self.prompt.setMinimumHeight(90)
+        self.prompt.setMaximumHeight(200)
         self.provider = QComboBox()
         for name, label in PROVIDER_LABELS.items():
             self.provider.addItem(label, name.value)
@@ -88,8 +89,9 @@ class GenerateForm(QWidget):
         buttons.addWidget(self.generate, 1)
         buttons.addWidget(self.cancel)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Prompt"))
-        layout.addWidget(self.prompt, 1)
+        layout.addWidget(self.prompt)
         layout.addLayout(form)
         layout.addWidget(self.cost)
         layout.addLayout(buttons)

@@ -119,9 +119,10 @@ class ImagesPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.form, 1)
+        left_layout.addWidget(self.form)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.status)
+        left_layout.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.gallery)
@@ -227,10 +228,12 @@ class ImagesPanel(QWidget):
         if result is None:
             self._set_status("Cancelled; nothing was generated.")
             return
-        count = len(result.paths)
-        note = f" of {result.requested}" if count < result.requested else ""
-        plural = "s" if count != 1 else ""
-        self._set_status(f"{count}{note} image{plural}, ${result.billed_usd:.3f}.")
+        count, cost = len(result.paths), f"${result.billed_usd:.3f}"
+        if count < result.requested:
+            text = f"Generated {count} of {result.requested} images for {cost}."
+        else:
+            text = f"Generated {count} image{'s' if count != 1 else ''} for {cost}."
+        self._set_status(text)
         self.generation_finished.emit(result)
 
     @Slot(str, object)
