@@ -84,6 +84,8 @@ class FakeConfig:
     blocked_word: str = "forbidden"
     #: Sora routes answer 404 as after the 2026-09-24 shutdown.
     sora_retired: bool = False
+    #: ``GET /files/<key>.mp4`` honours ``Range`` (False: always the whole file, 200).
+    ranges: bool = True
 
 
 @dataclass
@@ -107,6 +109,9 @@ class FakeState:
         self.order: list[str] = []
         self.stats: dict[str, int] = {}
         self.sample_clip: bytes = b""
+        self.padded_clip: bytes = b""
+        #: ``/files`` keys whose download was already cut once.
+        self.cut_keys: set[str] = set()
 
     def count(self, key: str, n: int = 1) -> None:
         with self.lock:
@@ -133,9 +138,13 @@ class FakeState:
     def clip(self) -> bytes:
         """The MP4 served for every finished job."""
         if self.config.clip_bytes and len(self.sample_clip) != self.config.clip_bytes:
-            base = self.sample_clip or _tiny_mp4()
-            pad = max(0, self.config.clip_bytes - len(base))
-            return base + b"\0" * pad
+            with self.lock:  # built once per size: a 200 MB clip is not rebuilt per request
+                cached = self.padded_clip
+                if len(cached) != self.config.clip_bytes:
+                    base = self.sample_clip or _tiny_mp4()
+                    cached = base + b"\0" * max(0, self.config.clip_bytes - len(base))
+                    self.padded_clip = cached
+                return cached
         return self.sample_clip or _tiny_mp4()
 
 
@@ -249,6 +258,41 @@ class _Handler(BaseHTTPRequestHandler):
     do_DELETE = _dispatch
 
 
+def ranged(body: bytes, range_header: str | None) -> tuple[int, bytes, dict[str, str]]:
+    """Status, body and headers answering ``Range: bytes=N-`` (200 with the whole body if absent)."""
+    match = re.fullmatch(r"bytes=(\d+)-", range_header or "")
+    if match is None or int(match[1]) >= len(body):
+        return 200, body, {"Accept-Ranges": "bytes"}
+    start = int(match[1])
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}",
+    }
+    return 206, body[start:], headers
+
+
+@route("GET", r"^/files/(?P<key>[A-Za-z0-9_\-]+)\.mp4$")
+def clip_file(state: FakeState, request: FakeRequest, match: re.Match[str]) -> FakeResponse:
+    """A plain file download (the clip), with ``Range`` and a once-per-key cut fault."""
+    state.count("file_downloads")
+    body = state.clip()
+    if state.config.ranges and request.headers.get("range"):
+        state.count("range_requests")
+        status, body, headers = ranged(body, request.headers["range"])
+    else:
+        status, headers = 200, {}
+    response = FakeResponse(
+        status=status, body=body, headers={"Content-Type": "video/mp4", **headers}
+    )
+    cut = state.config.cut_download_after
+    with state.lock:
+        if cut is not None and match["key"] not in state.cut_keys and cut < len(body):
+            state.cut_keys.add(match["key"])
+            response.cut_after = cut
+            state.count("downloads_cut")
+    return response
+
+
 def _admin(state: FakeState, request: FakeRequest) -> FakeResponse:
     if request.path == "/_fake/stats":
         with state.lock:
@@ -266,6 +310,7 @@ def _admin(state: FakeState, request: FakeRequest) -> FakeResponse:
             state.jobs.clear()
             state.order.clear()
             state.stats.clear()
+            state.cut_keys.clear()
         return FakeResponse.json({"ok": True})
     return FakeResponse.json({"error": "unknown admin route"}, status=404)
 
