@@ -7,19 +7,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from imageai.core import render_plan
-from imageai.core.errors import BudgetExceededError, JobError
-from imageai.core.job_loop import recover_lost_create, run_job
+from imageai.core import continuity, render_plan
+from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
+from imageai.services.chain import ChainQueue, render_job
 
 if TYPE_CHECKING:
-    import threading
-    from collections.abc import Iterator
-
     from imageai.core.catalog import Catalog
     from imageai.providers.router import ProviderRouter
-    from imageai.services.job_runner import JobFn, JobRunner
+    from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
@@ -29,6 +26,8 @@ class RenderController(QObject):
     """Turns "render these scenes" into jobs and job events into saved project state.
 
     The project is saved when a job is created (its id must survive a crash) and when it ends.
+    With ``Project.chain_scenes``, each scene waits for the one before it and starts from its
+    last frame.
 
     Signals:
         scene_progress(scene_id, fraction, message)
@@ -54,6 +53,7 @@ class RenderController(QObject):
         self._router = router
         self._catalog = catalog
         self._requests: dict[str, JobRequest] = {}
+        self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
         runner.job_event.connect(self._on_runner_job_event)
         runner.job_progress.connect(self._on_runner_job_progress)
@@ -62,7 +62,7 @@ class RenderController(QObject):
         runner.job_finished.connect(self._on_runner_job_finished)
 
     def is_rendering(self) -> bool:
-        return bool(self._requests)
+        return bool(self._requests) or bool(self._chain)
 
     def job_id_for(self, scene_id: str) -> str:
         return f"render-{scene_id}"
@@ -77,7 +77,7 @@ class RenderController(QObject):
         return [
             render_plan.build_request(self._catalog, project, scene, folder, ledger)
             for scene in render_plan.scenes_to_render(project, indexes)
-            if self.job_id_for(scene.id) not in self._requests
+            if self.job_id_for(scene.id) not in self._requests and scene.id not in self._chain
         ]
 
     def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
@@ -103,33 +103,69 @@ class RenderController(QObject):
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         self.check_budget(requests, budget_usd)
+        steps = [continuity.ChainStep(r) for r in requests]
+        if self._doc.project.chain_scenes:
+            steps = continuity.chain_steps(self._doc.project, requests)
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
         job_ids = []
-        for request in requests:
-            job_id = self.job_id_for(request.scene_id)
-            self._requests[job_id] = request
-            job_ids.append(self._runner.submit(self._job_fn(request), job_id))
+        for step in steps:
+            if step.waits and step.after is not None:
+                self._chain.hold(step.after, step.request)
+                job_ids.append(self.job_id_for(step.request.scene_id))
+            else:
+                job_ids.append(self._submit(step.request, step.after))
         if not job_ids:
             self.batch_finished.emit(0, 0, 0)
         return job_ids
 
+    def _submit(self, request: JobRequest, after: str | None = None) -> str:
+        job_id = self.job_id_for(request.scene_id)
+        seed = None
+        if after is not None:
+            assert self._doc.folder is not None
+            seed = continuity.previous_clip(self._doc.project, self._doc.folder, after)
+        self._requests[job_id] = request
+        return self._runner.submit(
+            render_job(request, self._router, self._doc.ledger(), seed), job_id
+        )
+
     def cancel(self, scene_id: str) -> bool:
+        waiting = self._chain.drop_scene(scene_id)
+        if waiting:
+            self._end_waiting(waiting, None)
+            self._maybe_finished()
+            return True
         return self._runner.cancel(self.job_id_for(scene_id))
 
     def cancel_all(self) -> None:
+        waiting = self._chain.drop_all()
+        self._end_waiting(waiting, None)
         for job_id in list(self._requests):
             self._runner.cancel(job_id)
+        if waiting:
+            self._maybe_finished()
 
-    def _job_fn(self, request: JobRequest) -> JobFn:
-        router, ledger = self._router, self._doc.ledger()
+    def _end_waiting(self, requests: list[JobRequest], after: JobRequest | None) -> None:
+        """Scenes that will not render because the scene before them did not finish.
 
-        def job(cancel: threading.Event) -> Iterator[JobEvent]:
-            provider = router.provider_for(request)
-            # A create sent just before a crash: adopt its job rather than pay for another.
-            current = recover_lost_create(request, provider, ledger) if ledger else request
-            yield from run_job(current, provider, cancel, journal=ledger)
-
-        return job
+        ``after`` is the failed scene (None: cancelled); the rest are reported the same way.
+        """
+        project = self._doc.project
+        for request in requests:
+            if after is None:
+                project = render_plan.apply_cancel(project, request.scene_id)
+                self._counts["cancelled"] += 1
+                continue
+            error = JobError(
+                kind=ErrorKind.UNKNOWN,
+                user_message=f"Not rendered: it is chained after scene {after.index}, which failed.",
+            )
+            project = render_plan.apply_failure(project, request.scene_id, error)
+            self._counts["failed"] += 1
+            self.scene_failed.emit(request.scene_id, error)
+        if requests:
+            self._doc.set_project(project, dirty=False)
+            self._save()
 
     def _save(self) -> None:
         try:
@@ -167,6 +203,7 @@ class RenderController(QObject):
         self._save()
         self._counts["failed"] += 1
         self.scene_failed.emit(request.scene_id, error)
+        self._end_waiting(self._chain.drop(request.scene_id), request)
         self._maybe_finished()
 
     @Slot(str)
@@ -179,16 +216,20 @@ class RenderController(QObject):
         )
         self._save()
         self._counts["cancelled"] += 1
+        self._end_waiting(self._chain.drop(request.scene_id), None)
         self._maybe_finished()
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
-        if self._requests.pop(job_id, None) is None:
+        request = self._requests.pop(job_id, None)
+        if request is None:
             return
         self._counts["done"] += 1
+        if (successor := self._chain.release(request.scene_id)) is not None:
+            self._submit(successor, after=request.scene_id)
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:
-        if not self._requests:
+        if not self._requests and not self._chain:
             c = self._counts
             self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])
