@@ -67,6 +67,8 @@ class FakeConfig:
     fault_rate: float = 0.0
     #: Share of creates that are billed and then get their connection dropped.
     drop_after_create_rate: float = 0.0
+    #: Also drop the first N accepted creates (so a test surely meets some, whatever the timing).
+    drop_first_creates: int = 0
     #: Simulated generation time of a job, in seconds.
     generation_seconds: float = 0.5
     #: Sent as ``openai-poll-after-ms`` on Sora retrieves (None: header absent).
@@ -116,6 +118,10 @@ class FakeState:
     def count(self, key: str, n: int = 1) -> None:
         with self.lock:
             self.stats[key] = self.stats.get(key, 0) + n
+
+    def forced_drop(self) -> bool:
+        with self.lock:
+            return self.stats.get("dropped_after_create", 0) < self.config.drop_first_creates
 
     def chance(self, rate: float) -> bool:
         with self.lock:
@@ -221,7 +227,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return fault
             response = handler(state, request, match)
             accepted = is_create and 200 <= response.status < 300
-            if accepted and state.chance(state.config.drop_after_create_rate):
+            if accepted and (
+                state.forced_drop() or state.chance(state.config.drop_after_create_rate)
+            ):
                 state.count("dropped_after_create")
                 raise DropConnection
             return response
