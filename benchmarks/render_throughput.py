@@ -44,7 +44,12 @@ def run(
         for request in controller.plan():  # build (import) the provider before timing
             router.provider_for(request)
         outcome: list[int] = []
-        controller.batch_finished.connect(lambda *counts: (outcome.extend(counts), app.quit()))
+
+        def finished(*counts: int) -> None:
+            outcome.extend(counts)
+            app.quit()
+
+        controller.batch_finished.connect(finished)
         guard = QTimer()
         guard.setSingleShot(True)
         guard.timeout.connect(app.quit)
