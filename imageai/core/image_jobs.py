@@ -117,6 +117,11 @@ def validate_image_request(catalog: ImageCatalog, request: ImageRequest) -> Imag
         )
     if not 1 <= request.count <= model.max_count:
         raise ValidationError("count", f"must be 1 to {model.max_count} for {model.id}")
+    _validate_edit(model, request)
+    return model
+
+
+def _validate_edit(model: ImageModelInfo, request: ImageRequest) -> None:
     if request.edit_image is not None:
         if not model.supports_edit:
             raise ValidationError("edit_image", f"{model.id} cannot edit images")
@@ -125,7 +130,8 @@ def validate_image_request(catalog: ImageCatalog, request: ImageRequest) -> Imag
         if request.edit_image is None or not model.supports_mask:
             raise ValidationError("mask_image", f"{model.id} takes no mask here")
         _check_readable("mask_image", request.mask_image)
-    return model
+        if _size_of(request.mask_image) != _size_of(request.edit_image):
+            raise ValidationError("mask_image", "must have the same size as the image it masks")
 
 
 def _check_readable(field: str, path: Path) -> None:
@@ -134,6 +140,11 @@ def _check_readable(field: str, path: Path) -> None:
             img.verify()
     except (OSError, UnidentifiedImageError) as exc:
         raise ValidationError(field, f"{path} is not a readable image") from exc
+
+
+def _size_of(path: Path) -> tuple[int, int]:
+    with Image.open(path) as img:
+        return img.size
 
 
 def estimate_image_request(catalog: ImageCatalog, request: ImageRequest) -> float:

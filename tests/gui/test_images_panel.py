@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog
 
 from imageai.core.errors import AuthError, ContentPolicyError, RateLimitError
@@ -261,3 +262,17 @@ def test_use_as_reference_emits_the_fitted_absolute_path(
         assert fitted.size == (720, 1280)
         assert fitted.getpixel((360, 5)) == (0, 0, 0)  # padded: bars above and below
         assert fitted.getpixel((360, 640)) == (200, 40, 40)
+
+
+def test_copy_puts_the_image_on_the_clipboard(
+    qtbot: QtBot, make_panel: Callable[..., ImagesPanel]
+) -> None:
+    panel = make_panel()
+    panel.form.prompt.setPlainText("clipboard")
+    with qtbot.wait_signal(panel.generation_finished, timeout=5000):
+        panel.form.generate.click()
+    panel.gallery.select_row(0)
+    panel.gallery.buttons["copy"].click()
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (64, 48)
+    assert "Copied" in panel.status.text()

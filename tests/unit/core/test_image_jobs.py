@@ -213,6 +213,10 @@ def test_edit_needs_a_model_that_edits_and_a_readable_image(tmp_path: Path) -> N
     with pytest.raises(ValidationError, match="no mask"):
         validate_image_request(CATALOG, gemini_mask)
     validate_image_request(CATALOG, request(tmp_path, edit_image=source, mask_image=source))
+    small_mask = tmp_path / "mask.png"
+    Image.new("RGBA", (8, 8)).save(small_mask)
+    with pytest.raises(ValidationError, match="same size"):
+        validate_image_request(CATALOG, request(tmp_path, edit_image=source, mask_image=small_mask))
 
 
 def test_estimate_uses_the_default_quality_when_none_is_given(tmp_path: Path) -> None:
