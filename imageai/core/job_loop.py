@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import threading
     from collections.abc import Callable, Iterator
 
-    from imageai.core.ledger import Ledger
+    from imageai.core.ledger import Ledger, LedgerEntry
 
 log = logging.getLogger(__name__)
 
@@ -164,30 +164,54 @@ LOST_CREATE_MESSAGE = (
 
 
 def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Ledger) -> JobRequest:
-    """After a crash between a create's intent and its answer: adopt the job or stop.
+    """Before creating: settle a create whose outcome was never learned (crash, lost answer).
 
     A provider with ``find_existing(request, since)`` (Sora) is asked for the job; if found it is
     recorded as created and resumed, if not the create is sent again. Without a way to look (Veo)
-    the scene fails as outcome unknown, recorded so that the user's next render creates afresh.
+    the scene fails as outcome unknown once; rendering it again after that is the user's choice
+    to create anew.
 
     Raises:
-        OutcomeUnknownError: the provider cannot look for the job.
-        ProviderError: the look-up failed; the intent stays pending for the next try.
+        OutcomeUnknownError: the provider cannot look for the job (first time only).
+        ProviderError: the look-up failed; the intent stays unsettled for the next try.
     """
     if request.resume_job_id or request.provider.value == "animatic":
         return request
-    pending = ledger.pending_intent(request.scene_id, request.fingerprint())
-    if pending is None:
+    intent, user_told = _unsettled_intent(request, ledger)
+    if intent is None:
         return request
     finder = getattr(provider, "find_existing", None)
     if finder is None:
+        if user_told:
+            return request
         message = LOST_CREATE_MESSAGE.format(provider=request.provider.value.title())
         ledger.failed(request, None, OutcomeUnknownError.kind.value, message)
-        raise OutcomeUnknownError(message, detail=f"intent at {pending.ts:.0f}")
-    found = finder(request, pending.ts)
+        raise OutcomeUnknownError(message, detail=f"intent at {intent.ts:.0f}")
+    found = finder(request, intent.ts)
     if found is None:
-        log.info("no job found for the pending create of %s; creating it", request.scene_id)
+        log.info("no job found for the unsettled create of %s; creating it", request.scene_id)
         return request
     log.info("adopted %s, created before the app stopped, for %s", found.job_id, request.scene_id)
     ledger.created(request, found.job_id, provider.estimate(request))
     return request.model_copy(update={"resume_job_id": found.job_id})
+
+
+def _unsettled_intent(request: JobRequest, ledger: Ledger) -> tuple[LedgerEntry | None, bool]:
+    """The last intent for this request with neither a created job nor a sure failure after it,
+    and whether the user was already told its outcome is unknown."""
+    fingerprint = request.fingerprint()
+    intent: LedgerEntry | None = None
+    told = False
+    for entry in ledger.entries():
+        if entry.scene_id != request.scene_id:
+            continue
+        if entry.event == "intent" and entry.fingerprint == fingerprint:
+            intent, told = entry, False
+        elif entry.event == "created":
+            intent = None
+        elif entry.event == "failed" and intent is not None:
+            if entry.detail.startswith(OutcomeUnknownError.kind.value):
+                told = True
+            else:
+                intent = None
+    return intent, told

@@ -159,6 +159,28 @@ def test_lost_create_not_found_is_created_once(tmp_path: Path) -> None:
     assert ledger.total_spent() == pytest.approx(SCENE_USD)
 
 
+def test_create_reported_outcome_unknown_is_looked_up_on_the_next_render(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)
+    ledger.failed(request, None, "outcome_unknown", "the list could not be read")
+    provider = FindingProvider("job-the-lost-create-made")
+    (done,) = run_all(plan(sora_project(1), tmp_path, ledger), provider, ledger)
+    assert provider.started == []
+    assert done.result.job_id == "job-the-lost-create-made"
+
+
+def test_surely_failed_create_is_simply_sent_again(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)
+    ledger.failed(request, None, "rate_limit", "429, nothing created")
+    provider = FindingProvider("must-not-be-adopted")
+    run_all([request], provider, ledger)
+    assert provider.looked_since == []
+    assert len(provider.started) == 1
+
+
 def test_lost_create_without_lookup_is_outcome_unknown_until_user_retries(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / LEDGER_NAME)
     request = plan(sora_project(1), tmp_path, ledger)[0]
