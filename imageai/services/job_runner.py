@@ -120,6 +120,8 @@ class JobRunner(QObject):
         self._pending: deque[_Job] = deque()
         self._running: dict[str, _Job] = {}
         self._ids = itertools.count(1)
+        #: Running jobs whose worker already reported the outcome; their thread is winding down.
+        self._ended: set[str] = set()
 
     @property
     def max_concurrency(self) -> int:
@@ -141,6 +143,10 @@ class JobRunner(QObject):
 
     def submit(self, fn: JobFn, job_id: str | None = None) -> str:
         job = _Job(job_id or f"job-{next(self._ids)}", fn)
+        if job.job_id in self._ended and job.job_id in self._running:
+            # A retry right after the outcome: park the old thread under another key until it ends.
+            self._running[f"{job.job_id}#{next(self._ids)}"] = self._running.pop(job.job_id)
+            self._ended.discard(job.job_id)
         if job.job_id in self._running or any(j.job_id == job.job_id for j in self._pending):
             raise ValueError(f"job {job.job_id} is already queued or running")
         self._pending.append(job)
@@ -215,14 +221,17 @@ class JobRunner(QObject):
 
     @Slot(str, object)
     def _on_worker_succeeded(self, job_id: str, result: object) -> None:
+        self._ended.add(job_id)
         self.job_finished.emit(job_id, result)
 
     @Slot(str, object)
     def _on_worker_failed(self, job_id: str, error: object) -> None:
+        self._ended.add(job_id)
         self.job_failed.emit(job_id, error)
 
     @Slot(str)
     def _on_worker_cancelled(self, job_id: str) -> None:
+        self._ended.add(job_id)
         self.job_cancelled.emit(job_id)
 
     @Slot()
@@ -230,6 +239,7 @@ class JobRunner(QObject):
         for job_id, job in list(self._running.items()):
             if job.thread is not None and job.thread.isFinished():
                 del self._running[job_id]
+                self._ended.discard(job_id)
                 if job.worker is not None:
                     job.worker.deleteLater()
                 job.thread.deleteLater()

@@ -1,0 +1,116 @@
+"""Composition root: settings, secrets, catalog, router, runner and services, then `MainWindow`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from imageai.core.catalog import Catalog, load_catalog
+from imageai.core.errors import ImageAIError
+from imageai.core.paths import log_dir, price_override_file
+from imageai.core.secrets import InMemorySecretStore, KeyName, KeyringSecretStore, SecretStore
+from imageai.providers.factory import provider_factory
+from imageai.providers.router import ProviderRouter
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from imageai.gui.main_window import MainWindow
+    from imageai.services.key_check_service import Checker, KeyCheckService
+    from imageai.services.video_workspace import VideoWorkspace
+
+log = logging.getLogger("imageai.app")
+SHUTDOWN_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class AppParts:
+    catalog: Catalog
+    secrets: SecretStore
+    workspace: VideoWorkspace
+    keys: KeyCheckService
+    window: MainWindow
+
+    def shutdown(self) -> bool:
+        """Cancel renders and key checks, and wait (bounded) for their threads."""
+        self.workspace.log.detach()
+        ok = self.workspace.runner.shutdown(SHUTDOWN_TIMEOUT_MS)
+        return self.keys.shutdown(3000) and ok
+
+
+def default_secrets() -> SecretStore:
+    # IMAGEAI_NO_KEYRING: machines without a keyring backend, and tests.
+    if os.environ.get("IMAGEAI_NO_KEYRING"):
+        return InMemorySecretStore()
+    return KeyringSecretStore()
+
+
+def build(
+    secrets: SecretStore | None = None,
+    catalog: Catalog | None = None,
+    checkers: Mapping[KeyName, Checker] | None = None,
+) -> AppParts:
+    """Everything the window needs; a `QApplication` must exist."""
+    from imageai.gui.main_window import MainWindow
+    from imageai.services.app_settings import SettingsStore
+    from imageai.services.job_runner import JobRunner
+    from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.key_checkers import default_checkers
+    from imageai.services.video_workspace import VideoWorkspace
+
+    settings = SettingsStore()
+    catalog = catalog or load_catalog(price_override_file())
+    secrets = secrets if secrets is not None else default_secrets()
+    router = ProviderRouter(provider_factory(secrets, catalog))
+    runner = JobRunner(settings.preferences.max_concurrency)
+    workspace = VideoWorkspace(catalog, router, runner, settings)
+    runner.setParent(workspace)
+    workspace.log.attach()
+    keys = KeyCheckService(secrets, default_checkers() if checkers is None else checkers)
+    window = MainWindow(workspace, secrets, keys)
+    return AppParts(catalog=catalog, secrets=secrets, workspace=workspace, keys=keys, window=window)
+
+
+def reopen_last(parts: AppParts) -> None:
+    settings = parts.workspace.settings
+    last = settings.settings.last_project
+    if not (settings.preferences.reopen_last_project and last and Path(last).is_dir()):
+        return
+    try:
+        parts.workspace.open_project(Path(last))
+    except (OSError, ImageAIError) as exc:
+        log.warning("could not reopen %s: %s", last, exc)
+
+
+def setup_logging() -> None:
+    handlers: list[logging.Handler] = []
+    try:
+        log_dir().mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_dir() / "imageai.log", encoding="utf-8"))
+    except OSError:
+        handlers.append(logging.StreamHandler())
+    logging.basicConfig(
+        level=logging.INFO,
+        handlers=handlers,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the desktop app; returns the exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    setup_logging()
+    app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("ImageAI")
+    parts = build()
+    reopen_last(parts)
+    parts.window.show()
+    code = app.exec()
+    if not parts.shutdown():
+        log.warning("some jobs did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
+    return int(code)

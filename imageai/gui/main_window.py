@@ -1,0 +1,270 @@
+"""`MainWindow`: tabs (Video, and Images when it is added), the File menu, and unsaved-changes care."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from imageai.core.errors import ImageAIError
+from imageai.gui.settings.keys_dialog import KeysDialog
+from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services.video_workspace import NeedsFolderError
+
+if TYPE_CHECKING:
+    from imageai.core.secrets import SecretStore
+    from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.video_workspace import VideoWorkspace
+
+Answer = QMessageBox.StandardButton
+
+
+class MainWindow(QMainWindow):
+    """The app window. Other panels join with `add_tab(widget, title)`.
+
+    Signals:
+        closing(): the window accepted a close; the app shuts its services down next
+    """
+
+    closing = Signal()
+
+    def __init__(
+        self,
+        workspace: VideoWorkspace,
+        secrets: SecretStore,
+        keys: KeyCheckService,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self._secrets = secrets
+        self._keys = keys
+        self._keys_dialog: KeysDialog | None = None
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.video_panel = VideoWorkspacePanel(workspace, keys)
+        self.add_tab(self.video_panel, "Video")
+        self._build_menus()
+        self.video_panel.keys_requested.connect(self.open_keys_dialog)
+        self.video_panel.save_as_requested.connect(self._on_save_as_triggered)
+        workspace.document.dirty_changed.connect(self._update_title)
+        workspace.document.saved.connect(self._update_title)
+        workspace.project_opened.connect(self._update_title)
+        workspace.settings.changed.connect(self._on_settings_changed)
+        self._restore_window()
+        self._update_title()
+        self.statusBar().showMessage("Ready")
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a panel (the Images tab plugs in here)."""
+        return self.tabs.addTab(widget, title)
+
+    # ---- menus -------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.new_action = self._add(
+            menu, "&New project", self._on_new_triggered, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._add(
+            menu, "&Open…", self._on_open_triggered, QKeySequence.StandardKey.Open
+        )
+        self.recent_menu = menu.addMenu("Open &recent")
+        self._fill_recent()
+        menu.addSeparator()
+        self.save_action = self._add(
+            menu, "&Save", self._on_save_triggered, QKeySequence.StandardKey.Save
+        )
+        self.save_as_action = self._add(
+            menu, "Save &as…", self._on_save_as_triggered, QKeySequence.StandardKey.SaveAs
+        )
+        menu.addSeparator()
+        self.import_action = self._add(menu, "&Import script…", self._on_import_triggered)
+        self.export_action = self._add(menu, "&Export cut…", self._on_export_triggered)
+        menu.addSeparator()
+        self.quit_action = self._add(menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addAction(self.video_panel.undo_action)
+        edit.addAction(self.video_panel.redo_action)
+        settings = self.menuBar().addMenu("&Settings")
+        self._add(settings, "Settings and API &keys…", self.open_keys_dialog)
+
+    def _add(
+        self,
+        menu: object,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.ws.settings.settings.recent_projects
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.setData(path)
+            action.triggered.connect(self._on_recent_triggered)
+        self.recent_menu.setEnabled(bool(recent))
+
+    @Slot(str)
+    def _on_settings_changed(self, section: str) -> None:
+        if section == "recent_projects":
+            self._fill_recent()
+        elif section == "preferences":
+            self.ws.runner.max_concurrency = self.ws.settings.preferences.max_concurrency
+
+    # ---- file actions ------------------------------------------------------------------------
+
+    def confirm_discard(self) -> bool:
+        """True when there is nothing unsaved, or the user saved or chose to discard it."""
+        if not self.ws.document.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == Answer.Save:
+            return self.save()
+        return answer == Answer.Discard
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "The project has unsaved changes. Save them?",
+            Answer.Save | Answer.Discard | Answer.Cancel,
+            Answer.Save,
+        )
+
+    def save(self) -> bool:
+        try:
+            self.ws.save()
+        except NeedsFolderError:
+            return self.save_as()
+        except (OSError, ImageAIError) as exc:
+            self.show_error("Could not save", str(exc))
+            return False
+        self.statusBar().showMessage("Saved", 3000)
+        return True
+
+    def save_as(self, folder: Path | None = None) -> bool:
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Save project in folder")
+            if not chosen:
+                return False
+            folder = Path(chosen)
+        try:
+            self.ws.save_as(folder)
+        except (OSError, ImageAIError) as exc:
+            self.show_error("Could not save", str(exc))
+            return False
+        return True
+
+    def open_project(self, folder: Path) -> bool:
+        if not self.confirm_discard() or not self._stop_renders():
+            return False
+        try:
+            self.ws.open_project(folder)
+        except (OSError, ImageAIError) as exc:
+            self.show_error("Could not open the project", str(exc))
+            return False
+        return True
+
+    def _stop_renders(self) -> bool:
+        if self.ws.controller.is_rendering():
+            self.ws.cancel()
+            self.show_error(
+                "Renders running", "Wait for the cancelled renders to stop, then retry."
+            )
+            return False
+        return True
+
+    def show_error(self, title: str, message: str) -> None:
+        self.video_panel.show_problem(title, message)
+
+    @Slot()
+    def _on_new_triggered(self) -> None:
+        if self.confirm_discard() and self._stop_renders():
+            self.ws.new_project()
+
+    @Slot()
+    def _on_open_triggered(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Open project folder")
+        if chosen:
+            self.open_project(Path(chosen))
+
+    @Slot()
+    def _on_recent_triggered(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction):
+            self.open_project(Path(str(action.data())))
+
+    @Slot()
+    def _on_save_triggered(self) -> None:
+        self.save()
+
+    @Slot()
+    def _on_save_as_triggered(self) -> None:
+        self.save_as()
+
+    @Slot()
+    def _on_import_triggered(self) -> None:
+        if self.ws.document.folder is None and not self.save_as():
+            return
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Import script", "", "Scripts (*.txt *.md);;All files (*)"
+        )
+        if chosen:
+            try:
+                count = self.ws.import_script(Path(chosen))
+            except (OSError, ImageAIError) as exc:
+                self.show_error("Could not import the script", str(exc))
+                return
+            self.statusBar().showMessage(f"Imported {count} scenes", 3000)
+
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        self.show_error("Export", "Exporting the cut is not available in this build yet.")
+
+    @Slot()
+    def open_keys_dialog(self) -> KeysDialog:
+        if self._keys_dialog is None or not self._keys_dialog.isVisible():
+            self._keys_dialog = KeysDialog(self._secrets, self._keys, self.ws.settings, self)
+            self._keys_dialog.open()
+        self._keys_dialog.raise_()
+        return self._keys_dialog
+
+    # ---- window state ------------------------------------------------------------------------
+
+    @Slot()
+    def _update_title(self) -> None:
+        doc = self.ws.document
+        where = f" — {doc.folder}" if doc.folder else " (not saved yet)"
+        star = "*" if doc.dirty else ""
+        self.setWindowTitle(f"{star}{doc.project.title}{where} — ImageAI")
+
+    def _restore_window(self) -> None:
+        window = self.ws.settings.settings.window
+        if window.geometry:
+            self.restoreGeometry(QByteArray.fromHex(window.geometry.encode()))
+        else:
+            self.resize(1400, 900)
+        if window.state:
+            self.restoreState(QByteArray.fromHex(window.state.encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        geometry = bytes(self.saveGeometry().toHex().data()).decode()
+        state = bytes(self.saveState().toHex().data()).decode()
+        self.ws.settings.set_window(geometry, state)
+        self.closing.emit()
+        event.accept()

@@ -1,0 +1,1 @@
+"""Settings and API key dialogs."""

@@ -1,0 +1,1 @@
+"""The video workspace: storyboard, scene editor, provider controls, jobs and preview."""

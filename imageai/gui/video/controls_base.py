@@ -1,0 +1,93 @@
+"""Shared plumbing of the per-provider controls: apply a change, clamp, say what was clamped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from imageai.services.controls_state import ControlOptions, change, options_for
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from imageai.core.models import ProviderName, ProviderSettingsT
+    from imageai.services.video_workspace import VideoWorkspace
+
+
+def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]], current: Any) -> None:
+    """Replace a combo's items (label, data) and select ``current``, without emitting."""
+    combo.blockSignals(True)
+    combo.clear()
+    for label, data in items:
+        combo.addItem(label, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.setEnabled(combo.count() > 1)
+    combo.blockSignals(False)
+
+
+class ProviderControlsWidget(QWidget):
+    """Base of the Sora, Veo and animatic controls; subclasses build rows and `_show` options."""
+
+    provider: ProviderName
+
+    def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.form = QFormLayout()
+        self.notice = QLabel()
+        self.notice.setObjectName("clampNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "color: #92400e; background: #fef3c7; padding: 4px; border-radius: 4px;"
+        )
+        self.notice.hide()
+        self.retired = QLabel()
+        self.retired.setWordWrap(True)
+        self.retired.setStyleSheet("color: #991b1b;")
+        self.retired.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form)
+        layout.addWidget(self.retired)
+        layout.addWidget(self.notice)
+        layout.addStretch(1)
+        workspace.document.project_changed.connect(self._on_document_project_changed)
+        workspace.project_opened.connect(self._on_workspace_project_opened)
+
+    @property
+    def settings(self) -> ProviderSettingsT:
+        return self._ws.document.project.settings.for_provider(self.provider)
+
+    def options(self) -> ControlOptions:
+        return options_for(self._ws.catalog, self.provider, self.settings)
+
+    def apply(self, **changes: Any) -> list[str]:
+        """Change settings, clamp the rest to the model, record it (undoable), show the notes."""
+        settings, notes = change(self._ws.catalog, self.provider, self.settings, **changes)
+        self._ws.editor.set_provider_settings(self.provider, settings)
+        self.show_notes(notes)
+        self.refresh()
+        return notes
+
+    def show_notes(self, notes: list[str]) -> None:
+        self.notice.setText(" ".join(notes))
+        self.notice.setVisible(bool(notes))
+
+    def refresh(self) -> None:
+        options = self.options()
+        self.retired.setText(options.retired_note)
+        self.retired.setVisible(bool(options.retired_note))
+        self._show(options)
+
+    def _show(self, options: ControlOptions) -> None:
+        raise NotImplementedError
+
+    @Slot()
+    def _on_document_project_changed(self) -> None:
+        self.refresh()
+
+    @Slot()
+    def _on_workspace_project_opened(self) -> None:
+        self.show_notes([])

@@ -1,0 +1,128 @@
+"""`JobsPanel`: one row per render job with a progress bar, status, elapsed time, cancel, retry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imageai.services.jobs_model import ACTIVE, ROW_ROLE, Column, JobRow, JobStatus
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+
+    from imageai.services.jobs_model import JobsModel
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the progress column as a bar; a busy bar while the fraction is unknown."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        row: JobRow | None = index.data(ROW_ROLE)
+        if row is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(4, 4, -4, -4)
+        bar.minimum, bar.maximum = 0, 100
+        done = row.status is JobStatus.DONE
+        value = 100 if done else max(0, int(row.fraction * 100))
+        if row.status in ACTIVE and row.fraction < 0:
+            value = 0
+        bar.progress = value
+        bar.text = row.status_text() if row.status not in ACTIVE else f"{value}%"
+        bar.textVisible = True
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
+        style = QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class JobsPanel(QWidget):
+    """Shows a `JobsModel`; the buttons act on the selected rows.
+
+    Signals:
+        cancel_requested(job_id)
+        retry_requested(job_id)
+    """
+
+    cancel_requested = Signal(str)
+    retry_requested = Signal(str)
+
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.table = QTableView()
+        self.table.setObjectName("jobsTable")
+        self.table.setModel(model)
+        self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(Column.PROGRESS, QHeaderView.ResizeMode.Stretch)
+        for column in (Column.JOB, Column.STATUS, Column.ELAPSED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.cancel_button = QPushButton("Cancel job")
+        self.retry_button = QPushButton("Retry")
+        self.clear_button = QPushButton("Clear finished")
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.retry_button.clicked.connect(self._on_retry_button_clicked)
+        self.clear_button.clicked.connect(model.clear_finished)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.retry_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(model.tick)
+        self._ticker.start()
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        model.dataChanged.connect(self._update_buttons)
+        model.rowsInserted.connect(self._update_buttons)
+        model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    def selected_rows(self) -> list[JobRow]:
+        rows = self.table.selectionModel().selectedRows()
+        return [r for r in (i.data(ROW_ROLE) for i in rows) if r is not None]
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        rows = self.selected_rows()
+        self.cancel_button.setEnabled(any(r.status in ACTIVE for r in rows))
+        self.retry_button.setEnabled(
+            any(r.status in (JobStatus.FAILED, JobStatus.CANCELLED) for r in rows)
+        )
+
+    @Slot()
+    def _on_cancel_button_clicked(self) -> None:
+        for row in self.selected_rows():
+            if row.status in ACTIVE:
+                self.cancel_requested.emit(row.job_id)
+
+    @Slot()
+    def _on_retry_button_clicked(self) -> None:
+        for row in self.selected_rows():
+            if row.status in (JobStatus.FAILED, JobStatus.CANCELLED):
+                self.retry_requested.emit(row.job_id)

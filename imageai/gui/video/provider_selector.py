@@ -1,0 +1,121 @@
+"""`ProviderSelectorWidget`: the project's video provider, its controls, and key warnings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imageai.core.models import ProviderName
+from imageai.core.secrets import KeyName
+from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
+from imageai.gui.video.sora_controls_widget import SoraControlsWidget
+from imageai.gui.video.veo_controls_widget import VeoControlsWidget
+
+if TYPE_CHECKING:
+    from imageai.core.key_check import KeyCheck
+    from imageai.gui.video.controls_base import ProviderControlsWidget
+    from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.video_workspace import VideoWorkspace
+
+PROVIDERS = (
+    (ProviderName.ANIMATIC, "Animatic (free, offline)"),
+    (ProviderName.VEO, "Veo 3"),
+    (ProviderName.SORA, "Sora 2"),
+)
+KEY_FOR = {ProviderName.SORA: KeyName.OPENAI, ProviderName.VEO: KeyName.GOOGLE}
+
+
+class ProviderSelectorWidget(QWidget):
+    """Chooses the project's provider (saved with the project) and shows its controls."""
+
+    def __init__(
+        self,
+        workspace: VideoWorkspace,
+        keys: KeyCheckService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._keys = keys
+        self.combo = QComboBox()
+        for name, label in PROVIDERS:
+            self.combo.addItem(label, name.value)
+        self.combo.activated.connect(self._on_combo_activated)
+        self.key_status = QLabel()
+        self.key_status.setObjectName("keyStatus")
+        self.key_status.setWordWrap(True)
+        self.controls: dict[ProviderName, ProviderControlsWidget] = {
+            ProviderName.ANIMATIC: AnimaticControlsWidget(workspace),
+            ProviderName.VEO: VeoControlsWidget(workspace),
+            ProviderName.SORA: SoraControlsWidget(workspace),
+        }
+        self.stack = QStackedWidget()
+        for name, _label in PROVIDERS:
+            self.stack.addWidget(self.controls[name])
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Video provider"))
+        top.addWidget(self.combo, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.key_status)
+        layout.addWidget(self.stack, 1)
+        workspace.document.project_changed.connect(self._on_document_project_changed)
+        if keys is not None:
+            keys.checked.connect(self._on_keys_checked)
+        self._sync()
+
+    def current(self) -> ProviderName:
+        return ProviderName(self.combo.currentData())
+
+    def _sync(self) -> None:
+        provider = self._ws.document.project.provider
+        self.combo.setCurrentIndex(self.combo.findData(provider.value))
+        self.stack.setCurrentWidget(self.controls[provider])
+        self._show_key_status()
+
+    def _show_key_status(self) -> None:
+        """A warning icon on a provider whose key is missing, rejected or lacks video access."""
+        warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for row, (name, _label) in enumerate(PROVIDERS):
+            check = self._check_for(name)
+            self.combo.setItemIcon(
+                row,
+                warn
+                if check is not None and not check.ok
+                else self.style().standardIcon(QStyle.StandardPixmap.SP_CustomBase),
+            )
+            self.combo.setItemData(row, check.message if check else "", 3)  # ToolTipRole
+        check = self._check_for(self.current())
+        self.key_status.setVisible(check is not None and not check.ok)
+        if check is not None and not check.ok:
+            self.key_status.setText(f"⚠ {check.message}")
+            self.key_status.setStyleSheet("color: #92400e;")
+
+    def _check_for(self, name: ProviderName) -> KeyCheck | None:
+        key = KEY_FOR.get(name)
+        if key is None or self._keys is None:
+            return None
+        return self._keys.result(key)
+
+    @Slot(int)
+    def _on_combo_activated(self, index: int) -> None:
+        self._ws.editor.set_provider(ProviderName(self.combo.itemData(index)))
+
+    @Slot()
+    def _on_document_project_changed(self) -> None:
+        self._sync()
+
+    @Slot(str, object)
+    def _on_keys_checked(self, key_name: str, result: object) -> None:
+        self._show_key_status()

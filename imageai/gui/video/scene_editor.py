@@ -1,0 +1,210 @@
+"""`SceneEditorPanel`: one scene's prompt, duration, reference image and provider override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imageai.core.errors import ImageAIError
+from imageai.core.models import ProviderName
+from imageai.services.controls_state import rendered_prompt, scene_seconds
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from imageai.core.models import Scene
+    from imageai.services.video_workspace import VideoWorkspace
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+PROVIDER_LABELS = {
+    ProviderName.ANIMATIC: "Animatic",
+    ProviderName.VEO: "Veo 3",
+    ProviderName.SORA: "Sora 2",
+}
+
+
+class SceneEditorPanel(QWidget):
+    """Edits the current scene through the `StoryboardEditor` (every change is undoable).
+
+    Signals:
+        reference_failed(message): a picked or dropped file could not be used
+    """
+
+    reference_failed = Signal(str)
+
+    def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._scene_id: str | None = None
+        self.setAcceptDrops(True)
+        self.prompt_edit = QPlainTextEdit()
+        self.prompt_edit.setPlaceholderText("Describe the shot: subject, action, camera, light…")
+        self.prompt_edit.textChanged.connect(self._on_prompt_edit_text_changed)
+        self.duration_combo = QComboBox()
+        self.duration_combo.activated.connect(self._on_duration_combo_activated)
+        self.provider_combo = QComboBox()
+        self.provider_combo.addItem("Project default", None)
+        for name, label in PROVIDER_LABELS.items():
+            self.provider_combo.addItem(label, name.value)
+        self.provider_combo.activated.connect(self._on_provider_combo_activated)
+        self.reference_label = QLabel("none")
+        self.reference_label.setWordWrap(True)
+        pick = QPushButton("Pick…")
+        pick.clicked.connect(self._on_pick_clicked)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self._on_clear_clicked)
+        ref_row = QHBoxLayout()
+        ref_row.addWidget(self.reference_label, 1)
+        ref_row.addWidget(pick)
+        ref_row.addWidget(clear)
+        self.sent_prompt = QPlainTextEdit()
+        self.sent_prompt.setReadOnly(True)
+        self.sent_prompt.setObjectName("sentPrompt")
+        form = QFormLayout()
+        form.addRow("Duration", self.duration_combo)
+        form.addRow("Provider", self.provider_combo)
+        form.addRow("Reference image", ref_row)
+        left = QVBoxLayout()
+        self.title_label = QLabel("No scene selected")
+        self.title_label.setStyleSheet("font-weight: bold")
+        left.addWidget(self.title_label)
+        left.addWidget(self.prompt_edit, 1)
+        left.addLayout(form)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Prompt that will be sent (from the template)"))
+        right.addWidget(self.sent_prompt, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+        workspace.document.project_changed.connect(self._on_document_project_changed)
+        self.set_scene(None)
+
+    @property
+    def scene_id(self) -> str | None:
+        return self._scene_id
+
+    def set_scene(self, scene_id: str | None) -> None:
+        self._scene_id = scene_id
+        self._refresh(force=True)
+
+    def _scene(self) -> Scene | None:
+        if self._scene_id is None:
+            return None
+        try:
+            return self._ws.document.project.scene(self._scene_id)
+        except KeyError:
+            return None
+
+    def _refresh(self, *, force: bool = False) -> None:
+        scene = self._scene()
+        enabled = scene is not None
+        for widget in (self.prompt_edit, self.duration_combo, self.provider_combo):
+            widget.setEnabled(enabled)
+        if scene is None:
+            self.title_label.setText("No scene selected")
+            self._set_prompt_text("")
+            self.sent_prompt.setPlainText("")
+            self.reference_label.setText("none")
+            return
+        project = self._ws.document.project
+        self.title_label.setText(f"Scene {project.index_of(scene.id) + 1}")
+        if force or scene.prompt != self.prompt_edit.toPlainText():
+            self._set_prompt_text(scene.prompt)
+        self._fill_durations(scene)
+        index = self.provider_combo.findData(scene.provider.value if scene.provider else None)
+        self.provider_combo.setCurrentIndex(max(0, index))
+        self.reference_label.setText(
+            Path(scene.reference_image).name
+            if scene.reference_image
+            else "none (the animatic shows a title card)"
+        )
+        self.sent_prompt.setPlainText(rendered_prompt(project, scene))
+
+    def _set_prompt_text(self, text: str) -> None:
+        self.prompt_edit.blockSignals(True)
+        self.prompt_edit.setPlainText(text)
+        self.prompt_edit.blockSignals(False)
+
+    def _fill_durations(self, scene: Scene) -> None:
+        project = self._ws.document.project
+        allowed = scene_seconds(self._ws.catalog, project, scene)
+        settings = project.settings.for_provider(project.provider_for(scene))
+        self.duration_combo.blockSignals(True)
+        self.duration_combo.clear()
+        self.duration_combo.addItem(f"Default ({settings.seconds} s)", None)
+        for seconds in allowed:
+            self.duration_combo.addItem(f"{seconds} s", seconds)
+        if scene.duration is not None and scene.duration not in allowed:
+            self.duration_combo.addItem(f"{scene.duration} s (not allowed)", scene.duration)
+        self.duration_combo.setCurrentIndex(max(0, self.duration_combo.findData(scene.duration)))
+        self.duration_combo.blockSignals(False)
+
+    @Slot()
+    def _on_document_project_changed(self) -> None:
+        self._refresh()
+
+    @Slot()
+    def _on_prompt_edit_text_changed(self) -> None:
+        if self._scene() is not None and self._scene_id is not None:
+            self._ws.editor.edit_scene(self._scene_id, prompt=self.prompt_edit.toPlainText())
+
+    @Slot(int)
+    def _on_duration_combo_activated(self, index: int) -> None:
+        if self._scene_id is not None:
+            self._ws.editor.edit_scene(self._scene_id, duration=self.duration_combo.itemData(index))
+
+    @Slot(int)
+    def _on_provider_combo_activated(self, index: int) -> None:
+        if self._scene_id is not None:
+            value = self.provider_combo.itemData(index)
+            self._ws.editor.edit_scene(
+                self._scene_id, provider=ProviderName(value) if value else None
+            )
+
+    @Slot()
+    def _on_pick_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Reference image", "", IMAGE_FILTER)
+        if path:
+            self.set_reference(Path(path))
+
+    @Slot()
+    def _on_clear_clicked(self) -> None:
+        if self._scene_id is not None:
+            self._ws.editor.edit_scene(self._scene_id, reference_image=None)
+
+    def set_reference(self, source: Path) -> None:
+        """Use ``source`` (a file, or an image from the Images gallery) as the reference."""
+        if self._scene_id is None:
+            return
+        try:
+            stored = self._ws.reference_for(source)
+        except (OSError, ImageAIError) as exc:
+            self.reference_failed.emit(str(exc))
+            return
+        self._ws.editor.edit_scene(self._scene_id, reference_image=stored)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if self._scene_id and urls and Path(urls[0].toLocalFile()).suffix.lower() in IMAGE_SUFFIXES:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            self.set_reference(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()

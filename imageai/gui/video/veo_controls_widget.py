@@ -1,0 +1,112 @@
+"""Veo 3.1 controls: backend, model, aspect, resolution, duration, negative prompt, audio."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+
+from imageai.core.models import ProviderName, VeoBackend, VeoSettings
+from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
+
+if TYPE_CHECKING:
+    from imageai.services.controls_state import ControlOptions
+    from imageai.services.video_workspace import VideoWorkspace
+
+BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API", VeoBackend.VERTEX: "Vertex AI"}
+
+
+class VeoControlsWidget(ProviderControlsWidget):
+    """Offers only what the chosen Veo model supports (from the catalog)."""
+
+    provider = ProviderName.VEO
+
+    def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.backend_combo = QComboBox()
+        self.model_combo = QComboBox()
+        self.aspect_combo = QComboBox()
+        self.resolution_combo = QComboBox()
+        self.seconds_combo = QComboBox()
+        self.negative_edit = QLineEdit()
+        self.negative_edit.setPlaceholderText("What to avoid, e.g. text, watermarks")
+        self.audio_check = QCheckBox("Generate audio")
+        self.capabilities = QLabel()
+        self.capabilities.setWordWrap(True)
+        self.capabilities.setStyleSheet("color: #4b5563;")
+        self.form.addRow("Backend", self.backend_combo)
+        self.form.addRow("Model", self.model_combo)
+        self.form.addRow("Aspect", self.aspect_combo)
+        self.form.addRow("Resolution", self.resolution_combo)
+        self.form.addRow("Duration", self.seconds_combo)
+        self.form.addRow("Negative prompt", self.negative_edit)
+        self.form.addRow("", self.audio_check)
+        self.form.addRow("", self.capabilities)
+        self.backend_combo.activated.connect(self._on_backend_combo_activated)
+        self.model_combo.activated.connect(self._on_model_combo_activated)
+        self.aspect_combo.activated.connect(self._on_aspect_combo_activated)
+        self.resolution_combo.activated.connect(self._on_resolution_combo_activated)
+        self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
+        self.negative_edit.editingFinished.connect(self._on_negative_edit_editing_finished)
+        self.audio_check.clicked.connect(self._on_audio_check_clicked)
+        self.refresh()
+
+    def _show(self, options: ControlOptions) -> None:
+        settings = self.settings
+        assert isinstance(settings, VeoSettings)
+        fill_combo(
+            self.backend_combo, [(v, k) for k, v in BACKEND_LABELS.items()], settings.backend
+        )
+        self.backend_combo.setEnabled(True)
+        fill_combo(
+            self.model_combo, [(label, mid) for mid, label in options.models], settings.model
+        )
+        fill_combo(self.aspect_combo, [(a, a) for a in options.aspects], settings.aspect)
+        fill_combo(
+            self.resolution_combo, [(r, r) for r in options.resolutions], settings.resolution
+        )
+        fill_combo(self.seconds_combo, [(f"{s} s", s) for s in options.seconds], settings.seconds)
+        self.negative_edit.setEnabled(options.negative_prompt)
+        if not self.negative_edit.hasFocus():
+            self.negative_edit.setText(settings.negative_prompt)
+        self.audio_check.setEnabled(options.audio_toggle)
+        self.audio_check.setChecked(settings.generate_audio)
+        self.audio_check.setToolTip(
+            "" if options.audio_toggle else "This model always generates audio."
+        )
+        refs = (
+            f"up to {options.max_reference_images} reference images per scene"
+            if options.max_reference_images
+            else "no extra reference images"
+        )
+        last = "a last frame" if options.last_frame else "no last frame"
+        self.capabilities.setText(f"This model takes {refs} and {last}.")
+
+    @Slot(int)
+    def _on_backend_combo_activated(self, index: int) -> None:
+        self.apply(backend=VeoBackend(self.backend_combo.itemData(index)))
+
+    @Slot(int)
+    def _on_model_combo_activated(self, index: int) -> None:
+        self.apply(model=self.model_combo.itemData(index))
+
+    @Slot(int)
+    def _on_aspect_combo_activated(self, index: int) -> None:
+        self.apply(aspect=self.aspect_combo.itemData(index))
+
+    @Slot(int)
+    def _on_resolution_combo_activated(self, index: int) -> None:
+        self.apply(resolution=self.resolution_combo.itemData(index))
+
+    @Slot(int)
+    def _on_seconds_combo_activated(self, index: int) -> None:
+        self.apply(seconds=self.seconds_combo.itemData(index))
+
+    @Slot()
+    def _on_negative_edit_editing_finished(self) -> None:
+        self.apply(negative_prompt=self.negative_edit.text().strip())
+
+    @Slot(bool)
+    def _on_audio_check_clicked(self, checked: bool) -> None:
+        self.apply(generate_audio=checked)

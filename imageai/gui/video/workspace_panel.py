@@ -1,0 +1,320 @@
+"""`VideoWorkspacePanel`: the Video tab, composed of the storyboard, editor, controls and jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imageai.core.errors import ErrorKind, ImageAIError, JobError
+from imageai.gui.video.cost_label import CostLabel
+from imageai.gui.video.error_banner import ErrorBanner
+from imageai.gui.video.jobs_panel import JobsPanel
+from imageai.gui.video.log_console import LogConsole
+from imageai.gui.video.provider_selector import ProviderSelectorWidget
+from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
+from imageai.gui.video.scene_editor import SceneEditorPanel
+from imageai.gui.video.storyboard_view import StoryboardView
+from imageai.services.error_advice import ErrorAction, ErrorAdvice, advise
+from imageai.services.video_workspace import NeedsFolderError
+
+if TYPE_CHECKING:
+    from imageai.core.pricing import CostEstimate
+    from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.video_workspace import VideoWorkspace
+
+
+class VideoWorkspacePanel(QWidget):
+    """The artist's video workflow; all state lives in the `VideoWorkspace`.
+
+    Signals:
+        keys_requested(): an auth error or a click asks for the API key dialog
+        retarget_requested(scene_ids): move scenes to another provider
+        preview_requested(scene_id)
+        save_as_requested(): the action needs the project in a folder first
+    """
+
+    keys_requested = Signal()
+    retarget_requested = Signal(list)
+    preview_requested = Signal(str)
+    save_as_requested = Signal()
+
+    def __init__(
+        self,
+        workspace: VideoWorkspace,
+        keys: KeyCheckService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.storyboard_view = StoryboardView()
+        self.storyboard_view.setModel(workspace.storyboard)
+        self.scene_editor = SceneEditorPanel(workspace)
+        self.provider_selector = ProviderSelectorWidget(workspace, keys)
+        self.cost_label = CostLabel(workspace.costs)
+        self.error_banner = ErrorBanner()
+        self.jobs_panel = JobsPanel(workspace.jobs)
+        self.log_console = LogConsole(workspace.log)
+        self.toolbar = QToolBar("Storyboard")
+        self._build_actions()
+        bottom = QTabWidget()
+        bottom.addTab(self.jobs_panel, "Jobs")
+        bottom.addTab(self.log_console, "Log")
+        self.bottom_tabs = bottom
+        right = QSplitter(Qt.Orientation.Horizontal)
+        right.addWidget(self.scene_editor)
+        right.addWidget(self.provider_selector)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.storyboard_view)
+        upper.addWidget(right)
+        upper.setStretchFactor(0, 2)
+        upper.setStretchFactor(1, 3)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(upper)
+        vertical.addWidget(bottom)
+        vertical.setStretchFactor(0, 3)
+        vertical.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(vertical, 1)
+        layout.addWidget(self.cost_label)
+        self._connect()
+
+    # ---- construction ------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        stack = self.ws.editor.undo_stack
+        self.add_action = self._action("Add scene", self._on_add_triggered, "Ctrl+N")
+        self.duplicate_action = self._action("Duplicate", self._on_duplicate_triggered, "Ctrl+D")
+        self.delete_action = self._action(
+            "Delete", self._on_delete_triggered, QKeySequence(QKeySequence.StandardKey.Delete)
+        )
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.undo_action, self.redo_action])
+        self.render_selected_action = self._action("Render selected", self._on_render_selected)
+        self.render_all_action = self._action("Render all", self._on_render_all)
+        self.cancel_action = self._action(
+            "Cancel", self._on_cancel_triggered, tip="Cancel every running render"
+        )
+        self.preview_action = self._action("Preview", self._on_preview_triggered)
+        self.retarget_action = self._action("Retarget…", self._on_retarget_triggered)
+        for action in (
+            self.add_action,
+            self.duplicate_action,
+            self.delete_action,
+            None,
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.render_selected_action,
+            self.render_all_action,
+            self.cancel_action,
+            None,
+            self.preview_action,
+            self.retarget_action,
+        ):
+            if action is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
+
+    def _connect(self) -> None:
+        ws = self.ws
+        ws.editor.selection_requested.connect(self._on_editor_selection_requested)
+        ws.scene_failed.connect(self._on_workspace_scene_failed)
+        ws.render_finished.connect(self._on_workspace_render_finished)
+        ws.project_opened.connect(self._on_workspace_project_opened)
+        ws.runner.job_started.connect(self._update_actions)
+        self.storyboard_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        ws.storyboard.modelReset.connect(self._on_selection_changed)
+        self.storyboard_view.doubleClicked.connect(self._on_storyboard_double_clicked)
+        self.jobs_panel.cancel_requested.connect(self._on_jobs_cancel_requested)
+        self.jobs_panel.retry_requested.connect(self._on_jobs_retry_requested)
+        self.error_banner.action_requested.connect(self._on_banner_action_requested)
+        self.scene_editor.reference_failed.connect(self._on_reference_failed)
+        self._update_actions()
+
+    # ---- selection ---------------------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        return self.storyboard_view.selected_ids()
+
+    @Slot(list)
+    def _on_editor_selection_requested(self, scene_ids: list[str]) -> None:
+        self.storyboard_view.select_ids(scene_ids)
+        self._on_selection_changed()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        ids = self.selected_ids()
+        self.ws.costs.set_selection(ids)
+        self.scene_editor.set_scene(ids[0] if len(ids) == 1 else None)
+        self._update_actions()
+
+    @Slot()
+    def _update_actions(self) -> None:
+        has = bool(self.selected_ids())
+        for action in (
+            self.duplicate_action,
+            self.delete_action,
+            self.render_selected_action,
+            self.retarget_action,
+        ):
+            action.setEnabled(has)
+        self.preview_action.setEnabled(len(self.selected_ids()) == 1)
+        self.cancel_action.setEnabled(self.ws.controller.is_rendering())
+
+    # ---- storyboard edits --------------------------------------------------------------------
+
+    @Slot()
+    def _on_add_triggered(self) -> None:
+        ids = self.selected_ids()
+        project = self.ws.document.project
+        row = project.index_of(ids[-1]) + 1 if ids else None
+        self.ws.editor.add_scene(row)
+        self.scene_editor.prompt_edit.setFocus()
+
+    @Slot()
+    def _on_duplicate_triggered(self) -> None:
+        self.ws.editor.duplicate(self.selected_ids())
+
+    @Slot()
+    def _on_delete_triggered(self) -> None:
+        self.ws.editor.delete(self.selected_ids())
+
+    # ---- rendering ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_render_selected(self) -> None:
+        self.request_render(self.selected_ids())
+
+    @Slot()
+    def _on_render_all(self) -> None:
+        self.request_render(None)
+
+    def request_render(self, scene_ids: list[str] | None) -> list[str]:
+        """Validate, price, confirm when it costs money, then queue; returns the job ids."""
+        try:
+            est = self.ws.plan(scene_ids)
+            if est.total_usd > 0 and not self.confirm_render(est):
+                return []
+            job_ids = self.ws.render(scene_ids)
+        except NeedsFolderError as exc:
+            self.show_problem("Save the project first", f"{exc}. Use File > Save As.")
+            self.save_as_requested.emit()
+            return []
+        except ImageAIError as exc:
+            self.show_problem("Cannot render", str(exc))
+            return []
+        self.error_banner.hide()
+        self.bottom_tabs.setCurrentWidget(self.jobs_panel)
+        self._update_actions()
+        return job_ids
+
+    def confirm_render(self, est: CostEstimate) -> bool:
+        prefs = self.ws.settings.preferences
+        if not prefs.confirm_before_render:
+            return True
+        project = self.ws.document.project
+        dialog = RenderConfirmDialog(est, project.billed_usd, project.budget_usd, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted and dialog.dont_ask.isChecked():
+            self.ws.settings.set_preferences(confirm_before_render=False)
+        return accepted
+
+    def show_problem(self, title: str, message: str) -> None:
+        self.error_banner.show_advice(ErrorAdvice(title=title, message=message))
+
+    @Slot()
+    def _on_cancel_triggered(self) -> None:
+        self.ws.cancel()
+
+    @Slot(str)
+    def _on_jobs_cancel_requested(self, job_id: str) -> None:
+        self.ws.cancel(job_id.removeprefix("render-"))
+
+    @Slot(str)
+    def _on_jobs_retry_requested(self, job_id: str) -> None:
+        self.request_render([job_id.removeprefix("render-")])
+
+    @Slot(str, object)
+    def _on_workspace_scene_failed(self, scene_id: str, error: object) -> None:
+        assert isinstance(error, JobError)
+        project = self.ws.document.project
+        try:
+            provider = project.provider_for(project.scene(scene_id))
+        except KeyError:
+            provider = None
+        advice = advise(error, self.ws.scene_label(scene_id), provider)
+        self.error_banner.show_advice(advice, scene_id)
+        if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
+            self.keys_requested.emit()
+
+    @Slot(int, int, int)
+    def _on_workspace_render_finished(self, done: int, failed: int, cancelled: int) -> None:
+        self._update_actions()
+
+    @Slot(str, str)
+    def _on_banner_action_requested(self, action: str, scene_id: str) -> None:
+        kind = ErrorAction(action)
+        if kind is ErrorAction.RETRY and scene_id:
+            self.request_render([scene_id])
+        elif kind is ErrorAction.EDIT_PROMPT and scene_id:
+            self.storyboard_view.select_ids([scene_id])
+            self.scene_editor.prompt_edit.setFocus()
+        elif kind is ErrorAction.OPEN_KEYS:
+            self.keys_requested.emit()
+        elif kind is ErrorAction.RETARGET:
+            self.retarget_requested.emit([scene_id] if scene_id else [])
+
+    @Slot(str)
+    def _on_reference_failed(self, message: str) -> None:
+        self.show_problem("Cannot use that image", message)
+
+    @Slot()
+    def _on_workspace_project_opened(self) -> None:
+        self.error_banner.hide()
+        self._on_selection_changed()
+
+    @Slot()
+    def _on_preview_triggered(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.preview_requested.emit(ids[0])
+
+    @Slot()
+    def _on_storyboard_double_clicked(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1 and self.ws.rendered_clip(ids[0]) is not None:
+            self.preview_requested.emit(ids[0])
+
+    @Slot()
+    def _on_retarget_triggered(self) -> None:
+        self.retarget_requested.emit(self.selected_ids())

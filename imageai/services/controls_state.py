@@ -1,0 +1,173 @@
+"""What each provider's controls may offer for a model, and clamping settings to it (no Qt)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import jinja2
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.models import (
+    AnimaticSettings,
+    Project,
+    ProviderName,
+    ProviderSettingsT,
+    Scene,
+    SoraSettings,
+    VeoSettings,
+)
+from imageai.core.prompts import scene_prompt
+from imageai.core.shot import aspect_of, parse_size
+
+if TYPE_CHECKING:
+    from imageai.core.catalog import Catalog, ModelInfo
+
+
+class ControlOptions(BaseModel):
+    """The choices a controls widget shows for one model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    models: tuple[tuple[str, str], ...]  # (id, label)
+    sizes: tuple[str, ...] = ()
+    aspects: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    seconds: tuple[int, ...] = ()
+    audio_toggle: bool = False
+    negative_prompt: bool = False
+    max_reference_images: int = 0
+    last_frame: bool = False
+    retired_note: str = ""
+
+
+def nearest_seconds(value: int, allowed: tuple[int, ...]) -> int:
+    """The allowed duration closest to ``value``; the shorter (cheaper) one on a tie."""
+    return min(allowed, key=lambda s: (abs(s - value), s))
+
+
+def nearest_size(size: str, allowed: tuple[str, ...]) -> str:
+    """Same orientation first, then the closest pixel count."""
+    try:
+        width, height = parse_size(size)
+        orientation = aspect_of(size)
+    except ValueError:
+        return allowed[0]
+
+    def score(candidate: str) -> tuple[int, int]:
+        w, h = parse_size(candidate)
+        return (0 if aspect_of(candidate) == orientation else 1, abs(w * h - width * height))
+
+    return min(allowed, key=score)
+
+
+def offered_models(
+    catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
+) -> tuple[ModelInfo, ...]:
+    backend = settings.backend if isinstance(settings, VeoSettings) else None
+    return catalog.offered(provider, backend)
+
+
+def options_for(
+    catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
+) -> ControlOptions:
+    """The choices for ``settings.model`` (or the first offered model if it is unknown)."""
+    models = offered_models(catalog, provider, settings)
+    info = catalog.get(provider, settings.model)
+    if info is None or info not in models:
+        info = models[0] if models else None
+    labels = tuple((m.id, m.label) for m in models)
+    if info is None:
+        return ControlOptions(models=labels)
+    resolution = settings.resolution if isinstance(settings, VeoSettings) else None
+    return ControlOptions(
+        models=labels,
+        sizes=info.sizes,
+        aspects=info.aspects,
+        resolutions=info.resolutions,
+        seconds=info.seconds_for(resolution),
+        audio_toggle=info.supports_audio_toggle,
+        negative_prompt=info.supports_negative_prompt,
+        max_reference_images=info.max_reference_images,
+        last_frame=info.supports_last_frame,
+        retired_note=info.retired_note if info.retired_on else "",
+    )
+
+
+def clamp(
+    catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
+) -> tuple[ProviderSettingsT, list[str]]:
+    """Settings changed to what their model allows, and one sentence per change made."""
+    notes: list[str] = []
+    models = offered_models(catalog, provider, settings)
+    if not models:
+        return settings, [f"No {provider.value} model is offered."]
+    info = catalog.get(provider, settings.model)
+    if info is None or info not in models:
+        info = models[0]
+        notes.append(f"{settings.model} is not offered; using {info.label}.")
+    update: dict[str, object] = {"model": info.id}
+    if isinstance(settings, SoraSettings | AnimaticSettings):
+        if info.sizes and settings.size not in info.sizes:
+            size = nearest_size(settings.size, info.sizes)
+            notes.append(f"{info.label} has no {settings.size}; size set to {size}.")
+            update["size"] = size
+        resolution = None
+    else:
+        resolution = _clamp_veo(info, settings, update, notes)
+    allowed = info.seconds_for(resolution)
+    if settings.seconds not in allowed:
+        seconds = nearest_seconds(settings.seconds, allowed)
+        where = f" at {resolution}" if allowed != info.seconds else ""
+        notes.append(
+            f"{info.label} cannot do {settings.seconds} s{where}; duration set to {seconds} s."
+        )
+        update["seconds"] = seconds
+    clamped = settings.model_copy(update=update)
+    return clamped, notes
+
+
+def _clamp_veo(
+    info: ModelInfo, settings: VeoSettings, update: dict[str, object], notes: list[str]
+) -> str:
+    if info.aspects and settings.aspect not in info.aspects:
+        notes.append(f"{info.label} has no {settings.aspect}; aspect set to {info.aspects[0]}.")
+        update["aspect"] = info.aspects[0]
+    resolution = settings.resolution
+    if info.resolutions and resolution not in info.resolutions:
+        resolution = info.resolutions[0]
+        notes.append(f"{info.label} has no {settings.resolution}; resolution set to {resolution}.")
+        update["resolution"] = resolution
+    if not info.supports_audio_toggle and not settings.generate_audio:
+        notes.append(f"{info.label} always generates audio; audio turned back on.")
+        update["generate_audio"] = True
+    if settings.negative_prompt and not info.supports_negative_prompt:
+        notes.append(f"{info.label} takes no negative prompt; it was cleared.")
+        update["negative_prompt"] = ""
+    return resolution
+
+
+def change(
+    catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT, **changes: object
+) -> tuple[ProviderSettingsT, list[str]]:
+    """Apply one control's change, then clamp the rest to the (possibly new) model."""
+    updated = settings.model_copy(update=changes)
+    return clamp(catalog, provider, updated)
+
+
+def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int, ...]:
+    """Durations the scene's provider and model allow (empty when the model is unknown)."""
+    provider = project.provider_for(scene)
+    settings = project.settings.for_provider(provider)
+    info = catalog.get(provider, settings.model)
+    if info is None:
+        return ()
+    resolution = settings.resolution if isinstance(settings, VeoSettings) else None
+    return info.seconds_for(resolution)
+
+
+def rendered_prompt(project: Project, scene: Scene) -> str:
+    """The text the scene's provider will be sent (from the prompt template)."""
+    try:
+        return scene_prompt(project, scene)
+    except (jinja2.TemplateError, KeyError) as exc:
+        return f"(cannot render the prompt template: {exc})"

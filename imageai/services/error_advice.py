@@ -1,0 +1,110 @@
+"""What to tell the user about a failed job, and which action to offer, by `JobError.kind`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.errors import ErrorKind, JobError
+from imageai.core.models import ProviderName
+
+#: Seconds to wait after a rate limit when the provider gives no Retry-After.
+DEFAULT_RATE_LIMIT_WAIT = 30
+
+
+class ErrorAction(StrEnum):
+    NONE = "none"
+    RETRY = "retry"
+    EDIT_PROMPT = "edit_prompt"
+    OPEN_KEYS = "open_keys"
+    RETARGET = "retarget"
+
+
+class ErrorAdvice(BaseModel):
+    """A title, a sentence, and the one button to offer (after ``countdown_s`` seconds)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    message: str
+    action: ErrorAction = ErrorAction.NONE
+    action_label: str = ""
+    countdown_s: int = 0
+
+
+_ACTION_LABELS = {
+    ErrorAction.RETRY: "Retry",
+    ErrorAction.EDIT_PROMPT: "Edit prompt",
+    ErrorAction.OPEN_KEYS: "API keys…",
+    ErrorAction.RETARGET: "Retarget…",
+}
+
+
+def _advice(
+    title: str, message: str, action: ErrorAction = ErrorAction.NONE, countdown_s: int = 0
+) -> ErrorAdvice:
+    return ErrorAdvice(
+        title=title,
+        message=message,
+        action=action,
+        action_label=_ACTION_LABELS.get(action, ""),
+        countdown_s=countdown_s,
+    )
+
+
+def advise(
+    error: JobError, scene_label: str = "This scene", provider: ProviderName | None = None
+) -> ErrorAdvice:
+    """The advice for ``error``; ``provider`` lets a retired Sora endpoint offer retargeting."""
+    msg = error.user_message
+    kind = error.kind
+    if kind is ErrorKind.RATE_LIMIT:
+        wait = round(error.retry_after) if error.retry_after else DEFAULT_RATE_LIMIT_WAIT
+        return _advice(
+            "Rate limited",
+            f"{scene_label}: the provider asks to slow down. {msg}",
+            ErrorAction.RETRY,
+            countdown_s=max(1, wait),
+        )
+    if kind is ErrorKind.CONTENT_POLICY:
+        return _advice(
+            "Prompt refused",
+            f"{scene_label}: {msg} Edit the prompt and render again.",
+            ErrorAction.EDIT_PROMPT,
+        )
+    if kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
+        what = "rejected" if kind is ErrorKind.AUTH else "not allowed to make videos"
+        return _advice(
+            "API key problem",
+            f"{scene_label}: the API key was {what}. {msg}",
+            ErrorAction.OPEN_KEYS,
+        )
+    if kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT):
+        title = "Network problem" if kind is ErrorKind.NETWORK else "Timed out"
+        return _advice(
+            title, f"{scene_label}: {msg} Any job already paid for is resumed.", ErrorAction.RETRY
+        )
+    if kind is ErrorKind.NOT_FOUND and provider is ProviderName.SORA:
+        return _advice(
+            "Sora is gone",
+            f"{scene_label}: {msg} Move the scenes to Veo or the "
+            "animatic, with the cost compared first.",
+            ErrorAction.RETARGET,
+        )
+    if kind is ErrorKind.NOT_FOUND:
+        return _advice("Not found", f"{scene_label}: {msg}")
+    if kind is ErrorKind.QUOTA:
+        return _advice("Out of quota", f"{scene_label}: {msg} Check the account's billing.")
+    if kind is ErrorKind.INVALID_REQUEST:
+        return _advice("Invalid request", f"{scene_label}: {msg}", ErrorAction.EDIT_PROMPT)
+    if kind is ErrorKind.OUTCOME_UNKNOWN:
+        return _advice(
+            "Outcome unknown",
+            f"{scene_label}: {msg} Check the provider's dashboard "
+            "before retrying: a retry may be billed again.",
+            ErrorAction.RETRY,
+        )
+    if kind is ErrorKind.BUDGET:
+        return _advice("Over budget", msg)
+    return _advice("Render failed", f"{scene_label}: {msg}", ErrorAction.RETRY)

@@ -1,0 +1,211 @@
+"""`VideoWorkspace`: the video tab's services wired together, and its file and render actions."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from imageai.core import project_store
+from imageai.core.errors import JobError, ValidationError
+from imageai.core.models import Project, RenderState, Scene
+from imageai.core.pricing import CostEstimate, estimate
+from imageai.core.script_import import copy_reference, import_script
+from imageai.services.cost_summary import CostTracker
+from imageai.services.jobs_model import JobsModel
+from imageai.services.log_relay import LogRelay
+from imageai.services.project_document import ProjectDocument
+from imageai.services.render_controller import RenderController
+from imageai.services.storyboard_commands import StoryboardEditor
+from imageai.services.storyboard_model import StoryboardModel
+
+if TYPE_CHECKING:
+    from imageai.core.catalog import Catalog
+    from imageai.providers.router import ProviderRouter
+    from imageai.services.app_settings import SettingsStore
+    from imageai.services.job_runner import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+class NeedsFolderError(Exception):
+    """The action needs the project saved in a folder first (Save As)."""
+
+
+class VideoWorkspace(QObject):
+    """Owns the open project and everything that follows it; no widgets.
+
+    Signals:
+        project_opened(): New / Open replaced the project
+        scene_failed(scene_id, JobError)
+        render_finished(done, failed, cancelled)
+    """
+
+    project_opened = Signal()
+    scene_failed = Signal(str, object)
+    render_finished = Signal(int, int, int)
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        router: ProviderRouter,
+        runner: JobRunner,
+        settings: SettingsStore,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.settings = settings
+        self.runner = runner
+        self.document = ProjectDocument(Project(), None, self)
+        self.editor = StoryboardEditor(self.document, self)
+        self.storyboard = StoryboardModel(self.document, self.editor, catalog, self)
+        self.costs = CostTracker(self.document, catalog, self)
+        self.controller = RenderController(self.document, runner, router, catalog, self)
+        self.jobs = JobsModel(runner, self.job_label, self)
+        self.log = LogRelay(parent=self)
+        self.controller.scene_failed.connect(self._on_controller_scene_failed)
+        self.controller.batch_finished.connect(self._on_controller_batch_finished)
+        runner.job_finished.connect(self._on_runner_job_finished)
+
+    # ---- labels ------------------------------------------------------------------------------
+
+    def scene_label(self, scene_id: str) -> str:
+        try:
+            return f"Scene {self.document.project.index_of(scene_id) + 1}"
+        except KeyError:
+            return "A deleted scene"
+
+    def job_label(self, job_id: str) -> str:
+        return self.scene_label(job_id.removeprefix("render-"))
+
+    # ---- files -------------------------------------------------------------------------------
+
+    def new_project(self, title: str = "Untitled") -> None:
+        self.document.replace(Project(title=title), None)
+        self.editor.reset(self.document)
+        self.project_opened.emit()
+
+    def open_project(self, folder: Path) -> None:
+        """Raises `ProjectFileError` with a clear message; the current project stays open."""
+        project = project_store.load(folder)
+        self.document.replace(project, folder)
+        self.editor.reset(self.document)
+        self.settings.add_recent(folder)
+        self.log.note(f"Opened {folder}")
+        self.project_opened.emit()
+
+    def save(self) -> Path:
+        if self.document.folder is None:
+            raise NeedsFolderError("choose a folder with Save As")
+        path = self.document.save()
+        self.settings.add_recent(path)
+        return path
+
+    def save_as(self, folder: Path) -> Path:
+        """Save into ``folder``, bringing the project's images and clips along."""
+        if project_store.project_file(folder).exists() and folder != self.document.folder:
+            raise ValidationError("folder", f"{folder} already holds another project")
+        old = self.document.folder
+        project_store.create_folder(folder) if not folder.exists() else None
+        if old is not None and old != folder:
+            for sub in project_store.SUBDIRS:
+                if (old / sub).is_dir():
+                    shutil.copytree(old / sub, folder / sub, dirs_exist_ok=True)
+        self.document.set_project(self._adopt_references(self.document.project, folder))
+        path = self.document.save(folder)
+        self.settings.add_recent(path)
+        self.log.note(f"Saved to {path}")
+        return path
+
+    @staticmethod
+    def _adopt_references(project: Project, folder: Path) -> Project:
+        """Absolute reference images (picked before the first save) are copied into refs/."""
+        scenes = []
+        for scene in project.scenes:
+            ref = scene.reference_image
+            if ref and Path(ref).is_absolute() and Path(ref).is_file():
+                scene = scene.model_copy(
+                    update={"reference_image": copy_reference(Path(ref), folder)}
+                )
+            scenes.append(scene)
+        return project.model_copy(update={"scenes": tuple(scenes)})
+
+    def import_script(self, script: Path) -> int:
+        folder = self.document.folder
+        if folder is None:
+            raise NeedsFolderError("save the project before importing: images go in its folder")
+        scenes = import_script(script, folder)
+        self.editor.add_scenes(scenes, f"Import {script.name}")
+        self.log.note(f"Imported {len(scenes)} scenes from {script.name}")
+        return len(scenes)
+
+    def reference_for(self, source: Path) -> str:
+        """The path to store for a picked reference image (copied into refs/ when saved)."""
+        folder = self.document.folder
+        return copy_reference(source, folder) if folder is not None else str(source)
+
+    # ---- rendering ---------------------------------------------------------------------------
+
+    def indexes_of(self, scene_ids: list[str] | None) -> list[int] | None:
+        if scene_ids is None:
+            return None
+        project = self.document.project
+        return sorted(project.index_of(i) for i in scene_ids)
+
+    def plan(self, scene_ids: list[str] | None) -> CostEstimate:
+        """Validate the render and price it; raises `ValidationError` or `NeedsFolderError`."""
+        if self.document.folder is None:
+            raise NeedsFolderError("save the project before rendering: clips go in its folder")
+        if not self.document.project.scenes:
+            raise ValidationError("scenes", "the storyboard has no scenes yet")
+        requests = self.controller.plan(self.indexes_of(scene_ids))
+        new = [r.scene_id for r in requests if r.resume_job_id is None]
+        return estimate(self.document.project, new, self.catalog)
+
+    def render(self, scene_ids: list[str] | None) -> list[str]:
+        if self.document.folder is None:
+            raise NeedsFolderError("save the project before rendering: clips go in its folder")
+        job_ids = self.controller.render(self.indexes_of(scene_ids))
+        if job_ids:
+            self.log.note(f"Rendering {len(job_ids)} scene(s)")
+        return job_ids
+
+    def retry(self, scene_id: str) -> list[str]:
+        return self.render([scene_id])
+
+    def cancel(self, scene_id: str | None = None) -> None:
+        if scene_id is None:
+            self.controller.cancel_all()
+            self.log.note("Cancelling all renders")
+        else:
+            self.controller.cancel(scene_id)
+
+    def rendered_clip(self, scene_id: str) -> Path | None:
+        scene: Scene = self.document.project.scene(scene_id)
+        folder = self.document.folder
+        if scene.state is not RenderState.DONE or not scene.clip_path or folder is None:
+            return None
+        return folder / scene.clip_path
+
+    @Slot(str, object)
+    def _on_controller_scene_failed(self, scene_id: str, error: object) -> None:
+        assert isinstance(error, JobError)
+        self.log.note(
+            f"{self.scene_label(scene_id)} failed ({error.kind.value}): {error.user_message}",
+            logging.WARNING,
+        )
+        self.scene_failed.emit(scene_id, error)
+
+    @Slot(str, object)
+    def _on_runner_job_finished(self, job_id: str, result: object) -> None:
+        if job_id.startswith("render-"):
+            self.log.note(f"{self.job_label(job_id)} done")
+
+    @Slot(int, int, int)
+    def _on_controller_batch_finished(self, done: int, failed: int, cancelled: int) -> None:
+        self.log.note(f"Render finished: {done} done, {failed} failed, {cancelled} cancelled")
+        self.render_finished.emit(done, failed, cancelled)

@@ -1,0 +1,65 @@
+"""Fixtures for the GUI tests: a workspace on a real or scripted provider, and the main window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import Project, Scene
+from imageai.core.secrets import InMemorySecretStore
+from imageai.providers.animatic import AnimaticProvider
+from imageai.providers.router import ProviderRouter
+from imageai.services import job_runner
+from imageai.services.app_settings import SettingsStore
+from imageai.services.job_runner import JobRunner
+from imageai.services.video_workspace import VideoWorkspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from imageai.core.jobs import VideoProvider
+
+
+def wait_threads_done(qtbot: QtBot) -> None:
+    """Job threads quit shortly after their last signal; wait for that before the test ends."""
+    qtbot.wait_until(lambda: not job_runner.live_threads(), timeout=10_000)
+
+
+@pytest.fixture
+def secret_store() -> InMemorySecretStore:
+    return InMemorySecretStore()
+
+
+@pytest.fixture
+def make_workspace(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., VideoWorkspace]]:
+    """Build a workspace with ``provider`` (default: the real animatic) serving every scene."""
+    made: list[VideoWorkspace] = []
+
+    def make(
+        provider: VideoProvider | None = None, scenes: int = 0, concurrency: int = 2
+    ) -> VideoWorkspace:
+        chosen = provider or AnimaticProvider(catalog=default_catalog(), poll_interval=0.05)
+        router = ProviderRouter(lambda _name, _settings: chosen)
+        ws = VideoWorkspace(default_catalog(), router, JobRunner(concurrency), SettingsStore())
+        folder = tmp_path / f"project{len(made)}"
+        project = Project(
+            title="Lighthouse",
+            scenes=tuple(
+                Scene(prompt=f"Shot {i + 1}: the lighthouse at dusk", duration=1)
+                for i in range(scenes)
+            ),
+        )
+        ws.document.replace(project, None)
+        ws.save_as(folder)
+        made.append(ws)
+        return ws
+
+    yield make
+    for ws in made:
+        ws.runner.shutdown(5000)
+    wait_threads_done(qtbot)

@@ -1,0 +1,109 @@
+"""The main window: tabs, File actions, unsaved changes on close, persistence between runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from imageai.app import build
+from imageai.core.catalog import default_catalog
+from imageai.core.models import ProviderName
+from imageai.core.secrets import InMemorySecretStore
+from imageai.services.app_settings import load_settings
+from tests.gui.conftest import wait_threads_done
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from imageai.app import AppParts
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    # qtbot closes the window at teardown: never block on the unsaved-changes question there.
+    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    qtbot.add_widget(parts.window)
+    yield parts
+    parts.shutdown()
+    wait_threads_done(qtbot)
+
+
+def test_provider_choice_and_settings_survive_save_and_reopen(
+    qtbot: QtBot, app_parts: AppParts, tmp_path: Path
+) -> None:
+    window, ws = app_parts.window, app_parts.workspace
+    ws.editor.add_scene(prompt="A lighthouse at dusk")
+    selector = window.video_panel.provider_selector
+    selector.combo.activated.emit(selector.combo.findData("veo"))
+    veo = selector.controls[ProviderName.VEO]
+    veo.model_combo.activated.emit(veo.model_combo.findData("veo-3.1-lite-generate-preview"))
+    assert window.save_as(tmp_path / "p")
+    assert not ws.document.dirty
+    ws.new_project()
+    assert ws.document.project.provider is ProviderName.ANIMATIC
+    assert window.open_project(tmp_path / "p")
+    assert ws.document.project.provider is ProviderName.VEO
+    assert ws.document.project.settings.veo.model == "veo-3.1-lite-generate-preview"
+    assert selector.combo.currentData() == "veo"
+    assert selector.stack.currentWidget() is veo
+    assert veo.model_combo.currentData() == "veo-3.1-lite-generate-preview"
+    assert [a.text() for a in window.recent_menu.actions()] == [str(tmp_path / "p")]
+
+
+def test_close_with_unsaved_changes_asks_and_can_be_cancelled(
+    qtbot: QtBot, app_parts: AppParts, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window, ws = app_parts.window, app_parts.workspace
+    window.show()
+    ws.editor.add_scene(prompt="unsaved")
+    assert window.windowTitle().startswith("*")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked: list[bool] = []
+    monkeypatch.setattr(window, "ask_unsaved", lambda: asked.append(True) or answers.pop(0))
+    assert not window.close()
+    assert window.isVisible()
+    assert window.close()
+    assert asked == [True, True]
+    assert load_settings().window.geometry  # geometry is kept for the next run
+
+
+def test_opening_a_broken_project_shows_why_and_keeps_the_current_one(
+    qtbot: QtBot, app_parts: AppParts, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "project.json").write_text("{truncated")
+    window, ws = app_parts.window, app_parts.workspace
+    ws.editor.add_scene(prompt="keep me")
+    ws.document.save(tmp_path / "good")
+    assert not window.open_project(broken)
+    assert ws.document.project.scenes[0].prompt == "keep me"
+    banner = window.video_panel.error_banner
+    assert "not valid JSON" in banner.message.text()
+
+
+def test_import_script_adds_undoable_scenes(
+    qtbot: QtBot, app_parts: AppParts, tmp_path: Path
+) -> None:
+    ws = app_parts.workspace
+    app_parts.window.save_as(tmp_path / "p")
+    script = tmp_path / "s.md"
+    script.write_text("# Act 1\n\nThe door opens [4s]\n\nA gull cries\n")
+    assert ws.import_script(script) == 2
+    assert [s.duration for s in ws.document.project.scenes] == [4, None]
+    ws.editor.undo_stack.undo()
+    assert ws.document.project.scenes == ()
+
+
+def test_other_panels_join_as_tabs(qtbot: QtBot, app_parts: AppParts) -> None:
+    index = app_parts.window.add_tab(QLabel("images"), "Images")
+    assert app_parts.window.tabs.tabText(index) == "Images"
+    assert app_parts.window.tabs.tabText(0) == "Video"

@@ -1,0 +1,45 @@
+"""The cost label's texts: the selection, the whole storyboard, and the billed spend."""
+
+from __future__ import annotations
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import (
+    Project,
+    ProviderName,
+    ProviderSettings,
+    RenderState,
+    Scene,
+    SoraSettings,
+)
+from imageai.services.cost_summary import summarize
+
+
+def _sora_project(count: int = 12, seconds: int = 8) -> Project:
+    settings = ProviderSettings(sora=SoraSettings(model="sora-2", seconds=seconds))
+    scenes = tuple(Scene(id=f"s{i}", prompt=f"shot {i}") for i in range(count))
+    return Project(provider=ProviderName.SORA, settings=settings, scenes=scenes)
+
+
+def test_one_scene_shows_the_formula_and_the_storyboard_its_summary() -> None:
+    summary = summarize(_sora_project(), ["s0"], default_catalog())
+    assert summary.selected == "Scene 1: 8 s x $0.10/s = $0.80"
+    assert summary.total == "Storyboard: 12 scenes, 96 s: $9.60"
+    assert summary.billed == "Billed so far: $0.00"
+
+
+def test_rendered_scenes_cost_nothing_more_and_count_as_billed() -> None:
+    project = _sora_project(3)
+    project = project.update_scene("s0", state=RenderState.DONE, billed_usd=0.8)
+    summary = summarize(project, ["s0", "s1", "s2"], default_catalog())
+    assert summary.selected == "Selected: 2 scenes, 16 s: $1.60"
+    assert summary.total == "Storyboard: 2 scenes, 16 s: $1.60"
+    assert summary.billed == "Billed so far: $0.80"
+
+
+def test_budget_and_problems_are_reported() -> None:
+    project = _sora_project(1).model_copy(update={"budget_usd": 5.0})
+    project = project.update_scene("s0", duration=10)
+    summary = summarize(project, [], default_catalog())
+    assert summary.selected == "No scene selected"
+    assert summary.budget == "budget $5.00, $5.00 left"
+    assert "cannot render 10 s" in summary.problems[0]

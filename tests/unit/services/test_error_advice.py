@@ -1,0 +1,52 @@
+"""Every `JobError.kind` gets a message and the right action; the text is never parsed."""
+
+from __future__ import annotations
+
+import pytest
+
+from imageai.core.errors import ErrorKind, JobError
+from imageai.core.models import ProviderName
+from imageai.services.error_advice import DEFAULT_RATE_LIMIT_WAIT, ErrorAction, advise
+
+
+def _error(kind: ErrorKind, retry_after: float | None = None) -> JobError:
+    return JobError(kind=kind, user_message="Provider says no.", retry_after=retry_after)
+
+
+@pytest.mark.parametrize(
+    ("kind", "action"),
+    [
+        (ErrorKind.RATE_LIMIT, ErrorAction.RETRY),
+        (ErrorKind.CONTENT_POLICY, ErrorAction.EDIT_PROMPT),
+        (ErrorKind.AUTH, ErrorAction.OPEN_KEYS),
+        (ErrorKind.PERMISSION, ErrorAction.OPEN_KEYS),
+        (ErrorKind.NETWORK, ErrorAction.RETRY),
+        (ErrorKind.TIMEOUT, ErrorAction.RETRY),
+        (ErrorKind.INVALID_REQUEST, ErrorAction.EDIT_PROMPT),
+        (ErrorKind.QUOTA, ErrorAction.NONE),
+        (ErrorKind.BUDGET, ErrorAction.NONE),
+        (ErrorKind.OUTCOME_UNKNOWN, ErrorAction.RETRY),
+        (ErrorKind.UNKNOWN, ErrorAction.RETRY),
+        (ErrorKind.NOT_FOUND, ErrorAction.NONE),
+    ],
+)
+def test_each_kind_offers_its_action(kind: ErrorKind, action: ErrorAction) -> None:
+    advice = advise(_error(kind), "Scene 2")
+    assert advice.action is action
+    assert "Provider says no." in advice.message
+    assert bool(advice.action_label) == (action is not ErrorAction.NONE)
+
+
+def test_rate_limit_counts_down_from_retry_after_or_a_default() -> None:
+    assert advise(_error(ErrorKind.RATE_LIMIT, 7.4)).countdown_s == 7
+    assert advise(_error(ErrorKind.RATE_LIMIT)).countdown_s == DEFAULT_RATE_LIMIT_WAIT
+
+
+def test_content_policy_suggests_editing_the_prompt() -> None:
+    advice = advise(_error(ErrorKind.CONTENT_POLICY), "Scene 3")
+    assert advice.message == "Scene 3: Provider says no. Edit the prompt and render again."
+
+
+def test_sora_not_found_offers_retargeting() -> None:
+    advice = advise(_error(ErrorKind.NOT_FOUND), provider=ProviderName.SORA)
+    assert advice.action is ErrorAction.RETARGET
