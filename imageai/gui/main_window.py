@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget,
 
 from imageai.core.errors import ImageAIError
 from imageai.gui.settings.keys_dialog import KeysDialog
+from imageai.gui.video.preview_player import PreviewDialog
+from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.services.video_workspace import NeedsFolderError
 
@@ -51,6 +53,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.video_panel.keys_requested.connect(self.open_keys_dialog)
         self.video_panel.save_as_requested.connect(self._on_save_as_triggered)
+        self.video_panel.preview_requested.connect(self.open_preview)
+        self.video_panel.retarget_requested.connect(self.open_retarget)
+        workspace.exporter.exported.connect(self._on_exporter_exported)
+        workspace.exporter.export_failed.connect(self._on_exporter_export_failed)
         workspace.document.dirty_changed.connect(self._update_title)
         workspace.document.saved.connect(self._update_title)
         workspace.project_opened.connect(self._update_title)
@@ -231,7 +237,44 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_export_triggered(self) -> None:
-        self.show_error("Export", "Exporting the cut is not available in this build yet.")
+        folder = self.ws.document.folder
+        start = str(folder / "cut.mp4") if folder else "cut.mp4"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export cut", start, "MP4 video (*.mp4)")
+        if chosen:
+            self.export_cut(Path(chosen))
+
+    def export_cut(self, out: Path) -> bool:
+        try:
+            self.ws.export(out)
+        except (ValueError, ImageAIError, NeedsFolderError) as exc:
+            self.show_error("Cannot export yet", str(exc))
+            return False
+        self.video_panel.bottom_tabs.setCurrentWidget(self.video_panel.jobs_panel)
+        return True
+
+    @Slot(str)
+    def _on_exporter_exported(self, path: str) -> None:
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    @Slot(object)
+    def _on_exporter_export_failed(self, error: object) -> None:
+        self.show_error("Export failed", getattr(error, "user_message", str(error)))
+
+    @Slot(str)
+    def open_preview(self, scene_id: str) -> PreviewDialog | None:
+        clip = self.ws.rendered_clip(scene_id)
+        if clip is None:
+            self.show_error("Nothing to preview", "Render the scene first.")
+            return None
+        dialog = PreviewDialog(clip, f"{self.ws.scene_label(scene_id)} — preview", self)
+        dialog.open()
+        return dialog
+
+    @Slot(list)
+    def open_retarget(self, scene_ids: list[str]) -> RetargetDialog:
+        dialog = RetargetDialog(self.ws, scene_ids, self)
+        dialog.open()
+        return dialog
 
     @Slot()
     def open_keys_dialog(self) -> KeysDialog:

@@ -15,6 +15,7 @@ from imageai.core.models import Project, RenderState, Scene
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.script_import import copy_reference, import_script
 from imageai.services.cost_summary import CostTracker
+from imageai.services.export_service import EXPORT_JOB_ID, ExportService
 from imageai.services.jobs_model import JobsModel
 from imageai.services.log_relay import LogRelay
 from imageai.services.project_document import ProjectDocument
@@ -67,6 +68,8 @@ class VideoWorkspace(QObject):
         self.controller = RenderController(self.document, runner, router, catalog, self)
         self.jobs = JobsModel(runner, self.job_label, self)
         self.log = LogRelay(parent=self)
+        self.exporter = ExportService(runner, self)
+        self.exporter.exported.connect(self._on_exporter_exported)
         self.controller.scene_failed.connect(self._on_controller_scene_failed)
         self.controller.batch_finished.connect(self._on_controller_batch_finished)
         runner.job_finished.connect(self._on_runner_job_finished)
@@ -80,6 +83,8 @@ class VideoWorkspace(QObject):
             return "A deleted scene"
 
     def job_label(self, job_id: str) -> str:
+        if job_id == EXPORT_JOB_ID:
+            return "Export cut"
         return self.scene_label(job_id.removeprefix("render-"))
 
     # ---- files -------------------------------------------------------------------------------
@@ -147,6 +152,29 @@ class VideoWorkspace(QObject):
         """The path to store for a picked reference image (copied into refs/ when saved)."""
         folder = self.document.folder
         return copy_reference(source, folder) if folder is not None else str(source)
+
+    def export(self, out: Path) -> str:
+        """Assemble the cut into ``out`` on a job thread; raises if a scene is not rendered."""
+        folder = self.document.folder
+        if folder is None:
+            raise NeedsFolderError("save the project first")
+        self.log.note(f"Exporting the cut to {out}")
+        return self.exporter.export(self.document.project, folder, out)
+
+    def apply_retarget(self, project: Project, target: str) -> None:
+        """Take a retargeted project (see `plan_retarget`) as one undoable step."""
+        current = self.document.project
+        changes = {
+            name: getattr(project, name)
+            for name in ("provider", "settings", "scenes")
+            if getattr(project, name) != getattr(current, name)
+        }
+        self.editor.set_project_fields(f"Retarget to {target}", **changes)
+        self.log.note(f"Retargeted to {target}")
+
+    @Slot(str)
+    def _on_exporter_exported(self, path: str) -> None:
+        self.log.note(f"Exported the cut to {path}")
 
     # ---- rendering ---------------------------------------------------------------------------
 

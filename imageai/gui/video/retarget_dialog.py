@@ -1,0 +1,81 @@
+"""`RetargetDialog`: choose a provider, see the mapped settings and the before/after cost first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imageai.core.models import ProviderName
+from imageai.gui.video.provider_selector import PROVIDERS
+from imageai.services.retarget_plan import RetargetPlan, plan_retarget
+
+if TYPE_CHECKING:
+    from imageai.services.video_workspace import VideoWorkspace
+
+
+class RetargetDialog(QDialog):
+    """Applies the plan as one undoable step when accepted."""
+
+    def __init__(
+        self, workspace: VideoWorkspace, scene_ids: list[str] | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._scene_ids = scene_ids or None
+        what = f"{len(scene_ids)} selected scene(s)" if scene_ids else "the whole project"
+        self.setWindowTitle("Retarget")
+        self.combo = QComboBox()
+        current = workspace.document.project.provider
+        for name, label in PROVIDERS:
+            if scene_ids or name is not current:
+                self.combo.addItem(label, name.value)
+        self.combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
+        self.cost = QLabel()
+        self.cost.setObjectName("retargetCost")
+        self.cost.setStyleSheet("font-weight: bold;")
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setMaximumHeight(140)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Retarget")
+        self.buttons.accepted.connect(self._on_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Move {what} to:"))
+        layout.addWidget(self.combo)
+        layout.addWidget(self.cost)
+        layout.addWidget(QLabel("What changes"))
+        layout.addWidget(self.notes)
+        layout.addWidget(self.buttons)
+        self.plan: RetargetPlan | None = None
+        self._on_combo_current_index_changed()
+
+    def target(self) -> ProviderName:
+        return ProviderName(self.combo.currentData())
+
+    @Slot()
+    def _on_combo_current_index_changed(self) -> None:
+        self.plan = plan_retarget(
+            self._ws.document.project, self.target(), self._ws.catalog, self._scene_ids
+        )
+        self.cost.setText(self.plan.comparison())
+        problems = [f"scene {s.index}: {s.error}" for s in self.plan.after.scenes if s.error]
+        self.notes.setPlainText("\n".join([*self.plan.notes, *problems]) or "Nothing else changes.")
+
+    @Slot()
+    def _on_accepted(self) -> None:
+        if self.plan is not None:
+            self._ws.apply_retarget(self.plan.project, self.plan.target.value)
+        self.accept()
