@@ -52,6 +52,11 @@ class CreateIntent:
             return False
         return self.remixed_from is None or video.remixed_from_video_id == self.remixed_from
 
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Intents with the same key could be matched by each other's videos."""
+        return (self.prompt, self.model, self.size, self.seconds, self.remixed_from)
+
 
 class SafeCreator:
     """Sends creates with the SDK's retries off and applies the render-safety rules.
@@ -79,7 +84,10 @@ class SafeCreator:
         self._sleep = sleep
         # Videos already handed out, so two identical scenes never adopt the same video.
         self._claimed: set[str] = set()
-        self._lock = threading.Lock()
+        # Sends under way per intent key: a search for a lost create waits for identical sends
+        # to finish (and claim their video), or it could adopt another scene's new video.
+        self._sending: dict[tuple[object, ...], int] = {}
+        self._lock = threading.Condition()
 
     def claim(self, video_id: str) -> bool:
         with self._lock:
@@ -98,7 +106,7 @@ class SafeCreator:
         last: ProviderError | None = None
         for attempt in range(self._attempts):
             try:
-                video = SoraVideo.from_sdk(send(self._client))
+                video = self._send(send, intent)
             except openai.OpenAIError as exc:
                 error = classify(exc)
                 if outcome_unknown(exc):
@@ -113,10 +121,26 @@ class SafeCreator:
                 if attempt + 1 < self._attempts:
                     self._sleep(self._backoff(attempt, error))
                 continue
-            self.claim(video.id)
             return video
         assert last is not None
         raise last
+
+    def _send(self, send: Callable[[OpenAI], Video], intent: CreateIntent) -> SoraVideo:
+        """One create; its video is claimed before the send counts as finished."""
+        with self._lock:
+            self._sending[intent.key] = self._sending.get(intent.key, 0) + 1
+        try:
+            video = SoraVideo.from_sdk(send(self._client))
+            self.claim(video.id)
+            return video
+        finally:
+            with self._lock:
+                self._sending[intent.key] -= 1
+                self._lock.notify_all()
+
+    def _wait_for_identical_sends(self, intent: CreateIntent, timeout: float = 120.0) -> None:
+        with self._lock:
+            self._lock.wait_for(lambda: not self._sending.get(intent.key), timeout=timeout)
 
     def find(self, intent: CreateIntent) -> SoraVideo | None:
         """The newest unclaimed video matching ``intent`` created since it (claimed on return)."""
@@ -126,6 +150,7 @@ class SafeCreator:
         return None
 
     def _find(self, intent: CreateIntent, cause: ProviderError) -> SoraVideo | None:
+        self._wait_for_identical_sends(intent)
         for look in range(2):
             try:
                 found = self.find(intent)

@@ -253,3 +253,44 @@ def test_download_not_found_is_final(httpx2_mock, tmp_path) -> None:
     with pytest.raises(NotFoundError, match="video_1"):
         _client().download("video_1", _request(tmp_path), threading.Event())
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_lost_create_never_adopts_an_identical_scenes_video_in_flight(httpx2_mock, tmp_path):
+    """Two scenes with the same prompt: A's create drops while B's is still being answered.
+
+    A must not adopt B's new video from the list before B claims it; it waits, finds nothing
+    of its own, and creates again.
+    """
+    b_sent, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def create(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:  # scene B: accepted, but the answer is slow
+            b_sent.set()
+            release.wait(10)
+            return httpx.Response(200, json=_video("video_B"))
+        if len(calls) == 2:  # scene A: the connection drops after sending
+            raise httpx2.RemoteProtocolError("dropped")
+        return httpx.Response(200, json=_video("video_A"))
+
+    httpx2_mock.post(f"{BASE}/videos").mock(side_effect=create)
+    listing = {"object": "list", "data": [_video("video_B")], "has_more": False}
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
+    client = _client()
+    results: dict[str, str] = {}
+
+    def start(scene: str) -> None:
+        results[scene] = client.start(_request(tmp_path)).job_id
+
+    b = threading.Thread(target=start, args=("B",))
+    b.start()
+    assert b_sent.wait(5)
+    a = threading.Thread(target=start, args=("A",))
+    a.start()
+    a.join(0.5)  # without the wait-for-identical-sends rule, A would adopt video_B here
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert results == {"B": "video_B", "A": "video_A"}
+    assert len(calls) == 3
