@@ -79,6 +79,8 @@ class AssetDownloader:
                     raise last from exc
             except _TRANSPORT_ERRORS as exc:
                 last = NetworkError(f"The {variant} download was interrupted.", detail=repr(exc))
+            except NetworkError as exc:  # a bad resume answer; the part file was reset
+                last = exc
             log.info("download of %s %s failed (%s); retrying", video_id, variant, last.kind)
             if attempt + 1 < self._attempts:
                 self._sleep(last.retry_after or min(8.0, 2.0**attempt) * random.uniform(0.75, 1))
@@ -93,7 +95,15 @@ class AssetDownloader:
         resumed = response.status_code == 206
         total: int | None = None
         if resumed:
-            match = re.search(r"/(\d+)$", response.headers.get("content-range", ""))
+            content_range = response.headers.get("content-range", "")
+            start = re.match(r"bytes (\d+)-", content_range)
+            if start is None or int(start[1]) != tmp.stat().st_size:
+                # Appending bytes from another offset would corrupt the clip: start over.
+                tmp.write_bytes(b"")
+                raise NetworkError(
+                    "The server resumed the download at the wrong offset.", detail=content_range
+                )
+            match = re.search(r"/(\d+)$", content_range)
             total = int(match[1]) if match else None
         elif (length := response.headers.get("content-length")) is not None:
             total = int(length)

@@ -88,6 +88,8 @@ class FakeConfig:
     sora_retired: bool = False
     #: ``GET /files/<key>.mp4`` honours ``Range`` (False: always the whole file, 200).
     ranges: bool = True
+    #: A broken server: Range requests get 206 with the whole body, labelled as from byte 0.
+    wrong_range_start: bool = False
 
 
 @dataclass

@@ -207,6 +207,18 @@ def test_interrupted_download_resumes_with_range(fake, tmp_path) -> None:
     assert result.clip_path.stat().st_size == 300_000
 
 
+def test_resume_at_the_wrong_offset_starts_over(fake, tmp_path) -> None:
+    fake.state.config.clip_bytes = 300_000
+    fake.state.config.cut_download_after = 100_000
+    fake.state.config.wrong_range_start = True
+    client = _client(fake)
+    request = _request(tmp_path)
+    job = client.start(request)
+    _wait_done(client, job.job_id)
+    result = client.download(job.job_id, request, threading.Event())
+    assert result.clip_path.read_bytes() == fake.state.clip()
+
+
 def test_list_is_newest_first_across_pages(fake, tmp_path) -> None:
     client = _client(fake)
     ids = [client.start(_request(tmp_path, prompt=f"p{i}")).job_id for i in range(5)]
