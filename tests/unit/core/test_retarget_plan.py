@@ -1,0 +1,157 @@
+"""Retarget plans: settings and scene durations mapped, notes, and the cost before and after."""
+
+from __future__ import annotations
+
+import pytest
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import (
+    AnimaticSettings,
+    Project,
+    ProviderName,
+    ProviderSettings,
+    RenderState,
+    Scene,
+    SoraSettings,
+    VeoSettings,
+)
+from imageai.core.retarget_plan import plan_retarget
+
+SORA = ProviderName.SORA
+VEO = ProviderName.VEO
+ANIMATIC = ProviderName.ANIMATIC
+
+
+def _project(provider: ProviderName = SORA, **settings: object) -> Project:
+    return Project(
+        provider=provider,
+        settings=ProviderSettings(**settings),  # type: ignore[arg-type]
+        scenes=(
+            Scene(id="a", prompt="One."),
+            Scene(id="b", prompt="Two.", duration=12),
+            Scene(id="c", prompt="Three."),
+        ),
+    )
+
+
+def test_sora_project_to_veo_maps_settings_and_durations() -> None:
+    project = _project(sora=SoraSettings(size="1280x720", seconds=4))
+    plan = plan_retarget(project, VEO, default_catalog())
+    after = plan.project
+    assert after.provider is VEO
+    veo = after.settings.veo
+    assert (veo.aspect, veo.resolution, veo.seconds) == ("16:9", "720p", 4)
+    assert after.scene("b").duration == 8
+    assert "Scene 2: 12 s becomes 8 s." in plan.notes
+    # Sora settings are kept for switching back.
+    assert after.settings.sora == project.settings.sora
+    assert plan.before.total_usd == pytest.approx(0.10 * (4 + 12 + 4))
+    assert plan.after.total_usd == pytest.approx(0.15 * (4 + 8 + 4))
+
+
+def test_comparison_shows_the_difference() -> None:
+    project = _project(sora=SoraSettings(size="1280x720", seconds=4))
+    plan = plan_retarget(project, VEO, default_catalog())
+    assert plan.delta_usd == pytest.approx(2.40 - 2.00)
+    assert plan.comparison().endswith("(+$0.40)")
+
+
+def test_large_sora_size_keeps_duration_and_gives_up_resolution() -> None:
+    project = _project(sora=SoraSettings(model="sora-2-pro", size="1792x1024", seconds=4))
+    plan = plan_retarget(project, VEO, default_catalog())
+    veo = plan.project.settings.veo
+    assert (veo.resolution, veo.seconds) == ("720p", 4)
+    assert any("only at 8 s" in note for note in plan.notes)
+
+
+def test_veo_portrait_1080p_to_sora() -> None:
+    project = _project(VEO, veo=VeoSettings(aspect="9:16", resolution="1080p", seconds=8))
+    plan = plan_retarget(project, SORA, default_catalog())
+    sora = plan.project.settings.sora
+    assert (sora.size, sora.seconds) == ("720x1280", 8)
+    assert any(note.startswith("Veo to Sora") for note in plan.notes)
+    assert plan.project.scene("b").duration == 12  # Sora offers 12 s
+
+
+def test_round_trip_sora_veo_sora_restores_the_shot() -> None:
+    project = _project(sora=SoraSettings(size="720x1280", seconds=8))
+    there = plan_retarget(project, VEO, default_catalog()).project
+    back = plan_retarget(there, SORA, default_catalog()).project
+    assert back.provider is SORA
+    assert (back.settings.sora.size, back.settings.sora.seconds) == ("720x1280", 8)
+
+
+def test_selected_scenes_get_an_override_only() -> None:
+    project = _project(sora=SoraSettings(size="1280x720", seconds=4))
+    plan = plan_retarget(project, VEO, default_catalog(), scene_ids=["b"])
+    after = plan.project
+    assert after.provider is SORA
+    assert after.scene("b").provider is VEO
+    assert after.scene("a").provider is None
+    assert after.scene("a") == project.scene("a")
+    assert [s.id for s in plan.before.scenes] == ["b"]
+    assert plan.before.total_usd == pytest.approx(1.20)
+    assert plan.after.total_usd == pytest.approx(0.15 * 8)
+    assert plan.scene_ids == ("b",)
+
+
+def test_scenes_moved_to_the_projects_provider_lose_their_override() -> None:
+    project = _project(sora=SoraSettings())
+    project = project.update_scene("a", provider=VEO)
+    plan = plan_retarget(project, SORA, default_catalog(), scene_ids=["a"])
+    assert plan.project.scene("a").provider is None
+
+
+def test_project_switch_drops_scene_overrides_with_a_note() -> None:
+    project = _project(sora=SoraSettings()).update_scene("c", provider=ANIMATIC)
+    plan = plan_retarget(project, VEO, default_catalog())
+    assert plan.project.scene("c").provider is None
+    assert any(note.startswith("Scene 3: its own provider") for note in plan.notes)
+
+
+def test_rendered_scenes_cost_nothing_before_or_after() -> None:
+    project = _project(sora=SoraSettings(seconds=4))
+    project = project.update_scene("a", state=RenderState.DONE, clip_path="clips/a.mp4")
+    plan = plan_retarget(project, VEO, default_catalog())
+    assert plan.project.scene("a").clip_path == "clips/a.mp4"
+    assert plan.before.scenes[0].already_rendered
+    assert plan.after.scenes[0].usd == 0.0
+
+
+def test_animatic_hd_to_veo_drops_to_720p_when_a_scene_is_short() -> None:
+    project = _project(ANIMATIC, animatic=AnimaticSettings(size="1920x1080", seconds=8))
+    project = project.update_scene("a", duration=4)
+    plan = plan_retarget(project, VEO, default_catalog())
+    veo = plan.project.settings.veo
+    assert (veo.aspect, veo.resolution, veo.seconds) == ("16:9", "720p", 8)
+    assert plan.project.scene("a").duration == 4
+    assert any("resolution is 720p" in note for note in plan.notes)
+    assert all(s.error is None for s in plan.after.scenes)
+
+
+def test_animatic_to_sora_is_labelled_and_fitted() -> None:
+    project = _project(ANIMATIC, animatic=AnimaticSettings(size="1920x1080", seconds=5))
+    plan = plan_retarget(project, SORA, default_catalog())
+    sora = plan.project.settings.sora
+    assert (sora.size, sora.seconds) == ("1280x720", 4)
+    assert any(note.startswith("Animatic to Sora") for note in plan.notes)
+
+
+def test_unoffered_model_is_replaced_with_a_note() -> None:
+    project = _project(sora=SoraSettings(), veo=VeoSettings(model="veo-3.0-generate-001"))
+    plan = plan_retarget(project, VEO, default_catalog())
+    assert plan.project.settings.veo.model != "veo-3.0-generate-001"
+    assert any("is not offered" in note for note in plan.notes)
+
+
+def test_same_provider_changes_nothing() -> None:
+    project = _project(sora=SoraSettings())
+    plan = plan_retarget(project, SORA, default_catalog())
+    assert plan.project == project
+    assert plan.notes == ()
+    assert plan.delta_usd == 0.0
+
+
+def test_unknown_scene_id_raises() -> None:
+    with pytest.raises(KeyError):
+        plan_retarget(_project(), VEO, default_catalog(), scene_ids=["zzz"])
