@@ -35,10 +35,18 @@ def _selection_text(est: CostEstimate) -> str:
         return "No scene selected"
     if len(est.scenes) == 1:
         row = est.scenes[0]
+        if row.already_rendered:
+            return f"Scene {row.index}: rendered"
         return f"Scene {row.index}: {row.formula()}"
     if len(pending) == 1:
         return f"Selected: {pending[0].formula()}"
     return f"Selected: {est.summary()}"
+
+
+def _total_text(whole: CostEstimate) -> str:
+    if whole.scenes and all(s.already_rendered for s in whole.scenes):
+        return f"Storyboard: all {len(whole.scenes)} scenes rendered"
+    return f"Storyboard: {whole.summary()}"
 
 
 def summarize(project: Project, selected_ids: list[str], catalog: Catalog) -> CostSummary:
@@ -52,7 +60,7 @@ def summarize(project: Project, selected_ids: list[str], catalog: Catalog) -> Co
         budget = f"budget ${project.budget_usd:.2f}, ${left:.2f} left"
     return CostSummary(
         selected=_selection_text(chosen),
-        total=f"Storyboard: {whole.summary()}",
+        total=_total_text(whole),
         billed=f"Billed so far: ${billed:.2f}",
         total_usd=whole.total_usd,
         selected_usd=chosen.total_usd,

@@ -36,6 +36,8 @@ class ProviderControlsWidget(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self.form = QFormLayout()
+        # Controls at their natural width: a combo stretched across a wide window reads badly.
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.notice = QLabel()
         self.notice.setObjectName("clampNotice")
         self.notice.setWordWrap(True)

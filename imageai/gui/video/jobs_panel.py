@@ -46,7 +46,7 @@ class ProgressDelegate(QStyledItemDelegate):
         if row.status in ACTIVE and row.fraction < 0:
             value = 0
         bar.progress = value
-        bar.text = row.status_text() if row.status not in ACTIVE else f"{value}%"
+        bar.text = f"{value}%" if row.status is JobStatus.RUNNING else row.status_text()
         bar.textVisible = True
         bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
         style = QApplication.style()

@@ -129,9 +129,7 @@ class SceneEditorPanel(QWidget):
         index = self.provider_combo.findData(scene.provider.value if scene.provider else None)
         self.provider_combo.setCurrentIndex(max(0, index))
         self.reference_label.setText(
-            Path(scene.reference_image).name
-            if scene.reference_image
-            else "none (the animatic shows a title card)"
+            Path(scene.reference_image).name if scene.reference_image else "none"
         )
         self.sent_prompt.setPlainText(rendered_prompt(project, scene))
 

@@ -35,6 +35,7 @@ class SoraControlsWidget(ProviderControlsWidget):
         self.size_combo = QComboBox()
         self.seconds_combo = QComboBox()
         self.endpoint_edit = QLineEdit()
+        self.endpoint_edit.setMinimumWidth(340)
         self.endpoint_edit.setPlaceholderText("OpenAI default (OPENAI_BASE_URL when set)")
         self.form.addRow("Model", self.model_combo)
         self.form.addRow("Aspect", self.aspect_combo)

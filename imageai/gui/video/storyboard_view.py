@@ -142,15 +142,19 @@ class SceneCardDelegate(QStyledItemDelegate):
             state.replace("_", " "),
         )
         painter.setPen(QColor("#374151"))
-        price = (
-            "" if cost is None else ("rendered" if cost.already_rendered else f"${cost.usd:.2f}")
-        )
+        scene = index.data(SceneRole.SCENE)
+        if cost is not None and cost.already_rendered:
+            price = f"billed ${scene.billed_usd:.2f}" if scene is not None else ""
+        else:
+            price = "" if cost is None else f"est. ${cost.usd:.2f}"
         painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
         excerpt = index.data(SceneRole.EXCERPT)
         painter.setPen(color if excerpt else QColor("#9ca3af"))
-        body = QRect(rect.left(), line.bottom() + 3, rect.width(), footer.top() - line.bottom() - 4)
+        # Two lines at most, so the footer stays readable.
+        body = QRect(rect.left(), line.bottom() + 3, rect.width(), metrics.lineSpacing() * 2)
         text = excerpt or "No prompt yet: write one in the scene editor."
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, body.width() * 2 - 20)
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(body.width() * 1.7))
+        painter.setClipRect(body)
         painter.drawText(
             body,
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

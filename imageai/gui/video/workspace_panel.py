@@ -70,21 +70,23 @@ class VideoWorkspacePanel(QWidget):
         bottom.addTab(self.jobs_panel, "Jobs")
         bottom.addTab(self.log_console, "Log")
         self.bottom_tabs = bottom
-        right = QSplitter(Qt.Orientation.Horizontal)
+        right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.scene_editor)
         right.addWidget(self.provider_selector)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        right.setStretchFactor(0, 2)
+        right.setStretchFactor(1, 3)
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.storyboard_view)
         upper.addWidget(right)
         upper.setStretchFactor(0, 2)
         upper.setStretchFactor(1, 3)
+        upper.setSizes([470, 930])
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(upper)
         vertical.addWidget(bottom)
         vertical.setStretchFactor(0, 3)
         vertical.setStretchFactor(1, 1)
+        vertical.setSizes([620, 240])
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.error_banner)
@@ -113,11 +115,16 @@ class VideoWorkspacePanel(QWidget):
         self.delete_action = self._action(
             "Delete", self._on_delete_triggered, QKeySequence(QKeySequence.StandardKey.Delete)
         )
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = stack.createRedoAction(self, "Redo")
+        # Fixed texts keep the toolbar still; the tooltip says what would be undone.
+        self.undo_action = self._action("Undo", stack.undo, "Ctrl+Z")
+        self.redo_action = self._action("Redo", stack.redo, "Ctrl+Shift+Z")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addActions([self.undo_action, self.redo_action])
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(self._on_stack_undo_text_changed)
+        stack.redoTextChanged.connect(self._on_stack_redo_text_changed)
         self.render_selected_action = self._action("Render selected", self._on_render_selected)
         self.render_all_action = self._action("Render all", self._on_render_all)
         self.cancel_action = self._action(
@@ -160,6 +167,14 @@ class VideoWorkspacePanel(QWidget):
         self.error_banner.action_requested.connect(self._on_banner_action_requested)
         self.scene_editor.reference_failed.connect(self._on_reference_failed)
         self._update_actions()
+
+    @Slot(str)
+    def _on_stack_undo_text_changed(self, text: str) -> None:
+        self.undo_action.setToolTip(f"Undo {text}" if text else "Nothing to undo")
+
+    @Slot(str)
+    def _on_stack_redo_text_changed(self, text: str) -> None:
+        self.redo_action.setToolTip(f"Redo {text}" if text else "Nothing to redo")
 
     # ---- selection ---------------------------------------------------------------------------
 

@@ -43,3 +43,13 @@ def test_budget_and_problems_are_reported() -> None:
     assert summary.selected == "No scene selected"
     assert summary.budget == "budget $5.00, $5.00 left"
     assert "cannot render 10 s" in summary.problems[0]
+
+
+def test_a_fully_rendered_storyboard_says_so() -> None:
+    project = _sora_project(2)
+    for scene_id in ("s0", "s1"):
+        project = project.update_scene(scene_id, state=RenderState.DONE, billed_usd=0.8)
+    summary = summarize(project, ["s0"], default_catalog())
+    assert summary.selected == "Scene 1: rendered"
+    assert summary.total == "Storyboard: all 2 scenes rendered"
+    assert summary.billed == "Billed so far: $1.60"

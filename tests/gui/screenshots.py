@@ -1,0 +1,159 @@
+"""Take the workspace screenshots for the README offscreen: ``python -m tests.gui.screenshots``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("IMAGEAI_NO_KEYRING", "1")
+os.environ.setdefault("IMAGEAI_HOME", tempfile.mkdtemp(prefix="imageai-shots-"))
+
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from imageai.app import AppParts, build
+from imageai.core.catalog import default_catalog
+from imageai.core.errors import RateLimitError
+from imageai.core.models import ProviderName
+from imageai.core.secrets import InMemorySecretStore
+from imageai.providers.router import ProviderRouter
+from imageai.services.jobs_model import JobStatus
+from tests.fakes.fake_provider import FakeProvider
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PROMPTS = [
+    "A lighthouse on a black cliff at dusk, waves exploding below, slow push-in",
+    "Close-up: the keeper's hands strike a match and light the great lamp",
+    "Wide shot from the sea: the beam sweeps across thick rolling fog",
+    "A small fishing boat turns toward the light, lanterns swinging",
+]
+
+
+def _wait(app: QApplication, condition: object, timeout_ms: int = 60_000) -> None:
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)  # type: ignore[operator]
+    timer.start(20)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    timer.stop()
+
+
+def _reference(folder: Path) -> Path:
+    image = Image.new("RGB", (1280, 720))
+    draw = ImageDraw.Draw(image)
+    for y in range(720):
+        shade = int(40 + 150 * y / 720)
+        draw.line([(0, y), (1280, y)], fill=(shade // 3, shade // 2, shade))
+    draw.polygon([(560, 720), (600, 260), (680, 260), (720, 720)], fill=(230, 230, 220))
+    draw.rectangle([(585, 210), (695, 262)], fill=(255, 214, 102))
+    draw.polygon([(690, 230), (1280, 120), (1280, 340)], fill=(255, 240, 180))
+    path = folder / "lighthouse.png"
+    image.save(path)
+    return path
+
+
+def _parts(folder: Path) -> AppParts:
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    # Screenshots leave edits unsaved: closing must not stop on the question.
+    parts.window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    parts.window.resize(1440, 900)
+    parts.window.show()
+    ws = parts.workspace
+    ws.editor.set_project_fields("Title", title="The Lighthouse")
+    ws.save_as(folder)
+    for prompt in PROMPTS:
+        ws.editor.add_scene(prompt=prompt)
+    return parts
+
+
+def _save(parts: AppParts, name: str, widget: object = None) -> None:
+    QApplication.processEvents()
+    target = widget or parts.window
+    target.grab().save(str(OUT / name))  # type: ignore[attr-defined]
+    print(OUT / name)
+
+
+def storyboard_and_jobs(app: QApplication, work: Path) -> None:
+    parts = _parts(work / "lighthouse")
+    ws, panel = parts.workspace, parts.window.video_panel
+    scenes = ws.document.project.scenes
+    ws.editor.edit_scene(scenes[0].id, reference_image=ws.reference_for(_reference(work)))
+    animatic = ws.document.project.settings.animatic.model_copy(update={"seconds": 6})
+    ws.editor.set_provider_settings(ProviderName.ANIMATIC, animatic)
+    ws.document.save()
+    panel.storyboard_view.select_ids([scenes[1].id])
+    panel.request_render(None)
+    running = [JobStatus.RUNNING]
+    _wait(
+        app,
+        lambda: (
+            all(0.25 < r.fraction < 0.9 for r in ws.jobs.rows() if r.status in running)
+            and sum(r.status in running for r in ws.jobs.rows()) == 2
+        ),
+    )
+    _save(parts, "jobs-mid-render.png")
+    _wait(app, lambda: not ws.controller.is_rendering())
+    panel.storyboard_view.select_ids([scenes[0].id])
+    _save(parts, "storyboard-rendered.png")
+    parts.window.close()
+    parts.shutdown()
+
+
+def controls(app: QApplication, work: Path) -> None:
+    parts = _parts(work / "controls")
+    ws, panel = parts.workspace, parts.window.video_panel
+    selector = panel.provider_selector
+    panel.storyboard_view.select_ids([ws.document.project.scenes[0].id])
+    selector.combo.activated.emit(selector.combo.findData("sora"))
+    sora = selector.controls[ProviderName.SORA]
+    sora.model_combo.activated.emit(sora.model_combo.findData("sora-2-pro"))
+    sora.size_combo.activated.emit(sora.size_combo.findData("1792x1024"))
+    sora.model_combo.activated.emit(sora.model_combo.findData("sora-2"))
+    _save(parts, "sora-controls.png")
+    selector.combo.activated.emit(selector.combo.findData("veo"))
+    veo = selector.controls[ProviderName.VEO]
+    veo.seconds_combo.activated.emit(veo.seconds_combo.findData(4))
+    veo.resolution_combo.activated.emit(veo.resolution_combo.findData("1080p"))
+    _save(parts, "veo-controls.png")
+    parts.window.close()
+    parts.shutdown()
+
+
+def error_shown(app: QApplication, work: Path) -> None:
+    parts = _parts(work / "error")
+    ws, panel = parts.workspace, parts.window.video_panel
+    provider = FakeProvider(
+        start_error=RateLimitError("Rate limit reached for videos per minute.", retry_after=42)
+    )
+    ws.controller._router = ProviderRouter(lambda _n, _s: provider)
+    ws.editor.set_provider(ProviderName.VEO)
+    ws.document.save()
+    panel.confirm_render = lambda est: True  # type: ignore[method-assign]
+    target = ws.document.project.scenes[2].id
+    panel.storyboard_view.select_ids([target])
+    panel.request_render([target])
+    _wait(app, lambda: panel.error_banner.isVisible())
+    _save(parts, "error-rate-limit.png")
+    parts.window.close()
+    parts.shutdown()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory(prefix="imageai-shots-") as tmp:
+        work = Path(tmp)
+        storyboard_and_jobs(app, work)
+        controls(app, work)
+        error_shown(app, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
