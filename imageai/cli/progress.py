@@ -7,10 +7,23 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from imageai.core.errors import ErrorKind
 from imageai.core.jobs import Created, Done, Downloading
+from imageai.core.models import ProviderName
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from imageai.core.errors import JobError
+
+
+def retarget_hint(kind: ErrorKind, provider: ProviderName | None, project_dir: Path | None) -> str:
+    """For a Sora 404 (the API's retirement): the command that moves the project to Veo."""
+    if kind is not ErrorKind.NOT_FOUND or provider is not ProviderName.SORA:
+        return ""
+    where = str(project_dir) if project_dir is not None else "DIR"
+    return f"run `imageai video retarget {where} --provider veo` to render with Veo instead"
 
 
 class JsonEvents:
@@ -62,8 +75,17 @@ class TerminalProgress:
 class RenderReport:
     """Reports a render's events as JSON lines (``--json``) or as terminal progress bars."""
 
-    def __init__(self, labels: dict[str, str], *, as_json: bool) -> None:
+    def __init__(
+        self,
+        labels: dict[str, str],
+        *,
+        as_json: bool,
+        project_dir: Path | None = None,
+        providers: Mapping[str, ProviderName] | None = None,
+    ) -> None:
         self._labels = labels
+        self._project_dir = project_dir
+        self._providers = dict(providers or {})
         self._json = JsonEvents() if as_json else None
         self._bar = None if as_json else TerminalProgress(labels)
 
@@ -97,12 +119,14 @@ class RenderReport:
         self._draw(scene_id, fraction, message or "rendering")
 
     def on_failed(self, scene_id: str, error: JobError) -> None:
-        self._emit("failed", scene_id, kind=error.kind.value, message=error.user_message)
+        hint = retarget_hint(error.kind, self._providers.get(scene_id), self._project_dir)
+        extra = {"hint": hint} if hint else {}
+        self._emit("failed", scene_id, kind=error.kind.value, message=error.user_message, **extra)
         if self._bar:
             self._bar.update(scene_id, 0.0, f"failed: {error.kind.value}")
             print(
                 f"{self._labels.get(scene_id, scene_id)} failed ({error.kind.value}): "
-                f"{error.user_message}",
+                f"{error.user_message}" + (f" Hint: {hint}." if hint else ""),
                 file=sys.stderr,
             )
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imageai.cli import remix_commands
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
@@ -178,7 +179,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     )
     # Qt's application object is made only once the render is sure to start.
     app = QCoreApplication.instance() or QCoreApplication([])
-    report = RenderReport({r.scene_id: f"scene {r.index}" for r in requests}, as_json=args.json)
+    report = RenderReport(
+        {r.scene_id: f"scene {r.index}" for r in requests},
+        as_json=args.json,
+        project_dir=args.dir,
+        providers={r.scene_id: r.provider for r in requests},
+    )
     report.planned([r.scene_id for r in requests], cost)
     runner.job_event.connect(report.on_event)
     controller.scene_progress.connect(report.on_progress)
@@ -270,3 +276,5 @@ def add_parser(sub: Any) -> None:
     asm.add_argument("dir", type=Path)
     asm.add_argument("-o", "--output", type=Path)
     asm.set_defaults(func=cmd_assemble)
+
+    remix_commands.add_parsers(vsub)
