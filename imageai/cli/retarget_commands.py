@@ -49,11 +49,17 @@ def _print_plan(plan: RetargetPlan, folder: Path, source: dict[str, str]) -> Non
         else f"scene(s) {', '.join(str(plan.project.index_of(i) + 1) for i in plan.scene_ids)}"
     )
     print(f"Retarget {what} to {plan.target.value}:")
+    shots = {
+        r.id: resolve(plan.project, plan.project.scene(r.id)).describe() for r in plan.after.scenes
+    }
+    left = max((len(source[i]) for i in shots), default=0)
+    right = max((len(s) for s in shots.values()), default=0)
     for row in plan.after.scenes:
-        scene = plan.project.scene(row.id)
         note = f"  ({row.error})" if row.error else ""
-        shot = resolve(plan.project, scene).describe()
-        print(f"{row.index:>3}  {source[row.id]:<34} -> {shot:<40} {row.formula()}{note}")
+        print(
+            f"{row.index:>3}  {source[row.id]:<{left}} -> {shots[row.id]:<{right}}  "
+            f"{row.formula()}{note}"
+        )
     for note in plan.notes or ("Nothing had to change.",):
         print(f"  - {note}")
     print(plan.comparison())
