@@ -6,8 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,9 +13,7 @@ from PIL import Image
 from pydantic import SecretStr
 
 from imageai.core import project_store
-from imageai.core.jobs import JobRequest, PollState
-from imageai.core.models import ProviderName, RenderState, SoraSettings
-from imageai.core.shot import ShotSpec
+from imageai.core.models import RenderState
 from imageai.providers.sora_client import SoraClient
 from tests.fakes.server_process import REPO, FakeServerProcess
 
@@ -106,28 +102,46 @@ def test_render_three_sora_scenes_with_a_reference_then_remix(fake, tmp_path) ->
     stats = fake.stats()
     assert stats["creates_billed"] == 3
 
-    # A remix of scene 1, as the GUI's "variation" action does it, against the same server.
-    client = SoraClient(SecretStr(KEY), base_url=f"{fake.url}/v1", poll_interval=0.1)
+    # A remix of scene 1 through the CLI: one new create, downloaded as take 2 of the scene.
     source = project.scenes[0]
     assert source.job_id is not None
-    remix = client.remix(source.job_id, "The lighthouse at dawn.")
-    deadline = time.monotonic() + 30
-    while client.poll(remix.job_id).state is not PollState.COMPLETED:
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
-    spec = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720")
-    request = JobRequest(
-        scene_id=f"{source.id}-take2",
-        index=0,
-        spec=spec,
-        prompt="The lighthouse at dawn.",
-        settings=SoraSettings(),
-        project_dir=project_dir,
+    remix = _cli(
+        "video",
+        "remix",
+        str(project_dir),
+        "--scene",
+        "1",
+        "--prompt",
+        "The lighthouse at dawn.",
+        "--json",
+        home=home,
+        fake=fake,
     )
-    result = client.download(remix.job_id, request, threading.Event())
-    assert result.clip_path.is_file()
-    assert client.get_video(remix.job_id).remixed_from_video_id == source.job_id
+    assert remix.returncode == 0, remix.stdout + remix.stderr
+    remix_events = [json.loads(line) for line in remix.stdout.splitlines() if line.startswith("{")]
+    assert remix_events[0]["event"] == "plan"
+    assert remix_events[0]["estimate_usd"] == pytest.approx(0.40)
+    assert remix_events[-1]["done"] == 1
+    project = project_store.load(project_dir)
+    scene = project.scenes[0]
+    assert scene.takes[0].job_id == source.job_id
+    take = scene.takes[1]
+    assert take.remixed_from_job_id == source.job_id
+    assert take.clip_path == f"clips/{source.id}-take2.mp4"
+    assert (project_dir / take.clip_path).is_file()
+    assert take.thumbnail_path is not None
+    assert (project_dir / take.thumbnail_path).is_file()
+    assert scene.clip_path == f"clips/{source.id}.mp4"  # the first render stays current
+    client = SoraClient(SecretStr(KEY), base_url=f"{fake.url}/v1")
+    assert client.get_video(take.job_id).remixed_from_video_id == source.job_id
+    client.close()
     assert fake.stats()["creates_billed"] == 4
+
+    chosen = _cli(
+        "video", "take", str(project_dir), "--scene", "1", "--choose", "2", home=home, fake=fake
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert project_store.load(project_dir).scenes[0].clip_path == take.clip_path
     events = [json.loads(line) for line in render.stdout.splitlines() if line.startswith("{")]
     finished = [e for e in events if e["event"] == "finished"][-1]
     assert finished["done"] == 3
