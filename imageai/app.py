@@ -105,10 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     setup_logging()
-    app = QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("ImageAI")
     parts = build()
     reopen_last(parts)
+    parts.window.closing.connect(app.quit)
     parts.window.show()
     code = app.exec()
     if not parts.shutdown():

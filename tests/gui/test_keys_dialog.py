@@ -97,3 +97,28 @@ def test_environment_keys_win_and_are_shown_as_such(qtbot: QtBot) -> None:
     with qtbot.wait_signal(svc.checked):
         dialog.test_buttons[KeyName.OPENAI].click()
     assert dialog.results[KeyName.OPENAI].text() == "✖ No key set."
+
+
+def test_provider_selector_warns_on_sora_when_the_key_lacks_video_access(
+    qtbot: QtBot, make_workspace: object
+) -> None:
+    from imageai.core.models import ProviderName
+    from imageai.gui.video.provider_selector import ProviderSelectorWidget
+
+    ws = make_workspace()  # type: ignore[operator]
+    store = InMemorySecretStore({KeyName.OPENAI: "novideo"})
+    svc = KeyCheckService(store, {KeyName.OPENAI: ScriptedChecker()}, environ={})
+    selector = ProviderSelectorWidget(ws, svc)
+    qtbot.add_widget(selector)
+    ws.editor.set_provider(ProviderName.SORA)
+    assert not selector.key_status.isVisibleTo(selector)
+    with qtbot.wait_signal(svc.checked, timeout=5000):
+        svc.check(KeyName.OPENAI)
+    svc.shutdown()
+    wait_threads_done(qtbot)
+    assert selector.key_status.isVisibleTo(selector)
+    assert "(403)" in selector.key_status.text()
+    sora_row = selector.combo.findData("sora")
+    assert "(403)" in str(selector.combo.itemData(sora_row, 3))
+    ws.editor.set_provider(ProviderName.ANIMATIC)
+    assert not selector.key_status.isVisibleTo(selector)

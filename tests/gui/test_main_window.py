@@ -107,3 +107,37 @@ def test_other_panels_join_as_tabs(qtbot: QtBot, app_parts: AppParts) -> None:
     index = app_parts.window.add_tab(QLabel("images"), "Images")
     assert app_parts.window.tabs.tabText(index) == "Images"
     assert app_parts.window.tabs.tabText(0) == "Video"
+
+
+def test_main_starts_reopens_the_last_project_and_exits_cleanly(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from imageai.app import main
+    from imageai.gui.main_window import MainWindow
+    from imageai.services.app_settings import SettingsStore
+
+    first = build(InMemorySecretStore(), default_catalog(), checkers={})
+    first.workspace.editor.add_scene(prompt="remember me")
+    first.workspace.save_as(tmp_path / "last")
+    first.shutdown()
+    first.window.deleteLater()
+    assert SettingsStore().settings.last_project == str(tmp_path / "last")
+    seen: list[str] = []
+
+    def close_it() -> None:
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        seen.extend(s.prompt for w in windows for s in w.ws.document.project.scenes)
+        for window in windows:
+            window.close()
+
+    # The app's log file handler would outlive the test; pytest owns logging here.
+    monkeypatch.setattr("imageai.app.setup_logging", lambda: None)
+    QTimer.singleShot(100, close_it)
+    assert main([]) == 0
+    assert seen == ["remember me"]
+    wait_threads_done(qtbot)
