@@ -25,7 +25,7 @@ ANIMATIC = ProviderName.ANIMATIC
 def _project(provider: ProviderName = SORA, **settings: object) -> Project:
     return Project(
         provider=provider,
-        settings=ProviderSettings(**settings),  # type: ignore[arg-type]
+        settings=ProviderSettings(**settings),
         scenes=(
             Scene(id="a", prompt="One."),
             Scene(id="b", prompt="Two.", duration=12),
