@@ -148,6 +148,9 @@ def cmd_adopt(args: argparse.Namespace) -> int:
     take_request = request.model_copy(update={"scene_id": stem, "resume_job_id": video.id})
     try:
         result = follow("adopt", take_request, client, SceneJournal(ledger, request), report)
+    except KeyboardInterrupt:
+        print("Stopped; run the same command again to download the video.", file=sys.stderr)
+        return ExitCode.SCENE_FAILED
     except ProviderError as exc:
         report.failed("adopt", exc.kind, exc.user_message)
         if exc.final and not as_take:

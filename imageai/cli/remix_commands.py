@@ -45,6 +45,12 @@ if TYPE_CHECKING:
     from imageai.providers.sora_client import SoraClient
 
 
+INTERRUPTED = (
+    "Stopped following: the remaining videos go on rendering remotely (and are paid for). Run "
+    "the command again with the prompts not downloaded yet to fetch them without a new create."
+)
+
+
 def check_remixable(project: Project, scene: Scene, number: int) -> None:
     """Only a rendered Sora scene can be remixed; the error says why not."""
     if scene.state is not RenderState.DONE or not scene.job_id or not scene.clip_path:
@@ -129,9 +135,15 @@ def cmd_remix(args: argparse.Namespace) -> int:
             jobs[i] = (job_id, created_usd(ledger, job_id))
             report.emit("resumed", f"variation {i + 1}: following {job_id} again", key=str(i))
     failed = len(prompts) - len(jobs)
-    for i in sorted(jobs):
-        if not _download_take(folder, str(i), requests[i], jobs[i], scene.job_id, client, report):
-            failed += 1
+    try:
+        for i in sorted(jobs):
+            if not _download_take(
+                folder, str(i), requests[i], jobs[i], scene.job_id, client, report
+            ):
+                failed += 1
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return ExitCode.SCENE_FAILED
     report.emit(
         "finished",
         f"Done: {len(prompts) - failed} of {len(prompts)} variations. "
