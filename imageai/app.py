@@ -110,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ImageAI")
     parts = build()
     reopen_last(parts)
-    parts.window.closing.connect(app.quit)
     parts.window.show()
     code = app.exec()
     if not parts.shutdown():

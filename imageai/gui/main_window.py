@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_keys_dialog(self) -> KeysDialog:
         if self._keys_dialog is None or not self._keys_dialog.isVisible():
-            self._keys_dialog = KeysDialog(self._secrets, self._keys, self.ws.settings, self)
+            self._keys_dialog = KeysDialog(self._keys, self.ws.settings, self)
             self._keys_dialog.open()
         self._keys_dialog.raise_()
         return self._keys_dialog

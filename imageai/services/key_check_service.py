@@ -1,9 +1,9 @@
-"""Checks API keys off the GUI thread and remembers the last result per key."""
+"""Key checks, key lookups and key saves, all off the GUI thread (the keyring may block)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -11,26 +11,32 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core.errors import JobError
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.core.secrets import KeyName, KeySource, SecretStore, lookup_key
+from imageai.core.secrets import ENV_VARS, KeyName, KeySource, SecretStore, lookup_key
 from imageai.services.job_runner import JobRunner
 
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Iterator, Mapping
+
 
 #: A cheap call that classifies a key: bad key (401), no video access (403), network...
 Checker = Callable[[SecretStr], KeyCheck]
 
 
 class KeyCheckService(QObject):
-    """Runs `Checker`s in a `JobRunner`; reads keys through the `SecretStore` (env first).
+    """Runs `Checker`s and `SecretStore` reads and writes in a `JobRunner` (env wins over store).
 
     Signals:
         check_started(key_name)
         checked(key_name, KeyCheck)
+        sources_changed(): `source()` knows more (after `refresh_sources` or `save`)
+        saved(): `save` wrote the keys
     """
 
     check_started = Signal(str)
     checked = Signal(str, object)
+    sources_changed = Signal()
+    saved = Signal()
 
     def __init__(
         self,
@@ -44,6 +50,7 @@ class KeyCheckService(QObject):
         self._checkers = dict(checkers)
         self._environ = environ
         self._results: dict[KeyName, KeyCheck] = {}
+        self._stored: dict[KeyName, bool] = {}
         self._runner = JobRunner(max_concurrency=2, parent=self)
         self._runner.job_event.connect(self._on_runner_job_event)
         self._runner.job_failed.connect(self._on_runner_job_failed)
@@ -52,34 +59,51 @@ class KeyCheckService(QObject):
     def runner(self) -> JobRunner:
         return self._runner
 
+    def _env(self) -> dict[str, str]:
+        return dict(os.environ if self._environ is None else self._environ)
+
     def result(self, name: KeyName) -> KeyCheck | None:
         return self._results.get(name)
 
     def source(self, name: KeyName) -> tuple[KeySource, str]:
-        env = dict(os.environ if self._environ is None else self._environ)
-        _key, source, var = lookup_key(self._secrets, name, env)
-        return source, var
+        """Environment variables are read here; the store only as far as a refresh found."""
+        env = self._env()
+        for var in ENV_VARS[name]:
+            if env.get(var, "").strip():
+                return KeySource.ENV, var
+        return (KeySource.STORE if self._stored.get(name) else KeySource.NONE), ""
+
+    def refresh_sources(self) -> None:
+        """Look the stored keys up on a job thread; `sources_changed` follows."""
+        self._submit(_lookup_job(self._secrets), "key-sources")
+
+    def save(self, keys: Mapping[KeyName, SecretStr]) -> None:
+        """Write keys to the store on a job thread; `saved` and `sources_changed` follow."""
+        self._submit(_save_job(self._secrets, dict(keys)), "key-save")
 
     def check(self, name: KeyName, key: SecretStr | None = None) -> bool:
-        """Start a check of ``key`` (default: the key in use); False if one is running."""
-        if key is None:
-            env = dict(os.environ if self._environ is None else self._environ)
-            key, _source, _var = lookup_key(self._secrets, name, env)
+        """Check ``key`` (default: the key in use); False if a check of it is running."""
         checker = self._checkers.get(name)
-        self.check_started.emit(name.value)
-        if key is None or checker is None:
-            message = "No key set." if key is None else "No check is available for this key."
-            status = KeyStatus.MISSING if key is None else KeyStatus.UNKNOWN
-            self._store(name, KeyCheck(status=status, message=message))
+        if checker is None:
+            message = "No check is available for this key."
+            self.check_started.emit(name.value)
+            self._store(name, KeyCheck(status=KeyStatus.UNKNOWN, message=message))
             return True
-        try:
-            self._runner.submit(_check_job(checker, key, name), f"key-{name.value}")
-        except ValueError:  # a check of this key is still running
+        job = _check_job(checker, key, name, self._secrets, self._env())
+        if not self._submit(job, f"key-{name.value}"):
             return False
+        self.check_started.emit(name.value)
         return True
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         return self._runner.shutdown(timeout_ms)
+
+    def _submit(self, job: Callable[[threading.Event], Iterator[object]], job_id: str) -> bool:
+        try:
+            self._runner.submit(job, job_id)
+        except ValueError:  # the same job is still running
+            return False
+        return True
 
     def _store(self, name: KeyName, result: KeyCheck) -> None:
         self._results[name] = result
@@ -89,26 +113,72 @@ class KeyCheckService(QObject):
     def _on_runner_job_event(self, job_id: str, event: object) -> None:
         if isinstance(event, _KeyChecked):
             self._store(event.name, event.result)
+        elif isinstance(event, _KeysStored):
+            self._stored = dict(event.stored)
+            if event.saved:
+                self.saved.emit()
+            self.sources_changed.emit()
 
     @Slot(str, object)
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
         assert isinstance(error, JobError)
-        name = KeyName(job_id.removeprefix("key-"))
-        self._store(name, KeyCheck(status=KeyStatus.UNKNOWN, message=error.user_message))
+        name = job_id.removeprefix("key-")
+        if name in {k.value for k in KeyName}:
+            self._store(
+                KeyName(name), KeyCheck(status=KeyStatus.UNKNOWN, message=error.user_message)
+            )
 
 
 class _KeyChecked:
-    """The event a check job yields: plain data for the GUI thread."""
+    """A check's result: plain data for the GUI thread."""
 
     def __init__(self, name: KeyName, result: KeyCheck) -> None:
         self.name = name
         self.result = result
 
 
-def _check_job(
-    checker: Checker, key: SecretStr, name: KeyName
+class _KeysStored:
+    """Which keys the store holds (never their values)."""
+
+    def __init__(self, stored: dict[KeyName, bool], saved: bool) -> None:
+        self.stored = stored
+        self.saved = saved
+
+
+def _stored(secrets: SecretStore) -> dict[KeyName, bool]:
+    return {name: secrets.get(name) is not None for name in KeyName}
+
+
+def _lookup_job(secrets: SecretStore) -> Callable[[threading.Event], Iterator[object]]:
+    def job(cancel: threading.Event) -> Iterator[object]:
+        yield _KeysStored(_stored(secrets), saved=False)
+
+    return job
+
+
+def _save_job(
+    secrets: SecretStore, keys: dict[KeyName, SecretStr]
 ) -> Callable[[threading.Event], Iterator[object]]:
     def job(cancel: threading.Event) -> Iterator[object]:
-        yield _KeyChecked(name, checker(key))
+        for name, value in keys.items():
+            secrets.set(name, value)
+        yield _KeysStored(_stored(secrets), saved=True)
+
+    return job
+
+
+def _check_job(
+    checker: Checker,
+    key: SecretStr | None,
+    name: KeyName,
+    secrets: SecretStore,
+    env: dict[str, str],
+) -> Callable[[threading.Event], Iterator[object]]:
+    def job(cancel: threading.Event) -> Iterator[object]:
+        used = key if key is not None else lookup_key(secrets, name, env)[0]
+        if used is None:
+            yield _KeyChecked(name, KeyCheck(status=KeyStatus.MISSING, message="No key set."))
+        else:
+            yield _KeyChecked(name, checker(used))
 
     return job

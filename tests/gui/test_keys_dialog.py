@@ -52,7 +52,7 @@ def service(qtbot: QtBot) -> KeyCheckService:
 def test_test_buttons_tell_bad_key_from_no_video_access_off_the_gui_thread(
     qtbot: QtBot, service: KeyCheckService
 ) -> None:
-    dialog = KeysDialog(service._secrets, service)
+    dialog = KeysDialog(service)
     qtbot.add_widget(dialog)
     with qtbot.wait_signal(service.checked, timeout=5000):
         dialog.test_buttons[KeyName.OPENAI].click()
@@ -73,14 +73,17 @@ def test_save_stores_typed_keys_and_preferences_and_never_shows_them(
     qtbot: QtBot, service: KeyCheckService
 ) -> None:
     settings = SettingsStore()
-    dialog = KeysDialog(service._secrets, service, settings)
+    dialog = KeysDialog(service, settings)
     qtbot.add_widget(dialog)
-    assert "keyring" in dialog.edits[KeyName.OPENAI].placeholderText()
+    qtbot.wait_until(lambda: "keyring" in dialog.edits[KeyName.OPENAI].placeholderText())
     assert dialog.edits[KeyName.OPENAI].text() == ""
+    assert dialog.edits[KeyName.GOOGLE].placeholderText() == "not set"
     dialog.edits[KeyName.GOOGLE].setText("  new-google-key ")
     dialog.confirm_check.setChecked(False)
     dialog.concurrency_spin.setValue(4)
-    dialog._on_save_clicked()
+    with qtbot.wait_signal(dialog.accepted, timeout=5000):
+        dialog._on_save_clicked()
+    assert "keyring" in dialog.edits[KeyName.GOOGLE].placeholderText()
     stored = service._secrets.get(KeyName.GOOGLE)
     assert stored == SecretStr("new-google-key")
     assert settings.preferences.confirm_before_render is False
@@ -90,13 +93,22 @@ def test_save_stores_typed_keys_and_preferences_and_never_shows_them(
 def test_environment_keys_win_and_are_shown_as_such(qtbot: QtBot) -> None:
     store = InMemorySecretStore({KeyName.GOOGLE: "stored"})
     svc = KeyCheckService(store, {}, environ={"GEMINI_API_KEY": "from-env"})
-    dialog = KeysDialog(store, svc)
+    dialog = KeysDialog(svc)
     qtbot.add_widget(dialog)
     assert "GEMINI_API_KEY" in dialog.edits[KeyName.GOOGLE].placeholderText()
     assert dialog.edits[KeyName.OPENAI].placeholderText() == "not set"
     with qtbot.wait_signal(svc.checked):
         dialog.test_buttons[KeyName.OPENAI].click()
-    assert dialog.results[KeyName.OPENAI].text() == "✖ No key set."
+    assert dialog.results[KeyName.OPENAI].text() == "✖ No check is available for this key."
+    svc.shutdown()
+    wait_threads_done(qtbot)
+
+
+def test_a_check_without_any_key_says_so(qtbot: QtBot, service: KeyCheckService) -> None:
+    service._secrets.delete(KeyName.OPENAI)
+    with qtbot.wait_signal(service.checked, timeout=5000) as checked:
+        service.check(KeyName.OPENAI)
+    assert checked.args == ["openai", KeyCheck(status=KeyStatus.MISSING, message="No key set.")]
 
 
 def test_provider_selector_warns_on_sora_when_the_key_lacks_video_access(

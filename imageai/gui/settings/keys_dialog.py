@@ -24,7 +24,6 @@ from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.secrets import KeyName, KeySource
 
 if TYPE_CHECKING:
-    from imageai.core.secrets import SecretStore
     from imageai.services.app_settings import SettingsStore
     from imageai.services.key_check_service import KeyCheckService
 
@@ -37,20 +36,19 @@ STATUS_COLORS = {
 
 
 class KeysDialog(QDialog):
-    """Keys are written to the `SecretStore` on Save; environment variables win and say so."""
+    """Keys are written (off the GUI thread) on Save; environment variables win and say so."""
 
     def __init__(
         self,
-        secrets: SecretStore,
         checks: KeyCheckService,
         settings: SettingsStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings and API keys")
-        self._secrets = secrets
         self._checks = checks
         self._settings = settings
+        self._saving = False
         self.edits: dict[KeyName, QLineEdit] = {}
         self.results: dict[KeyName, QLabel] = {}
         self.test_buttons: dict[KeyName, QPushButton] = {}
@@ -71,6 +69,9 @@ class KeysDialog(QDialog):
         layout.addWidget(buttons)
         checks.checked.connect(self._on_checks_checked)
         checks.check_started.connect(self._on_checks_check_started)
+        checks.sources_changed.connect(self._show_sources)
+        checks.saved.connect(self._on_checks_saved)
+        checks.refresh_sources()  # the keyring is read on a job thread, never here
         for name in KeyName:
             result = checks.result(name)
             if result is not None:
@@ -79,13 +80,6 @@ class KeysDialog(QDialog):
     def _add_key_row(self, grid: QGridLayout, row: int, name: KeyName) -> None:
         edit = QLineEdit()
         edit.setEchoMode(QLineEdit.EchoMode.Password)
-        source, var = self._checks.source(name)
-        if source is KeySource.ENV:
-            edit.setPlaceholderText(f"set by the environment variable {var} (it wins)")
-        elif source is KeySource.STORE:
-            edit.setPlaceholderText("stored in the keyring; type to replace")
-        else:
-            edit.setPlaceholderText("not set")
         test = QPushButton("Test")
         test.setProperty("key_name", name.value)
         test.clicked.connect(self._on_test_clicked)
@@ -97,6 +91,22 @@ class KeysDialog(QDialog):
         grid.addWidget(test, row, 2)
         grid.addWidget(result, row, 3)
         self.edits[name], self.test_buttons[name], self.results[name] = edit, test, result
+        self._show_source(name)
+
+    @Slot()
+    def _show_sources(self) -> None:
+        for name in KeyName:
+            self._show_source(name)
+
+    def _show_source(self, name: KeyName) -> None:
+        source, var = self._checks.source(name)
+        edit = self.edits[name]
+        if source is KeySource.ENV:
+            edit.setPlaceholderText(f"set by the environment variable {var} (it wins)")
+        elif source is KeySource.STORE:
+            edit.setPlaceholderText("stored in the keyring; type to replace")
+        else:
+            edit.setPlaceholderText("not set")
 
     def _preferences_box(self, settings: SettingsStore) -> QGroupBox:
         prefs = settings.preferences
@@ -141,13 +151,24 @@ class KeysDialog(QDialog):
 
     @Slot()
     def _on_save_clicked(self) -> None:
-        for name in KeyName:
-            key = self.typed_key(name)
-            if key is not None:
-                self._secrets.set(name, key)
         if self._settings is not None:
             self._settings.set_preferences(
                 confirm_before_render=self.confirm_check.isChecked(),
                 max_concurrency=self.concurrency_spin.value(),
             )
-        self.accept()
+        keys = {name: key for name in KeyName if (key := self.typed_key(name)) is not None}
+        if not keys:
+            self.accept()
+            return
+        self._saving = True
+        self.setEnabled(False)  # until the keyring write on the job thread is done
+        self._checks.save(keys)
+
+    @Slot()
+    def _on_checks_saved(self) -> None:
+        if self._saving:
+            self._saving = False
+            self.setEnabled(True)
+            for edit in self.edits.values():
+                edit.clear()
+            self.accept()
