@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from imageai.gui.main_window import MainWindow
+    from imageai.services.job_runner import JobRunner
     from imageai.services.key_check_service import Checker, KeyCheckService
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -72,7 +73,32 @@ def build(
     workspace.log.attach()
     keys = KeyCheckService(secrets, default_checkers() if checkers is None else checkers)
     window = MainWindow(workspace, secrets, keys)
+    add_images_tab(window, runner, secrets)
     return AppParts(catalog=catalog, secrets=secrets, workspace=workspace, keys=keys, window=window)
+
+
+def add_images_tab(window: MainWindow, runner: JobRunner, secrets: SecretStore) -> None:
+    """The image generator, first tab; its gallery images can become scene references."""
+    from imageai.core.gallery_store import GalleryStore
+    from imageai.core.image_catalog import load_image_catalog
+    from imageai.core.paths import config_dir, gallery_dir
+    from imageai.gui.images.images_panel import ImagesPanel
+    from imageai.gui.images_link import ImagesLink
+    from imageai.providers.image_factory import image_provider_factory
+
+    store = GalleryStore(gallery_dir())
+    link = ImagesLink(window, store.root)
+    panel = ImagesPanel(
+        store,
+        load_image_catalog(config_dir() / "image_models.toml"),
+        runner,
+        image_provider_factory(secrets),
+        frame_size=link.frame_size,
+        refs_dir=link.refs_dir,
+    )
+    link.attach(panel)
+    window.tabs.insertTab(0, panel, "Images")
+    window.tabs.setCurrentWidget(window.video_panel)
 
 
 def reopen_last(parts: AppParts) -> None:

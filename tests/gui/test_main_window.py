@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from imageai.app import build
 from imageai.core.catalog import default_catalog
@@ -101,12 +101,6 @@ def test_import_script_adds_undoable_scenes(
     assert [s.duration for s in ws.document.project.scenes] == [4, None]
     ws.editor.undo_stack.undo()
     assert ws.document.project.scenes == ()
-
-
-def test_other_panels_join_as_tabs(qtbot: QtBot, app_parts: AppParts) -> None:
-    index = app_parts.window.add_tab(QLabel("images"), "Images")
-    assert app_parts.window.tabs.tabText(index) == "Images"
-    assert app_parts.window.tabs.tabText(0) == "Video"
 
 
 def test_main_starts_reopens_the_last_project_and_exits_cleanly(

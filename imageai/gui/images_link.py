@@ -1,0 +1,50 @@
+"""Joins the Images tab to the video workspace: a gallery image becomes the selected scene's reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from imageai.core.shot import resolve
+
+if TYPE_CHECKING:
+    from imageai.gui.images.images_panel import ImagesPanel
+    from imageai.gui.main_window import MainWindow
+
+
+class ImagesLink(QObject):
+    """Tells the Images tab the frame the selected scene needs, and takes its chosen reference."""
+
+    def __init__(self, window: MainWindow, gallery_root: Path) -> None:
+        super().__init__(window)
+        self._window = window
+        self._gallery_root = gallery_root
+
+    def attach(self, images: ImagesPanel) -> None:
+        images.reference_chosen.connect(self._on_images_reference_chosen)
+
+    def frame_size(self) -> tuple[int, int] | None:
+        """The selected scene's output size (the fitted reference must match it exactly)."""
+        scene_id = self._window.video_panel.scene_editor.scene_id
+        if scene_id is None:
+            return None
+        project = self._window.ws.document.project
+        return resolve(project, project.scene(scene_id)).frame_size
+
+    def refs_dir(self) -> Path:
+        folder = self._window.ws.document.folder
+        return folder / "refs" if folder is not None else self._gallery_root / "references"
+
+    @Slot(str)
+    def _on_images_reference_chosen(self, path: str) -> None:
+        editor = self._window.video_panel.scene_editor
+        if editor.scene_id is None:
+            self._window.statusBar().showMessage(
+                "Select one scene in the Video tab first, then choose “Use as scene reference”."
+            )
+            return
+        editor.set_reference(Path(path))
+        self._window.tabs.setCurrentWidget(self._window.video_panel)
+        self._window.statusBar().showMessage("Reference image set for the selected scene.")
