@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ImageAIError
-from imageai.core.paths import log_dir, price_override_file
+from imageai.core.log_setup import setup_logging
+from imageai.core.paths import price_override_file
 from imageai.core.secrets import InMemorySecretStore, KeyName, KeyringSecretStore, SecretStore
 from imageai.providers.factory import provider_factory
 from imageai.providers.router import ProviderRouter
@@ -112,25 +113,11 @@ def reopen_last(parts: AppParts) -> None:
         log.warning("could not reopen %s: %s", last, exc)
 
 
-def setup_logging() -> None:
-    handlers: list[logging.Handler] = []
-    try:
-        log_dir().mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_dir() / "imageai.log", encoding="utf-8"))
-    except OSError:
-        handlers.append(logging.StreamHandler())
-    logging.basicConfig(
-        level=logging.INFO,
-        handlers=handlers,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app; returns the exit code."""
     from PySide6.QtWidgets import QApplication
 
-    setup_logging()
+    setup_logging("imageai.log")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("ImageAI")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 
 from imageai.core.catalog import Catalog, load_catalog
-from imageai.core.paths import log_dir, price_override_file
+from imageai.core.paths import price_override_file
 from imageai.core.secrets import InMemorySecretStore, KeyringSecretStore, SecretStore
 from imageai.providers.factory import provider_factory
 from imageai.providers.router import ProviderRouter
@@ -28,21 +27,3 @@ def build_context() -> CliContext:
     )
     router = ProviderRouter(provider_factory(secrets, catalog))
     return CliContext(catalog=catalog, secrets=secrets, router=router)
-
-
-def setup_logging(verbose: bool) -> None:
-    folder = log_dir()
-    handlers: list[logging.Handler] = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(folder / "imageai-cli.log", encoding="utf-8"))
-    except OSError:
-        pass
-    if verbose:
-        handlers.append(logging.StreamHandler())
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=handlers or [logging.NullHandler()],
-        force=True,
-    )

@@ -7,7 +7,6 @@ import sys
 
 from imageai import __version__
 from imageai.cli import image_commands, keys_commands, video_commands, webhook_commands
-from imageai.cli.context import setup_logging
 from imageai.cli.exit_codes import ExitCode
 from imageai.core.errors import (
     AuthError,
@@ -16,6 +15,7 @@ from imageai.core.errors import (
     ProjectFileError,
     ValidationError,
 )
+from imageai.core.log_setup import setup_logging
 from imageai.core.media import MediaError
 
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return int(exc.code or 0)
-    setup_logging(args.verbose)
+    setup_logging("imageai-cli.log", to_stderr=args.verbose, verbose=args.verbose)
     try:
         return int(args.func(args))
     except (ValidationError, ProjectFileError, BudgetExceededError, MediaError) as exc:

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.secrets import scrub
+
 
 class ErrorKind(StrEnum):
     """What went wrong, in terms the GUI and CLI can act on without parsing text."""
@@ -160,6 +162,14 @@ class JobError(BaseModel):
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> JobError:
+        error = cls._from_exception(exc)
+        # An API may echo the key back in an error; it must not reach the GUI, logs or files.
+        return error.model_copy(
+            update={"user_message": scrub(error.user_message), "detail": scrub(error.detail)}
+        )
+
+    @classmethod
+    def _from_exception(cls, exc: BaseException) -> JobError:
         if isinstance(exc, ProviderError):
             return cls(
                 kind=exc.kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from enum import StrEnum
 from typing import Protocol
 
@@ -90,19 +91,43 @@ def lookup_key(
     for var in ENV_VARS[name]:
         value = env.get(var, "").strip()
         if value:
-            return SecretStr(value), KeySource.ENV, var
+            secret = SecretStr(value)
+            remember_secret(secret)
+            return secret, KeySource.ENV, var
     stored = store.get(name)
     if stored is not None and stored.get_secret_value():
+        remember_secret(stored)
         return stored, KeySource.STORE, ""
     return None, KeySource.NONE, ""
 
 
-def redact(text: str, *secrets: SecretStr | None) -> str:
-    """Remove key values from text bound for logs or error messages."""
-    for secret in secrets:
-        if secret is None:
-            continue
-        value = secret.get_secret_value()
-        if len(value) >= 6:
+# Every key the app has looked up, so text bound for logs and error messages can be scrubbed of
+# it even when an API or a library echoes it back.
+_known: set[str] = set()
+_known_lock = threading.Lock()
+#: Shorter values are not scrubbed: they would match ordinary words.
+MIN_SECRET_LENGTH = 6
+
+
+def remember_secret(secret: SecretStr) -> None:
+    value = secret.get_secret_value()
+    if len(value) >= MIN_SECRET_LENGTH:
+        with _known_lock:
+            _known.add(value)
+
+
+def scrub(text: str) -> str:
+    """``text`` with every key the app has looked up replaced by ``***``."""
+    with _known_lock:
+        known = sorted(_known, key=len, reverse=True)
+    for value in known:
+        if value in text:
             text = text.replace(value, "***")
     return text
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter whose output (message and traceback) never holds a known key."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
