@@ -130,7 +130,7 @@ def test_main_starts_reopens_the_last_project_and_exits_cleanly(
             window.close()
 
     # The app's log file handler would outlive the test; pytest owns logging here.
-    monkeypatch.setattr("imageai.app.setup_logging", lambda: None)
+    monkeypatch.setattr("imageai.app.setup_logging", lambda *_a, **_k: None)
     QTimer.singleShot(100, close_it)
     assert main([]) == 0
     assert seen == ["remember me"]
