@@ -49,14 +49,18 @@ def apply_to_folder(folder: Path, video_id: str, event_type: str) -> list[str]:
     updated, changed = apply_video_event(project, video_id, event_type)
     if changed:
         project_store.save(updated, folder)
-        ledger = Ledger(folder / LEDGER_NAME)
-        for scene_id in changed:
-            scene = updated.scene(scene_id)
-            ledger.note(
-                scene_id,
-                (scene.job_provider or updated.provider).value,
-                video_id,
-                "completed" if event_type == "video.completed" else "failed",
-                "webhook",
-            )
+        note_in_ledger(folder, updated, changed, video_id, event_type)
     return changed
+
+
+def note_in_ledger(
+    folder: Path, project: Project, scene_ids: list[str], video_id: str, event_type: str
+) -> None:
+    """Record the webhook's report for each changed scene in the project's ledger."""
+    ledger = Ledger(folder / LEDGER_NAME)
+    event = "completed" if event_type == "video.completed" else "failed"
+    for scene_id in scene_ids:
+        scene = project.scene(scene_id)
+        ledger.note(
+            scene_id, (scene.job_provider or project.provider).value, video_id, event, "webhook"
+        )
