@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from datetime import date
@@ -26,7 +28,7 @@ from imageai.core.jobs import (
 from imageai.core.media import probe
 from imageai.core.models import AnimaticSettings, FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.animatic import AnimaticProvider
+from imageai.providers.animatic import FFMPEG_NICENESS, AnimaticProvider
 from imageai.providers.title_card import draw_title_card, wrap
 
 if TYPE_CHECKING:
@@ -163,6 +165,19 @@ def test_cancel_kills_ffmpeg_and_leaves_no_partial_file(
     assert process.poll() is not None
     assert list((tmp_path / "clips").iterdir()) == []
     assert provider.poll(job.job_id).state is PollState.FAILED
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX niceness")
+def test_ffmpeg_runs_nicer_than_the_app(provider: AnimaticProvider, tmp_path: Path) -> None:
+    job = provider.start(make_request(tmp_path, size="1280x720", seconds=30, fps=24))
+    pid = provider._renders[job.job_id].process.pid
+    try:
+        niceness = os.getpriority(os.PRIO_PROCESS, pid)
+    finally:
+        provider.cancel(job.job_id)
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness == min(19, own + FFMPEG_NICENESS)
 
 
 def test_unknown_job_after_restart_fails_with_clear_message(provider: AnimaticProvider) -> None:
