@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import continuity, render_plan
 from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
@@ -26,6 +26,9 @@ class RenderController(QObject):
     """Turns "render these scenes" into jobs and job events into saved project state.
 
     The project is saved when a job is created (its id must survive a crash) and when it ends.
+    Saves asked for in one pass of the event loop are written once, on the next pass (and before
+    ``batch_finished``): a wave of jobs ending and starting otherwise meant eight fsynced saves
+    back to back on the GUI thread.
     With ``Project.chain_scenes``, each scene waits for the one before it and starts from its
     last frame.
 
@@ -55,6 +58,10 @@ class RenderController(QObject):
         self._requests: dict[str, JobRequest] = {}
         self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(0)
+        self._save_timer.timeout.connect(self._save)
         runner.job_event.connect(self._on_runner_job_event)
         runner.job_progress.connect(self._on_runner_job_progress)
         runner.job_failed.connect(self._on_runner_job_failed)
@@ -165,9 +172,15 @@ class RenderController(QObject):
             self.scene_failed.emit(request.scene_id, error)
         if requests:
             self._doc.set_project(project, dirty=False)
-            self._save()
+            self._save_soon()
 
+    def _save_soon(self) -> None:
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+
+    @Slot()
     def _save(self) -> None:
+        self._save_timer.stop()
         try:
             self._doc.save()
         except OSError:
@@ -183,7 +196,7 @@ class RenderController(QObject):
             render_plan.apply_event(self._doc.project, event, request), dirty=False
         )
         if isinstance(event, Created | Done):
-            self._save()
+            self._save_soon()
 
     @Slot(str, float, str)
     def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:
@@ -200,7 +213,7 @@ class RenderController(QObject):
         self._doc.set_project(
             render_plan.apply_failure(self._doc.project, request.scene_id, error), dirty=False
         )
-        self._save()
+        self._save_soon()
         self._counts["failed"] += 1
         self.scene_failed.emit(request.scene_id, error)
         self._end_waiting(self._chain.drop(request.scene_id), request)
@@ -214,7 +227,7 @@ class RenderController(QObject):
         self._doc.set_project(
             render_plan.apply_cancel(self._doc.project, request.scene_id), dirty=False
         )
-        self._save()
+        self._save_soon()
         self._counts["cancelled"] += 1
         self._end_waiting(self._chain.drop(request.scene_id), None)
         self._maybe_finished()
@@ -231,5 +244,7 @@ class RenderController(QObject):
 
     def _maybe_finished(self) -> None:
         if not self._requests and not self._chain:
+            if self._save_timer.isActive():
+                self._save()  # the CLI reads the project (and may exit) on batch_finished
             c = self._counts
             self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])

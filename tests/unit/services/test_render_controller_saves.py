@@ -1,0 +1,91 @@
+"""RenderController saves: events of one event-loop pass are written once, and before the end."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+
+from imageai.core import project_store
+from imageai.core.catalog import default_catalog
+from imageai.core.jobs import Created
+from imageai.core.models import Project, RenderState, Scene
+from imageai.providers.router import ProviderRouter
+from imageai.services.job_runner import JobRunner, live_threads
+from imageai.services.project_document import ProjectDocument
+from imageai.services.render_controller import RenderController
+from tests.fakes.fake_provider import FakeProvider
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[JobRunner]:
+    runner = JobRunner(max_concurrency=3)
+    yield runner
+    assert runner.shutdown(10_000)
+    qtbot.wait_until(lambda: not live_threads(), timeout=10_000)
+
+
+def _held_render(
+    tmp_path: Path, runner: JobRunner, gate: threading.Event
+) -> tuple[RenderController, ProjectDocument, list[str]]:
+    project = Project(scenes=tuple(Scene(id=f"s{i}", prompt=f"shot {i}") for i in range(3)))
+    project_store.save(project, tmp_path)
+    doc = ProjectDocument.open(tmp_path)
+    provider = FakeProvider((0.5, "done"), gate=gate)
+    controller = RenderController(
+        doc, runner, ProviderRouter(lambda _n, _s: provider), default_catalog()
+    )
+    saves: list[str] = []
+    doc.saved.connect(saves.append)
+    return controller, doc, saves
+
+
+def test_saves_asked_in_one_pass_are_written_once(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()  # polls block: the jobs stay running
+    controller, doc, saves = _held_render(tmp_path, runner, gate)
+    job_ids = controller.render()
+    # The three real Created events, saved.
+    qtbot.wait_until(
+        lambda: all(s.job_id for s in project_store.load(tmp_path).scenes), timeout=10_000
+    )
+    saves.clear()
+
+    for number, job_id in enumerate(job_ids):
+        created = Created(scene_id=f"s{number}", job_id=f"again-{number}", billed_usd=0.0)
+        runner.job_event.emit(job_id, created)
+    assert saves == []  # not on the GUI thread's current pass
+    qtbot.wait_until(lambda: len(saves) == 1, timeout=5000)
+    qtbot.wait(50)
+    assert len(saves) == 1
+    assert project_store.load(tmp_path).scene("s2").job_id == "again-2"
+
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.cancel_all()
+        gate.set()
+    assert doc.project.scene("s0").state is RenderState.CANCELLED
+
+
+def test_last_save_lands_before_batch_finished(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()
+    gate.set()
+    controller, _doc, _saves = _held_render(tmp_path, runner, gate)
+    states: list[list[RenderState]] = []
+    controller.batch_finished.connect(
+        lambda *_: states.append([s.state for s in project_store.load(tmp_path).scenes])
+    )
+
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.render()
+
+    assert states == [[RenderState.DONE] * 3]
