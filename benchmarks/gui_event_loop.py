@@ -1,0 +1,250 @@
+"""Longest stall of the GUI event loop (gaps between ticks of a 10 ms timer) while animatic jobs run.
+
+The app is built as `imageai.app.build` builds it (real `VideoWorkspace`, `RenderController`,
+`JobRunner`, `AnimaticProvider` rendering with ffmpeg), the main window is shown (offscreen unless
+``QT_QPA_PLATFORM`` says otherwise) and N scenes with reference images are rendered. A watcher
+thread samples the GUI thread's Python stack whenever a tick is late, so a stall names its cause.
+
+Run: ``python -m benchmarks.gui_event_loop [--scenes 8] [--concurrency 4] [--seconds 6]``.
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import itertools
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarks._common import machine, workdir
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtCore import SignalInstance
+
+    from imageai.app import AppParts
+
+TICK_MS = 10
+STALL_MS = 50
+#: A tick later than this makes the watcher sample the GUI thread's stack.
+SAMPLE_AFTER_MS = 30
+
+
+class StallWatcher:
+    """Samples the GUI thread's Python stack (with a timestamp) while its timer ticks are late."""
+
+    def __init__(self, gui_ident: int) -> None:
+        self.last_tick = time.perf_counter()
+        self.samples: list[tuple[float, str]] = []
+        self._gui = gui_ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-watcher", daemon=True)
+
+    def tick(self) -> None:
+        self.last_tick = time.perf_counter()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            now = time.perf_counter()
+            if (now - self.last_tick) * 1000 < SAMPLE_AFTER_MS:
+                continue
+            frame = sys._current_frames().get(self._gui)
+            if frame is not None:
+                self.samples.append((now, _where(frame)))
+
+    def during(self, start: float, end: float) -> dict[str, int]:
+        """How often each stack was sampled between two ticks."""
+        found = collections.Counter(where for at, where in self.samples if start < at <= end)
+        return dict(found.most_common(4))
+
+    def __enter__(self) -> StallWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _where(frame: object) -> str:
+    """The stack below the event loop, innermost last, as ``file:line function`` entries."""
+    stack = traceback.extract_stack(frame)  # type: ignore[arg-type]
+    names = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[-6:]]
+    # Only the GUI's own frames: the benchmark's and runpy's say "inside the Qt event loop".
+    names = [n for n in names if not n.startswith(("gui_event_loop.py", "<frozen runpy>"))]
+    return " > ".join(names) or "(in Qt, no Python frame)"
+
+
+def _reference(path: Path) -> Path:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1920, 1080))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, 1080, 4):
+        shade = 40 + 150 * y // 1080
+        draw.rectangle([(0, y), (1920, y + 4)], fill=(shade // 3, shade // 2, shade))
+    draw.polygon([(840, 1080), (900, 390), (1020, 390), (1080, 1080)], fill=(230, 230, 220))
+    image.save(path)
+    return path
+
+
+def project_folder(folder: Path, scenes: int, seconds: int) -> Path:
+    """A saved animatic project: ``scenes`` scenes of ``seconds`` s on one 1080p reference."""
+    from imageai.core import project_store
+    from imageai.core.models import AnimaticSettings, Project, Scene
+
+    project_store.create_folder(folder)
+    _reference(folder / "refs" / "lighthouse.png")
+    project = Project(title="bench")
+    settings = project.settings.model_copy(update={"animatic": AnimaticSettings(seconds=seconds)})
+    scenes_ = tuple(
+        Scene(prompt=f"bench shot {i + 1}", reference_image="refs/lighthouse.png")
+        for i in range(scenes)
+    )
+    project_store.save(project.model_copy(update={"settings": settings, "scenes": scenes_}), folder)
+    return folder
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def gap_figures(ticks: list[float], watcher: StallWatcher, origin: float) -> dict[str, object]:
+    """Max, p99 and median gap between ticks, the count over the target, and each stall's stack."""
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+    stalls = [
+        {
+            "at_s": round(ticks[i] - origin, 2),
+            "gap_ms": round(gap, 1),
+            "gui_stack": watcher.during(ticks[i], ticks[i + 1]),
+        }
+        for i, gap in enumerate(gaps)
+        if gap > STALL_MS
+    ]
+    return {
+        "ticks": len(ticks),
+        "max_gap_ms": round(max(gaps, default=0.0), 1),
+        "p99_gap_ms": round(_percentile(gaps, 0.99), 1),
+        "median_gap_ms": round(_percentile(gaps, 0.5), 1),
+        "gaps_over_50ms": len(stalls),
+        "stalls": stalls[:10],
+    }
+
+
+def _measure(
+    parts: AppParts,
+    action: Callable[[], object],
+    done: SignalInstance | None,
+    tail_s: float,
+    limit_s: float,
+) -> tuple[dict[str, object], float]:
+    """Tick a 10 ms timer on the GUI thread from ``action()`` until ``done`` (+ tail) fires."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    ticks: list[float] = []
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    watcher = StallWatcher(threading.get_ident())
+
+    def on_tick() -> None:
+        ticks.append(time.perf_counter())
+        watcher.tick()
+
+    def end(*_args: object) -> None:
+        # Keep measuring a moment: thumbnails repaint and the last saves land after this.
+        QTimer.singleShot(int(tail_s * 1000), loop.quit)
+
+    timer.timeout.connect(on_tick)
+    if done is not None:
+        done.connect(end)
+    QTimer.singleShot(int((tail_s if done is None else limit_s) * 1000), loop.quit)
+    with watcher:
+        timer.start(TICK_MS)
+        started = time.perf_counter()
+        on_tick()
+        action()
+        loop.exec()
+        wall = time.perf_counter() - started
+        timer.stop()
+    if done is not None:
+        done.disconnect(end)
+    return gap_figures(ticks, watcher, started), wall
+
+
+def run(scenes: int, concurrency: int, seconds: int, tail_s: float = 1.0) -> dict[str, object]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    base = workdir()
+    os.environ["IMAGEAI_HOME"] = str(base / "home")
+    os.environ["IMAGEAI_NO_KEYRING"] = "1"
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from imageai.app import build
+    from imageai.core.catalog import default_catalog
+    from imageai.core.secrets import InMemorySecretStore
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    parts.window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+    parts.workspace.runner.max_concurrency = concurrency
+    parts.window.resize(1440, 900)
+    parts.window.show()
+    outcome: list[int] = []
+    parts.workspace.render_finished.connect(lambda *counts: outcome.extend(counts))
+    try:
+        # Open the project (File > Open: its cards paint, the reference image decodes), then
+        # press Render: the two are measured apart.
+        folder = project_folder(base / "project", scenes, seconds)
+        opening, _ = _measure(parts, lambda: parts.workspace.open_project(folder), None, 1.0, 0)
+        limit = scenes * seconds * 3 + 120
+        rendering, wall = _measure(
+            parts,
+            lambda: parts.workspace.render(None),
+            parts.workspace.render_finished,
+            tail_s,
+            limit,
+        )
+    finally:
+        parts.window.hide()
+        parts.shutdown()
+        parts.window.deleteLater()
+        shutil.rmtree(base, ignore_errors=True)
+    return {
+        "benchmark": "gui_event_loop",
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "platform": os.environ["QT_QPA_PLATFORM"],
+        "scenes": scenes,
+        "concurrency": concurrency,
+        "clip_seconds": seconds,
+        "done_failed_cancelled": outcome,
+        "render_wall_s": round(wall - tail_s, 2),
+        "timer_ms": TICK_MS,
+        "max_gap_target_ms": STALL_MS,
+        "while_rendering": rendering,
+        "opening_project": opening,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenes", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=6, help="clip length (animatic)")
+    args = parser.parse_args()
+    print(json.dumps(run(args.scenes, args.concurrency, args.seconds), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The GUI benchmarks run end to end with tiny parameters, and their gap arithmetic is right."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from benchmarks import gui_event_loop, startup
+from imageai.services.job_runner import live_threads
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+
+def test_gap_figures_count_and_locate_stalls() -> None:
+    watcher = gui_event_loop.StallWatcher(gui_ident=0)
+    watcher.samples = [(1.05, "project_store.py:42 atomic_write_text"), (9.0, "elsewhere")]
+    ticks = [1.0, 1.01, 1.02, 1.09, 1.10]  # one 70 ms gap, three 10 ms gaps
+
+    figures = gui_event_loop.gap_figures(ticks, watcher, origin=1.0)
+
+    assert figures["max_gap_ms"] == pytest.approx(70.0)
+    assert figures["median_gap_ms"] == pytest.approx(10.0)
+    assert figures["gaps_over_50ms"] == 1
+    assert figures["stalls"] == [
+        {
+            "at_s": 0.02,
+            "gap_ms": 70.0,
+            "gui_stack": {"project_store.py:42 atomic_write_text": 1},
+        }
+    ]
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # the offscreen platform
+def test_event_loop_benchmark_renders_and_reports(qtbot: QtBot) -> None:
+    result = gui_event_loop.run(scenes=2, concurrency=2, seconds=1, tail_s=0.1)
+
+    assert result["done_failed_cancelled"] == [2, 0, 0]
+    rendering = result["while_rendering"]
+    assert isinstance(rendering, dict)
+    assert rendering["ticks"] > 10
+    assert rendering["max_gap_ms"] >= rendering["p99_gap_ms"] >= rendering["median_gap_ms"] > 0
+    qtbot.wait_until(lambda: not live_threads(), timeout=10_000)
+
+
+def test_startup_benchmark_measures_a_shown_window_and_the_cli(tmp_path: Path) -> None:
+    figures = startup.window_once(tmp_path / "home")
+
+    assert 0 < figures["imported_s"] <= figures["built_s"] <= figures["shown_s"] < 60
+    assert 0 < startup.command_once([*startup._cli(), "--version"], tmp_path / "home") < 60
