@@ -10,16 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
-from imageai.cli.sora_jobs import (
-    JobReport,
-    SceneJournal,
-    follow,
-    provider_exit,
-    relative,
-    scene_at,
-    sora_client,
-    video_spec,
-)
+from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, JobError, ProviderError, ValidationError
 from imageai.core.jobs import JobRequest, PollState
@@ -27,6 +18,7 @@ from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
 from imageai.core.shot import ShotSpec
 from imageai.core.takes import add_take, next_take_number, take_stem
+from imageai.providers.sora_remix_jobs import SceneJournal, relative, video_spec
 
 if TYPE_CHECKING:
     import argparse

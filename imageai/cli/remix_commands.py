@@ -11,37 +11,33 @@ from imageai.cli import adopt_commands, retarget_commands
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
-from imageai.cli.sora_jobs import (
-    JobReport,
-    SceneJournal,
-    created_usd,
-    follow,
-    provider_exit,
-    relative,
-    scene_at,
-    sora_client,
-    video_spec,
-)
+from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
 from imageai.core import project_store
-from imageai.core.errors import BudgetExceededError, ProviderError, ValidationError
-from imageai.core.jobs import JobRequest, PollState
+from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger
-from imageai.core.models import ProviderName, RenderState, Take
-from imageai.core.pricing import price_per_second
+from imageai.core.models import ProviderName
 from imageai.core.shot import resolve
-from imageai.core.takes import (
-    add_take,
-    choose_take,
-    current_take,
-    list_takes,
-    next_take_number,
-    take_stem,
+from imageai.core.takes import add_take, choose_take, current_take, list_takes
+from imageai.providers.sora_remix_jobs import (
+    RemixPlan,
+    SceneJournal,
+    check_budget,
+    check_remixable,
+    clean_prompts,
+    create_remixes,
+    created_usd,
+    free_take_number,
+    make_take,
+    plan_remix,
+    source_video,
+    take_request,
+    video_spec,
 )
 
 if TYPE_CHECKING:
     import argparse
 
-    from imageai.core.models import Project, Scene
+    from imageai.core.models import Scene
     from imageai.providers.sora_client import SoraClient
 
 
@@ -51,95 +47,48 @@ INTERRUPTED = (
 )
 
 
-def check_remixable(project: Project, scene: Scene, number: int) -> None:
-    """Only a rendered Sora scene can be remixed; the error says why not."""
-    if scene.state is not RenderState.DONE or not scene.job_id or not scene.clip_path:
-        raise ValidationError(
-            "scene",
-            f"scene {number} is not rendered yet (state {scene.state.value}); "
-            "render it first, then remix it",
-        )
-    provider = scene.job_provider or project.provider_for(scene)
-    if provider is not ProviderName.SORA:
-        raise ValidationError(
-            "scene",
-            f"scene {number} was rendered with {provider.value}; only Sora videos can be remixed",
-        )
-
-
-def _prompts(raw: list[str]) -> list[str]:
-    prompts = [p.strip() for p in raw]
-    if not prompts or any(not p for p in prompts):
-        raise ValidationError("prompt", "every --prompt needs some text")
-    return prompts
-
-
 def cmd_remix(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     project = project_store.load(folder)
     scene = scene_at(project, args.scene)
     check_remixable(project, scene, args.scene)
-    prompts = _prompts(args.prompt)
+    prompts = clean_prompts(args.prompt)
     ctx = build_context()
     client = sora_client(ctx, project.settings.sora)
     assert scene.job_id is not None
     try:
-        source = client.get_video(scene.job_id)
+        source = source_video(client, scene.job_id)
     except ProviderError as exc:
         hint = retarget_hint(exc.kind, ProviderName.SORA, folder)
         print(f"imageai: error: {exc.user_message}", file=sys.stderr)
         if hint:
             print(f"Hint: {hint}.", file=sys.stderr)
         return provider_exit(exc)
-    if source.state is not PollState.COMPLETED:
-        raise ValidationError("scene", f"video {source.id} is {source.status}, not completed")
     spec = video_spec(ctx.catalog, source, resolve(project, scene))
     ledger = Ledger(folder / LEDGER_NAME)
-    requests = [
-        JobRequest(
-            scene_id=scene.id,
-            index=args.scene,
-            title=project.title,
-            spec=spec,
-            prompt=prompt,
-            settings=project.settings.sora,
-            project_dir=folder,
-        )
-        for prompt in prompts
-    ]
     # A remix created by an earlier, interrupted run is followed again, not paid twice.
-    resumed = {i: ledger.open_job(scene.id, r.fingerprint()) for i, r in enumerate(requests)}
-    new = [i for i, job in resumed.items() if job is None]
-    unit = round(price_per_second(ctx.catalog, spec) * spec.seconds, 4)
-    cost = round(unit * len(new), 4)
-    budget = args.budget if args.budget is not None else project.budget_usd
-    spent = ledger.total_spent()
-    if budget is not None and spent + cost > budget + 1e-9:
-        raise BudgetExceededError(cost, spent, budget)
+    plan = plan_remix(ctx.catalog, project, scene, folder, prompts, spec, ledger)
+    check_budget(plan, ledger, args.budget if args.budget is not None else project.budget_usd)
     labels = {str(i): f"variation {i + 1}" for i in range(len(prompts))}
     report = JobReport(labels, as_json=args.json, project_dir=folder)
     report.emit(
         "plan",
-        f"Remixing scene {args.scene} ({spec.describe()}): {len(new)} new variation(s) x "
-        f"${unit:.2f} = ${cost:.2f}"
-        + (f", {len(prompts) - len(new)} resumed" if len(new) < len(prompts) else ""),
+        f"Remixing scene {args.scene} ({spec.describe()}): {plan.summary()}",
         scene=scene.id,
         source_job_id=scene.job_id,
         variations=len(prompts),
-        new=len(new),
-        estimate_usd=cost,
+        new=len(plan.new),
+        estimate_usd=plan.cost_usd,
     )
-    jobs = _create(client, ledger, requests, new, scene.job_id, report)
-    for i, job_id in resumed.items():
+    jobs = _create(client, ledger, plan, report)
+    for i, job_id in enumerate(plan.resumed):
         if job_id is not None:
             jobs[i] = (job_id, created_usd(ledger, job_id))
             report.emit("resumed", f"variation {i + 1}: following {job_id} again", key=str(i))
     failed = len(prompts) - len(jobs)
     try:
         for i in sorted(jobs):
-            if not _download_take(
-                folder, str(i), requests[i], jobs[i], scene.job_id, client, report
-            ):
+            if not _download_take(folder, str(i), plan, i, jobs[i], client, report):
                 failed += 1
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
@@ -156,65 +105,46 @@ def cmd_remix(args: argparse.Namespace) -> int:
 
 
 def _create(
-    client: SoraClient,
-    ledger: Ledger,
-    requests: list[JobRequest],
-    new: list[int],
-    source_job_id: str,
-    report: JobReport,
+    client: SoraClient, ledger: Ledger, plan: RemixPlan, report: JobReport
 ) -> dict[int, tuple[str, float]]:
-    """Send the creates (intent first, then created or failed in the ledger)."""
-    if not new:
+    """Send the creates of the new variations and report each outcome."""
+    if not plan.new:
         return {}
-    for i in new:
-        ledger.intent(requests[i])
-    outcomes = client.remix_batch(source_job_id, [requests[i].prompt for i in new])
     jobs: dict[int, tuple[str, float]] = {}
-    for i, outcome in zip(new, outcomes, strict=True):
+    outcomes = create_remixes(client, ledger, plan, plan.new)
+    for i, outcome in zip(plan.new, outcomes, strict=True):
         if outcome.job is not None:
             job = outcome.job
-            ledger.created(requests[i], job.job_id, job.billed_usd)
             jobs[i] = (job.job_id, job.billed_usd)
             report.emit("created", key=str(i), job_id=job.job_id, billed_usd=job.billed_usd)
-            continue
-        assert outcome.error is not None
-        error = outcome.error
-        ledger.failed(requests[i], None, error.kind.value, error.user_message)
-        report.failed(str(i), error.kind, error.user_message)
+        else:
+            assert outcome.error is not None
+            report.failed(str(i), outcome.error.kind, outcome.error.user_message)
     return jobs
 
 
 def _download_take(
     folder: Path,
     key: str,
-    request: JobRequest,
+    plan: RemixPlan,
+    index: int,
     job: tuple[str, float],
-    source_job_id: str,
     client: SoraClient,
     report: JobReport,
 ) -> bool:
     """Poll and download one variation, then record it as the scene's next take."""
     job_id, billed = job
+    request = plan.requests[index]
     project = project_store.load(folder)  # fresh: the takes saved earlier in this run count
     scene = project.scene(request.scene_id)
-    number = next_take_number(scene)
-    take_request = request.model_copy(
-        update={"scene_id": take_stem(scene.id, number), "resume_job_id": job_id}
-    )
+    number = free_take_number(scene, folder)
     journal = SceneJournal(Ledger(folder / LEDGER_NAME), request)
     try:
-        result = follow(key, take_request, client, journal, report)
+        result = follow(key, take_request(request, number, job_id), client, journal, report)
     except ProviderError as exc:
         report.failed(key, exc.kind, exc.user_message)
         return False
-    take = Take(
-        job_id=job_id,
-        clip_path=relative(result.clip_path, folder),
-        thumbnail_path=relative(result.thumbnail_path, folder),
-        prompt=request.prompt,
-        remixed_from_job_id=source_job_id,
-        billed_usd=billed,
-    )
+    take = make_take(result, request, plan.source_job_id, billed)
     project_store.save(project.with_scene(add_take(scene, take)), folder)
     report.emit(
         "take",

@@ -1,4 +1,4 @@
-"""What the remix, take and adopt commands share: scene look-up, the Sora client, following a job."""
+"""What the remix, take and adopt commands share in the terminal: scene look-up, progress, exit."""
 
 from __future__ import annotations
 
@@ -12,18 +12,14 @@ from imageai.core.errors import ErrorKind, ProviderError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Done, Downloading, JobRequest, JobResult, Progress
 from imageai.core.models import ProviderName
-from imageai.core.pricing import price_per_second
-from imageai.core.shot import ShotSpec
+from imageai.providers.sora_remix_jobs import SceneJournal, relative, remix_client
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from imageai.cli.context import CliContext
-    from imageai.core.catalog import Catalog
-    from imageai.core.ledger import Ledger
     from imageai.core.models import Project, Scene, SoraSettings
     from imageai.providers.sora_client import SoraClient
-    from imageai.providers.sora_videos import SoraVideo
 
 
 def scene_at(project: Project, number: int) -> Scene:
@@ -37,67 +33,7 @@ def scene_at(project: Project, number: int) -> Scene:
 
 def sora_client(ctx: CliContext, settings: SoraSettings) -> SoraClient:
     """The Sora client for ``settings``; raises `AuthError` when there is no OpenAI key."""
-    from imageai.providers.sora_client import SoraClient  # late: the SDK is slow to import
-
-    provider = ctx.router.get(ProviderName.SORA, settings)
-    if not isinstance(provider, SoraClient):
-        raise ValidationError("provider", "the configured Sora provider cannot list or remix")
-    return provider
-
-
-def video_spec(catalog: Catalog, video: SoraVideo, fallback: ShotSpec) -> ShotSpec:
-    """The shot of an existing video (a dated model id counts as its base model), priced."""
-    for model in (video.model, video.model.partition("-20")[0]):
-        spec = ShotSpec(
-            provider=ProviderName.SORA, model=model, seconds=video.seconds, size=video.size
-        )
-        try:
-            price_per_second(catalog, spec)
-        except (ValidationError, LookupError, ValueError):
-            continue
-        return spec
-    return fallback
-
-
-def relative(path: Path | None, base: Path) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def created_usd(ledger: Ledger, job_id: str) -> float:
-    """What the ledger says the create of ``job_id`` was billed."""
-    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
-
-
-class SceneJournal:
-    """A `Journal` that files a take's entries under its scene, so spend and open jobs add up.
-
-    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
-    the scene's id and the fingerprint its create was recorded with.
-    """
-
-    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
-        self._ledger = ledger
-        self._request = scene_request
-
-    def intent(self, request: JobRequest) -> None:
-        self._ledger.intent(self._request)
-
-    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
-        self._ledger.created(self._request, job_id, billed_usd)
-
-    def completed(self, request: JobRequest, job_id: str) -> None:
-        self._ledger.completed(self._request, job_id)
-
-    def downloaded(self, request: JobRequest, result: JobResult) -> None:
-        self._ledger.downloaded(self._request, result)
-
-    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
-        self._ledger.failed(self._request, job_id, kind, message)
+    return remix_client(ctx.router, settings)
 
 
 class JobReport:

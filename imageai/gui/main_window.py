@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _stop_renders(self) -> bool:
-        if self.ws.controller.is_rendering():
+        if self.ws.is_busy():
             self.ws.cancel()
             self.show_error(
                 "Renders running", "Wait for the cancelled renders to stop, then retry."

@@ -108,3 +108,27 @@ def advise(
     if kind is ErrorKind.BUDGET:
         return _advice("Over budget", msg)
     return _advice("Render failed", f"{scene_label}: {msg}", ErrorAction.RETRY)
+
+
+def advise_remix(
+    error: JobError, scene_label: str = "This scene", provider: ProviderName | None = None
+) -> ErrorAdvice:
+    """The advice for a failed remix: as for a render, but a retry or a prompt fix happens in
+    the Remix dialog (the banner's Retry would render the scene again, at full price)."""
+    advice = advise(error, f"{scene_label} remix", provider)
+    if advice.action not in (ErrorAction.RETRY, ErrorAction.EDIT_PROMPT):
+        return advice
+    message = advice.message.replace(" Edit the prompt and render again.", "")
+    hint = (
+        " Change the remix prompt and remix again."
+        if advice.action is ErrorAction.EDIT_PROMPT
+        else " Remix again to retry (a remix already paid for is followed, not paid twice)."
+    )
+    return advice.model_copy(
+        update={
+            "message": message + hint,
+            "action": ErrorAction.NONE,
+            "action_label": "",
+            "countdown_s": 0,
+        }
+    )

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from imageai.core.models import Project, ProviderName, ProviderSettingsT, Scene, new_scene_id
+from imageai.core.takes import choose_take, current_take, list_takes
 
 if TYPE_CHECKING:
     from imageai.services.project_document import ProjectDocument
@@ -24,6 +25,8 @@ EDITABLE_FIELDS = frozenset(
         "provider",
     }
 )
+#: What choosing a take changes: the clip the scene shows and how it was made.
+TAKE_FIELDS = ("job_id", "clip_path", "thumbnail_path", "rendered_prompt", "state", "error")
 _MERGE_PROMPT = 1001
 
 
@@ -149,6 +152,35 @@ class EditSceneCommand(_DocCommand):
         self._apply(self.old)
 
 
+class ChooseTakeCommand(_DocCommand):
+    """Make take ``number`` the scene's clip; undo shows the clip it showed before."""
+
+    def __init__(self, editor: StoryboardEditor, scene_id: str, number: int) -> None:
+        super().__init__(editor, f"Choose take {number}")
+        scene = editor.document.project.scene(scene_id)
+        self.scene_id = scene_id
+        self.number = number
+        chosen = choose_take(scene, number)  # raises ValidationError before the push
+        self.new = {name: getattr(chosen, name) for name in TAKE_FIELDS}
+        self.old = {name: getattr(scene, name) for name in TAKE_FIELDS}
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        try:
+            scene = self.doc.project.scene(self.scene_id)
+        except KeyError:
+            return
+        # The takes list itself is left alone: takes added since are never lost by an undo.
+        takes = list_takes(scene)
+        self.doc.replace_scene(scene.model_copy(update={**values, "takes": takes}))
+        self._editor.scene_edited.emit(self.scene_id)
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+
 class SetProjectFieldsCommand(_DocCommand):
     """Change project-level fields (provider, per-provider settings, title, style, budget)."""
 
@@ -226,6 +258,11 @@ class StoryboardEditor(QObject):
         changes = {k: v for k, v in changes.items() if getattr(scene, k) != v}
         if changes:
             self.undo_stack.push(EditSceneCommand(self, scene_id, changes))
+
+    def choose_take(self, scene_id: str, number: int) -> None:
+        """Show take ``number`` (1-based); raises `ValidationError` if there is no such take."""
+        if current_take(self.document.project.scene(scene_id)) != number:
+            self.undo_stack.push(ChooseTakeCommand(self, scene_id, number))
 
     def set_provider(self, provider: ProviderName) -> None:
         if provider != self.document.project.provider:

@@ -19,6 +19,7 @@ from imageai.services.export_service import EXPORT_JOB_ID, ExportService
 from imageai.services.jobs_model import JobsModel
 from imageai.services.log_relay import LogRelay
 from imageai.services.project_document import ProjectDocument
+from imageai.services.remix_service import RemixService
 from imageai.services.render_controller import RenderController
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
@@ -26,6 +27,7 @@ from imageai.services.storyboard_model import StoryboardModel
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog
     from imageai.providers.router import ProviderRouter
+    from imageai.providers.sora_remix_jobs import RemixPlan
     from imageai.services.app_settings import SettingsStore
     from imageai.services.job_runner import JobRunner
 
@@ -69,6 +71,9 @@ class VideoWorkspace(QObject):
         self.jobs = JobsModel(runner, self.job_label, self)
         self.log = LogRelay(parent=self)
         self.exporter = ExportService(runner, self)
+        self.remixer = RemixService(self.document, runner, router, catalog, self)
+        self.remixer.remix_failed.connect(self._on_remixer_remix_failed)
+        self.remixer.take_added.connect(self._on_remixer_take_added)
         self.exporter.exported.connect(self._on_exporter_exported)
         self.controller.scene_failed.connect(self._on_controller_scene_failed)
         self.controller.batch_finished.connect(self._on_controller_batch_finished)
@@ -85,6 +90,8 @@ class VideoWorkspace(QObject):
     def job_label(self, job_id: str) -> str:
         if job_id == EXPORT_JOB_ID:
             return "Export cut"
+        if self.remixer.is_remix_job(job_id):
+            return self.remixer.label(job_id)
         return self.scene_label(job_id.removeprefix("render-"))
 
     # ---- files -------------------------------------------------------------------------------
@@ -208,9 +215,40 @@ class VideoWorkspace(QObject):
     def cancel(self, scene_id: str | None = None) -> None:
         if scene_id is None:
             self.controller.cancel_all()
+            self.remixer.cancel_all()
             self.log.note("Cancelling all renders")
         else:
             self.controller.cancel(scene_id)
+
+    def cancel_job(self, job_id: str) -> None:
+        """Cancel one row of the jobs panel (a render, a remix or the export)."""
+        if job_id.startswith("render-"):
+            self.controller.cancel(job_id.removeprefix("render-"))
+        else:
+            self.runner.cancel(job_id)
+
+    def is_busy(self) -> bool:
+        """Renders or remixes are running (New / Open must wait for them)."""
+        return self.controller.is_rendering() or self.remixer.is_running()
+
+    def remix(self, plan: RemixPlan) -> list[str]:
+        """Run the priced, confirmed remix ``plan``; one job per variation."""
+        job_ids = self.remixer.start(plan)
+        scene_id = plan.requests[0].scene_id
+        self.log.note(f"Remixing {self.scene_label(scene_id)}: {plan.summary()}")
+        return job_ids
+
+    @Slot(str, object)
+    def _on_remixer_remix_failed(self, scene_id: str, error: object) -> None:
+        assert isinstance(error, JobError)
+        self.log.note(
+            f"{self.scene_label(scene_id)} remix failed ({error.kind.value}): {error.user_message}",
+            logging.WARNING,
+        )
+
+    @Slot(str, int)
+    def _on_remixer_take_added(self, scene_id: str, number: int) -> None:
+        self.log.note(f"{self.scene_label(scene_id)}: a remix was kept as a new take")
 
     def rendered_clip(self, scene_id: str) -> Path | None:
         scene: Scene = self.document.project.scene(scene_id)

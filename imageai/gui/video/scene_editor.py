@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from imageai.core.errors import ImageAIError
 from imageai.core.models import ProviderName
+from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.services.controls_state import rendered_prompt, scene_seconds
 
 if TYPE_CHECKING:
@@ -87,10 +88,14 @@ class SceneEditorPanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(QLabel("Prompt that will be sent (from the template)"))
         right.addWidget(self.sent_prompt, 1)
-        layout = QHBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.takes_strip = TakesStripWidget(workspace)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.takes_strip)
         workspace.document.project_changed.connect(self._on_document_project_changed)
         self.set_scene(None)
 
@@ -100,6 +105,7 @@ class SceneEditorPanel(QWidget):
 
     def set_scene(self, scene_id: str | None) -> None:
         self._scene_id = scene_id
+        self.takes_strip.set_scene(scene_id)
         self._refresh(force=True)
 
     def _scene(self) -> Scene | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QMenu,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -16,19 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError
+from imageai.core.models import ProviderName
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.error_banner import ErrorBanner
 from imageai.gui.video.jobs_panel import JobsPanel
 from imageai.gui.video.log_console import LogConsole
 from imageai.gui.video.provider_selector import ProviderSelectorWidget
+from imageai.gui.video.remix_dialog import RemixDialog
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.scene_editor import SceneEditorPanel
 from imageai.gui.video.storyboard_view import StoryboardView
-from imageai.services.error_advice import ErrorAction, ErrorAdvice, advise
+from imageai.services.error_advice import ErrorAction, ErrorAdvice, advise, advise_remix
 from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
     from imageai.core.pricing import CostEstimate
+    from imageai.providers.sora_remix_jobs import RemixPlan
     from imageai.services.key_check_service import KeyCheckService
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -132,6 +136,7 @@ class VideoWorkspacePanel(QWidget):
         )
         self.preview_action = self._action("Preview", self._on_preview_triggered)
         self.retarget_action = self._action("Retarget…", self._on_retarget_triggered)
+        self.remix_action = self._action("Remix…", self._on_remix_triggered)
         for action in (
             self.add_action,
             self.duplicate_action,
@@ -145,6 +150,7 @@ class VideoWorkspacePanel(QWidget):
             self.cancel_action,
             None,
             self.preview_action,
+            self.remix_action,
             self.retarget_action,
         ):
             if action is None:
@@ -166,6 +172,12 @@ class VideoWorkspacePanel(QWidget):
         self.jobs_panel.retry_requested.connect(self._on_jobs_retry_requested)
         self.error_banner.action_requested.connect(self._on_banner_action_requested)
         self.scene_editor.reference_failed.connect(self._on_reference_failed)
+        self.scene_editor.takes_strip.take_failed.connect(self._on_take_failed)
+        ws.remixer.remix_failed.connect(self._on_remixer_remix_failed)
+        ws.remixer.take_added.connect(self._update_actions)
+        ws.document.project_changed.connect(self._update_actions)
+        self.storyboard_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.storyboard_view.customContextMenuRequested.connect(self._on_storyboard_context_menu)
         self._update_actions()
 
     @Slot(str)
@@ -203,8 +215,41 @@ class VideoWorkspacePanel(QWidget):
             self.retarget_action,
         ):
             action.setEnabled(has)
-        self.preview_action.setEnabled(len(self.selected_ids()) == 1)
-        self.cancel_action.setEnabled(self.ws.controller.is_rendering())
+        ids = self.selected_ids()
+        self.preview_action.setEnabled(len(ids) == 1)
+        self.cancel_action.setEnabled(self.ws.is_busy())
+        blocker = "Select one rendered Sora scene to remix." if len(ids) != 1 else None
+        blocker = blocker or self.ws.remixer.blocker(ids[0])
+        self.remix_action.setEnabled(blocker is None)
+        self.remix_action.setToolTip(
+            blocker or "Variations of this scene's video from a change prompt, kept as takes"
+        )
+
+    def build_context_menu(self) -> QMenu:
+        """The storyboard's right-click menu for the selected scenes."""
+        menu = QMenu(self)
+        for action in (
+            self.preview_action,
+            self.remix_action,
+            None,
+            self.render_selected_action,
+            self.duplicate_action,
+            self.delete_action,
+            None,
+            self.retarget_action,
+        ):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.setToolTipsVisible(True)
+        return menu
+
+    @Slot(QPoint)
+    def _on_storyboard_context_menu(self, pos: QPoint) -> None:
+        menu = self.build_context_menu()
+        menu.exec(self.storyboard_view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # ---- storyboard edits --------------------------------------------------------------------
 
@@ -273,11 +318,58 @@ class VideoWorkspacePanel(QWidget):
 
     @Slot(str)
     def _on_jobs_cancel_requested(self, job_id: str) -> None:
-        self.ws.cancel(job_id.removeprefix("render-"))
+        self.ws.cancel_job(job_id)
 
     @Slot(str)
     def _on_jobs_retry_requested(self, job_id: str) -> None:
+        if self.ws.remixer.is_remix_job(job_id):
+            known = self.ws.remixer.prompt_of(job_id)
+            if known is not None:
+                self.request_remix(known[0], [known[1]])
+            return
         self.request_render([job_id.removeprefix("render-")])
+
+    # ---- remix -------------------------------------------------------------------------------
+
+    def ask_remix(self, scene_id: str, prompts: list[str] | None) -> RemixPlan | None:
+        """The change prompts and the agreed estimate, from the Remix dialog (None: cancelled)."""
+        dialog = RemixDialog(self.ws, scene_id, prompts, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.plan if accepted else None
+
+    def request_remix(self, scene_id: str, prompts: list[str] | None = None) -> list[str]:
+        """Ask for prompts, show the estimate, then queue the variations; returns job ids."""
+        blocker = self.ws.remixer.blocker(scene_id)
+        if blocker is not None:
+            self.show_problem("Cannot remix", blocker)
+            return []
+        plan = self.ask_remix(scene_id, prompts)
+        if plan is None:
+            return []
+        job_ids = self.ws.remix(plan)
+        self.error_banner.hide()
+        self.bottom_tabs.setCurrentWidget(self.jobs_panel)
+        self._update_actions()
+        return job_ids
+
+    @Slot()
+    def _on_remix_triggered(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.request_remix(ids[0])
+
+    @Slot(str, object)
+    def _on_remixer_remix_failed(self, scene_id: str, error: object) -> None:
+        assert isinstance(error, JobError)
+        advice = advise_remix(error, self.ws.scene_label(scene_id), ProviderName.SORA)
+        self.error_banner.show_advice(advice, scene_id)
+        if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
+            self.keys_requested.emit()
+        self._update_actions()
+
+    @Slot(str)
+    def _on_take_failed(self, message: str) -> None:
+        self.show_problem("Cannot use that take", message)
 
     @Slot(str, object)
     def _on_workspace_scene_failed(self, scene_id: str, error: object) -> None:

@@ -6,7 +6,12 @@ import pytest
 
 from imageai.core.errors import ErrorKind, JobError
 from imageai.core.models import ProviderName
-from imageai.services.error_advice import DEFAULT_RATE_LIMIT_WAIT, ErrorAction, advise
+from imageai.services.error_advice import (
+    DEFAULT_RATE_LIMIT_WAIT,
+    ErrorAction,
+    advise,
+    advise_remix,
+)
 
 
 def _error(kind: ErrorKind, retry_after: float | None = None) -> JobError:
@@ -50,3 +55,26 @@ def test_content_policy_suggests_editing_the_prompt() -> None:
 def test_sora_not_found_offers_retargeting() -> None:
     advice = advise(_error(ErrorKind.NOT_FOUND), provider=ProviderName.SORA)
     assert advice.action is ErrorAction.RETARGET
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        (ErrorKind.CONTENT_POLICY, "Change the remix prompt and remix again."),
+        (ErrorKind.NETWORK, "Remix again to retry"),
+        (ErrorKind.RATE_LIMIT, "Remix again to retry"),
+    ],
+)
+def test_remix_advice_never_offers_a_render_retry(kind: ErrorKind, hint: str) -> None:
+    advice = advise_remix(_error(kind, 5), "Scene 1", ProviderName.SORA)
+    assert advice.action is ErrorAction.NONE
+    assert advice.countdown_s == 0
+    assert advice.message.startswith("Scene 1 remix")
+    assert hint in advice.message
+    assert "render again" not in advice.message
+
+
+def test_remix_advice_keeps_the_keys_and_retarget_actions() -> None:
+    assert advise_remix(_error(ErrorKind.AUTH)).action is ErrorAction.OPEN_KEYS
+    retired = advise_remix(_error(ErrorKind.NOT_FOUND), provider=ProviderName.SORA)
+    assert retired.action is ErrorAction.RETARGET

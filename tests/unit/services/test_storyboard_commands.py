@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex
 
 from imageai.core.catalog import default_catalog
-from imageai.core.models import Project, ProviderName, RenderState, Scene, SoraSettings
+from imageai.core.errors import ValidationError
+from imageai.core.models import Project, ProviderName, RenderState, Scene, SoraSettings, Take
 from imageai.services.project_document import ProjectDocument
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import MIME_TYPE, SceneRole, StoryboardModel
@@ -116,3 +118,50 @@ def test_model_reports_changed_rows_only(qapp: QApplication) -> None:
     editor.edit_scene("s1", prompt="new words")
     assert changed == [1]
     assert model.index(1).data(SceneRole.EXCERPT) == "new words"
+
+
+def _with_takes() -> StoryboardEditor:
+    first = Take(job_id="v1", clip_path="clips/s0.mp4", thumbnail_path="thumbs/s0.png")
+    remix = Take(job_id="v2", clip_path="clips/s0-take2.mp4", remixed_from_job_id="v1")
+    scene = Scene(
+        id="s0",
+        prompt="shot",
+        state=RenderState.DONE,
+        job_id="v1",
+        clip_path="clips/s0.mp4",
+        thumbnail_path="thumbs/s0.png",
+        takes=(first, remix),
+    )
+    return StoryboardEditor(ProjectDocument(Project(scenes=(scene,))))
+
+
+def test_choosing_a_take_is_undoable_and_keeps_takes_added_since(qapp: QApplication) -> None:
+    editor = _with_takes()
+    editor.choose_take("s0", 2)
+    scene = editor.document.project.scene("s0")
+    assert (scene.job_id, scene.clip_path, scene.thumbnail_path) == (
+        "v2",
+        "clips/s0-take2.mp4",
+        None,
+    )
+    assert editor.undo_stack.undoText() == "Choose take 2"
+    # A remix finishing meanwhile adds a take; undoing the choice must not lose it.
+    third = Take(job_id="v3", clip_path="clips/s0-take3.mp4")
+    editor.document.replace_scene(scene.model_copy(update={"takes": (*scene.takes, third)}))
+    editor.undo_stack.undo()
+    scene = editor.document.project.scene("s0")
+    assert (scene.job_id, scene.clip_path) == ("v1", "clips/s0.mp4")
+    assert [t.job_id for t in scene.takes] == ["v1", "v2", "v3"]
+    editor.undo_stack.redo()
+    assert editor.document.project.scene("s0").job_id == "v2"
+
+
+def test_choosing_the_current_take_pushes_nothing_and_a_missing_one_raises(
+    qapp: QApplication,
+) -> None:
+    editor = _with_takes()
+    editor.choose_take("s0", 1)
+    assert editor.undo_stack.count() == 0
+    with pytest.raises(ValidationError, match="take 5 does not exist"):
+        editor.choose_take("s0", 5)
+    assert editor.undo_stack.count() == 0

@@ -1,0 +1,98 @@
+"""`TakesStripWidget`: a scene's takes side by side; one is chosen as the clip it shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QSize, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+
+from imageai.core.errors import ImageAIError
+from imageai.services.takes_model import THUMB_HEIGHT, THUMB_WIDTH, TakeRole, TakesModel
+
+if TYPE_CHECKING:
+    from imageai.services.video_workspace import VideoWorkspace
+
+
+class TakesStripWidget(QWidget):
+    """Shown when the scene has more than one take; choosing one is an undoable edit.
+
+    Signals:
+        take_failed(message): the chosen take cannot be used
+    """
+
+    take_failed = Signal(str)
+
+    def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._scene_id: str | None = None
+        self.model = TakesModel(workspace.document, self)
+        self.view = QListView()
+        self.view.setObjectName("takesStrip")
+        self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setFlow(QListView.Flow.LeftToRight)
+        self.view.setWrapping(False)
+        self.view.setMovement(QListView.Movement.Static)
+        self.view.setIconSize(QSize(THUMB_WIDTH, THUMB_HEIGHT))
+        self.view.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + 40))
+        self.view.setFixedHeight(THUMB_HEIGHT + 56)
+        self.view.setModel(self.model)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.use_button = QPushButton("Use this take")
+        self.use_button.setToolTip("Make the selected take the scene's clip (undoable)")
+        self.use_button.clicked.connect(self._on_use_button_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_button)
+        self.model.modelReset.connect(self._on_model_reset)
+        header = QHBoxLayout()
+        self.title = QLabel("Takes")
+        self.title.setStyleSheet("font-weight: bold")
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.use_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.view)
+        self._on_model_reset()
+
+    def set_scene(self, scene_id: str | None) -> None:
+        self._scene_id = scene_id
+        self.model.set_scene(scene_id)
+
+    def choose(self, number: int) -> None:
+        if self._scene_id is None:
+            return
+        try:
+            self._ws.editor.choose_take(self._scene_id, number)
+        except ImageAIError as exc:
+            self.take_failed.emit(str(exc).removeprefix("take: "))
+
+    def _selected_number(self) -> int | None:
+        rows = self.view.selectionModel().selectedIndexes()
+        return int(rows[0].data(TakeRole.NUMBER)) if rows else None
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        count = self.model.rowCount()
+        self.setVisible(count > 1)
+        self.title.setText(f"Takes ({count}) — double-click one to use it")
+        current = self.model.current
+        if current is not None:
+            self.view.setCurrentIndex(self.model.index(current - 1))
+        self._update_button()
+
+    @Slot()
+    def _update_button(self) -> None:
+        number = self._selected_number()
+        self.use_button.setEnabled(number is not None and number != self.model.current)
+
+    @Slot(QModelIndex)
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        self.choose(int(index.data(TakeRole.NUMBER)))
+
+    @Slot()
+    def _on_use_button_clicked(self) -> None:
+        number = self._selected_number()
+        if number is not None:
+            self.choose(number)

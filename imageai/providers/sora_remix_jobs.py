@@ -1,0 +1,290 @@
+"""Remixing a rendered Sora scene into takes: plan, price, create, follow (shared by CLI and GUI)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.errors import BudgetExceededError, ProviderError, ValidationError
+from imageai.core.job_loop import run_job
+from imageai.core.jobs import Created, Done, JobRequest, JobResult, PollState
+from imageai.core.models import ProviderName, RenderState, Take
+from imageai.core.pricing import price_per_second
+from imageai.core.shot import ShotSpec
+from imageai.core.takes import next_take_number, take_stem
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.errors import JobError
+    from imageai.core.jobs import JobEvent
+    from imageai.core.ledger import Ledger
+    from imageai.core.models import Project, Scene, SoraSettings
+    from imageai.providers.router import ProviderRouter
+    from imageai.providers.sora_client import SoraClient
+    from imageai.providers.sora_remix import RemixOutcome
+    from imageai.providers.sora_videos import SoraVideo
+
+
+def remix_client(router: ProviderRouter, settings: SoraSettings) -> SoraClient:
+    """The Sora client for ``settings``; raises `AuthError` when there is no OpenAI key."""
+    from imageai.providers.sora_client import SoraClient  # late: the SDK is slow to import
+
+    provider = router.get(ProviderName.SORA, settings)
+    if not isinstance(provider, SoraClient):
+        raise ValidationError("provider", "the configured Sora provider cannot list or remix")
+    return provider
+
+
+def remix_blocker(project: Project, scene: Scene) -> str | None:
+    """Why ``scene`` cannot be remixed, or None when it can (a rendered Sora scene)."""
+    if scene.state is not RenderState.DONE or not scene.job_id or not scene.clip_path:
+        return f"is not rendered yet (state {scene.state.value}); render it first, then remix it"
+    provider = scene.job_provider or project.provider_for(scene)
+    if provider is not ProviderName.SORA:
+        return f"was rendered with {provider.value}; only Sora videos can be remixed"
+    return None
+
+
+def check_remixable(project: Project, scene: Scene, number: int) -> None:
+    """Only a rendered Sora scene can be remixed; the `ValidationError` says why not."""
+    blocker = remix_blocker(project, scene)
+    if blocker is not None:
+        raise ValidationError("scene", f"scene {number} {blocker}")
+
+
+def clean_prompts(raw: Iterable[str]) -> list[str]:
+    prompts = [p.strip() for p in raw]
+    if not prompts or any(not p for p in prompts):
+        raise ValidationError("prompt", "every variation needs a change prompt")
+    return prompts
+
+
+def video_spec(catalog: Catalog, video: SoraVideo, fallback: ShotSpec) -> ShotSpec:
+    """The shot of an existing video (a dated model id counts as its base model), priced."""
+    for model in (video.model, video.model.partition("-20")[0]):
+        spec = ShotSpec(
+            provider=ProviderName.SORA, model=model, seconds=video.seconds, size=video.size
+        )
+        try:
+            price_per_second(catalog, spec)
+        except (ValidationError, LookupError, ValueError):
+            continue
+        return spec
+    return fallback
+
+
+def relative(path: Path | None, base: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def created_usd(ledger: Ledger, job_id: str) -> float:
+    """What the ledger says the create of ``job_id`` was billed."""
+    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
+
+
+class SceneJournal:
+    """A `Journal` that files a take's entries under its scene, so spend and open jobs add up.
+
+    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
+    the scene's id and the fingerprint its create was recorded with.
+    """
+
+    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
+        self._ledger = ledger
+        self._request = scene_request
+
+    def intent(self, request: JobRequest) -> None:
+        self._ledger.intent(self._request)
+
+    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
+        self._ledger.created(self._request, job_id, billed_usd)
+
+    def completed(self, request: JobRequest, job_id: str) -> None:
+        self._ledger.completed(self._request, job_id)
+
+    def downloaded(self, request: JobRequest, result: JobResult) -> None:
+        self._ledger.downloaded(self._request, result)
+
+    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
+        self._ledger.failed(self._request, job_id, kind, message)
+
+
+class RemixPlan(BaseModel):
+    """The variations to make of one scene's video, which are resumed, and their price."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source_job_id: str
+    requests: tuple[JobRequest, ...]
+    #: Per request: the remix already created by an earlier, interrupted run, or None.
+    resumed: tuple[str | None, ...]
+    unit_usd: float
+
+    @property
+    def new(self) -> list[int]:
+        return [i for i, job in enumerate(self.resumed) if job is None]
+
+    @property
+    def cost_usd(self) -> float:
+        return round(self.unit_usd * len(self.new), 4)
+
+    def summary(self) -> str:
+        """E.g. ``2 new variation(s) x $0.40 = $0.80, 1 resumed``."""
+        text = f"{len(self.new)} new variation(s) x ${self.unit_usd:.2f} = ${self.cost_usd:.2f}"
+        resumed = len(self.requests) - len(self.new)
+        return text + (f", {resumed} resumed" if resumed else "")
+
+
+def plan_remix(
+    catalog: Catalog,
+    project: Project,
+    scene: Scene,
+    folder: Path,
+    prompts: list[str],
+    spec: ShotSpec,
+    ledger: Ledger,
+) -> RemixPlan:
+    """One request per prompt, shaped like ``spec``; remixes the ledger already has are resumed."""
+    assert scene.job_id is not None
+    requests = tuple(
+        JobRequest(
+            scene_id=scene.id,
+            index=project.index_of(scene.id) + 1,
+            title=project.title,
+            spec=spec,
+            prompt=prompt,
+            settings=project.settings.sora,
+            project_dir=folder,
+        )
+        for prompt in prompts
+    )
+    return RemixPlan(
+        source_job_id=scene.job_id,
+        requests=requests,
+        resumed=tuple(ledger.open_job(scene.id, r.fingerprint()) for r in requests),
+        unit_usd=round(price_per_second(catalog, spec) * spec.seconds, 4),
+    )
+
+
+def check_budget(plan: RemixPlan, ledger: Ledger, budget_usd: float | None) -> None:
+    """Raise `BudgetExceededError` if the new remixes would take the spend past the budget."""
+    spent = ledger.total_spent()
+    if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
+        raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
+
+
+def source_video(client: SoraClient, job_id: str) -> SoraVideo:
+    """The scene's rendered video; a `ValidationError` when it is not completed."""
+    source = client.get_video(job_id)
+    if source.state is not PollState.COMPLETED:
+        raise ValidationError("scene", f"video {source.id} is {source.status}, not completed")
+    return source
+
+
+def create_remixes(
+    client: SoraClient, ledger: Ledger, plan: RemixPlan, indexes: list[int]
+) -> list[RemixOutcome]:
+    """Send the creates of ``indexes`` (intent first, then created or failed in the ledger)."""
+    for i in indexes:
+        ledger.intent(plan.requests[i])
+    prompts = [plan.requests[i].prompt for i in indexes]
+    outcomes = client.remix_batch(plan.source_job_id, prompts)
+    for i, outcome in zip(indexes, outcomes, strict=True):
+        if outcome.job is not None:
+            ledger.created(plan.requests[i], outcome.job.job_id, outcome.job.billed_usd)
+        else:
+            assert outcome.error is not None
+            ledger.failed(
+                plan.requests[i], None, outcome.error.kind.value, outcome.error.user_message
+            )
+    return outcomes
+
+
+def free_take_number(scene: Scene, folder: Path, reserved: Iterable[int] = ()) -> int:
+    """The next take number whose clip file does not exist and no running remix holds."""
+    taken = set(reserved)
+    number = next_take_number(scene)
+    while number in taken or (folder / "clips" / f"{take_stem(scene.id, number)}.mp4").exists():
+        number += 1
+    return number
+
+
+def take_request(request: JobRequest, number: int, job_id: str) -> JobRequest:
+    """``request`` following remix ``job_id`` into the files of take ``number``."""
+    return request.model_copy(
+        update={"scene_id": take_stem(request.scene_id, number), "resume_job_id": job_id}
+    )
+
+
+def make_take(
+    result: JobResult, request: JobRequest, source_job_id: str, billed_usd: float
+) -> Take:
+    """The take a downloaded remix becomes (paths relative to the project folder)."""
+    folder = request.project_dir
+    return Take(
+        job_id=result.job_id,
+        clip_path=relative(result.clip_path, folder),
+        thumbnail_path=relative(result.thumbnail_path, folder),
+        prompt=request.prompt,
+        remixed_from_job_id=source_job_id,
+        billed_usd=billed_usd,
+    )
+
+
+def error_from(error: JobError) -> ProviderError:
+    """A `JobError` (a batch outcome) raised again as a `ProviderError` of the same kind."""
+    exc = ProviderError(error.user_message, detail=error.detail, retry_after=error.retry_after)
+    exc.kind, exc.final = error.kind, error.final
+    return exc
+
+
+def remix_variation(
+    plan: RemixPlan,
+    index: int,
+    client: SoraClient,
+    catalog: Catalog,
+    ledger: Ledger,
+    take_number: int,
+    cancel: threading.Event,
+) -> Iterator[JobEvent]:
+    """One variation end to end, as a job: check the source, create (or resume), follow, download.
+
+    The source video's own shot prices the remix; if it costs more than the plan showed, nothing
+    is created. The final `Done` carries the take's clip under ``<scene>-take<k>``.
+    """
+    request = plan.requests[index]
+    source = source_video(client, plan.source_job_id)
+    request = request.model_copy(update={"spec": video_spec(catalog, source, request.spec)})
+    job_id = plan.resumed[index] or ledger.open_job(request.scene_id, request.fingerprint())
+    billed = created_usd(ledger, job_id) if job_id else 0.0
+    if job_id is None:
+        unit = round(price_per_second(catalog, request.spec) * request.spec.seconds, 4)
+        if unit > plan.unit_usd + 1e-9:
+            raise ValidationError(
+                "scene",
+                f"the source video ({request.spec.describe()}) costs ${unit:.2f} per variation, "
+                f"more than the ${plan.unit_usd:.2f} shown; remix again to see the new estimate",
+            )
+        one = plan.model_copy(update={"requests": (request,), "resumed": (None,)})
+        (outcome,) = create_remixes(client, ledger, one, [0])
+        if outcome.job is None:
+            assert outcome.error is not None
+            raise error_from(outcome.error)
+        job_id, billed = outcome.job.job_id, outcome.job.billed_usd
+        yield Created(scene_id=request.scene_id, job_id=job_id, billed_usd=billed)
+    journal = SceneJournal(ledger, request)
+    following = take_request(request, take_number, job_id)
+    for event in run_job(following, client, cancel, journal):
+        if isinstance(event, Done):  # the take costs what its create was billed
+            event = Done(result=event.result.model_copy(update={"billed_usd": billed}))
+        yield event

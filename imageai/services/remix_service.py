@@ -1,0 +1,217 @@
+"""`RemixService`: variations of rendered Sora scenes as runner jobs; each one becomes a take."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from imageai.core.errors import JobError, ValidationError
+from imageai.core.jobs import JobResult
+from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.shot import spec_for_settings
+from imageai.core.takes import add_take
+from imageai.providers.sora_remix_jobs import (
+    RemixPlan,
+    check_budget,
+    clean_prompts,
+    free_take_number,
+    make_take,
+    plan_remix,
+    remix_blocker,
+    remix_client,
+    remix_variation,
+)
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Iterator
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.jobs import JobEvent
+    from imageai.core.ledger import Ledger
+    from imageai.providers.router import ProviderRouter
+    from imageai.services.job_runner import JobFn, JobRunner
+    from imageai.services.project_document import ProjectDocument
+
+log = logging.getLogger(__name__)
+JOB_PREFIX = "remix-"
+
+
+@dataclass(frozen=True)
+class _Variation:
+    scene_id: str
+    plan: RemixPlan
+    index: int
+    take_number: int
+
+
+class RemixService(QObject):
+    """Plans (priced, budget-checked) and runs remixes; a finished variation is added as a take.
+
+    Adding a take is render state, like a finished render: it is saved, not undone. Choosing
+    which take the scene shows is an undoable edit (`StoryboardEditor.choose_take`).
+
+    Signals:
+        remix_failed(scene_id, JobError)
+        take_added(scene_id, take_number)
+    """
+
+    remix_failed = Signal(str, object)
+    take_added = Signal(str, int)
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        runner: JobRunner,
+        router: ProviderRouter,
+        catalog: Catalog,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._doc = document
+        self._runner = runner
+        self._router = router
+        self._catalog = catalog
+        self._jobs: dict[str, _Variation] = {}
+        #: Ended jobs, so a retry from the jobs panel knows what they were.
+        self._finished: dict[str, _Variation] = {}
+        self._ids = itertools.count(1)
+        runner.job_finished.connect(self._on_runner_job_finished)
+        runner.job_failed.connect(self._on_runner_job_failed)
+        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+
+    @staticmethod
+    def is_remix_job(job_id: str) -> bool:
+        return job_id.startswith(JOB_PREFIX)
+
+    def is_running(self) -> bool:
+        return bool(self._jobs)
+
+    def blocker(self, scene_id: str) -> str | None:
+        """Why the scene cannot be remixed now (shown as the action's tooltip), or None."""
+        project = self._doc.project
+        try:
+            scene = project.scene(scene_id)
+        except KeyError:
+            return "The scene is gone."
+        reason = remix_blocker(project, scene)
+        if reason is not None:
+            return f"Remix needs a rendered Sora scene: this one {reason}."
+        if self._doc.folder is None:
+            return "Save the project first."
+        return None
+
+    def plan(self, scene_id: str, prompts: list[str]) -> RemixPlan:
+        """Price the variations (no API call); raises `ValidationError` or `BudgetExceededError`.
+
+        The estimate uses the project's Sora settings; the job checks the source video's own
+        shape and creates nothing if that would cost more than shown.
+        """
+        reason = self.blocker(scene_id)
+        if reason is not None:
+            raise ValidationError("scene", reason)
+        folder, ledger = self._doc.folder, self._ledger()
+        assert folder is not None
+        project = self._doc.project
+        scene = project.scene(scene_id)
+        spec = spec_for_settings(ProviderName.SORA, project.settings.sora, scene.duration)
+        plan = plan_remix(
+            self._catalog, project, scene, folder, clean_prompts(prompts), spec, ledger
+        )
+        check_budget(plan, ledger, project.budget_usd)
+        return plan
+
+    def spent_usd(self) -> float:
+        ledger = self._doc.ledger()
+        return ledger.total_spent() if ledger else self._doc.project.billed_usd
+
+    def start(self, plan: RemixPlan) -> list[str]:
+        """Queue one job per variation; returns the runner's job ids."""
+        scene_id = plan.requests[0].scene_id
+        folder, ledger = self._doc.folder, self._ledger()
+        assert folder is not None
+        scene = self._doc.project.scene(scene_id)
+        job_ids = []
+        for index in range(len(plan.requests)):
+            reserved = [v.take_number for v in self._jobs.values() if v.scene_id == scene_id]
+            number = free_take_number(scene, folder, reserved)
+            job_id = f"{JOB_PREFIX}{scene_id}-{next(self._ids)}"
+            self._jobs[job_id] = _Variation(scene_id, plan, index, number)
+            job_ids.append(self._runner.submit(self._job(plan, index, number, ledger), job_id))
+        return job_ids
+
+    def label(self, job_id: str) -> str:
+        variation = self._jobs.get(job_id)
+        if variation is None:
+            return "Remix"
+        try:
+            number = self._doc.project.index_of(variation.scene_id) + 1
+        except KeyError:
+            return "Remix of a deleted scene"
+        count = len(variation.plan.requests)
+        which = f" {variation.index + 1}/{count}" if count > 1 else ""
+        return f"Scene {number} remix{which}"
+
+    def prompt_of(self, job_id: str) -> tuple[str, str] | None:
+        """The scene and change prompt of a remix job (to offer it again), if known."""
+        variation = self._jobs.get(job_id) or self._finished.get(job_id)
+        if variation is None:
+            return None
+        return variation.scene_id, variation.plan.requests[variation.index].prompt
+
+    def cancel_all(self) -> None:
+        for job_id in list(self._jobs):
+            self._runner.cancel(job_id)
+
+    def _ledger(self) -> Ledger:
+        ledger = self._doc.ledger()
+        if ledger is None:
+            raise ValidationError("project", "save the project first")
+        return ledger
+
+    def _job(self, plan: RemixPlan, index: int, number: int, ledger: Ledger) -> JobFn:
+        router, catalog, settings = self._router, self._catalog, plan.requests[index].settings
+        assert isinstance(settings, SoraSettings)
+
+        def job(cancel: threading.Event) -> Iterator[JobEvent]:
+            # Built here, not on the GUI thread: the SDK import is slow and a missing key raises.
+            client = remix_client(router, settings)
+            yield from remix_variation(plan, index, client, catalog, ledger, number, cancel)
+
+        return job
+
+    @Slot(str, object)
+    def _on_runner_job_finished(self, job_id: str, result: object) -> None:
+        variation = self._jobs.pop(job_id, None)
+        if variation is None:
+            return
+        self._finished[job_id] = variation
+        assert isinstance(result, JobResult)
+        request = variation.plan.requests[variation.index]
+        take = make_take(result, request, variation.plan.source_job_id, result.billed_usd)
+        try:
+            scene = self._doc.project.scene(variation.scene_id)
+            self._doc.replace_scene(add_take(scene, take), dirty=False)
+            self._doc.save()
+        except (KeyError, ValidationError, OSError):
+            log.exception("remix %s finished but could not be kept as a take", result.job_id)
+            return
+        self.take_added.emit(variation.scene_id, variation.take_number)
+
+    @Slot(str, object)
+    def _on_runner_job_failed(self, job_id: str, error: object) -> None:
+        variation = self._jobs.pop(job_id, None)
+        if variation is not None:
+            self._finished[job_id] = variation
+            assert isinstance(error, JobError)
+            self.remix_failed.emit(variation.scene_id, error)
+
+    @Slot(str)
+    def _on_runner_job_cancelled(self, job_id: str) -> None:
+        variation = self._jobs.pop(job_id, None)
+        if variation is not None:
+            self._finished[job_id] = variation
