@@ -119,13 +119,20 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def gap_figures(ticks: list[float], watcher: StallWatcher, origin: float) -> dict[str, object]:
-    """Max, p99 and median gap between ticks, the count over the target, and each stall's stack."""
+def gap_figures(
+    ticks: list[float], watcher: StallWatcher, origin: float, cpu: list[float] | None = None
+) -> dict[str, object]:
+    """Max, p99 and median gap between ticks, the count over the target, and each stall's stack.
+
+    ``cpu`` (the GUI thread's CPU clock at each tick) tells a busy GUI thread (CPU time close to
+    the gap) from one that waited: for the CPU, the GIL or the disk.
+    """
     gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
     stalls = [
         {
             "at_s": round(ticks[i] - origin, 2),
             "gap_ms": round(gap, 1),
+            "gui_cpu_ms": round((cpu[i + 1] - cpu[i]) * 1000, 1) if cpu else None,
             "gui_stack": watcher.during(ticks[i], ticks[i + 1]),
         }
         for i, gap in enumerate(gaps)
@@ -152,6 +159,7 @@ def _measure(
     from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     ticks: list[float] = []
+    cpu: list[float] = []
     loop = QEventLoop()
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -159,6 +167,7 @@ def _measure(
 
     def on_tick() -> None:
         ticks.append(time.perf_counter())
+        cpu.append(time.thread_time())
         watcher.tick()
 
     def end(*_args: object) -> None:
@@ -179,7 +188,7 @@ def _measure(
         timer.stop()
     if done is not None:
         done.disconnect(end)
-    return gap_figures(ticks, watcher, started), wall
+    return gap_figures(ticks, watcher, started, cpu), wall
 
 
 def run(scenes: int, concurrency: int, seconds: int, tail_s: float = 1.0) -> dict[str, object]:
@@ -201,6 +210,7 @@ def run(scenes: int, concurrency: int, seconds: int, tail_s: float = 1.0) -> dic
     parts.window.resize(1440, 900)
     parts.window.show()
     outcome: list[int] = []
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     parts.workspace.render_finished.connect(lambda *counts: outcome.extend(counts))
     try:
         # Open the project (File > Open: its cards paint, the reference image decodes), then
@@ -224,6 +234,7 @@ def run(scenes: int, concurrency: int, seconds: int, tail_s: float = 1.0) -> dic
         "benchmark": "gui_event_loop",
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine(),
+        "load_avg_1min_before": load,
         "platform": os.environ["QT_QPA_PLATFORM"],
         "scenes": scenes,
         "concurrency": concurrency,
