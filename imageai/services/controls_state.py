@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.errors import ValidationError
 from imageai.core.models import (
     AnimaticSettings,
     Project,
@@ -171,3 +172,50 @@ def rendered_prompt(project: Project, scene: Scene) -> str:
         return scene_prompt(project, scene)
     except (jinja2.TemplateError, KeyError) as exc:
         return f"(cannot render the prompt template: {exc})"
+
+
+class SceneImageOptions(BaseModel):
+    """The per-scene images a scene's model takes beyond its first frame (Veo only)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model_label: str = ""
+    max_reference_images: int = 0
+    last_frame: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return self.max_reference_images > 0 or self.last_frame
+
+
+def scene_image_options(catalog: Catalog, project: Project, scene: Scene) -> SceneImageOptions:
+    """What the scene's Veo model accepts; nothing for other providers or unknown models."""
+    provider = project.provider_for(scene)
+    settings = project.settings.for_provider(provider)
+    info = catalog.get(provider, settings.model)
+    if provider is not ProviderName.VEO or info is None:
+        return SceneImageOptions()
+    return SceneImageOptions(
+        model_label=info.label,
+        max_reference_images=info.max_reference_images,
+        last_frame=info.supports_last_frame,
+    )
+
+
+def with_reference_added(
+    options: SceneImageOptions, current: tuple[str, ...], stored: str
+) -> tuple[str, ...]:
+    """``current`` with ``stored`` appended, or a `ValidationError` saying why it cannot be."""
+    if options.max_reference_images == 0:
+        raise ValidationError(
+            "reference_images", f"{options.model_label or 'This model'} takes no reference images"
+        )
+    if stored in current:
+        raise ValidationError("reference_images", "that image is already a reference")
+    if len(current) >= options.max_reference_images:
+        raise ValidationError(
+            "reference_images",
+            f"{options.model_label} takes at most {options.max_reference_images} reference "
+            "images per scene; remove one before adding another",
+        )
+    return (*current, stored)

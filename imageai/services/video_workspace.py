@@ -135,15 +135,25 @@ class VideoWorkspace(QObject):
 
     @staticmethod
     def _adopt_references(project: Project, folder: Path) -> Project:
-        """Absolute reference images (picked before the first save) are copied into refs/."""
-        scenes = []
-        for scene in project.scenes:
-            ref = scene.reference_image
+        """Absolute images (picked before the first save) are copied into refs/."""
+
+        def adopt(ref: str | None) -> str | None:
             if ref and Path(ref).is_absolute() and Path(ref).is_file():
-                scene = scene.model_copy(
-                    update={"reference_image": copy_reference(Path(ref), folder)}
-                )
-            scenes.append(scene)
+                return copy_reference(Path(ref), folder)
+            return ref
+
+        scenes = [
+            scene.model_copy(
+                update={
+                    "reference_image": adopt(scene.reference_image),
+                    "last_frame_image": adopt(scene.last_frame_image),
+                    "extra_reference_images": tuple(
+                        adopt(r) or r for r in scene.extra_reference_images
+                    ),
+                }
+            )
+            for scene in project.scenes
+        ]
         return project.model_copy(update={"scenes": tuple(scenes)})
 
     def import_script(self, script: Path) -> int:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ImageAIError
 from imageai.core.models import ProviderName
 from imageai.gui.video.takes_strip import TakesStripWidget
+from imageai.gui.video.veo_images_widget import VeoImagesWidget
 from imageai.services.controls_state import rendered_prompt, scene_seconds
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class SceneEditorPanel(QWidget):
         left.addWidget(self.title_label)
         left.addWidget(self.prompt_edit, 1)
         left.addLayout(form)
+        self.veo_images = VeoImagesWidget(workspace)
+        left.addWidget(self.veo_images)
         right = QVBoxLayout()
         right.addWidget(QLabel("Prompt that will be sent (from the template)"))
         right.addWidget(self.sent_prompt, 1)
@@ -106,6 +109,7 @@ class SceneEditorPanel(QWidget):
     def set_scene(self, scene_id: str | None) -> None:
         self._scene_id = scene_id
         self.takes_strip.set_scene(scene_id)
+        self.veo_images.set_scene(scene_id)
         self._refresh(force=True)
 
     def _scene(self) -> Scene | None:

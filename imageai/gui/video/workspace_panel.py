@@ -173,6 +173,7 @@ class VideoWorkspacePanel(QWidget):
         self.error_banner.action_requested.connect(self._on_banner_action_requested)
         self.scene_editor.reference_failed.connect(self._on_reference_failed)
         self.scene_editor.takes_strip.take_failed.connect(self._on_take_failed)
+        self.scene_editor.veo_images.image_failed.connect(self._on_reference_failed)
         ws.remixer.remix_failed.connect(self._on_remixer_remix_failed)
         ws.remixer.take_added.connect(self._update_actions)
         ws.document.project_changed.connect(self._update_actions)

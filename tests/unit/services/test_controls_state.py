@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import pytest
+
 from imageai.core.catalog import default_catalog
-from imageai.core.models import ProviderName, SoraSettings, VeoBackend, VeoSettings
+from imageai.core.errors import ValidationError
+from imageai.core.models import (
+    Project,
+    ProviderName,
+    Scene,
+    SoraSettings,
+    VeoBackend,
+    VeoSettings,
+)
 from imageai.services.controls_state import (
+    SceneImageOptions,
     change,
     clamp,
     nearest_seconds,
     nearest_size,
     options_for,
+    scene_image_options,
+    with_reference_added,
 )
 
 CATALOG = default_catalog()
@@ -81,3 +94,33 @@ def test_nearest_helpers() -> None:
     assert nearest_seconds(5, (4, 6, 8)) == 4
     assert nearest_size("1792x1024", ("720x1280", "1280x720")) == "1280x720"
     assert nearest_size("bogus", ("720x1280", "1280x720")) == "720x1280"
+
+
+def test_scene_images_are_offered_only_by_veo_models_that_take_them() -> None:
+    catalog = default_catalog()
+    scene = Scene(id="s", provider=ProviderName.VEO)
+    project = Project(scenes=(scene,))
+    fast = scene_image_options(catalog, project, scene)
+    assert (fast.max_reference_images, fast.last_frame, fast.shown) == (3, True, True)
+    lite = project.model_copy(
+        update={
+            "settings": project.settings.model_copy(
+                update={"veo": VeoSettings(model="veo-3.1-lite-generate-preview")}
+            )
+        }
+    )
+    assert scene_image_options(catalog, lite, scene).max_reference_images == 0
+    sora = scene.model_copy(update={"provider": ProviderName.SORA})
+    assert not scene_image_options(catalog, project, sora).shown
+
+
+def test_one_reference_too_many_is_refused_with_a_clear_message() -> None:
+    options = SceneImageOptions(model_label="Veo 3.1", max_reference_images=2)
+    refs = with_reference_added(options, ("refs/a.png",), "refs/b.png")
+    assert refs == ("refs/a.png", "refs/b.png")
+    with pytest.raises(ValidationError, match="at most 2 reference images per scene"):
+        with_reference_added(options, refs, "refs/c.png")
+    with pytest.raises(ValidationError, match="already a reference"):
+        with_reference_added(options, ("refs/a.png",), "refs/a.png")
+    with pytest.raises(ValidationError, match="takes no reference images"):
+        with_reference_added(SceneImageOptions(model_label="Lite"), (), "refs/a.png")
