@@ -85,7 +85,9 @@ def test_retarget_dialog_shows_before_and_after_cost_and_applies_undoably(
     dialog = RetargetDialog(ws, None)
     qtbot.add_widget(dialog)
     dialog.combo.setCurrentIndex(dialog.combo.findData("veo"))
-    assert dialog.cost.text() == ("Before: 2 scenes, 24 s: $2.40  →  after: 2 scenes, 16 s: $2.40")
+    assert dialog.cost.text() == (
+        "Before: 2 scenes, 24 s: $2.40  →  after: 2 scenes, 16 s: $2.40 (+$0.00)"
+    )
     assert "Scene 1: 12 s becomes 8 s." in dialog.notes.toPlainText()
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     project = ws.document.project

@@ -16,11 +16,20 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.models import ProviderName
+from imageai.core.retarget_plan import RetargetPlan, plan_retarget
 from imageai.gui.video.provider_selector import PROVIDERS
-from imageai.services.retarget_plan import RetargetPlan, plan_retarget
 
 if TYPE_CHECKING:
     from imageai.services.video_workspace import VideoWorkspace
+
+
+def comparison(plan: RetargetPlan) -> str:
+    """E.g. ``Before: 2 scenes, 24 s: $2.40  →  after: 2 scenes, 16 s: $2.40 (+$0.00)``."""
+    sign = "+" if plan.delta_usd >= 0 else "-"
+    return (
+        f"Before: {plan.before.summary()}  →  after: {plan.after.summary()} "
+        f"({sign}${abs(plan.delta_usd):.2f})"
+    )
 
 
 class RetargetDialog(QDialog):
@@ -70,7 +79,7 @@ class RetargetDialog(QDialog):
         self.plan = plan_retarget(
             self._ws.document.project, self.target(), self._ws.catalog, self._scene_ids
         )
-        self.cost.setText(self.plan.comparison())
+        self.cost.setText(comparison(self.plan))
         problems = [f"scene {s.index}: {s.error}" for s in self.plan.after.scenes if s.error]
         self.notes.setPlainText("\n".join([*self.plan.notes, *problems]) or "Nothing else changes.")
 

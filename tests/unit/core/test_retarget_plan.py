@@ -155,3 +155,11 @@ def test_same_provider_changes_nothing() -> None:
 def test_unknown_scene_id_raises() -> None:
     with pytest.raises(KeyError):
         plan_retarget(_project(), VEO, default_catalog(), scene_ids=["zzz"])
+
+
+def test_veo_to_the_free_animatic_costs_nothing_after() -> None:
+    project = _project(VEO, veo=VeoSettings(aspect="16:9", resolution="720p", seconds=8))
+    plan = plan_retarget(project, ANIMATIC, default_catalog())
+    assert plan.project.settings.animatic.size == "1280x720"
+    assert plan.after.total_usd == 0.0
+    assert plan.before.total_usd > 0
