@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self.video_panel.retarget_requested.connect(self.open_retarget)
         workspace.exporter.exported.connect(self._on_exporter_exported)
         workspace.exporter.export_failed.connect(self._on_exporter_export_failed)
+        workspace.save_as_finished.connect(self._on_workspace_save_as_finished)
+        workspace.save_as_failed.connect(self._on_workspace_save_as_failed)
         workspace.document.dirty_changed.connect(self._update_title)
         workspace.document.saved.connect(self._update_title)
         workspace.project_opened.connect(self._update_title)
@@ -167,11 +169,23 @@ class MainWindow(QMainWindow):
                 return False
             folder = Path(chosen)
         try:
-            self.ws.save_as(folder)
+            path = self.ws.save_as(folder)
         except (OSError, ImageAIError) as exc:
             self.show_error("Could not save", str(exc))
             return False
+        if path is None:  # the clips are being copied on a job thread
+            self.video_panel.bottom_tabs.setCurrentWidget(self.video_panel.jobs_panel)
+            self.statusBar().showMessage(f"Copying the project's files to {folder}…")
         return True
+
+    @Slot(str)
+    def _on_workspace_save_as_finished(self, path: str) -> None:
+        self.statusBar().showMessage(f"Saved to {path}", 5000)
+
+    @Slot(object)
+    def _on_workspace_save_as_failed(self, error: object) -> None:
+        self.statusBar().clearMessage()
+        self.show_error("Save As did not finish", getattr(error, "user_message", str(error)))
 
     def open_project(self, folder: Path) -> bool:
         if not self.confirm_discard() or not self._stop_renders():

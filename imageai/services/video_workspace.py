@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core import project_store
-from imageai.core.errors import JobError, ValidationError
+from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
 from imageai.core.models import Project, RenderState, Scene
 from imageai.core.pricing import CostEstimate, estimate
+from imageai.core.project_copy import copy_project_files
 from imageai.core.script_import import copy_reference, import_script
 from imageai.services.cost_summary import CostTracker
 from imageai.services.export_service import EXPORT_JOB_ID, ExportService
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from imageai.services.job_runner import JobRunner
 
 log = logging.getLogger(__name__)
+SAVE_AS_JOB_ID = "save-as"
 
 
 class NeedsFolderError(Exception):
@@ -45,11 +46,15 @@ class VideoWorkspace(QObject):
         project_opened(): New / Open replaced the project
         scene_failed(scene_id, JobError)
         render_finished(done, failed, cancelled)
+        save_as_finished(path): a Save As that copied files on a job thread is done
+        save_as_failed(JobError): it failed or was cancelled; the project stays where it was
     """
 
     project_opened = Signal()
     scene_failed = Signal(str, object)
     render_finished = Signal(int, int, int)
+    save_as_finished = Signal(str)
+    save_as_failed = Signal(object)
 
     def __init__(
         self,
@@ -78,6 +83,10 @@ class VideoWorkspace(QObject):
         self.controller.scene_failed.connect(self._on_controller_scene_failed)
         self.controller.batch_finished.connect(self._on_controller_batch_finished)
         runner.job_finished.connect(self._on_runner_job_finished)
+        runner.job_finished.connect(self._on_runner_save_as_ended)
+        runner.job_failed.connect(self._on_runner_save_as_ended)
+        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+        self._saving_to: Path | None = None
 
     # ---- labels ------------------------------------------------------------------------------
 
@@ -90,6 +99,8 @@ class VideoWorkspace(QObject):
     def job_label(self, job_id: str) -> str:
         if job_id == EXPORT_JOB_ID:
             return "Export cut"
+        if job_id == SAVE_AS_JOB_ID:
+            return "Save As: copying files"
         if self.remixer.is_remix_job(job_id):
             return self.remixer.label(job_id)
         return self.scene_label(job_id.removeprefix("render-"))
@@ -117,21 +128,66 @@ class VideoWorkspace(QObject):
         self.settings.add_recent(path)
         return path
 
-    def save_as(self, folder: Path) -> Path:
-        """Save into ``folder``, bringing the project's images and clips along."""
+    def save_as(self, folder: Path) -> Path | None:
+        """Save into ``folder``, bringing the project's images and clips along.
+
+        With nothing to copy the save happens at once and the path is returned. Otherwise the
+        files are copied on a job thread (progress in the jobs panel) and None is returned;
+        ``save_as_finished`` or ``save_as_failed`` follows. Until then the project stays where
+        it was, and a failed or cancelled copy leaves both folders as they were.
+        """
         if project_store.project_file(folder).exists() and folder != self.document.folder:
             raise ValidationError("folder", f"{folder} already holds another project")
+        if self.is_busy():
+            raise ValidationError("folder", "wait for the running jobs to end before Save As")
         old = self.document.folder
-        project_store.create_folder(folder) if not folder.exists() else None
-        if old is not None and old != folder:
-            for sub in project_store.SUBDIRS:
-                if (old / sub).is_dir():
-                    shutil.copytree(old / sub, folder / sub, dirs_exist_ok=True)
+        if not folder.exists():
+            project_store.create_folder(folder)
+        if old is None or old == folder:
+            return self._finish_save_as(folder)
+        self._saving_to = folder
+        self.log.note(f"Copying the project's files to {folder}")
+        self.runner.submit(
+            lambda cancel: copy_project_files(old, folder, cancel, SAVE_AS_JOB_ID), SAVE_AS_JOB_ID
+        )
+        return None
+
+    def _finish_save_as(self, folder: Path) -> Path:
         self.document.set_project(self._adopt_references(self.document.project, folder))
         path = self.document.save(folder)
         self.settings.add_recent(path)
         self.log.note(f"Saved to {path}")
         return path
+
+    @Slot(str, object)
+    def _on_runner_save_as_ended(self, job_id: str, outcome: object = None) -> None:
+        if job_id != SAVE_AS_JOB_ID or self._saving_to is None:
+            return
+        folder, self._saving_to = self._saving_to, None
+        if isinstance(outcome, JobError):
+            reason = outcome.detail.partition(": ")[2] or outcome.user_message
+            error = outcome.model_copy(
+                update={"user_message": f"Could not copy the files to {folder}: {reason}"}
+            )
+            self.log.note(f"Save As failed: {error.user_message}", logging.WARNING)
+            self.save_as_failed.emit(error)
+            return
+        try:
+            path = self._finish_save_as(folder)
+        except (OSError, ImageAIError) as exc:
+            self.save_as_failed.emit(JobError.from_exception(exc))
+            return
+        self.save_as_finished.emit(str(path))
+
+    @Slot(str)
+    def _on_runner_job_cancelled(self, job_id: str) -> None:
+        if job_id == SAVE_AS_JOB_ID and self._saving_to is not None:
+            self._saving_to = None
+            where = self.document.folder
+            self.log.note(f"Save As cancelled; the project stays in {where}")
+            self.save_as_failed.emit(
+                JobError(kind=ErrorKind.UNKNOWN, user_message=f"Cancelled; still saved in {where}.")
+            )
 
     @staticmethod
     def _adopt_references(project: Project, folder: Path) -> Project:
@@ -238,8 +294,12 @@ class VideoWorkspace(QObject):
             self.runner.cancel(job_id)
 
     def is_busy(self) -> bool:
-        """Renders or remixes are running (New / Open must wait for them)."""
-        return self.controller.is_rendering() or self.remixer.is_running()
+        """Renders, remixes or a Save As copy are running (New / Open must wait for them)."""
+        return (
+            self.controller.is_rendering()
+            or self.remixer.is_running()
+            or self._saving_to is not None
+        )
 
     def remix(self, plan: RemixPlan) -> list[str]:
         """Run the priced, confirmed remix ``plan``; one job per variation."""

@@ -328,7 +328,8 @@ class VideoWorkspacePanel(QWidget):
             if known is not None:
                 self.request_remix(known[0], [known[1]])
             return
-        self.request_render([job_id.removeprefix("render-")])
+        if job_id.startswith("render-"):  # the export and Save As are started again by hand
+            self.request_render([job_id.removeprefix("render-")])
 
     # ---- remix -------------------------------------------------------------------------------
 
