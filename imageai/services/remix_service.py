@@ -126,8 +126,8 @@ class RemixService(QObject):
         return plan
 
     def spent_usd(self) -> float:
-        ledger = self._doc.ledger()
-        return ledger.total_spent() if ledger else self._doc.project.billed_usd
+        """What the project has been billed (the figure the cost label shows)."""
+        return self._doc.project.billed_usd
 
     def start(self, plan: RemixPlan) -> list[str]:
         """Queue one job per variation; returns the runner's job ids."""

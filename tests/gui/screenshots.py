@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -18,8 +19,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from imageai.app import AppParts, build
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import RateLimitError
-from imageai.core.models import ProviderName
+from imageai.core.gallery_store import GalleryStore, ImageMeta, now
+from imageai.core.models import ProviderName, RenderState, Take
+from imageai.core.paths import gallery_dir
 from imageai.core.secrets import InMemorySecretStore
+from imageai.core.takes import choose_take
+from imageai.gui.video.remix_dialog import RemixDialog
 from imageai.providers.router import ProviderRouter
 from imageai.services.jobs_model import JobStatus
 from tests.fakes.fake_provider import FakeProvider
@@ -143,6 +148,101 @@ def error_shown(app: QApplication, work: Path) -> None:
     parts.shutdown()
 
 
+def _variant(folder: Path, name: str, sky: tuple[int, int, int], sea: tuple[int, int, int]) -> str:
+    """A 16:9 still of the lighthouse under another sky (a take's thumbnail)."""
+    image = Image.new("RGB", (320, 180), sky)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(0, 120), (320, 180)], fill=sea)
+    draw.polygon([(140, 180), (150, 60), (170, 60), (180, 180)], fill=(235, 235, 225))
+    draw.rectangle([(146, 48), (174, 62)], fill=(255, 214, 102))
+    image.save(folder / "thumbs" / name)
+    (folder / "clips" / name.replace(".png", ".mp4")).write_bytes(b"clip")
+    return name.removesuffix(".png")
+
+
+def remix_takes(app: QApplication, work: Path) -> None:
+    parts = _parts(work / "remix")
+    ws, panel = parts.workspace, parts.window.video_panel
+    folder = ws.document.folder
+    assert folder is not None
+    ws.editor.set_provider(ProviderName.SORA)
+    scene = ws.document.project.scenes[0]
+    looks = [
+        ("", (38, 52, 96), (20, 30, 60), 0.40),
+        ("Same shot at dawn, warm low sun", (250, 170, 110), (70, 90, 130), 0.40),
+        ("A storm rolls in, rain streaks the lens", (70, 74, 82), (35, 40, 48), 0.40),
+    ]
+    takes = []
+    for number, (prompt, sky, sea, usd) in enumerate(looks, 1):
+        stem = _variant(folder, f"{scene.id}-take{number}.png", sky, sea)
+        takes.append(
+            Take(
+                job_id=f"video_68d{number}f0c",
+                clip_path=f"clips/{stem}.mp4",
+                thumbnail_path=f"thumbs/{stem}.png",
+                prompt=prompt or scene.prompt,
+                remixed_from_job_id="video_68d1f0c" if number > 1 else None,
+                billed_usd=usd,
+            )
+        )
+    rendered = scene.model_copy(
+        update={
+            "state": RenderState.DONE,
+            "job_provider": ProviderName.SORA,
+            "takes": tuple(takes),
+            "billed_usd": 1.2,
+        }
+    )
+    ws.document.replace_scene(choose_take(rendered, 2), dirty=False)
+    ws.document.save()
+    panel.storyboard_view.select_ids([scene.id])
+    _save(parts, "remix-takes.png")
+    dialog = RemixDialog(
+        ws, scene.id, ["The keeper waves from the gallery", "Night, the beam cuts the fog"], panel
+    )
+    dialog.show()
+    _save(parts, "remix-dialog.png", dialog)
+    dialog.close()
+    parts.window.close()
+    parts.shutdown()
+
+
+def _seed_gallery() -> None:
+    store = GalleryStore(gallery_dir())
+    shots = [
+        ("Red-capped lighthouse on a rocky coast, morning light", (120, 180, 230), (40, 90, 140)),
+        ("The keeper's cottage at sunset, long shadows", (240, 140, 90), (90, 60, 70)),
+        ("Storm over the headland, lighthouse beam in rain", (70, 74, 82), (35, 40, 48)),
+        ("Fishing boat with lanterns in thick fog, night", (60, 70, 90), (25, 30, 45)),
+    ]
+    for prompt, sky, sea in shots:
+        image = Image.new("RGB", (1536, 1024), sky)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle([(0, 700), (1536, 1024)], fill=sea)
+        draw.polygon([(700, 1024), (730, 330), (806, 330), (836, 1024)], fill=(235, 235, 225))
+        draw.rectangle([(716, 270), (820, 336)], fill=(255, 214, 102))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        meta = ImageMeta(
+            prompt=prompt, provider="openai", model="gpt-image-1", size="1536x1024", created=now()
+        )
+        store.add(buffer.getvalue(), "image/png", meta)
+
+
+def images_tab(app: QApplication, work: Path) -> None:
+    _seed_gallery()
+    parts = _parts(work / "images")
+    parts.window.tabs.setCurrentIndex(0)
+    panel = parts.window.tabs.widget(0)
+    panel.form.prompt.setPlainText(  # type: ignore[attr-defined]
+        "The lighthouse from the sea at blue hour, beam sweeping through light fog"
+    )
+    panel.gallery.select_row(3)  # type: ignore[attr-defined]
+    _save(parts, "images-tab.png")
+    parts.window.close()
+    parts.shutdown()
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -152,6 +252,8 @@ def main() -> int:
         storyboard_and_jobs(app, work)
         controls(app, work)
         error_shown(app, work)
+        remix_takes(app, work)
+        images_tab(app, work)
     return 0
 
 

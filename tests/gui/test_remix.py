@@ -116,7 +116,7 @@ def test_remix_action_is_offered_only_on_a_rendered_sora_scene(
     assert "rendered with veo" in panel.remix_action.toolTip()
     panel.storyboard_view.select_ids(["s1"])
     assert panel.remix_action.isEnabled()
-    menu = panel.build_context_menu()
+    menu = panel.storyboard_view.context_menu()
     assert panel.remix_action in menu.actions()
 
 
@@ -134,7 +134,7 @@ def test_dialog_shows_the_estimate_before_any_create(
     dialog.edits[1].setText("In a storm.")
     assert dialog.ok_button.isEnabled()
     assert dialog.ok_button.text() == "Remix for $0.80"
-    assert "Billed so far: $0.00" in dialog.spent.text()
+    assert "Billed so far: $0.80" in dialog.spent.text()  # scenes 1 and 3
     assert fake.state.stats["creates_billed"] == before
 
 

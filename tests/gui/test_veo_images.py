@@ -49,7 +49,7 @@ def test_shown_only_for_a_veo_scene_whose_model_takes_them(
     assert images.isHidden()
     ws.editor.set_provider(ProviderName.VEO)
     assert not images.isHidden()
-    assert images.refs_title.text() == "Reference images (0/3)"
+    assert images.refs_hint.text().startswith("0 of 3 · ")
     _use_veo_model(ws, "veo-3.1-lite-generate-preview")  # last frame only
     assert not images.isHidden()
     assert not images.form.isRowVisible(0)
@@ -79,7 +79,7 @@ def test_references_are_stored_under_refs_limited_and_undoable(
     assert len(refs) == 3
     assert all(r.startswith("refs/ref") for r in refs)
     assert all((ws.document.folder / r).is_file() for r in refs)  # type: ignore[operator]
-    assert images.refs_title.text() == "Reference images (3/3)"
+    assert images.refs_hint.text().startswith("3 of 3 · ")
     assert not images.add_button.isEnabled()
     with qtbot.wait_signal(images.image_failed) as failed:
         images.add_reference(sources[3])

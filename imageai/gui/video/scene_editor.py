@@ -39,6 +39,18 @@ PROVIDER_LABELS = {
 }
 
 
+def _form_labels(form: QFormLayout) -> list[QLabel]:
+    items = (form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount()))
+    return [w for item in items if item is not None and isinstance(w := item.widget(), QLabel)]
+
+
+def _line_up_labels(labels: list[QLabel]) -> None:
+    """One label column across the editor's form and the Veo images form below it."""
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 class SceneEditorPanel(QWidget):
     """Edits the current scene through the `StoryboardEditor` (every change is undoable).
 
@@ -88,6 +100,7 @@ class SceneEditorPanel(QWidget):
         left.addLayout(form)
         self.veo_images = VeoImagesWidget(workspace)
         left.addWidget(self.veo_images)
+        _line_up_labels([*_form_labels(form), *self.veo_images.labels()])
         right = QVBoxLayout()
         right.addWidget(QLabel("Prompt that will be sent (from the template)"))
         right.addWidget(self.sent_prompt, 1)

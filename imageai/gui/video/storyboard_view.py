@@ -6,10 +6,21 @@ import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImageReader, QPainter, QPen, QPixmap, QPixmapCache
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QImageReader,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPixmapCache,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -179,6 +190,26 @@ class StoryboardView(QListView):
         self.setUniformItemSizes(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setMinimumWidth(360)
+        #: The right-click menu's actions (None: a separator); the panel sets them.
+        self.context_actions: list[QAction | None] = []
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)  # a disabled action's tooltip says why
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        index = self.indexAt(event.pos())
+        if index.isValid() and not self.selectionModel().isSelected(index):
+            self.select_ids([index.data(SceneRole.ID)])
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def selected_ids(self) -> list[str]:
         rows = sorted(i.row() for i in self.selectionModel().selectedRows())

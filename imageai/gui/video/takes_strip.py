@@ -4,14 +4,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSize, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from imageai.core.errors import ImageAIError
 from imageai.services.takes_model import THUMB_HEIGHT, THUMB_WIDTH, TakeRole, TakesModel
 
 if TYPE_CHECKING:
     from imageai.services.video_workspace import VideoWorkspace
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _TakeDelegate(QStyledItemDelegate):
+    """Draws a take's thumbnail untinted when selected; the label shows the selection."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._icons: dict[int, QIcon] = {}
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().initStyleOption(option, index)
+        image = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(image, QImage) and not image.isNull():
+            icon = self._icons.get(image.cacheKey())
+            if icon is None:
+                pixmap = QPixmap.fromImage(image)
+                icon = QIcon()
+                icon.addPixmap(pixmap, QIcon.Mode.Normal)
+                icon.addPixmap(pixmap, QIcon.Mode.Selected)
+                self._icons[image.cacheKey()] = icon
+            option.icon = icon
 
 
 class TakesStripWidget(QWidget):
@@ -38,6 +71,7 @@ class TakesStripWidget(QWidget):
         self.view.setGridSize(QSize(THUMB_WIDTH + 24, THUMB_HEIGHT + 40))
         self.view.setFixedHeight(THUMB_HEIGHT + 56)
         self.view.setModel(self.model)
+        self.view.setItemDelegate(_TakeDelegate(self.view))
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.use_button = QPushButton("Use this take")
         self.use_button.setToolTip("Make the selected take the scene's clip (undoable)")

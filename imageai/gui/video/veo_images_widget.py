@@ -48,20 +48,24 @@ class VeoImagesWidget(QWidget):
         self._scene_id: str | None = None
         self.options = SceneImageOptions()
         self.refs_list = QListWidget()
-        self.refs_list.setMaximumHeight(64)
+        self.refs_list.setMaximumHeight(60)
+        self.refs_empty = QLabel("none")
         self.add_button = QPushButton("Add…")
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
-        buttons = QVBoxLayout()
+        buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
         refs_row = QHBoxLayout()
         refs_row.addWidget(self.refs_list, 1)
+        refs_row.addWidget(self.refs_empty, 1)
         refs_row.addLayout(buttons)
         self.refs_hint = QLabel()
-        self.refs_hint.setWordWrap(True)
+        self.refs_hint.setToolTip(
+            "Images of a character, object or style to keep. Veo takes them instead of the "
+            "reference image (first frame), and only for 8 s clips."
+        )
         self.refs_hint.setStyleSheet("color: palette(placeholder-text);")
         refs = QVBoxLayout()
         refs.addLayout(refs_row)
@@ -80,11 +84,16 @@ class VeoImagesWidget(QWidget):
         last_row.addWidget(clear)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
-        self.refs_title = QLabel("Reference images")
+        self.refs_title = QLabel("Asset references")
         self.form.addRow(self.refs_title, refs)
-        self.form.addRow("Last frame", last_row)
+        self.last_frame_title = QLabel("Last frame")
+        self.form.addRow(self.last_frame_title, last_row)
         workspace.document.project_changed.connect(self._refresh)
         self._refresh()
+
+    def labels(self) -> list[QLabel]:
+        """The row labels, so the scene editor can line them up with its own."""
+        return [self.refs_title, self.last_frame_title]
 
     def set_scene(self, scene_id: str | None) -> None:
         self._scene_id = scene_id
@@ -116,7 +125,8 @@ class VeoImagesWidget(QWidget):
             self.refs_list.clear()
             self.refs_list.addItems(names)
         count = len(scene.extra_reference_images)
-        self.refs_title.setText(f"Reference images ({count}/{most})")
+        self.refs_list.setVisible(count > 0)
+        self.refs_empty.setVisible(count == 0)
         self.add_button.setEnabled(count < most)
         self.add_button.setToolTip(
             "Add an image of a character, object or style to keep"
@@ -124,7 +134,9 @@ class VeoImagesWidget(QWidget):
             else f"{self.options.model_label} takes at most {most}; remove one first"
         )
         self.remove_button.setEnabled(count > 0)
-        self.refs_hint.setText("Veo uses these instead of the first frame, and only for 8 s clips.")
+        self.refs_hint.setText(
+            f"{count} of {most} · used instead of the reference image, in 8 s clips only"
+        )
         self.last_frame_label.setText(
             Path(scene.last_frame_image).name if scene.last_frame_image else "none"
         )

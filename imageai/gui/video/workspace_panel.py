@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QMenu,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -177,8 +176,16 @@ class VideoWorkspacePanel(QWidget):
         ws.remixer.remix_failed.connect(self._on_remixer_remix_failed)
         ws.remixer.take_added.connect(self._update_actions)
         ws.document.project_changed.connect(self._update_actions)
-        self.storyboard_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.storyboard_view.customContextMenuRequested.connect(self._on_storyboard_context_menu)
+        self.storyboard_view.context_actions = [
+            self.preview_action,
+            self.remix_action,
+            None,
+            self.render_selected_action,
+            self.duplicate_action,
+            self.delete_action,
+            None,
+            self.retarget_action,
+        ]
         self._update_actions()
 
     @Slot(str)
@@ -225,32 +232,6 @@ class VideoWorkspacePanel(QWidget):
         self.remix_action.setToolTip(
             blocker or "Variations of this scene's video from a change prompt, kept as takes"
         )
-
-    def build_context_menu(self) -> QMenu:
-        """The storyboard's right-click menu for the selected scenes."""
-        menu = QMenu(self)
-        for action in (
-            self.preview_action,
-            self.remix_action,
-            None,
-            self.render_selected_action,
-            self.duplicate_action,
-            self.delete_action,
-            None,
-            self.retarget_action,
-        ):
-            if action is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(action)
-        menu.setToolTipsVisible(True)
-        return menu
-
-    @Slot(QPoint)
-    def _on_storyboard_context_menu(self, pos: QPoint) -> None:
-        menu = self.build_context_menu()
-        menu.exec(self.storyboard_view.viewport().mapToGlobal(pos))
-        menu.deleteLater()
 
     # ---- storyboard edits --------------------------------------------------------------------
 
