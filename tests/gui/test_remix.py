@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from imageai.core import project_store
 from imageai.core.catalog import default_catalog
@@ -241,3 +243,32 @@ def test_cancel_from_the_jobs_panel_stops_following(
 
 class _Row:
     message = ""
+
+
+# The offscreen platform warns when a modal dialog is shown; that is not the app's doing.
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_remix_action_opens_the_dialog_and_retry_asks_again(
+    qtbot: QtBot, panel: VideoWorkspacePanel, fake: _Server
+) -> None:
+    ws = panel.ws
+    asked: list[RemixDialog] = []
+
+    def accept_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, RemixDialog)
+        asked.append(dialog)
+        dialog.edits[0].setText(dialog.edits[0].text() or "At dawn.")
+        dialog.ok_button.click()
+
+    panel.storyboard_view.select_ids(["s1"])
+    QTimer.singleShot(0, accept_dialog)
+    with qtbot.wait_signal(ws.remixer.take_added, timeout=20_000):
+        panel.remix_action.trigger()
+    assert len(asked) == 1
+    (row,) = [r for r in ws.jobs.rows() if ws.remixer.is_remix_job(r.job_id)]
+    # Retry of a remix row asks again with the same change prompt (and its price).
+    QTimer.singleShot(0, accept_dialog)
+    with qtbot.wait_signal(ws.remixer.take_added, timeout=20_000):
+        panel.jobs_panel.retry_requested.emit(row.job_id)
+    assert asked[1].prompts() == ["At dawn."]
+    assert len(ws.document.project.scene("s1").takes) == 3

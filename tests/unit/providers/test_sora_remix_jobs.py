@@ -122,3 +122,14 @@ def test_a_refused_create_is_raised_with_its_kind_and_recorded(tmp_path: Path) -
         list(job)
     assert JobError.from_exception(caught.value).kind is ErrorKind.QUOTA
     assert [e.event for e in ledger.entries()] == ["intent", "failed"]
+
+
+def test_a_remix_created_before_an_interruption_is_resumed_not_paid_again(
+    tmp_path: Path,
+) -> None:
+    plan, ledger = _plan(tmp_path, ["a", "b"])
+    ledger.intent(plan.requests[1])
+    ledger.created(plan.requests[1], "video_b", 0.4)
+    again, _ = _plan(tmp_path, ["a", "b"])
+    assert again.resumed == (None, "video_b")
+    assert again.summary() == "1 new variation(s) x $0.40 = $0.40, 1 resumed"
