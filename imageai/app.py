@@ -121,10 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("ImageAI")
+    from imageai.services.gui_gc import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(app)
     parts = build()
     reopen_last(parts)
     parts.window.show()
     code = app.exec()
     if not parts.shutdown():
         log.warning("some jobs did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)
+    collector.stop()
     return int(code)

@@ -1,0 +1,44 @@
+"""Garbage collection runs on the GUI thread, never on a job thread."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from imageai.services.gui_gc import GuiGarbageCollector
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+class _Cycle:
+    freed_on: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        _Cycle.freed_on.append(threading.current_thread().name)
+
+
+def test_cycles_are_collected_by_the_gui_timer(qtbot: QtBot) -> None:
+    collector = GuiGarbageCollector(interval_ms=10)
+    try:
+        assert not gc.isenabled()
+        _Cycle.freed_on.clear()
+
+        def make_garbage() -> None:
+            for _ in range(gc.get_threshold()[0] * 2):
+                _Cycle()
+
+        worker = threading.Thread(target=make_garbage, name="job-thread")
+        worker.start()
+        worker.join()
+        assert _Cycle.freed_on == []  # the job thread collected nothing
+        qtbot.wait_until(lambda: bool(_Cycle.freed_on), timeout=3000)
+        assert set(_Cycle.freed_on) == {threading.main_thread().name}
+    finally:
+        collector.stop()
+        gc.collect()
+    assert gc.isenabled()
