@@ -75,6 +75,7 @@ def build(
     keys = KeyCheckService(secrets, default_checkers() if checkers is None else checkers)
     window = MainWindow(workspace, secrets, keys)
     add_images_tab(window, runner, secrets)
+    add_webhook_receiver(window)
     return AppParts(catalog=catalog, secrets=secrets, workspace=workspace, keys=keys, window=window)
 
 
@@ -100,6 +101,21 @@ def add_images_tab(window: MainWindow, runner: JobRunner, secrets: SecretStore) 
     link.attach(panel)
     window.tabs.insertTab(0, panel, "Images")
     window.tabs.setCurrentWidget(window.video_panel)
+
+
+def add_webhook_receiver(window: MainWindow) -> None:
+    """Settings > Sora webhook receiver: optional, started by the user."""
+    from imageai.gui.settings.webhook_dialog import WebhookDialog
+    from imageai.services.webhook_service import WebhookService
+
+    service = WebhookService(window.ws.document, window)
+
+    def open_dialog() -> None:
+        WebhookDialog(service, window.ws.settings, window).open()
+
+    action = window.settings_menu.addAction("Sora &webhook receiver…")
+    action.triggered.connect(open_dialog)
+    window.closing.connect(service.stop)
 
 
 def reopen_last(parts: AppParts) -> None:

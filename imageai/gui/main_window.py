@@ -98,8 +98,8 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.video_panel.undo_action)
         edit.addAction(self.video_panel.redo_action)
-        settings = self.menuBar().addMenu("&Settings")
-        self._add(settings, "Settings and API &keys…", self.open_keys_dialog)
+        self.settings_menu = self.menuBar().addMenu("&Settings")
+        self._add(self.settings_menu, "Settings and API &keys…", self.open_keys_dialog)
 
     def _add(
         self,

@@ -33,6 +33,9 @@ class Preferences(BaseModel):
     )
     max_concurrency: int = Field(default=2, ge=1, le=16, description="Renders at the same time.")
     reopen_last_project: bool = Field(default=True, description="Open the last project on start.")
+    webhook_port: int = Field(
+        default=8787, ge=1, le=65535, description="Port of the optional Sora webhook receiver."
+    )
 
 
 class WindowState(BaseModel):
