@@ -187,6 +187,25 @@ def _record(
     )
 
 
+def cmd_remote_delete(args: argparse.Namespace) -> int:
+    """Delete a video on the Sora endpoint; only when asked, since the API has no undo."""
+    if not args.yes:
+        raise ValidationError(
+            "yes", f"deleting {args.video_id} on the server cannot be undone; add --yes to do it"
+        )
+    ctx = build_context()
+    client = sora_client(ctx, SoraSettings(base_url=args.base_url))
+    try:
+        client.delete_video(args.video_id)
+    except ProviderError as exc:
+        print(f"imageai: error: {exc.user_message}", file=sys.stderr)
+        return provider_exit(exc)
+    finally:
+        ctx.router.close()
+    print(f"Deleted {args.video_id} on the server; clips already downloaded are kept.")
+    return ExitCode.OK
+
+
 def add_parsers(vsub: Any) -> None:
     remote = vsub.add_parser("remote-list", help="the Sora account's recent videos")
     remote.add_argument("--limit", type=int, default=20)
@@ -202,3 +221,11 @@ def add_parsers(vsub: Any) -> None:
     adopt.add_argument("--video-id", required=True, help="see `imageai video remote-list`")
     adopt.add_argument("--json", action="store_true", help="one JSON event per line")
     adopt.set_defaults(func=cmd_adopt)
+
+    delete = vsub.add_parser(
+        "remote-delete", help="delete a Sora video on the server (the API has no cancel)"
+    )
+    delete.add_argument("--video-id", required=True)
+    delete.add_argument("--base-url", help="an OpenAI-compatible endpoint (default: the SDK's)")
+    delete.add_argument("--yes", action="store_true", help="really delete it")
+    delete.set_defaults(func=cmd_remote_delete)

@@ -323,3 +323,16 @@ def test_remix_interrupted_after_create_is_followed_again_not_paid_twice(
     take = project_store.load(folder).scene("s1").takes[1]
     assert take.job_id == remix.id
     assert take.billed_usd == pytest.approx(0.4)
+
+
+def test_remote_delete_needs_yes_and_then_deletes(
+    fake: _Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    video = _finished_video(fake)
+    assert main(["video", "remote-delete", "--video-id", video.id]) == 2
+    assert "add --yes" in capsys.readouterr().err
+    assert video.id in fake.state.jobs
+    assert main(["video", "remote-delete", "--video-id", video.id, "--yes"]) == 0
+    assert video.id not in fake.state.jobs
+    assert main(["video", "remote-delete", "--video-id", video.id, "--yes"]) == 1
+    assert "video" in capsys.readouterr().err.lower()
