@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from imageai.core.jobs import JobRequest, JobResult
+    from imageai.core.models import Project
 
 log = logging.getLogger(__name__)
 
@@ -168,3 +169,17 @@ class Ledger:
             elif entry.event in ("created", "failed") and pending is not None:
                 pending = None
         return pending
+
+
+def reconcile_billed(project: Project, spent: dict[str, float]) -> Project:
+    """The project with each scene's billed cost taken from the ledger, the record of spend.
+
+    After a crash the ledger can know of creates the project file never saw; it wins.
+    """
+    scenes = tuple(
+        scene.model_copy(update={"billed_usd": spent[scene.id]})
+        if scene.id in spent and abs(spent[scene.id] - scene.billed_usd) > 1e-9
+        else scene
+        for scene in project.scenes
+    )
+    return project if scenes == project.scenes else project.model_copy(update={"scenes": scenes})

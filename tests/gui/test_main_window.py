@@ -135,3 +135,23 @@ def test_main_starts_reopens_the_last_project_and_exits_cleanly(
     assert main([]) == 0
     assert seen == ["remember me"]
     wait_threads_done(qtbot)
+
+
+def test_opening_shows_spend_from_the_ledger_after_a_crash(
+    qtbot: QtBot, app_parts: AppParts, tmp_path: Path
+) -> None:
+    """A create the project file never saw (a crash right after it) still shows as billed."""
+    from imageai.core import project_store
+    from imageai.core.ledger import Ledger, LedgerEntry
+    from imageai.core.models import Project, Scene
+
+    scene = Scene(prompt="A lighthouse")
+    project_store.save(Project(scenes=(scene,)), tmp_path / "p")
+    entry = LedgerEntry(
+        ts=1.0, event="created", scene_id=scene.id, provider="sora", job_id="video_1", usd=0.8
+    )
+    (tmp_path / "p" / "ledger.jsonl").write_text(entry.model_dump_json() + "\n")
+    assert Ledger(tmp_path / "p" / "ledger.jsonl").total_spent() == 0.8
+    assert app_parts.window.open_project(tmp_path / "p")
+    assert app_parts.workspace.document.project.billed_usd == 0.8
+    assert "Billed so far: $0.80" in app_parts.window.video_panel.cost_label.text()

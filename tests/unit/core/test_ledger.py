@@ -42,3 +42,14 @@ def test_pending_intent(tmp_path: Path) -> None:
     assert ledger.pending_intent("s1", request.fingerprint()) is not None
     ledger.created(request, "job-1", 0.4)
     assert ledger.pending_intent("s1", request.fingerprint()) is None
+
+
+def test_reconcile_takes_billed_costs_from_the_ledger() -> None:
+    from imageai.core.ledger import reconcile_billed
+    from imageai.core.models import Project, Scene
+
+    seen, unseen, free = Scene(prompt="a", billed_usd=0.4), Scene(prompt="b"), Scene(prompt="c")
+    project = Project(scenes=(seen, unseen, free))
+    fixed = reconcile_billed(project, {seen.id: 0.4, unseen.id: 0.8})
+    assert [s.billed_usd for s in fixed.scenes] == [0.4, 0.8, 0.0]
+    assert reconcile_billed(fixed, {seen.id: 0.4, unseen.id: 0.8}) is fixed
