@@ -147,6 +147,7 @@ def _write_response(
     if response.status_code == 206:
         match = re.fullmatch(r"bytes (\d+)-\d+/(\d+)", response.headers.get("content-range", ""))
         if match is None or int(match[1]) != offset:
+            tmp.write_bytes(b"")  # appending from another place would corrupt it: start over
             raise NetworkError("The server resumed the download at the wrong place.")
         total, append = int(match[2]), True
     elif (length := response.headers.get("content-length")) is not None and length.isdigit():

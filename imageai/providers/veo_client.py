@@ -24,7 +24,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
-from imageai.providers.clip_files import finalize_clip, temp_download
+from imageai.providers.clip_files import finalize_clip, resumable_download, temp_download
 from imageai.providers.veo_errors import ErrorContext
 from imageai.providers.veo_gemini import TIMEOUT, GeminiVeoBackend
 from imageai.providers.veo_payload import build_payload, check_request
@@ -223,6 +223,12 @@ class VeoClient:
 
     def _download_with_retries(self, video: VideoRef, dest: Path, cancel: threading.Event) -> None:
         backend = self.backend()
+        if isinstance(backend, GeminiVeoBackend) and video.uri is not None:
+            # A file URI (Gemini): stream, and resume with Range after a cut.
+            resumable_download(
+                backend.opener(video), dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep
+            )
+            return
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             if cancel.is_set():
                 raise JobCancelledError("download cancelled")

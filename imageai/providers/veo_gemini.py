@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,11 +22,13 @@ from imageai.providers.veo_operation import OperationView, VideoRef, parse_gemin
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
     from pathlib import Path
 
     from pydantic import SecretStr
 
+    from imageai.providers.clip_files import BodyStream
     from imageai.providers.veo_payload import VeoPayload
 
 API_VERSION = "v1beta"
@@ -98,10 +101,31 @@ class GeminiVeoBackend:
             raise transport_error(exc, "download") from None
         return int(size) if size and size.isdigit() else None
 
-    def _open(self, url: str, context: ErrorContext) -> _Stream:
+    def opener(self, video: VideoRef) -> Callable[[int], AbstractContextManager[BodyStream]]:
+        """Opens the sample's stream from a byte offset, for `resumable_download`."""
+        uri = video.uri
+        if uri is None:
+            raise ProviderError("The Gemini operation has no video URI.")
+        context = ErrorContext(action="download")
+
+        @contextlib.contextmanager
+        def open_from(offset: int) -> Iterator[BodyStream]:
+            extra = {"Range": f"bytes={offset}-"} if offset else {}
+            try:
+                with self._open(uri, context, extra) as response:
+                    yield response
+            except httpx.TransportError as exc:
+                raise transport_error(exc, "download") from None
+
+        return open_from
+
+    def _open(
+        self, url: str, context: ErrorContext, extra: dict[str, str] | None = None
+    ) -> _Stream:
         # Redirects are followed by hand so the key header is dropped when the origin changes.
         for _ in range(MAX_REDIRECTS):
-            request = self._http.build_request("GET", url, headers=self._headers(url))
+            headers = {**self._headers(url), **(extra or {})}
+            request = self._http.build_request("GET", url, headers=headers)
             response = self._http.send(request, stream=True)
             if response.is_redirect and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])

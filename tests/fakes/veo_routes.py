@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.fake_server import FakeJob, FakeRequest, FakeResponse, FakeState, route
+from tests.fakes.fake_server import FakeJob, FakeRequest, FakeResponse, FakeState, ranged, route
 
 if TYPE_CHECKING:
     from re import Match
@@ -136,8 +136,15 @@ def download(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeR
     if job is None or job.kind != "veo" or state.progress(job) < 1.0:
         return google_error(404, "NOT_FOUND", f"File {match.group(1)} not found.")
     state.count("veo_downloads")
+    body, status, headers = state.clip(), 200, {}
+    if state.config.ranges and request.headers.get("range"):
+        state.count("range_requests")
+        status, body, headers = ranged(body, request.headers["range"])
     return FakeResponse(
-        status=200, body=state.clip(), headers={"Content-Type": "video/mp4"}, cut_after=cut
+        status=status,
+        body=body,
+        headers={"Content-Type": "video/mp4", **headers},
+        cut_after=cut if cut is not None and cut < len(body) else None,
     )
 
 

@@ -142,12 +142,25 @@ def test_dropped_create_is_reported_not_repeated(fake: Any, tmp_path: Path) -> N
     assert fake.state.stats["dropped_after_create"] == 1
 
 
-def test_interrupted_download_is_retried_whole(fake: Any, tmp_path: Path) -> None:
-    fake.state.config.clip_bytes = 300_000
-    fake.state.config.cut_download_after = 1000
+def test_interrupted_download_resumes_with_range(fake: Any, tmp_path: Path) -> None:
+    # Cut after more than one streamed chunk (1 MiB), so part of the clip is on disk.
+    fake.state.config.clip_bytes = 3_000_000
+    fake.state.config.cut_download_after = 1_500_000
     events = _render(_client(fake), veo_request(tmp_path))
     clip = events[-1].result.clip_path
-    assert clip.stat().st_size == 300_000
+    assert clip.read_bytes() == fake.state.clip()
+    assert fake.state.stats["veo_downloads"] == 2
+    assert fake.state.stats["range_requests"] == 1
+    assert [p.name for p in clip.parent.iterdir()] == ["s1.mp4"]
+
+
+def test_interrupted_download_starts_over_without_range(fake: Any, tmp_path: Path) -> None:
+    fake.state.config.clip_bytes = 300_000
+    fake.state.config.cut_download_after = 1000
+    fake.state.config.ranges = False
+    events = _render(_client(fake), veo_request(tmp_path))
+    clip = events[-1].result.clip_path
+    assert clip.read_bytes() == fake.state.clip()
     assert fake.state.stats["veo_downloads"] == 2
     assert [p.name for p in clip.parent.iterdir()] == ["s1.mp4"]
 
