@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.secrets import scrub
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -49,6 +51,8 @@ class Ledger:
         self._lock = threading.Lock()
 
     def _append(self, **fields: Any) -> None:
+        # Details can hold an API's own error text, which may echo a key back.
+        fields["detail"] = scrub(str(fields.get("detail", "")))
         entry = LedgerEntry(ts=time.time(), **fields)
         line = entry.model_dump_json(exclude_defaults=False) + "\n"
         with self._lock:

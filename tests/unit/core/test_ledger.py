@@ -53,3 +53,18 @@ def test_reconcile_takes_billed_costs_from_the_ledger() -> None:
     fixed = reconcile_billed(project, {seen.id: 0.4, unseen.id: 0.8})
     assert [s.billed_usd for s in fixed.scenes] == [0.4, 0.8, 0.0]
     assert reconcile_billed(fixed, {seen.id: 0.4, unseen.id: 0.8}) is fixed
+
+
+def test_failure_details_are_scrubbed_of_keys(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from imageai.core.secrets import remember_secret
+
+    remember_secret(SecretStr("sk-echoed-key-778899"))
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    ledger.failed(
+        make_request(tmp_path), "job-1", "invalid_request", "bad key sk-echoed-key-778899"
+    )
+    text = ledger.path.read_text()
+    assert "sk-echoed-key-778899" not in text
+    assert "bad key ***" in text
