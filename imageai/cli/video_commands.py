@@ -19,7 +19,7 @@ from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
 from imageai.core.pricing import estimate
-from imageai.core.render_plan import parse_scene_selection
+from imageai.core.render_plan import held_back, parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
@@ -172,6 +172,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     runner = JobRunner(args.concurrency)
     controller = RenderController(doc, runner, ctx.router, ctx.catalog)
     requests = controller.plan(indexes)
+    if held := held_back(project, indexes):
+        numbers = ",".join(map(str, held))
+        print(
+            f"Not rendering scene(s) {numbers}: a create was sent but its outcome is unknown "
+            f"(it may be billed). Check the provider's console; to create again anyway, run "
+            f"`imageai video render {args.dir} --scenes {numbers}`.",
+            file=sys.stderr,
+        )
     for request in requests:  # builds each provider: a missing key fails here, before any call
         ctx.router.provider_for(request)
     cost = controller.check_budget(

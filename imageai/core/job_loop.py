@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from imageai.core.errors import (
     JobCancelledError,
     JobTimeoutError,
+    NotFoundError,
     OutcomeUnknownError,
     ProviderError,
 )
@@ -114,9 +115,10 @@ def _poll_until_done(
         except ProviderError as exc:
             failures += 1
             if exc.final or failures > MAX_POLL_FAILURES:
-                # Only a final error ends the job; after transient ones (an outage) the job may
-                # still finish remotely, so the ledger keeps it open to resume, not pay again.
-                if exc.final:
+                # Only "this job does not exist" ends the job. After an outage, a revoked key,
+                # a lost permission or a spent quota the job may still finish remotely, so the
+                # ledger keeps it open: the next render polls it instead of paying again.
+                if isinstance(exc, NotFoundError):
                     _journal_failure(journal, request, job_id, exc)
                 raise
             wait = exc.retry_after or min(MAX_POLL_INTERVAL, provider.poll_interval * 2**failures)
@@ -166,7 +168,7 @@ LOST_CREATE_MESSAGE = (
 def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Ledger) -> JobRequest:
     """Before creating: settle a create whose outcome was never learned (crash, lost answer).
 
-    A provider with ``find_existing(request, since)`` (Sora) is asked for the job; if found it is
+    A provider with ``find_existing(request, since, exclude)`` (Sora) is asked for the job; if found it is
     recorded as created and resumed, if not the create is sent again. Without a way to look (Veo)
     the scene fails as outcome unknown once; rendering it again after that is the user's choice
     to create anew.
@@ -187,7 +189,9 @@ def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Le
         message = LOST_CREATE_MESSAGE.format(provider=request.provider.value.title())
         ledger.failed(request, None, OutcomeUnknownError.kind.value, message)
         raise OutcomeUnknownError(message, detail=f"intent at {intent.ts:.0f}")
-    found = finder(request, intent.ts)
+    # Jobs the ledger already gives to a scene are never another scene's lost create.
+    known = frozenset(e.job_id for e in ledger.entries() if e.job_id)
+    found = finder(request, intent.ts, known)
     if found is None:
         log.info("no job found for the unsettled create of %s; creating it", request.scene_id)
         return request

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: States a render leaves alone unless asked to re-render.
 FINISHED = frozenset({RenderState.DONE})
+#: States a render of "all scenes" skips: only the user may decide to create them again.
+ASK_FIRST = frozenset({RenderState.OUTCOME_UNKNOWN})
 
 
 def parse_scene_selection(text: str, count: int) -> list[int]:
@@ -38,9 +40,22 @@ def parse_scene_selection(text: str, count: int) -> list[int]:
 
 
 def scenes_to_render(project: Project, indexes: list[int] | None = None) -> list[Scene]:
-    """The selected scenes (default all) that are not done yet."""
-    chosen = project.scenes if indexes is None else tuple(project.scenes[i] for i in indexes)
-    return [scene for scene in chosen if scene.state not in FINISHED]
+    """The selected scenes (default all) that are not done yet.
+
+    A scene whose create may or may not have been billed (outcome unknown) is rendered again only
+    when it is selected by name: creating it anew is the user's choice, never a side effect of
+    "render all".
+    """
+    if indexes is None:
+        return [s for s in project.scenes if s.state not in FINISHED and s.state not in ASK_FIRST]
+    return [project.scenes[i] for i in indexes if project.scenes[i].state not in FINISHED]
+
+
+def held_back(project: Project, indexes: list[int] | None = None) -> list[int]:
+    """1-based numbers of scenes a default render leaves alone because their outcome is unknown."""
+    if indexes is not None:
+        return []
+    return [i + 1 for i, s in enumerate(project.scenes) if s.state in ASK_FIRST]
 
 
 def _abs(project_dir: Path, relative: str | None) -> Path | None:
@@ -104,7 +119,16 @@ def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Proje
     """The project after ``event`` for the request's scene."""
     scene_id = request.scene_id
     if isinstance(event, Queued):
-        return project.update_scene(scene_id, state=RenderState.QUEUED, error=None)
+        # The job this render will follow: the resumed one, or none yet. A job id left from an
+        # earlier render must not stay, or a crash now would resume it for the new request.
+        job_provider = request.provider if request.resume_job_id else None
+        return project.update_scene(
+            scene_id,
+            state=RenderState.QUEUED,
+            error=None,
+            job_id=request.resume_job_id,
+            job_provider=job_provider,
+        )
     if isinstance(event, Created):
         scene = project.scene(scene_id)
         billed = scene.billed_usd + (0.0 if event.resumed else event.billed_usd)

@@ -207,9 +207,12 @@ class SoraClient:
         except openai.OpenAIError as exc:
             raise classify(exc, video_id=job_id) from exc
 
-    def find_existing(self, request: JobRequest, since: float) -> StartedJob | None:
+    def find_existing(
+        self, request: JobRequest, since: float, exclude: frozenset[str] = frozenset()
+    ) -> StartedJob | None:
         """A video matching ``request`` created since ``since`` (Unix time), for a resume after
-        a crash between sending a create and recording its id."""
+        a crash between sending a create and recording its id; ``exclude`` are ids known to
+        belong to other jobs."""
         spec = request.spec
         intent = CreateIntent(
             prompt=request.prompt,
@@ -218,6 +221,8 @@ class SoraClient:
             seconds=spec.seconds,
             since=since,
         )
+        for job_id in exclude:
+            self._creator.claim(job_id)
         try:
             video = self._creator.find(intent)
         except openai.OpenAIError as exc:

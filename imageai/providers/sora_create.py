@@ -42,7 +42,9 @@ class CreateIntent:
     since: float = field(default_factory=time.time)
 
     def matches(self, video: SoraVideo) -> bool:
-        if video.prompt is not None and video.prompt != self.prompt:
+        # A video whose prompt is not listed (some compatible endpoints omit it) cannot be told
+        # apart from another scene's of the same shape: never adopt it.
+        if video.prompt is None or video.prompt != self.prompt:
             return False
         if self.model is not None and not same_model(video.model, self.model):
             return False
@@ -104,12 +106,14 @@ class SafeCreator:
             ProviderError: the create failed for sure (classified).
         """
         last: ProviderError | None = None
+        ambiguous = False
         for attempt in range(self._attempts):
             try:
                 video = self._send(send, intent)
             except openai.OpenAIError as exc:
                 error = classify(exc)
                 if outcome_unknown(exc):
+                    ambiguous = True
                     log.warning("create outcome unknown (%s); looking for the video", error.kind)
                     found = self._find(intent, error)
                     if found is not None:
@@ -123,6 +127,15 @@ class SafeCreator:
                 continue
             return video
         assert last is not None
+        if ambiguous:
+            # Some send may have created a video that the list did not show yet: leave the
+            # intent unsettled so the next render looks again before paying.
+            raise OutcomeUnknownError(
+                "Creating this video was interrupted and it could not be found afterwards, so "
+                "it is unknown whether Sora accepted (and billed) it. Rendering again looks for "
+                "it first.",
+                detail=last.user_message,
+            )
         raise last
 
     def _send(self, send: Callable[[OpenAI], Video], intent: CreateIntent) -> SoraVideo:
@@ -131,7 +144,8 @@ class SafeCreator:
             self._sending[intent.key] = self._sending.get(intent.key, 0) + 1
         try:
             video = SoraVideo.from_sdk(send(self._client))
-            self.claim(video.id)
+            if not self.claim(video.id):
+                log.error("video %s was already adopted for another scene's lost create", video.id)
             return video
         finally:
             with self._lock:

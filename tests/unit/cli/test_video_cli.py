@@ -215,3 +215,18 @@ def test_animatic_render_and_assemble_end_to_end(tmp_path: Path, script: Path) -
     cut = run_cli("video", "assemble", "p", "-o", "cut.mp4", cwd=tmp_path)
     assert cut.returncode == 0, cut.stderr
     assert probe(tmp_path / "cut.mp4").duration == pytest.approx(sum(durations), abs=0.3)
+
+
+def test_render_all_holds_back_scenes_whose_outcome_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from imageai.core.models import Project, Scene
+
+    folder = tmp_path / "p"
+    unknown = Scene(prompt="Maybe billed.", duration=1, state=RenderState.OUTCOME_UNKNOWN)
+    project_store.save(Project(scenes=(Scene(prompt="Fine.", duration=1), unknown)), folder)
+    assert main(["video", "render", str(folder), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "Not rendering scene(s) 2" in err
+    assert "--scenes 2" in err
+    assert project_store.load(folder).scene(unknown.id).state is RenderState.OUTCOME_UNKNOWN

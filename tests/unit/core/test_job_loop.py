@@ -8,10 +8,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from imageai.core.errors import (
+    AuthError,
     ContentPolicyError,
     JobCancelledError,
     JobTimeoutError,
     NetworkError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaError,
     RateLimitError,
 )
 from imageai.core.job_loop import run_job
@@ -119,3 +123,27 @@ def test_failed_create_is_journaled(tmp_path: Path) -> None:
     with pytest.raises(ContentPolicyError):
         list(run_job(make_request(tmp_path), provider, threading.Event(), journal=ledger))
     assert [e.event for e in ledger.entries()] == ["intent", "failed"]
+
+
+@pytest.mark.parametrize(
+    "error", [AuthError("key revoked"), QuotaError("daily quota"), PermissionDeniedError("no")]
+)
+def test_caller_side_poll_errors_keep_the_paid_job_open(tmp_path: Path, error: Exception) -> None:
+    """A revoked key or a spent quota says nothing about the job: it may still finish (billed)."""
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    request = make_request(tmp_path)
+    with pytest.raises(type(error)):
+        list(run_job(request, FakeProvider([error]), threading.Event(), journal=ledger))
+    assert ledger.open_job("s1", request.fingerprint()) == "fake-s1-1"
+
+
+def test_a_job_that_is_gone_is_closed(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    request = make_request(tmp_path)
+    with pytest.raises(NotFoundError):
+        list(
+            run_job(
+                request, FakeProvider([NotFoundError("gone")]), threading.Event(), journal=ledger
+            )
+        )
+    assert ledger.open_job("s1", request.fingerprint()) is None

@@ -131,7 +131,9 @@ class FindingProvider(FakeProvider):
         self.existing = existing
         self.looked_since: list[float] = []
 
-    def find_existing(self, request: JobRequest, since: float) -> StartedJob | None:
+    def find_existing(
+        self, request: JobRequest, since: float, exclude: frozenset[str] = frozenset()
+    ) -> StartedJob | None:
         self.looked_since.append(since)
         return None if self.existing is None else StartedJob(job_id=self.existing, billed_usd=0)
 

@@ -294,3 +294,30 @@ def test_lost_create_never_adopts_an_identical_scenes_video_in_flight(httpx2_moc
     b.join(10)
     assert results == {"B": "video_B", "A": "video_A"}
     assert len(calls) == 3
+
+
+def test_a_listed_video_without_prompt_is_never_adopted(httpx2_mock, tmp_path) -> None:
+    create = httpx2_mock.post(f"{BASE}/videos").mock(
+        side_effect=[httpx2.ReadTimeout("timed out"), httpx.Response(200, json=_video("video_1"))]
+    )
+    listing = {"object": "list", "data": [_video("video_other", prompt=None)], "has_more": False}
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
+    assert _client().start(_request(tmp_path)).job_id == "video_1"
+    assert create.call_count == 2
+
+
+def test_giving_up_after_ambiguous_creates_is_outcome_unknown(httpx2_mock, tmp_path) -> None:
+    """The intent must stay unsettled so the next render looks for the video before paying."""
+    httpx2_mock.post(f"{BASE}/videos").mock(side_effect=httpx2.ReadTimeout("timed out"))
+    empty = {"object": "list", "data": [], "has_more": False}
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=empty))
+    with pytest.raises(OutcomeUnknownError):
+        _client().start(_request(tmp_path))
+
+
+def test_find_existing_skips_jobs_the_ledger_gives_to_other_scenes(httpx2_mock, tmp_path) -> None:
+    listing = {"object": "list", "data": [_video("video_A"), _video("video_B")], "has_more": False}
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
+    since = time.time() - 60
+    found = _client().find_existing(_request(tmp_path), since, frozenset({"video_A"}))
+    assert found is not None and found.job_id == "video_B"
