@@ -67,7 +67,8 @@ def cmd_remix(args: argparse.Namespace) -> int:
     spec = video_spec(ctx.catalog, source, resolve(project, scene))
     ledger = Ledger(folder / LEDGER_NAME)
     # A remix created by an earlier, interrupted run is followed again, not paid twice.
-    plan = plan_remix(ctx.catalog, project, scene, folder, prompts, spec, ledger)
+    # One sent but never recorded (a crash mid-create) is looked up and adopted, not re-sent.
+    plan = plan_remix(ctx.catalog, project, scene, folder, prompts, spec, ledger, client)
     check_budget(plan, ledger, args.budget if args.budget is not None else project.budget_usd)
     labels = {str(i): f"variation {i + 1}" for i in range(len(prompts))}
     report = JobReport(labels, as_json=args.json, project_dir=folder)

@@ -111,6 +111,7 @@ class Ledger:
             event="failed",
             scene_id=request.scene_id,
             provider=request.provider.value,
+            fingerprint=request.fingerprint(),
             job_id=job_id,
             detail=f"{kind}: {message}",
         )
@@ -163,10 +164,14 @@ class Ledger:
         return next(reversed(open_jobs), None) if open_jobs else None
 
     def pending_intent(self, scene_id: str, fingerprint: str) -> LedgerEntry | None:
-        """The last intent for this fingerprint not followed by a created or failed entry."""
+        """The last intent for this fingerprint not followed by a created or failed entry.
+
+        Variations of one scene are created side by side, so only an entry of the same
+        fingerprint settles an intent (or one without any, as older ledgers wrote failures).
+        """
         pending: LedgerEntry | None = None
         for entry in self.entries():
-            if entry.scene_id != scene_id:
+            if entry.scene_id != scene_id or entry.fingerprint not in ("", fingerprint):
                 continue
             if entry.event == "intent" and entry.fingerprint == fingerprint:
                 pending = entry

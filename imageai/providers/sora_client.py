@@ -190,6 +190,18 @@ class SoraClient:
         video = self._creator.run(lambda c: c.videos.remix(source_job_id, prompt=prompt), intent)
         return StartedJob(job_id=video.id, billed_usd=self._billed(video))
 
+    def find_remix(self, source_job_id: str, prompt: str, since: float) -> StartedJob | None:
+        """A remix of ``source_job_id`` with ``prompt`` created since ``since`` (Unix time): the
+        video of a create whose id a crash kept from the ledger."""
+        intent = CreateIntent(prompt=prompt, remixed_from=source_job_id, since=since)
+        try:
+            video = self._creator.find(intent)
+        except openai.OpenAIError as exc:
+            raise classify(exc) from exc
+        return (
+            None if video is None else StartedJob(job_id=video.id, billed_usd=self._billed(video))
+        )
+
     def remix_batch(self, source_job_id: str, prompts: list[str]) -> list[RemixOutcome]:
         """N variations of one source, one per prompt; a failure does not lose the others."""
         return remix_many(self.remix, source_job_id, prompts)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 #: Failures that would repeat for every prompt of the batch.
-_SAME_FOR_EVERY_PROMPT = frozenset(
+SAME_FOR_EVERY_PROMPT = frozenset(
     {ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.QUOTA, ErrorKind.NOT_FOUND}
 )
 
@@ -51,7 +51,7 @@ def remix_many(
             job = remix(source_job_id, prompt)
         except ProviderError as exc:
             error = JobError.from_exception(exc)
-            if exc.kind in _SAME_FOR_EVERY_PROMPT:
+            if exc.kind in SAME_FOR_EVERY_PROMPT:
                 stop = error
             outcomes.append(RemixOutcome(source_job_id=source_job_id, prompt=prompt, error=error))
             continue

@@ -13,6 +13,7 @@ from imageai.core.models import ProviderName, RenderState, Take
 from imageai.core.pricing import price_per_second
 from imageai.core.shot import ShotSpec
 from imageai.core.takes import next_take_number, take_stem
+from imageai.providers.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
 
 if TYPE_CHECKING:
     import threading
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from imageai.core.models import Project, Scene, SoraSettings
     from imageai.providers.router import ProviderRouter
     from imageai.providers.sora_client import SoraClient
-    from imageai.providers.sora_remix import RemixOutcome
     from imageai.providers.sora_videos import SoraVideo
 
 
@@ -153,8 +153,13 @@ def plan_remix(
     prompts: list[str],
     spec: ShotSpec,
     ledger: Ledger,
+    client: SoraClient | None = None,
 ) -> RemixPlan:
-    """One request per prompt, shaped like ``spec``; remixes the ledger already has are resumed."""
+    """One request per prompt, shaped like ``spec``; remixes the ledger already has are resumed.
+
+    With ``client``, a prompt whose create was sent but never recorded (a crash) is looked up
+    first and adopted when found, so a rerun does not pay for it again.
+    """
     assert scene.job_id is not None
     requests = tuple(
         JobRequest(
@@ -168,10 +173,18 @@ def plan_remix(
         )
         for prompt in prompts
     )
+    source_job_id = scene.job_id
+
+    def resumed(request: JobRequest) -> str | None:
+        job_id = ledger.open_job(scene.id, request.fingerprint())
+        if job_id is None and client is not None:
+            job_id = adopt_unsettled(client, ledger, request, source_job_id)
+        return job_id
+
     return RemixPlan(
         source_job_id=scene.job_id,
         requests=requests,
-        resumed=tuple(ledger.open_job(scene.id, r.fingerprint()) for r in requests),
+        resumed=tuple(resumed(r) for r in requests),
         unit_usd=round(price_per_second(catalog, spec) * spec.seconds, 4),
     )
 
@@ -194,20 +207,46 @@ def source_video(client: SoraClient, job_id: str) -> SoraVideo:
 def create_remixes(
     client: SoraClient, ledger: Ledger, plan: RemixPlan, indexes: list[int]
 ) -> list[RemixOutcome]:
-    """Send the creates of ``indexes`` (intent first, then created or failed in the ledger)."""
+    """Send the creates of ``indexes`` one at a time: intent, create, then created or failed.
+
+    Each job id is on disk before the next prompt is sent, so an interruption never loses a
+    paid remix. A failure that would repeat for every prompt leaves the rest unsent.
+    """
+    outcomes: list[RemixOutcome] = []
+    stop: JobError | None = None
     for i in indexes:
-        ledger.intent(plan.requests[i])
-    prompts = [plan.requests[i].prompt for i in indexes]
-    outcomes = client.remix_batch(plan.source_job_id, prompts)
-    for i, outcome in zip(indexes, outcomes, strict=True):
+        request = plan.requests[i]
+        if stop is None:
+            ledger.intent(request)
+            (outcome,) = client.remix_batch(plan.source_job_id, [request.prompt])
+        else:
+            outcome = RemixOutcome(
+                source_job_id=plan.source_job_id, prompt=request.prompt, error=stop
+            )
         if outcome.job is not None:
-            ledger.created(plan.requests[i], outcome.job.job_id, outcome.job.billed_usd)
+            ledger.created(request, outcome.job.job_id, outcome.job.billed_usd)
         else:
             assert outcome.error is not None
-            ledger.failed(
-                plan.requests[i], None, outcome.error.kind.value, outcome.error.user_message
-            )
+            if outcome.error.kind in SAME_FOR_EVERY_PROMPT:
+                stop = outcome.error
+            ledger.failed(request, None, outcome.error.kind.value, outcome.error.user_message)
+        outcomes.append(outcome)
     return outcomes
+
+
+def adopt_unsettled(
+    client: SoraClient, ledger: Ledger, request: JobRequest, source_job_id: str
+) -> str | None:
+    """The remix an interrupted create of ``request`` made, recorded as created; None if the
+    ledger shows no unsettled intent for it or the account has no such video."""
+    pending = ledger.pending_intent(request.scene_id, request.fingerprint())
+    if pending is None:
+        return None
+    found = client.find_remix(source_job_id, request.prompt, since=pending.ts)
+    if found is None:
+        return None
+    ledger.created(request, found.job_id, found.billed_usd)
+    return found.job_id
 
 
 def free_take_number(scene: Scene, folder: Path, reserved: Iterable[int] = ()) -> int:
@@ -266,6 +305,8 @@ def remix_variation(
     source = source_video(client, plan.source_job_id)
     request = request.model_copy(update={"spec": video_spec(catalog, source, request.spec)})
     job_id = plan.resumed[index] or ledger.open_job(request.scene_id, request.fingerprint())
+    if job_id is None:
+        job_id = adopt_unsettled(client, ledger, request, plan.source_job_id)
     billed = created_usd(ledger, job_id) if job_id else 0.0
     if job_id is None:
         unit = round(price_per_second(catalog, request.spec) * request.spec.seconds, 4)

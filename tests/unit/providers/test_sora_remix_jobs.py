@@ -15,6 +15,7 @@ from imageai.core.errors import (
     ProviderError,
     ValidationError,
 )
+from imageai.core.jobs import StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, RenderState, Scene
 from imageai.core.shot import ShotSpec
@@ -23,6 +24,7 @@ from imageai.providers.sora_remix_jobs import (
     check_budget,
     check_remixable,
     clean_prompts,
+    create_remixes,
     free_take_number,
     plan_remix,
     remix_variation,
@@ -133,3 +135,95 @@ def test_a_remix_created_before_an_interruption_is_resumed_not_paid_again(
     again, _ = _plan(tmp_path, ["a", "b"])
     assert again.resumed == (None, "video_b")
     assert again.summary() == "1 new variation(s) x $0.40 = $0.40, 1 resumed"
+
+
+class InterruptedSora:
+    """Creates ``video_<prompt>`` per prompt; the create of ``crash_on`` is interrupted."""
+
+    def __init__(self, crash_on: str, lost: dict[str, str] | None = None) -> None:
+        self.crash_on = crash_on
+        self.lost = lost or {}  # prompt -> a video the API made though its id never came back
+        self.remixed: list[str] = []
+
+    def get_video(self, job_id: str) -> SoraVideo:
+        return _video()
+
+    def remix_batch(self, source: str, prompts: list[str]) -> list[RemixOutcome]:
+        self.remixed += prompts
+        if self.crash_on in prompts:
+            raise KeyboardInterrupt
+        return [
+            RemixOutcome(
+                source_job_id=source, prompt=p, job=StartedJob(job_id=f"video_{p}", billed_usd=0.4)
+            )
+            for p in prompts
+        ]
+
+    def find_remix(self, source: str, prompt: str, since: float) -> StartedJob | None:
+        found = self.lost.get(prompt)
+        return None if found is None else StartedJob(job_id=found, billed_usd=0.4)
+
+
+def test_each_remix_id_is_on_disk_before_the_next_prompt_is_sent(tmp_path: Path) -> None:
+    plan, ledger = _plan(tmp_path, ["a", "b"])
+    client = InterruptedSora(crash_on="b")
+    with pytest.raises(KeyboardInterrupt):
+        create_remixes(cast("SoraClient", client), ledger, plan, plan.new)
+    assert [(e.event, e.job_id) for e in ledger.entries()] == [
+        ("intent", None),
+        ("created", "video_a"),
+        ("intent", None),
+    ]
+    again, _ = _plan(tmp_path, ["a", "b"])
+    assert again.resumed == ("video_a", None)
+
+
+def test_a_rerun_adopts_the_remix_an_interrupted_create_made(tmp_path: Path) -> None:
+    plan, ledger = _plan(tmp_path, ["a", "b"])
+    with pytest.raises(KeyboardInterrupt):
+        create_remixes(cast("SoraClient", InterruptedSora(crash_on="b")), ledger, plan, plan.new)
+    client = InterruptedSora(crash_on="-", lost={"b": "video_lost_b"})
+    project = Project(scenes=(SCENE,))
+    again = plan_remix(
+        default_catalog(),
+        project,
+        SCENE,
+        tmp_path,
+        ["a", "b"],
+        SPEC,
+        ledger,
+        cast("SoraClient", client),
+    )
+    assert again.resumed == ("video_a", "video_lost_b")
+    assert again.cost_usd == 0.0
+    assert ledger.open_job(SCENE.id, plan.requests[1].fingerprint()) == "video_lost_b"
+    assert client.remixed == []
+
+
+def test_a_variation_job_adopts_an_unsettled_create_instead_of_sending_again(
+    tmp_path: Path,
+) -> None:
+    plan, ledger = _plan(tmp_path, ["a"])
+    ledger.intent(plan.requests[0])  # sent, then the app died before the id was written
+    client = InterruptedSora(crash_on="a", lost={"a": "video_lost_a"})
+    job = remix_variation(
+        plan, 0, cast("SoraClient", client), default_catalog(), ledger, 2, threading.Event()
+    )
+    next(job)  # the create step; following the job is not this test's business
+    job.close()
+    assert client.remixed == []
+    assert [(e.event, e.job_id) for e in ledger.entries()][:2] == [
+        ("intent", None),
+        ("created", "video_lost_a"),
+    ]
+
+
+def test_variations_created_side_by_side_settle_only_their_own_intent(tmp_path: Path) -> None:
+    plan, ledger = _plan(tmp_path, ["a", "b"])
+    a, b = plan.requests
+    ledger.intent(a)
+    ledger.intent(b)
+    ledger.created(a, "video_a", 0.4)
+    assert ledger.pending_intent(SCENE.id, b.fingerprint()) is not None
+    ledger.failed(b, None, "network", "cut")
+    assert ledger.pending_intent(SCENE.id, b.fingerprint()) is None
