@@ -189,9 +189,14 @@ def plan_remix(
     )
 
 
-def check_budget(plan: RemixPlan, ledger: Ledger, budget_usd: float | None) -> None:
-    """Raise `BudgetExceededError` if the new remixes would take the spend past the budget."""
-    spent = ledger.total_spent()
+def check_budget(
+    plan: RemixPlan, ledger: Ledger, budget_usd: float | None, reserved_usd: float = 0.0
+) -> None:
+    """Raise `BudgetExceededError` if the new remixes would take the spend past the budget.
+
+    ``reserved_usd`` is what queued jobs of the project will create but have not yet.
+    """
+    spent = round(ledger.total_spent() + reserved_usd, 4)
     if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
         raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from imageai.core.budget import reservations_for
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import JobResult
 from imageai.core.models import ProviderName, SoraSettings
@@ -122,7 +123,8 @@ class RemixService(QObject):
         plan = plan_remix(
             self._catalog, project, scene, folder, clean_prompts(prompts), spec, ledger
         )
-        check_budget(plan, ledger, project.budget_usd)
+        # Renders and remixes queued but not created yet count, or together they could overspend.
+        check_budget(plan, ledger, project.budget_usd, reservations_for(folder).total())
         return plan
 
     def spent_usd(self) -> float:
@@ -136,12 +138,17 @@ class RemixService(QObject):
         assert folder is not None
         scene = self._doc.project.scene(scene_id)
         job_ids = []
+        reservations = reservations_for(folder)
         for index in range(len(plan.requests)):
             reserved = [v.take_number for v in self._jobs.values() if v.scene_id == scene_id]
             number = free_take_number(scene, folder, reserved)
             job_id = f"{JOB_PREFIX}{scene_id}-{next(self._ids)}"
             self._jobs[job_id] = _Variation(scene_id, plan, index, number)
-            job_ids.append(self._runner.submit(self._job(plan, index, number, ledger), job_id))
+            if plan.resumed[index] is None:
+                # Held until the create returns (then the ledger counts it) or the job ends.
+                reservations.reserve({job_id: plan.unit_usd})
+            job = self._job(plan, index, number, ledger, job_id)
+            job_ids.append(self._runner.submit(job, job_id))
         return job_ids
 
     def label(self, job_id: str) -> str:
@@ -173,14 +180,23 @@ class RemixService(QObject):
             raise ValidationError("project", "save the project first")
         return ledger
 
-    def _job(self, plan: RemixPlan, index: int, number: int, ledger: Ledger) -> JobFn:
+    def _job(self, plan: RemixPlan, index: int, number: int, ledger: Ledger, job_id: str) -> JobFn:
         router, catalog, settings = self._router, self._catalog, plan.requests[index].settings
         assert isinstance(settings, SoraSettings)
+        reservations = reservations_for(ledger.path.parent)
 
         def job(cancel: threading.Event) -> Iterator[JobEvent]:
-            # Built here, not on the GUI thread: the SDK import is slow and a missing key raises.
-            client = remix_client(router, settings)
-            yield from remix_variation(plan, index, client, catalog, ledger, number, cancel)
+            try:
+                # Built here, not on the GUI thread: the SDK import is slow and a missing key
+                # raises.
+                client = remix_client(router, settings)
+                variation = remix_variation(plan, index, client, catalog, ledger, number, cancel)
+                for event in variation:
+                    # The first event comes once the create is in the ledger (or was resumed).
+                    reservations.release(job_id)
+                    yield event
+            finally:
+                reservations.release(job_id)
 
         return job
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import continuity, render_plan
-from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
+from imageai.core.budget import BudgetReservations, reservations_for
+from imageai.core.errors import ErrorKind, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
 from imageai.services.chain import ChainQueue, render_job
@@ -88,15 +89,34 @@ class RenderController(QObject):
         ]
 
     def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
-        """Raise `BudgetExceededError` if the new spend would pass the budget; returns the estimate."""
-        new = [r.scene_id for r in requests if r.resume_job_id is None]
-        cost = estimate(self._doc.project, new, self._catalog).total_usd if new else 0.0
-        if budget_usd is not None:
-            ledger = self._doc.ledger()
-            spent = ledger.total_spent() if ledger else self._doc.project.billed_usd
-            if spent + cost > budget_usd + 1e-9:
-                raise BudgetExceededError(cost, spent, budget_usd)
+        """Raise `BudgetExceededError` if the new spend would pass the budget; returns the estimate.
+
+        Spend counts the ledger's creates plus what queued renders and remixes of this project
+        have reserved but not created yet.
+        """
+        cost = round(sum(self._costs(requests).values()), 4)
+        self._reservations().check(cost, self._spent(), budget_usd)
         return cost
+
+    def _costs(self, requests: list[JobRequest]) -> dict[str, float]:
+        """The estimate of each new create, by runner job id (a resumed job costs nothing)."""
+        new = [r.scene_id for r in requests if r.resume_job_id is None]
+        if not new:
+            return {}
+        scenes = estimate(self._doc.project, new, self._catalog).scenes
+        return {self.job_id_for(s.id): s.usd for s in scenes if not s.already_rendered}
+
+    def _spent(self) -> float:
+        ledger = self._doc.ledger()
+        return ledger.total_spent() if ledger else self._doc.project.billed_usd
+
+    def _reservations(self) -> BudgetReservations:
+        folder = self._doc.folder
+        return reservations_for(folder) if folder is not None else BudgetReservations()
+
+    def _release(self, job_id: str) -> None:
+        if self._doc.folder is not None:
+            reservations_for(self._doc.folder).release(job_id)
 
     def render(
         self,
@@ -110,6 +130,8 @@ class RenderController(QObject):
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         self.check_budget(requests, budget_usd)
+        # Held until each create returns: a second render or a remix queued meanwhile counts it.
+        self._reservations().reserve(self._costs(requests), self._spent(), budget_usd)
         steps = [continuity.ChainStep(r) for r in requests]
         if self._doc.project.chain_scenes:
             steps = continuity.chain_steps(self._doc.project, requests)
@@ -159,6 +181,7 @@ class RenderController(QObject):
         """
         project = self._doc.project
         for request in requests:
+            self._release(self.job_id_for(request.scene_id))
             if after is None:
                 project = render_plan.apply_cancel(project, request.scene_id)
                 self._counts["cancelled"] += 1
@@ -192,6 +215,8 @@ class RenderController(QObject):
         if request is None:
             return
         assert isinstance(event, JobEvent)
+        if isinstance(event, Created):
+            self._release(job_id)  # the ledger has it as spend now
         self._doc.set_project(
             render_plan.apply_event(self._doc.project, event, request), dirty=False
         )
@@ -206,6 +231,7 @@ class RenderController(QObject):
 
     @Slot(str, object)
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
+        self._release(job_id)
         request = self._requests.pop(job_id, None)
         if request is None:
             return
@@ -221,6 +247,7 @@ class RenderController(QObject):
 
     @Slot(str)
     def _on_runner_job_cancelled(self, job_id: str) -> None:
+        self._release(job_id)
         request = self._requests.pop(job_id, None)
         if request is None:
             return
@@ -234,6 +261,7 @@ class RenderController(QObject):
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
+        self._release(job_id)
         request = self._requests.pop(job_id, None)
         if request is None:
             return

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from imageai.core import project_store
+from imageai.core.budget import reservations_for
 from imageai.core.catalog import default_catalog
-from imageai.core.errors import BudgetExceededError, ValidationError
+from imageai.core.errors import BudgetExceededError, QuotaError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.media import ffmpeg_exe
 from imageai.core.models import (
@@ -26,6 +28,7 @@ from imageai.providers.factory import provider_factory
 from imageai.providers.router import ProviderRouter
 from imageai.services.job_runner import JobRunner, live_threads
 from imageai.services.project_document import ProjectDocument
+from imageai.services.remix_service import RemixService
 from imageai.services.render_controller import RenderController
 from imageai.video.frames import extract_last_frame
 from tests.fakes.fake_provider import FakeProvider
@@ -128,6 +131,59 @@ def test_no_budget_means_no_limit(qtbot: QtBot, runner, tmp_path) -> None:
     controller = _controller(_sora_project(2), tmp_path, runner, FakeProvider())
     _paid_for(tmp_path, controller, 0, 100.0)
     assert controller.check_budget(controller.plan(), None) == pytest.approx(0.4)
+
+
+def test_queued_renders_hold_their_cost_against_the_budget(qtbot: QtBot, runner, tmp_path) -> None:
+    # $0.40 a scene, $1.20 budget. Scenes 1-2 are queued and not all created yet: rendering
+    # scenes 3-4 as well would be four creates ($1.60), so it is refused before any is sent.
+    gate = threading.Event()
+    provider = FakeProvider(("done",), gate=gate)
+    controller = _controller(_sora_project(4, budget=1.2), tmp_path, runner, provider)
+    controller.render([0, 1])
+    with pytest.raises(BudgetExceededError) as over:
+        controller.render([2, 3])
+    assert over.value.spent_usd >= 0.8 - 1e-9
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        gate.set()
+    assert reservations_for(tmp_path).total() == 0.0  # created: the ledger counts it now
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.render([2])  # 0.80 spent + 0.40 fits exactly
+    assert len(provider.started) == 3
+    assert Ledger(tmp_path / LEDGER_NAME).total_spent() == pytest.approx(1.2)
+
+
+def test_a_failed_create_gives_its_reservation_back(qtbot: QtBot, runner, tmp_path) -> None:
+    provider = FakeProvider(start_error=QuotaError("no quota"))
+    controller = _controller(_sora_project(2, budget=0.8), tmp_path, runner, provider)
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000) as finished:
+        controller.render()
+    assert finished.args == [0, 2, 0]
+    assert reservations_for(tmp_path).total() == 0.0
+    assert controller.check_budget(controller.plan(), 0.8) == pytest.approx(0.8)
+
+
+def test_a_remix_counts_renders_queued_in_the_same_project(qtbot: QtBot, runner, tmp_path) -> None:
+    rendered = Scene(
+        id="scene1",
+        prompt="shot 1",
+        state=RenderState.DONE,
+        job_id="video_src",
+        job_provider=ProviderName.SORA,
+        clip_path="clips/scene1.mp4",
+    )
+    project = _sora_project(3, budget=1.2)
+    project = project.model_copy(update={"scenes": (rendered, *project.scenes[1:])})
+    gate = threading.Event()
+    controller = _controller(project, tmp_path, runner, FakeProvider(("done",), gate=gate))
+    remixer = RemixService(
+        controller._doc, runner, controller._router, default_catalog()
+    )  # same document
+    remixer.plan("scene1", ["at dawn", "in rain"])  # $0.80 of $1.20: fits alone
+    controller.render([1, 2])  # $0.80 queued
+    with pytest.raises(BudgetExceededError):
+        remixer.plan("scene1", ["at dawn", "in rain"])
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        gate.set()
 
 
 # ---- continuity ----------------------------------------------------------------------------
