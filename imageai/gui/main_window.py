@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget,
 from imageai.core.errors import ImageAIError
 from imageai.gui.settings.keys_dialog import KeysDialog
 from imageai.gui.video.preview_player import PreviewDialog
+from imageai.gui.video.project_settings_dialog import open_project_settings
 from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.services.video_workspace import NeedsFolderError
@@ -98,6 +99,9 @@ class MainWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.video_panel.undo_action)
         edit.addAction(self.video_panel.redo_action)
+        self.project_settings_action = self._add(
+            edit, "&Project settings…", self._on_project_settings
+        )
         self.settings_menu = self.menuBar().addMenu("&Settings")
         self._add(self.settings_menu, "Settings and API &keys…", self.open_keys_dialog)
 
@@ -289,6 +293,10 @@ class MainWindow(QMainWindow):
         dialog = RetargetDialog(self.ws, scene_ids, self)
         dialog.open()
         return dialog
+
+    @Slot()
+    def _on_project_settings(self) -> None:
+        open_project_settings(self.ws, self)
 
     @Slot()
     def open_keys_dialog(self) -> KeysDialog:
