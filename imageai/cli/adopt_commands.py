@@ -14,7 +14,7 @@ from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, so
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, JobError, ProviderError, ValidationError
 from imageai.core.jobs import JobRequest, PollState
-from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
 from imageai.core.shot import ShotSpec
 from imageai.core.takes import add_take, next_take_number, take_stem
@@ -112,7 +112,7 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         settings=project.settings.sora,
         project_dir=folder,
     )
-    ledger = Ledger(folder / LEDGER_NAME)
+    ledger = ledger_for(folder / LEDGER_NAME)
     # Paid for elsewhere: recorded as created at no cost, so spend stays honest.
     ledger.created(request, video.id, 0.0)
     as_take = scene.state is RenderState.DONE and scene.clip_path is not None

@@ -14,8 +14,9 @@ from imageai.cli.progress import retarget_hint
 from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
 from imageai.core import project_store
 from imageai.core.errors import ProviderError, ValidationError
-from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.models import ProviderName
+from imageai.core.project_lock import holding_project
 from imageai.core.shot import resolve
 from imageai.core.takes import add_take, choose_take, current_take, list_takes
 from imageai.providers.sora_remix_jobs import (
@@ -37,8 +38,10 @@ from imageai.providers.sora_remix_jobs import (
 if TYPE_CHECKING:
     import argparse
 
-    from imageai.core.models import Scene
+    from imageai.core.catalog import Catalog
+    from imageai.core.models import Project, Scene
     from imageai.providers.sora_client import SoraClient
+    from imageai.providers.sora_videos import SoraVideo
 
 
 INTERRUPTED = (
@@ -64,11 +67,26 @@ def cmd_remix(args: argparse.Namespace) -> int:
         if hint:
             print(f"Hint: {hint}.", file=sys.stderr)
         return provider_exit(exc)
-    spec = video_spec(ctx.catalog, source, resolve(project, scene))
-    ledger = Ledger(folder / LEDGER_NAME)
+    # Another process rendering or remixing this project is refused, not raced.
+    with holding_project(folder, "remix"):
+        return _remix(args, folder, project, scene, prompts, client, source, ctx.catalog)
+
+
+def _remix(
+    args: argparse.Namespace,
+    folder: Path,
+    project: Project,
+    scene: Scene,
+    prompts: list[str],
+    client: SoraClient,
+    source: SoraVideo,
+    catalog: Catalog,
+) -> int:
+    spec = video_spec(catalog, source, resolve(project, scene))
+    ledger = ledger_for(folder / LEDGER_NAME)
     # A remix created by an earlier, interrupted run is followed again, not paid twice.
     # One sent but never recorded (a crash mid-create) is looked up and adopted, not re-sent.
-    plan = plan_remix(ctx.catalog, project, scene, folder, prompts, spec, ledger, client)
+    plan = plan_remix(catalog, project, scene, folder, prompts, spec, ledger, client)
     check_budget(plan, ledger, args.budget if args.budget is not None else project.budget_usd)
     labels = {str(i): f"variation {i + 1}" for i in range(len(prompts))}
     report = JobReport(labels, as_json=args.json, project_dir=folder)
@@ -139,7 +157,7 @@ def _download_take(
     project = project_store.load(folder)  # fresh: the takes saved earlier in this run count
     scene = project.scene(request.scene_id)
     number = free_take_number(scene, folder)
-    journal = SceneJournal(Ledger(folder / LEDGER_NAME), request)
+    journal = SceneJournal(ledger_for(folder / LEDGER_NAME), request)
     try:
         result = follow(key, take_request(request, number, job_id), client, journal, report)
     except ProviderError as exc:

@@ -15,7 +15,7 @@ from imageai.cli.progress import RenderReport
 from imageai.core import project_store
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ValidationError
-from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
 from imageai.core.pricing import estimate
@@ -118,7 +118,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     project = project_store.load(args.dir)
-    ledger = Ledger(args.dir / LEDGER_NAME)
+    ledger = ledger_for(args.dir / LEDGER_NAME)
     spent = ledger.spent_by_scene()
     catalog = load_catalog(price_override_file())
     # The full price of each scene (rendered ones included), to set against what was billed.
@@ -213,7 +213,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     wanted = [final.scenes[i] for i in indexes] if indexes is not None else list(final.scenes)
     failed = [s for s in wanted if s.state is not RenderState.DONE]
     report.finished(
-        len(wanted) - len(failed), len(failed), Ledger(args.dir / LEDGER_NAME).total_spent()
+        len(wanted) - len(failed), len(failed), ledger_for(args.dir / LEDGER_NAME).total_spent()
     )
     return ExitCode.OK if not failed else ExitCode.SCENE_FAILED
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.errors import ValidationError
+from imageai.core.project_lock import ProjectLockedError
 from imageai.core.webhook_apply import apply_to_folder
 
 if TYPE_CHECKING:
@@ -36,7 +37,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return
         with lock:  # the receiver answers on several threads; one project write at a time
             for folder in folders:
-                for scene_id in apply_to_folder(folder, event.video_id, event.type):
+                try:
+                    changed = apply_to_folder(folder, event.video_id, event.type)
+                except ProjectLockedError as exc:  # its render polls the job itself
+                    print(f"imageai: skipped: {exc}", file=sys.stderr, flush=True)
+                    continue
+                for scene_id in changed:
                     print(f"{folder}: scene {scene_id}: {event.type}", flush=True)
 
     server = serve_webhooks(args.port, secret, on_event, host=args.host)

@@ -180,6 +180,20 @@ class Ledger:
         return pending
 
 
+_ledgers: dict[Path, Ledger] = {}
+_ledgers_lock = threading.Lock()
+
+
+def ledger_for(path: Path) -> Ledger:
+    """The one `Ledger` of the file at ``path`` in this process, so its appends share a lock."""
+    key = path.resolve()
+    with _ledgers_lock:
+        ledger = _ledgers.get(key)
+        if ledger is None:
+            ledger = _ledgers[key] = Ledger(key)
+        return ledger
+
+
 def reconcile_billed(project: Project, spent: dict[str, float]) -> Project:
     """The project with each scene's billed cost taken from the ledger, the record of spend.
 

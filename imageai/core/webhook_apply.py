@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, JobError
-from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import Project, RenderState
+from imageai.core.project_lock import holding_project
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,12 +45,16 @@ def apply_video_event(
 
 
 def apply_to_folder(folder: Path, video_id: str, event_type: str) -> list[str]:
-    """Load, update and save one project folder; records the event in its ledger."""
-    project = project_store.load(folder)
-    updated, changed = apply_video_event(project, video_id, event_type)
-    if changed:
-        project_store.save(updated, folder)
-        note_in_ledger(folder, updated, changed, video_id, event_type)
+    """Load, update and save one project folder; records the event in its ledger.
+
+    Raises `ProjectLockedError` while another process renders or remixes the project.
+    """
+    with holding_project(folder, "webhook serve"):
+        project = project_store.load(folder)
+        updated, changed = apply_video_event(project, video_id, event_type)
+        if changed:
+            project_store.save(updated, folder)
+            note_in_ledger(folder, updated, changed, video_id, event_type)
     return changed
 
 
@@ -57,7 +62,7 @@ def note_in_ledger(
     folder: Path, project: Project, scene_ids: list[str], video_id: str, event_type: str
 ) -> None:
     """Record the webhook's report for each changed scene in the project's ledger."""
-    ledger = Ledger(folder / LEDGER_NAME)
+    ledger = ledger_for(folder / LEDGER_NAME)
     event = "completed" if event_type == "video.completed" else "failed"
     for scene_id in scene_ids:
         scene = project.scene(scene_id)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from imageai.core import project_store
-from imageai.core.ledger import LEDGER_NAME, Ledger
+from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,7 +57,7 @@ class ProjectDocument(QObject):
         return self._dirty
 
     def ledger(self) -> Ledger | None:
-        return Ledger(self._folder / LEDGER_NAME) if self._folder else None
+        return ledger_for(self._folder / LEDGER_NAME) if self._folder else None
 
     def set_project(self, project: Project, *, dirty: bool = True) -> None:
         if project == self._project:

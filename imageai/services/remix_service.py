@@ -13,6 +13,7 @@ from imageai.core.budget import reservations_for
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import JobResult
 from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.project_lock import acquire_project, release_project
 from imageai.core.shot import spec_for_settings
 from imageai.core.takes import add_take
 from imageai.providers.sora_remix_jobs import (
@@ -140,6 +141,8 @@ class RemixService(QObject):
         job_ids = []
         reservations = reservations_for(folder)
         for index in range(len(plan.requests)):
+            # Held per variation until it ends; another process rendering the project refuses.
+            acquire_project(folder, "remix")
             reserved = [v.take_number for v in self._jobs.values() if v.scene_id == scene_id]
             number = free_take_number(scene, folder, reserved)
             job_id = f"{JOB_PREFIX}{scene_id}-{next(self._ids)}"
@@ -200,11 +203,16 @@ class RemixService(QObject):
 
         return job
 
+    @staticmethod
+    def _unlock(variation: _Variation) -> None:
+        release_project(variation.plan.requests[variation.index].project_dir)
+
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
         variation = self._jobs.pop(job_id, None)
         if variation is None:
             return
+        self._unlock(variation)
         self._finished[job_id] = variation
         assert isinstance(result, JobResult)
         request = variation.plan.requests[variation.index]
@@ -222,6 +230,7 @@ class RemixService(QObject):
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
         variation = self._jobs.pop(job_id, None)
         if variation is not None:
+            self._unlock(variation)
             self._finished[job_id] = variation
             assert isinstance(error, JobError)
             self.remix_failed.emit(variation.scene_id, error)
@@ -230,4 +239,5 @@ class RemixService(QObject):
     def _on_runner_job_cancelled(self, job_id: str) -> None:
         variation = self._jobs.pop(job_id, None)
         if variation is not None:
+            self._unlock(variation)
             self._finished[job_id] = variation

@@ -9,12 +9,15 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import continuity, render_plan
 from imageai.core.budget import BudgetReservations, reservations_for
-from imageai.core.errors import ErrorKind, JobError
+from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
+from imageai.core.project_lock import acquire_project, release_project
 from imageai.services.chain import ChainQueue, render_job
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from imageai.core.catalog import Catalog
     from imageai.providers.router import ProviderRouter
     from imageai.services.job_runner import JobRunner
@@ -59,6 +62,8 @@ class RenderController(QObject):
         self._requests: dict[str, JobRequest] = {}
         self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        #: The project folder whose cross-process lock this controller holds while rendering.
+        self._locked: Path | None = None
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
@@ -114,6 +119,11 @@ class RenderController(QObject):
         folder = self._doc.folder
         return reservations_for(folder) if folder is not None else BudgetReservations()
 
+    def _unlock(self) -> None:
+        if self._locked is not None and not self._requests and not self._chain:
+            release_project(self._locked)
+            self._locked = None
+
     def _release(self, job_id: str) -> None:
         if self._doc.folder is not None:
             reservations_for(self._doc.folder).release(job_id)
@@ -130,8 +140,17 @@ class RenderController(QObject):
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         self.check_budget(requests, budget_usd)
+        if requests and self._locked is None:
+            # Another process rendering this project would create the same scenes again.
+            assert self._doc.folder is not None
+            acquire_project(self._doc.folder, "render")
+            self._locked = self._doc.folder
         # Held until each create returns: a second render or a remix queued meanwhile counts it.
-        self._reservations().reserve(self._costs(requests), self._spent(), budget_usd)
+        try:
+            self._reservations().reserve(self._costs(requests), self._spent(), budget_usd)
+        except BudgetExceededError:
+            self._unlock()
+            raise
         steps = [continuity.ChainStep(r) for r in requests]
         if self._doc.project.chain_scenes:
             steps = continuity.chain_steps(self._doc.project, requests)
@@ -144,6 +163,7 @@ class RenderController(QObject):
             else:
                 job_ids.append(self._submit(step.request, step.after))
         if not job_ids:
+            self._unlock()
             self.batch_finished.emit(0, 0, 0)
         return job_ids
 
@@ -274,5 +294,6 @@ class RenderController(QObject):
         if not self._requests and not self._chain:
             if self._save_timer.isActive():
                 self._save()  # the CLI reads the project (and may exit) on batch_finished
+            self._unlock()
             c = self._counts
             self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])

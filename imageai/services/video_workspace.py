@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
-from imageai.core.ledger import LEDGER_NAME, Ledger, reconcile_billed
+from imageai.core.ledger import LEDGER_NAME, ledger_for, reconcile_billed
 from imageai.core.models import Project, RenderState, Scene
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.project_copy import copy_project_files
@@ -117,7 +117,7 @@ class VideoWorkspace(QObject):
         """Raises `ProjectFileError` with a clear message; the current project stays open."""
         project = project_store.load(folder)
         # Billed costs shown are the ledger's (the record of spend), even after a crash.
-        project = reconcile_billed(project, Ledger(folder / LEDGER_NAME).spent_by_scene())
+        project = reconcile_billed(project, ledger_for(folder / LEDGER_NAME).spent_by_scene())
         self.document.replace(project, folder)
         self.editor.reset(self.document)
         self.settings.add_recent(folder)

@@ -23,6 +23,7 @@ from imageai.core.models import (
     RenderState,
     Scene,
 )
+from imageai.core.project_lock import ProjectLock, ProjectLockedError
 from imageai.core.secrets import InMemorySecretStore
 from imageai.providers.factory import provider_factory
 from imageai.providers.router import ProviderRouter
@@ -143,9 +144,14 @@ def test_queued_renders_hold_their_cost_against_the_budget(qtbot: QtBot, runner,
     with pytest.raises(BudgetExceededError) as over:
         controller.render([2, 3])
     assert over.value.spent_usd >= 0.8 - 1e-9
+    with pytest.raises(ProjectLockedError):  # another process may not render it meanwhile
+        ProjectLock(tmp_path).acquire()
     with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
         gate.set()
     assert reservations_for(tmp_path).total() == 0.0  # created: the ledger counts it now
+    lock = ProjectLock(tmp_path)
+    lock.acquire()  # the batch ended: the project is free again
+    lock.release()
     with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
         controller.render([2])  # 0.80 spent + 0.40 fits exactly
     assert len(provider.started) == 3
