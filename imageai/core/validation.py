@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from imageai.core.errors import ValidationError
-from imageai.core.models import Project, ProviderName, Scene, VeoSettings
+from imageai.core.models import Project, ProviderName, Scene, VeoBackend, VeoSettings
 from imageai.core.shot import ShotSpec, resolve
 
 if TYPE_CHECKING:
@@ -66,6 +66,12 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
         if info.backend is not None and info.backend != settings.backend:
             raise ValidationError(
                 "model", f"{label}: {info.id} is served by {info.backend}, not {settings.backend}"
+            )
+        if settings.backend is VeoBackend.VERTEX and not (settings.vertex_project or "").strip():
+            raise ValidationError(
+                "vertex_project",
+                f"{label}: Vertex AI needs a Google Cloud project: fill in "
+                "'Google Cloud project' in the Veo settings",
             )
         if len(scene.extra_reference_images) > info.max_reference_images:
             raise ValidationError(

@@ -26,6 +26,12 @@ VERTEX_PERSON = ("allow_adult", "dont_allow")
 #: Durations accepted with reference images (as with 1080p and 4k).
 REFERENCE_SECONDS = (8,)
 SEED_MAX = 2**32 - 1
+VERTEX_PROJECT_MISSING = (
+    "Vertex AI needs a Google Cloud project: fill in 'Google Cloud project' in the Veo settings"
+)
+VERTEX_LOCATION_MISSING = (
+    "Vertex AI needs a location: fill in 'Location' in the Veo settings, e.g. us-central1"
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ def check_request(request: JobRequest, info: ModelInfo, backend: VeoBackend) -> 
     settings = veo_settings(request)
     if info.backend is not None and info.backend != backend:
         raise ValidationError("model", f"{info.id} is served by {info.backend}, not {backend}")
+    _check_cloud(settings, backend)
     _check_images(request, info)
     images = request.reference_image is not None or bool(request.extra_reference_images)
     if settings.negative_prompt.strip() and not info.supports_negative_prompt:
@@ -118,6 +125,16 @@ def check_request(request: JobRequest, info: ModelInfo, backend: VeoBackend) -> 
         raise ValidationError(
             "generate_audio", f"{info.id} on {backend} always generates audio", ("true",)
         )
+
+
+def _check_cloud(settings: VeoSettings, backend: VeoBackend) -> None:
+    """Vertex AI bills a named Google Cloud project: refuse before guessing one."""
+    if backend is not VeoBackend.VERTEX:
+        return
+    if not (settings.vertex_project or "").strip():
+        raise ValidationError("vertex_project", VERTEX_PROJECT_MISSING)
+    if not settings.vertex_location.strip():
+        raise ValidationError("vertex_location", VERTEX_LOCATION_MISSING, ("us-central1",))
 
 
 def _check_images(request: JobRequest, info: ModelInfo) -> None:

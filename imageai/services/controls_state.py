@@ -15,10 +15,12 @@ from imageai.core.models import (
     ProviderSettingsT,
     Scene,
     SoraSettings,
+    VeoBackend,
     VeoSettings,
 )
 from imageai.core.prompts import scene_prompt
 from imageai.core.shot import aspect_of, parse_size
+from imageai.providers.veo_payload import SEED_MAX, VERTEX_PERSON
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog, ModelInfo
@@ -39,6 +41,11 @@ class ControlOptions(BaseModel):
     max_reference_images: int = 0
     last_frame: bool = False
     retired_note: str = ""
+    #: Veo: a seed field, the person-generation values offered, prompt enhancement, Cloud fields.
+    seed: bool = False
+    person_generation: tuple[str, ...] = ()
+    enhance_prompt: bool = False
+    cloud_project: bool = False
 
 
 def nearest_seconds(value: int, allowed: tuple[int, ...]) -> int:
@@ -80,6 +87,7 @@ def options_for(
     if info is None:
         return ControlOptions(models=labels)
     resolution = settings.resolution if isinstance(settings, VeoSettings) else None
+    vertex = isinstance(settings, VeoSettings) and settings.backend is VeoBackend.VERTEX
     return ControlOptions(
         models=labels,
         sizes=info.sizes,
@@ -91,7 +99,18 @@ def options_for(
         max_reference_images=info.max_reference_images,
         last_frame=info.supports_last_frame,
         retired_note=info.retired_note if info.retired_on else "",
+        seed=info.supports_seed,
+        person_generation=person_choices(settings),
+        enhance_prompt=vertex,
+        cloud_project=vertex,
     )
+
+
+def person_choices(settings: ProviderSettingsT) -> tuple[str, ...]:
+    """Values a user may pick; the Gemini API accepts one fixed value per request kind, so none."""
+    if isinstance(settings, VeoSettings) and settings.backend is VeoBackend.VERTEX:
+        return VERTEX_PERSON
+    return ()
 
 
 def clamp(
@@ -144,6 +163,17 @@ def _clamp_veo(
     if settings.negative_prompt and not info.supports_negative_prompt:
         notes.append(f"{info.label} takes no negative prompt; it was cleared.")
         update["negative_prompt"] = ""
+    if settings.seed is not None and not info.supports_seed:
+        notes.append(f"{info.label} takes no seed; it was cleared.")
+        update["seed"] = None
+    person = settings.person_generation
+    if person is not None and person not in person_choices(settings):
+        where = "Vertex AI" if settings.backend is VeoBackend.VERTEX else "The Gemini API"
+        notes.append(f"{where} takes no person generation {person!r}; it was reset to the default.")
+        update["person_generation"] = None
+    if settings.enhance_prompt is not None and settings.backend is not VeoBackend.VERTEX:
+        notes.append("Prompt enhancement is a Vertex AI switch; it was reset to the default.")
+        update["enhance_prompt"] = None
     return resolution
 
 
@@ -219,3 +249,17 @@ def with_reference_added(
             "images per scene; remove one before adding another",
         )
     return (*current, stored)
+
+
+def parse_seed(text: str) -> int | None:
+    """``""`` means a random seed each render; otherwise an integer in the range Veo accepts."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    try:
+        value = int(cleaned)
+    except ValueError:
+        raise ValidationError("seed", f"{cleaned!r} is not a whole number") from None
+    if not 0 <= value <= SEED_MAX:
+        raise ValidationError("seed", f"must be between 0 and {SEED_MAX}", (f"0..{SEED_MAX}",))
+    return value

@@ -1,4 +1,4 @@
-"""Veo 3.1 controls: backend, model, aspect, resolution, duration, negative prompt, audio."""
+"""Veo 3.1 controls: backend, model, shot shape, prompt options, seed and Cloud project."""
 
 from __future__ import annotations
 
@@ -7,14 +7,24 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
+from imageai.core.errors import ValidationError
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
+from imageai.services.controls_state import parse_seed
 
 if TYPE_CHECKING:
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
 BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API", VeoBackend.VERTEX: "Vertex AI"}
+PERSON_LABELS = {
+    "allow_all": "Allow all people",
+    "allow_adult": "Adults only",
+    "dont_allow": "No people",
+}
+#: Combo data for "leave it to the API" (a combo cannot find None by data).
+DEFAULT = ""
+ENHANCE_ITEMS = [("Default", DEFAULT), ("On", "on"), ("Off", "off")]
 
 
 class VeoControlsWidget(ProviderControlsWidget):
@@ -33,6 +43,17 @@ class VeoControlsWidget(ProviderControlsWidget):
         self.negative_edit.setMinimumWidth(340)
         self.negative_edit.setPlaceholderText("What to avoid, e.g. text, watermarks")
         self.audio_check = QCheckBox("Generate audio")
+        self.seed_edit = QLineEdit()
+        self.seed_edit.setPlaceholderText("Random")
+        self.seed_edit.setToolTip("The same seed and settings give a similar clip; empty = random.")
+        self.person_combo = QComboBox()
+        self.enhance_combo = QComboBox()
+        self.enhance_combo.setToolTip("Let Vertex AI rewrite the prompt before generating.")
+        self.cloud_project_edit = QLineEdit()
+        self.cloud_project_edit.setPlaceholderText("my-gcp-project")
+        self.cloud_project_edit.setToolTip("The Google Cloud project Vertex AI bills.")
+        self.location_edit = QLineEdit()
+        self.location_edit.setPlaceholderText("us-central1")
         self.capabilities = QLabel()
         self.capabilities.setWordWrap(True)
         self.capabilities.setStyleSheet("color: #4b5563;")
@@ -43,6 +64,11 @@ class VeoControlsWidget(ProviderControlsWidget):
         self.form.addRow("Duration", self.seconds_combo)
         self.form.addRow("Negative prompt", self.negative_edit)
         self.form.addRow("", self.audio_check)
+        self.form.addRow("Seed", self.seed_edit)
+        self.form.addRow("People", self.person_combo)
+        self.form.addRow("Prompt enhancement", self.enhance_combo)
+        self.form.addRow("Google Cloud project", self.cloud_project_edit)
+        self.form.addRow("Location", self.location_edit)
         self.form.addRow(self.capabilities)
         self.backend_combo.activated.connect(self._on_backend_combo_activated)
         self.model_combo.activated.connect(self._on_model_combo_activated)
@@ -51,6 +77,13 @@ class VeoControlsWidget(ProviderControlsWidget):
         self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
         self.negative_edit.editingFinished.connect(self._on_negative_edit_editing_finished)
         self.audio_check.clicked.connect(self._on_audio_check_clicked)
+        self.seed_edit.editingFinished.connect(self._on_seed_edit_editing_finished)
+        self.person_combo.activated.connect(self._on_person_combo_activated)
+        self.enhance_combo.activated.connect(self._on_enhance_combo_activated)
+        self.cloud_project_edit.editingFinished.connect(
+            self._on_cloud_project_edit_editing_finished
+        )
+        self.location_edit.editingFinished.connect(self._on_location_edit_editing_finished)
         self.refresh()
 
     def _show(self, options: ControlOptions) -> None:
@@ -83,6 +116,27 @@ class VeoControlsWidget(ProviderControlsWidget):
         )
         last = "a last frame" if options.last_frame else "no last frame"
         self.capabilities.setText(f"This model takes {refs} and {last}.")
+        self._show_extras(options, settings)
+
+    def _show_extras(self, options: ControlOptions, settings: VeoSettings) -> None:
+        """Seed, people, enhancement and Cloud rows: shown only where model and backend take them."""
+        self.form.setRowVisible(self.seed_edit, options.seed)
+        self.form.setRowVisible(self.person_combo, bool(options.person_generation))
+        self.form.setRowVisible(self.enhance_combo, options.enhance_prompt)
+        self.form.setRowVisible(self.cloud_project_edit, options.cloud_project)
+        self.form.setRowVisible(self.location_edit, options.cloud_project)
+        if not self.seed_edit.hasFocus():
+            self.seed_edit.setText("" if settings.seed is None else str(settings.seed))
+        people = [("Default", DEFAULT)] + [
+            (PERSON_LABELS.get(p, p), p) for p in options.person_generation
+        ]
+        fill_combo(self.person_combo, people, settings.person_generation or DEFAULT)
+        enhance = {None: DEFAULT, True: "on", False: "off"}[settings.enhance_prompt]
+        fill_combo(self.enhance_combo, ENHANCE_ITEMS, enhance)
+        if not self.cloud_project_edit.hasFocus():
+            self.cloud_project_edit.setText(settings.vertex_project or "")
+        if not self.location_edit.hasFocus():
+            self.location_edit.setText(settings.vertex_location)
 
     @Slot(int)
     def _on_backend_combo_activated(self, index: int) -> None:
@@ -111,3 +165,29 @@ class VeoControlsWidget(ProviderControlsWidget):
     @Slot(bool)
     def _on_audio_check_clicked(self, checked: bool) -> None:
         self.apply(generate_audio=checked)
+
+    @Slot()
+    def _on_seed_edit_editing_finished(self) -> None:
+        try:
+            seed = parse_seed(self.seed_edit.text())
+        except ValidationError as exc:
+            self.show_notes([f"Seed: {exc.message}."])
+            return
+        self.apply(seed=seed)
+
+    @Slot(int)
+    def _on_person_combo_activated(self, index: int) -> None:
+        self.apply(person_generation=self.person_combo.itemData(index) or None)
+
+    @Slot(int)
+    def _on_enhance_combo_activated(self, index: int) -> None:
+        value = {DEFAULT: None, "on": True, "off": False}[self.enhance_combo.itemData(index)]
+        self.apply(enhance_prompt=value)
+
+    @Slot()
+    def _on_cloud_project_edit_editing_finished(self) -> None:
+        self.apply(vertex_project=self.cloud_project_edit.text().strip() or None)
+
+    @Slot()
+    def _on_location_edit_editing_finished(self) -> None:
+        self.apply(vertex_location=self.location_edit.text().strip() or "us-central1")

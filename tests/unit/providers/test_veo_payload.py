@@ -220,7 +220,11 @@ def test_image_rules(tmp_path: Path) -> None:
 def test_vertex_accepts_audio_toggle_and_enhance_prompt(tmp_path: Path) -> None:
     model = "veo-3.1-generate-001"
     settings = VeoSettings(
-        backend=VeoBackend.VERTEX, model=model, enhance_prompt=False, person_generation="dont_allow"
+        backend=VeoBackend.VERTEX,
+        model=model,
+        enhance_prompt=False,
+        person_generation="dont_allow",
+        vertex_project="film-proj",
     )
     request = veo_request(tmp_path, model=model, audio=False, settings=settings)
     _client(VeoBackend.VERTEX).validate(request)
@@ -237,3 +241,23 @@ def test_estimate_uses_the_price_table(tmp_path: Path) -> None:
     model = "veo-3.1-generate-001"
     silent = veo_request(tmp_path, model=model, audio=False, seconds=4)
     assert vertex.estimate(silent) == pytest.approx(0.80)
+
+
+@pytest.mark.parametrize(
+    ("update", "field"),
+    [
+        ({"vertex_project": None}, "vertex_project"),
+        ({"vertex_project": "  "}, "vertex_project"),
+        ({"vertex_project": "p", "vertex_location": ""}, "vertex_location"),
+    ],
+)
+def test_vertex_without_a_cloud_project_or_location_is_refused_naming_the_field(
+    tmp_path: Path, update: dict[str, object], field: str
+) -> None:
+    model = "veo-3.1-generate-001"
+    settings = VeoSettings(backend=VeoBackend.VERTEX, model=model).model_copy(update=update)
+    request = veo_request(tmp_path, model=model, settings=settings)
+    with pytest.raises(ValidationError) as caught:
+        _client(VeoBackend.VERTEX).validate(request)
+    assert caught.value.field == field
+    assert "Veo settings" in caught.value.message
