@@ -272,3 +272,39 @@ def test_remix_action_opens_the_dialog_and_retry_asks_again(
         panel.jobs_panel.retry_requested.emit(row.job_id)
     assert asked[1].prompts() == ["At dawn."]
     assert len(ws.document.project.scene("s1").takes) == 3
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_remix_while_another_process_renders_the_project_says_so(
+    qtbot: QtBot, panel: VideoWorkspacePanel, fake: _Server
+) -> None:
+    import subprocess
+    import sys
+
+    from tests.unit.core.test_project_lock import HOLDER
+
+    folder = panel.ws.document.folder
+    assert folder is not None
+    billed_before = fake.state.stats.get("creates_billed", 0)
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+
+        def accept_dialog() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, RemixDialog)
+            dialog.edits[0].setText("At dawn.")
+            dialog.ok_button.click()
+
+        QTimer.singleShot(0, accept_dialog)
+        assert panel.request_remix("s1") == []
+        assert panel.error_banner.isVisibleTo(panel)
+        assert str(child.pid) in panel.error_banner.message.text()
+    finally:
+        child.communicate(timeout=30)
+    assert fake.state.stats.get("creates_billed", 0) == billed_before

@@ -329,7 +329,11 @@ class VideoWorkspacePanel(QWidget):
         plan = self.ask_remix(scene_id, prompts)
         if plan is None:
             return []
-        job_ids = self.ws.remix(plan)
+        try:
+            job_ids = self.ws.remix(plan)
+        except ImageAIError as exc:  # e.g. another process is rendering this project
+            self.show_problem("Cannot remix", str(exc))
+            return []
         self.error_banner.hide()
         self.bottom_tabs.setCurrentWidget(self.jobs_panel)
         self._update_actions()
