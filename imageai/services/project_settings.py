@@ -25,7 +25,7 @@ def parse_budget(text: str) -> float | None:
         raise ValidationError("budget_usd", "enter a finite amount")
     if value < 0:
         raise ValidationError(
-            "budget_usd", "the budget cannot be negative; leave it empty for none"
+            "budget_usd", "it cannot be negative; leave it empty for no budget"
         )
     return round(value, 2)
 
