@@ -24,9 +24,7 @@ def parse_budget(text: str) -> float | None:
     if value != value or value in (float("inf"), float("-inf")):
         raise ValidationError("budget_usd", "enter a finite amount")
     if value < 0:
-        raise ValidationError(
-            "budget_usd", "it cannot be negative; leave it empty for no budget"
-        )
+        raise ValidationError("budget_usd", "it cannot be negative; leave it empty for no budget")
     return round(value, 2)
 
 
