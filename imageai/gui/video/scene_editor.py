@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imageai.core.errors import ImageAIError
 from imageai.core.models import ProviderName
+from imageai.gui.video.image_row import image_row
 from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.gui.video.veo_images_widget import VeoImagesWidget
 from imageai.services.controls_state import rendered_prompt, scene_seconds
@@ -77,14 +77,7 @@ class SceneEditorPanel(QWidget):
         self.provider_combo.activated.connect(self._on_provider_combo_activated)
         self.reference_label = QLabel("none")
         self.reference_label.setWordWrap(True)
-        pick = QPushButton("Pick…")
-        pick.clicked.connect(self._on_pick_clicked)
-        clear = QPushButton("Clear")
-        clear.clicked.connect(self._on_clear_clicked)
-        ref_row = QHBoxLayout()
-        ref_row.addWidget(self.reference_label, 1)
-        ref_row.addWidget(pick)
-        ref_row.addWidget(clear)
+        ref_row = image_row(self.reference_label, self._on_pick_clicked, self._on_clear_clicked)
         self.sent_prompt = QPlainTextEdit()
         self.sent_prompt.setReadOnly(True)
         self.sent_prompt.setObjectName("sentPrompt")

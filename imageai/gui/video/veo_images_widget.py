@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ImageAIError, ValidationError
+from imageai.gui.video.image_row import image_row
 from imageai.services.controls_state import (
     SceneImageOptions,
     scene_image_options,
@@ -74,14 +75,9 @@ class VeoImagesWidget(QWidget):
         self.last_frame_label.setToolTip(
             "Veo ends the clip on this image; it needs the reference image as the first frame"
         )
-        pick = QPushButton("Pick…")
-        pick.clicked.connect(self._on_last_pick_clicked)
-        clear = QPushButton("Clear")
-        clear.clicked.connect(self._on_last_clear_clicked)
-        last_row = QHBoxLayout()
-        last_row.addWidget(self.last_frame_label, 1)
-        last_row.addWidget(pick)
-        last_row.addWidget(clear)
+        last_row = image_row(
+            self.last_frame_label, self._on_last_pick_clicked, self._on_last_clear_clicked
+        )
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.refs_title = QLabel("Asset references")
