@@ -26,6 +26,7 @@ from imageai.gui.video.remix_dialog import RemixDialog
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.scene_editor import SceneEditorPanel
 from imageai.gui.video.storyboard_view import StoryboardView
+from imageai.gui.video.undo_actions import UndoRedoActions
 from imageai.services.error_advice import ErrorAction, ErrorAdvice, advise, advise_remix
 from imageai.services.video_workspace import NeedsFolderError
 
@@ -118,16 +119,8 @@ class VideoWorkspacePanel(QWidget):
         self.delete_action = self._action(
             "Delete", self._on_delete_triggered, QKeySequence(QKeySequence.StandardKey.Delete)
         )
-        # Fixed texts keep the toolbar still; the tooltip says what would be undone.
-        self.undo_action = self._action("Undo", stack.undo, "Ctrl+Z")
-        self.redo_action = self._action("Redo", stack.redo, "Ctrl+Shift+Z")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.undo_action.setEnabled(stack.canUndo())
-        self.redo_action.setEnabled(stack.canRedo())
-        stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        stack.undoTextChanged.connect(self._on_stack_undo_text_changed)
-        stack.redoTextChanged.connect(self._on_stack_redo_text_changed)
+        undo_redo = UndoRedoActions(stack, self)
+        self.undo_action, self.redo_action = undo_redo.undo, undo_redo.redo
         self.render_selected_action = self._action("Render selected", self._on_render_selected)
         self.render_all_action = self._action("Render all", self._on_render_all)
         self.cancel_action = self._action(
@@ -187,14 +180,6 @@ class VideoWorkspacePanel(QWidget):
             self.retarget_action,
         ]
         self._update_actions()
-
-    @Slot(str)
-    def _on_stack_undo_text_changed(self, text: str) -> None:
-        self.undo_action.setToolTip(f"Undo {text}" if text else "Nothing to undo")
-
-    @Slot(str)
-    def _on_stack_redo_text_changed(self, text: str) -> None:
-        self.redo_action.setToolTip(f"Redo {text}" if text else "Nothing to redo")
 
     # ---- selection ---------------------------------------------------------------------------
 
