@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,19 @@ if TYPE_CHECKING:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt Multimedia logs which optional codec libraries it could not load; that is not a test failure.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # As in the app (imageai/services/gui_gc.py): a cyclic collection started on a job thread can
+    # delete a widget left by an earlier test off the GUI thread, which crashes Qt. Collect on
+    # the main thread after each test instead.
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_main_thread() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

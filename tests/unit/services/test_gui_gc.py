@@ -23,6 +23,8 @@ class _Cycle:
 
 
 def test_cycles_are_collected_by_the_gui_timer(qtbot: QtBot) -> None:
+    was_enabled = gc.isenabled()
+    gc.enable()  # as in the app before the collector takes over (the test session disables it)
     collector = GuiGarbageCollector(interval_ms=10)
     try:
         assert not gc.isenabled()
@@ -41,4 +43,6 @@ def test_cycles_are_collected_by_the_gui_timer(qtbot: QtBot) -> None:
     finally:
         collector.stop()
         gc.collect()
-    assert gc.isenabled()
+    assert gc.isenabled()  # stop() restores what it found
+    if not was_enabled:
+        gc.disable()
