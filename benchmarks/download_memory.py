@@ -66,7 +66,7 @@ def _sora_download(server_url: str, folder: Path) -> dict[str, float]:
     from imageai.core.jobs import JobRequest, PollState
     from imageai.core.models import ProviderName, SoraSettings
     from imageai.core.shot import ShotSpec
-    from imageai.providers.sora_client import SoraClient
+    from imageai.providers.openai.sora_client import SoraClient
 
     client = SoraClient(SecretStr(KEY), base_url=f"{server_url}/v1", sleep=lambda _: None)
     spec = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720")
@@ -89,7 +89,7 @@ def _sora_download(server_url: str, folder: Path) -> dict[str, float]:
 def _resumable_download(server_url: str, folder: Path, cut: int) -> dict[str, float]:
     import httpx
 
-    from imageai.providers.clip_files import http_opener, resumable_download
+    from imageai.core.downloads import http_opener, resumable_download
 
     dest = folder / "clips" / "resumed.mp4"
     with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as http:

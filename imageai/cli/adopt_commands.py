@@ -18,15 +18,15 @@ from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
 from imageai.core.shot import ShotSpec
 from imageai.core.takes import add_take, next_take_number, take_stem
-from imageai.providers.sora_remix_jobs import SceneJournal, relative, video_spec
+from imageai.providers.openai.sora_remix_jobs import SceneJournal, relative, video_spec
 
 if TYPE_CHECKING:
     import argparse
 
     from imageai.core.jobs import JobResult
     from imageai.core.models import Project, Scene
-    from imageai.providers.sora_client import SoraClient
-    from imageai.providers.sora_videos import SoraVideo
+    from imageai.providers.openai.sora_client import SoraClient
+    from imageai.providers.openai.sora_videos import SoraVideo
 
 PROMPT_EXCERPT = 48
 

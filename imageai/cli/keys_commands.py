@@ -34,14 +34,14 @@ def check_key(name: KeyName, secrets: SecretStore) -> KeyCheck:
     if key is None:
         return KeyCheck(status=KeyStatus.MISSING, message=f"No {name.value} key is set.")
     if name is KeyName.OPENAI:
-        from imageai.providers.sora_client import SoraClient
+        from imageai.providers.openai.sora_client import SoraClient
 
         sora = SoraClient(key, base_url=os.environ.get("OPENAI_BASE_URL") or None)
         try:
             return sora.check_key()
         finally:
             sora.close()
-    from imageai.providers.veo_client import VeoClient
+    from imageai.providers.google.veo_client import VeoClient
 
     base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
     veo = VeoClient(VeoSettings(), api_key=key, base_url=base)

@@ -19,7 +19,7 @@ from imageai.core.models import ProviderName
 from imageai.core.project_lock import holding_project
 from imageai.core.shot import resolve
 from imageai.core.takes import add_take, choose_take, current_take, list_takes
-from imageai.providers.sora_remix_jobs import (
+from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
     SceneJournal,
     check_budget,
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
-    from imageai.providers.sora_client import SoraClient
-    from imageai.providers.sora_videos import SoraVideo
+    from imageai.providers.openai.sora_client import SoraClient
+    from imageai.providers.openai.sora_videos import SoraVideo
 
 
 INTERRUPTED = (

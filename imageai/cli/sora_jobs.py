@@ -12,14 +12,14 @@ from imageai.core.errors import ErrorKind, ProviderError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Done, Downloading, JobRequest, JobResult, Progress
 from imageai.core.models import ProviderName
-from imageai.providers.sora_remix_jobs import SceneJournal, relative, remix_client
+from imageai.providers.openai.sora_remix_jobs import SceneJournal, relative, remix_client
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from imageai.cli.context import CliContext
     from imageai.core.models import Project, Scene, SoraSettings
-    from imageai.providers.sora_client import SoraClient
+    from imageai.providers.openai.sora_client import SoraClient
 
 
 def scene_at(project: Project, number: int) -> Scene:

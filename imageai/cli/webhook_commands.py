@@ -18,11 +18,11 @@ from imageai.core.webhook_apply import apply_to_folder
 if TYPE_CHECKING:
     import argparse
 
-    from imageai.providers.sora_webhooks import WebhookEvent
+    from imageai.providers.openai.sora_webhooks import WebhookEvent
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from imageai.providers.sora_webhooks import serve_webhooks
+    from imageai.providers.openai.sora_webhooks import serve_webhooks
 
     secret = os.environ.get(args.secret_env, "").strip()
     if not secret:

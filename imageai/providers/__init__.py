@@ -1,1 +1,1 @@
-"""Provider adapters: one module per API behind the `VideoProvider` protocol; no Qt."""
+"""Provider adapters: one folder per API behind the `VideoProvider` protocol; no Qt."""

@@ -11,20 +11,14 @@ from pydantic import SecretStr
 from imageai.core.catalog import Catalog
 from imageai.core.errors import AuthError
 from imageai.core.jobs import VideoProvider
-from imageai.core.models import ProviderName, ProviderSettingsT
+from imageai.core.models import ProviderName, ProviderSettingsT, SoraSettings, VeoSettings
 from imageai.core.secrets import ENV_VARS, KeyName, SecretStore, lookup_key
-from imageai.providers.animatic import AnimaticProvider
 
 if TYPE_CHECKING:
     from imageai.providers.router import ProviderFactory
 
-#: Builders for the cloud providers: (settings, key or None, catalog, environ) -> provider.
+#: Builders for the providers: (settings, key or None, catalog, environ) -> provider.
 Builder = Callable[[ProviderSettingsT, SecretStr | None, Catalog, Mapping[str, str]], VideoProvider]
-_BUILDERS: dict[ProviderName, tuple[KeyName, Builder]] = {}
-
-
-def register_builder(name: ProviderName, key: KeyName, builder: Builder) -> None:
-    _BUILDERS[name] = (key, builder)
 
 
 def missing_key_error(key: KeyName) -> AuthError:
@@ -32,6 +26,49 @@ def missing_key_error(key: KeyName) -> AuthError:
     return AuthError(
         f"No {key.value.title()} API key. Set {env}, or store one with `imageai keys set {key.value}`."
     )
+
+
+# Each builder imports its provider's module itself, so the CLI starts fast and the animatic
+# path never imports an SDK.
+
+
+def build_animatic(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.animatic.provider import AnimaticProvider
+
+    return AnimaticProvider(catalog=catalog)
+
+
+def build_sora(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.openai.sora_client import SoraClient
+
+    assert isinstance(settings, SoraSettings)
+    if key is None:
+        raise missing_key_error(KeyName.OPENAI)
+    base_url = settings.base_url or env.get("OPENAI_BASE_URL") or None
+    return SoraClient(key, base_url=base_url, catalog=catalog)
+
+
+def build_veo(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.google.veo_client import VeoClient
+
+    assert isinstance(settings, VeoSettings)
+    base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
+    # Start at 5 s; run_job backs off by 1.5x to 20 s, as renders take one to several minutes.
+    return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
+
+
+#: Each provider's key (None: it needs none) and builder.
+BUILDERS: dict[ProviderName, tuple[KeyName | None, Builder]] = {
+    ProviderName.ANIMATIC: (None, build_animatic),
+    ProviderName.SORA: (KeyName.OPENAI, build_sora),
+    ProviderName.VEO: (KeyName.GOOGLE, build_veo),
+}
 
 
 def provider_factory(
@@ -45,23 +82,17 @@ def provider_factory(
     env = dict(os.environ if environ is None else environ)
 
     def build(name: ProviderName, settings: ProviderSettingsT) -> VideoProvider:
-        if name is ProviderName.ANIMATIC:
-            return AnimaticProvider(catalog=catalog)
-        _load_cloud_builders()
-        key_name, builder = _BUILDERS[name]
-        key, _source, _var = lookup_key(secrets, key_name, env)
-        if key is None and require_keys and not _keyless_allowed(name, settings):
-            raise missing_key_error(key_name)
+        key_name, builder = BUILDERS[name]
+        key: SecretStr | None = None
+        if key_name is not None:
+            key, _source, _var = lookup_key(secrets, key_name, env)
+            if key is None and require_keys and not _keyless_allowed(settings):
+                raise missing_key_error(key_name)
         return builder(settings, key, catalog, env)
 
     return build
 
 
-def _keyless_allowed(name: ProviderName, settings: ProviderSettingsT) -> bool:
+def _keyless_allowed(settings: ProviderSettingsT) -> bool:
     # Vertex AI authenticates with application default credentials, not an API key.
-    return name is ProviderName.VEO and getattr(settings, "backend", None) == "vertex"
-
-
-def _load_cloud_builders() -> None:
-    # Imported late so the CLI starts fast and the animatic path needs no SDK import.
-    import imageai.providers.cloud_builders  # noqa: F401
+    return getattr(settings, "backend", None) == "vertex"

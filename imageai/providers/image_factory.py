@@ -25,13 +25,13 @@ def image_provider_factory(
 
     def build(name: ImageProviderName) -> ImageProvider:
         if name is ImageProviderName.OPENAI:
-            from imageai.providers.image_openai import OpenAIImageProvider
+            from imageai.providers.openai.images import OpenAIImageProvider
 
             key, _source, _var = lookup_key(secrets, KeyName.OPENAI, env)
             if key is None:
                 raise _missing(KeyName.OPENAI)
             return OpenAIImageProvider(key, base_url=env.get("OPENAI_BASE_URL") or None)
-        from imageai.providers.image_google import GoogleImageProvider
+        from imageai.providers.google.images import GoogleImageProvider
 
         key, _source, _var = lookup_key(secrets, KeyName.GOOGLE, env)
         project = env.get("GOOGLE_CLOUD_PROJECT") or None

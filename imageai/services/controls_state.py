@@ -20,7 +20,7 @@ from imageai.core.models import (
 )
 from imageai.core.prompts import scene_prompt
 from imageai.core.shot import aspect_of, parse_size
-from imageai.providers.veo_payload import SEED_MAX, VERTEX_PERSON
+from imageai.providers.google.veo_payload import SEED_MAX, VERTEX_PERSON
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog, ModelInfo

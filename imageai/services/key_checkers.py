@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def check_openai(key: SecretStr) -> KeyCheck:
     """401 bad key, 403 no video access, 404 endpoint gone (Sora retired), or no network."""
-    from imageai.providers.sora_client import SoraClient
+    from imageai.providers.openai.sora_client import SoraClient
 
     client = SoraClient(key, base_url=os.environ.get("OPENAI_BASE_URL") or None)
     try:
@@ -29,7 +29,7 @@ def check_openai(key: SecretStr) -> KeyCheck:
 
 
 def check_google(key: SecretStr) -> KeyCheck:
-    from imageai.providers.veo_client import VeoClient
+    from imageai.providers.google.veo_client import VeoClient
 
     base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
     client = VeoClient(VeoSettings(), api_key=key, base_url=base)

@@ -16,7 +16,7 @@ from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.core.shot import spec_for_settings
 from imageai.core.takes import add_take
-from imageai.providers.sora_remix_jobs import (
+from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
     check_budget,
     clean_prompts,

@@ -27,8 +27,8 @@ from imageai.services.storyboard_model import StoryboardModel
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog
+    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from imageai.providers.router import ProviderRouter
-    from imageai.providers.sora_remix_jobs import RemixPlan
     from imageai.services.app_settings import SettingsStore
     from imageai.services.job_runner import JobRunner
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core.webhook_apply import apply_video_event, note_in_ledger
 
 if TYPE_CHECKING:
-    from imageai.providers.sora_webhooks import WebhookEvent, WebhookServer
+    from imageai.providers.openai.sora_webhooks import WebhookEvent, WebhookServer
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class WebhookService(QObject):
 
     def start(self, port: int, secret: str) -> bool:
         """Start listening on 127.0.0.1:``port``; False (and a message) if it cannot."""
-        from imageai.providers.sora_webhooks import serve_webhooks
+        from imageai.providers.openai.sora_webhooks import serve_webhooks
 
         self.stop()
         if not secret.strip():

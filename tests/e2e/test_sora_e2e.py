@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from imageai.core import project_store
 from imageai.core.models import RenderState
-from imageai.providers.sora_client import SoraClient
+from imageai.providers.openai.sora_client import SoraClient
 from tests.fakes.server_process import REPO, FakeServerProcess
 
 if TYPE_CHECKING:

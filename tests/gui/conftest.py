@@ -9,7 +9,7 @@ import pytest
 from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, Scene
 from imageai.core.secrets import InMemorySecretStore
-from imageai.providers.animatic import AnimaticProvider
+from imageai.providers.animatic.provider import AnimaticProvider
 from imageai.providers.router import ProviderRouter
 from imageai.services import job_runner
 from imageai.services.app_settings import SettingsStore

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
-    from imageai.providers.sora_remix_jobs import RemixPlan
+    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from tests.fakes.fake_server import _Server
 
 KEY = "sk-gui-remix"

@@ -13,7 +13,7 @@ from imageai.gui.settings.webhook_dialog import WebhookDialog
 from imageai.services.app_settings import SettingsStore, load_settings
 from imageai.services.project_document import ProjectDocument
 from imageai.services.webhook_service import WebhookService
-from tests.unit.providers.test_sora_webhooks import SECRET, _signed
+from tests.unit.providers.openai.test_sora_webhooks import SECRET, _signed
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

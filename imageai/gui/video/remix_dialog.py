@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ImageAIError, ValidationError
 
 if TYPE_CHECKING:
-    from imageai.providers.sora_remix_jobs import RemixPlan
+    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from imageai.services.video_workspace import VideoWorkspace
 
 MAX_VARIATIONS = 4

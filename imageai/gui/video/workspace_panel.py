@@ -32,7 +32,7 @@ from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
     from imageai.core.pricing import CostEstimate
-    from imageai.providers.sora_remix_jobs import RemixPlan
+    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from imageai.services.key_check_service import KeyCheckService
     from imageai.services.video_workspace import VideoWorkspace
 

@@ -16,7 +16,7 @@ from imageai.core import project_store
 from imageai.core.ledger import Ledger
 from imageai.core.models import Project, RenderState, Scene
 from imageai.core.webhook_apply import apply_video_event
-from tests.unit.providers.test_sora_webhooks import SECRET, _signed
+from tests.unit.providers.openai.test_sora_webhooks import SECRET, _signed
 
 if TYPE_CHECKING:
     from pathlib import Path

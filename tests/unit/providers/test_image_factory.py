@@ -7,9 +7,9 @@ import pytest
 from imageai.core.errors import AuthError
 from imageai.core.image_catalog import ImageProviderName
 from imageai.core.secrets import InMemorySecretStore, KeyName
+from imageai.providers.google.images import GoogleImageProvider
 from imageai.providers.image_factory import image_provider_factory
-from imageai.providers.image_google import GoogleImageProvider
-from imageai.providers.image_openai import OpenAIImageProvider
+from imageai.providers.openai.images import OpenAIImageProvider
 
 
 def test_openai_key_from_store_when_no_env() -> None:

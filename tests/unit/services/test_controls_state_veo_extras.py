@@ -7,7 +7,7 @@ import pytest
 from imageai.core.catalog import Catalog, default_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.models import ProviderName, SoraSettings, VeoBackend, VeoSettings
-from imageai.providers.veo_payload import SEED_MAX, VERTEX_PERSON
+from imageai.providers.google.veo_payload import SEED_MAX, VERTEX_PERSON
 from imageai.services.controls_state import change, clamp, options_for, parse_seed
 
 CATALOG = default_catalog()

@@ -12,7 +12,7 @@ from imageai.core.ledger import Ledger
 from imageai.core.models import Project, RenderState, Scene
 from imageai.services.project_document import ProjectDocument
 from imageai.services.webhook_service import WebhookService
-from tests.unit.providers.test_sora_webhooks import SECRET, _signed
+from tests.unit.providers.openai.test_sora_webhooks import SECRET, _signed
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -16,7 +16,7 @@ from imageai.core.jobs import Done, JobRequest
 from imageai.core.media import MediaInfo, ffmpeg_exe, probe
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.shot import ShotSpec
-from imageai.providers.animatic import AnimaticProvider
+from imageai.providers.animatic.provider import AnimaticProvider
 from imageai.video.assemble import AssemblyError, assemble, plan_assembly
 
 if TYPE_CHECKING:

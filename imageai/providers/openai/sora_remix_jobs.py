@@ -13,7 +13,7 @@ from imageai.core.models import ProviderName, RenderState, Take
 from imageai.core.pricing import price_per_second
 from imageai.core.shot import ShotSpec
 from imageai.core.takes import next_take_number, take_stem
-from imageai.providers.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
+from imageai.providers.openai.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
 
 if TYPE_CHECKING:
     import threading
@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     from imageai.core.jobs import JobEvent
     from imageai.core.ledger import Ledger
     from imageai.core.models import Project, Scene, SoraSettings
+    from imageai.providers.openai.sora_client import SoraClient
+    from imageai.providers.openai.sora_videos import SoraVideo
     from imageai.providers.router import ProviderRouter
-    from imageai.providers.sora_client import SoraClient
-    from imageai.providers.sora_videos import SoraVideo
 
 
 def remix_client(router: ProviderRouter, settings: SoraSettings) -> SoraClient:
     """The Sora client for ``settings``; raises `AuthError` when there is no OpenAI key."""
-    from imageai.providers.sora_client import SoraClient  # late: the SDK is slow to import
+    from imageai.providers.openai.sora_client import SoraClient  # late: the SDK is slow to import
 
     provider = router.get(ProviderName.SORA, settings)
     if not isinstance(provider, SoraClient):

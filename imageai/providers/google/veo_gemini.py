@@ -8,17 +8,17 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from imageai.core.downloads import write_chunks
 from imageai.core.errors import AuthError, JobCancelledError, OutcomeUnknownError, ProviderError
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.providers.clip_files import write_chunks
-from imageai.providers.veo_errors import (
+from imageai.providers.google.errors import (
     BAD_KEY_REASONS,
     ErrorContext,
     classify_response,
     status_from_body,
     transport_error,
 )
-from imageai.providers.veo_operation import OperationView, VideoRef, parse_gemini
+from imageai.providers.google.veo_operation import OperationView, VideoRef, parse_gemini
 
 if TYPE_CHECKING:
     import threading
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from pydantic import SecretStr
 
-    from imageai.providers.clip_files import BodyStream
-    from imageai.providers.veo_payload import VeoPayload
+    from imageai.core.downloads import BodyStream
+    from imageai.providers.google.veo_payload import VeoPayload
 
 API_VERSION = "v1beta"
 #: Connect fast; allow a slow upload of inline images; reads bounded so cancel stays responsive.

@@ -27,8 +27,8 @@ from imageai.core.errors import (
 from imageai.core.jobs import JobRequest
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.sora_client import SoraClient
-from imageai.providers.sora_errors import RETIRED_MESSAGE
+from imageai.providers.openai.errors import RETIRED_MESSAGE
+from imageai.providers.openai.sora_client import SoraClient
 
 if TYPE_CHECKING:
     from pathlib import Path

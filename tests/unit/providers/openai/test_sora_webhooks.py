@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from imageai.providers.sora_webhooks import (
+from imageai.providers.openai.sora_webhooks import (
     WebhookEvent,
     WebhookRejectedError,
     serve_webhooks,

@@ -14,8 +14,8 @@ from imageai.core.errors import ValidationError
 from imageai.core.jobs import JobRequest
 from imageai.core.models import FitMode, ProviderName, VeoBackend, VeoSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.veo_client import VeoClient
-from imageai.providers.veo_payload import build_payload, fit_size
+from imageai.providers.google.veo_client import VeoClient
+from imageai.providers.google.veo_payload import build_payload, fit_size
 
 if TYPE_CHECKING:
     from pathlib import Path

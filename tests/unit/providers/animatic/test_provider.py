@@ -28,8 +28,8 @@ from imageai.core.jobs import (
 from imageai.core.media import probe
 from imageai.core.models import AnimaticSettings, FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.animatic import FFMPEG_NICENESS, AnimaticProvider
-from imageai.providers.title_card import draw_title_card, wrap
+from imageai.core.title_card import draw_title_card, wrap
+from imageai.providers.animatic.provider import FFMPEG_NICENESS, AnimaticProvider
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

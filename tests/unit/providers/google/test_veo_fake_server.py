@@ -20,12 +20,12 @@ from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done
 from imageai.core.key_check import KeyStatus
 from imageai.core.models import VeoSettings
-from imageai.providers.veo_client import VeoClient
-from imageai.providers.veo_errors import ErrorContext
-from imageai.providers.veo_gemini import GeminiVeoBackend
-from imageai.providers.veo_payload import VeoPayload
+from imageai.providers.google.errors import ErrorContext
+from imageai.providers.google.veo_client import VeoClient
+from imageai.providers.google.veo_gemini import GeminiVeoBackend
+from imageai.providers.google.veo_payload import VeoPayload
 from tests.fakes.fake_server import FakeConfig, serve
-from tests.unit.providers.test_veo_payload import make_image, veo_request
+from tests.unit.providers.google.test_veo_payload import make_image, veo_request
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

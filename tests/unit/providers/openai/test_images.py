@@ -24,7 +24,7 @@ from imageai.core.errors import (
 )
 from imageai.core.image_catalog import ImageProviderName, load_image_catalog
 from imageai.core.image_jobs import ImageRequest
-from imageai.providers.image_openai import OpenAIImageProvider
+from imageai.providers.openai.images import OpenAIImageProvider
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.downloads import finalize_clip, resumable_download, temp_download
 from imageai.core.errors import (
     JobCancelledError,
     NetworkError,
@@ -24,10 +25,9 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
-from imageai.providers.clip_files import finalize_clip, resumable_download, temp_download
-from imageai.providers.veo_errors import ErrorContext
-from imageai.providers.veo_gemini import TIMEOUT, GeminiVeoBackend
-from imageai.providers.veo_payload import build_payload, check_request
+from imageai.providers.google.errors import ErrorContext
+from imageai.providers.google.veo_gemini import TIMEOUT, GeminiVeoBackend
+from imageai.providers.google.veo_payload import build_payload, check_request
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
     from pydantic import SecretStr
 
-    from imageai.providers.veo_operation import OperationView, VideoRef
-    from imageai.providers.veo_payload import VeoPayload
+    from imageai.providers.google.veo_operation import OperationView, VideoRef
+    from imageai.providers.google.veo_payload import VeoPayload
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class VeoClient:
 
     def _build_backend(self) -> VeoBackendClient:
         if self.settings.backend is VeoBackend.VERTEX:
-            from imageai.providers.veo_vertex import VertexVeoBackend
+            from imageai.providers.google.veo_vertex import VertexVeoBackend
 
             return VertexVeoBackend(
                 self.settings.vertex_project,

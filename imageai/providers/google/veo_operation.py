@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from imageai.core.jobs import PollState, PollStatus
-from imageai.providers.veo_errors import ErrorContext, classify, filtered_error, status_from_error
+from imageai.providers.google.errors import (
+    ErrorContext,
+    classify,
+    filtered_error,
+    status_from_error,
+)
 
 
 @dataclass(frozen=True)

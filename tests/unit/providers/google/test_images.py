@@ -26,7 +26,7 @@ from imageai.core.errors import (
 )
 from imageai.core.image_catalog import ImageModelInfo, ImageProviderName, load_image_catalog
 from imageai.core.image_jobs import ImageRequest
-from imageai.providers.image_google import GoogleImageProvider
+from imageai.providers.google.images import GoogleImageProvider
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -21,13 +21,13 @@ from imageai.core.errors import (
     RateLimitError,
 )
 from imageai.core.jobs import PollState
-from imageai.providers.veo_errors import (
+from imageai.providers.google.errors import (
     ErrorContext,
     classify_response,
     retry_after_seconds,
     transport_error,
 )
-from imageai.providers.veo_operation import parse_gemini
+from imageai.providers.google.veo_operation import parse_gemini
 
 CTX = ErrorContext(model="veo-9", offered_models=("veo-3.1-generate-preview",))
 

@@ -12,18 +12,18 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
+from imageai.core.downloads import write_chunks
 from imageai.core.errors import AuthError, NetworkError, OutcomeUnknownError, ProviderError
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.providers.clip_files import write_chunks
-from imageai.providers.veo_errors import (
+from imageai.providers.google.errors import (
     ErrorContext,
     classify,
     retry_after_seconds,
     status_from_body,
     transport_error,
 )
-from imageai.providers.veo_gemini import CHUNK, iter_chunks
-from imageai.providers.veo_operation import OperationView, VideoRef
+from imageai.providers.google.veo_gemini import CHUNK, iter_chunks
+from imageai.providers.google.veo_operation import OperationView, VideoRef
 
 if TYPE_CHECKING:
     import threading
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from google.auth.credentials import Credentials
 
-    from imageai.providers.veo_payload import ImagePart, VeoPayload
+    from imageai.providers.google.veo_payload import ImagePart, VeoPayload
 
 CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 #: google-genai's HttpOptions.timeout is in milliseconds; None would disable httpx's timeouts.

@@ -12,9 +12,9 @@ import httpx
 import httpx2
 import openai
 
+from imageai.core.downloads import finalize_clip, finalize_file, temp_download, write_chunks
 from imageai.core.errors import JobCancelledError, NetworkError, ProviderError
-from imageai.providers.clip_files import finalize_clip, finalize_file, temp_download, write_chunks
-from imageai.providers.sora_errors import classify
+from imageai.providers.openai.errors import classify
 
 if TYPE_CHECKING:
     import threading

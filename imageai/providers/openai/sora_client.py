@@ -19,11 +19,11 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.validation import validate_spec
-from imageai.providers.sora_create import CreateIntent, SafeCreator
-from imageai.providers.sora_download import AssetDownloader
-from imageai.providers.sora_errors import RETIRED_MESSAGE, classify, classify_video_error
-from imageai.providers.sora_remix import RemixOutcome, remix_many
-from imageai.providers.sora_videos import SoraVideo, iter_recent
+from imageai.providers.openai.errors import RETIRED_MESSAGE, classify, classify_video_error
+from imageai.providers.openai.sora_create import CreateIntent, SafeCreator
+from imageai.providers.openai.sora_download import AssetDownloader
+from imageai.providers.openai.sora_remix import RemixOutcome, remix_many
+from imageai.providers.openai.sora_videos import SoraVideo, iter_recent
 
 if TYPE_CHECKING:
     import threading

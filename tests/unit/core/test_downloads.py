@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from imageai.core.errors import JobCancelledError, NetworkError, NotFoundError
-from imageai.providers.clip_files import (
+from imageai.core.downloads import (
     finalize_clip,
     http_opener,
     resumable_download,
     temp_download,
     write_chunks,
 )
+from imageai.core.errors import JobCancelledError, NetworkError, NotFoundError
 from tests.fakes.fake_provider import FAKE_MP4
 from tests.fakes.fake_server import FakeConfig, serve
 

@@ -24,8 +24,8 @@ from imageai.core.errors import (
 from imageai.core.jobs import PollState
 from imageai.core.key_check import KeyStatus
 from imageai.core.models import VeoBackend, VeoSettings
-from imageai.providers.veo_client import VeoClient
-from tests.unit.providers.test_veo_payload import decoded_size, make_image, veo_request
+from imageai.providers.google.veo_client import VeoClient
+from tests.unit.providers.google.test_veo_payload import decoded_size, make_image, veo_request
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

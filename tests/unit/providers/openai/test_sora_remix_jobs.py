@@ -19,8 +19,8 @@ from imageai.core.jobs import StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, RenderState, Scene
 from imageai.core.shot import ShotSpec
-from imageai.providers.sora_remix import RemixOutcome
-from imageai.providers.sora_remix_jobs import (
+from imageai.providers.openai.sora_remix import RemixOutcome
+from imageai.providers.openai.sora_remix_jobs import (
     check_budget,
     check_remixable,
     clean_prompts,
@@ -29,12 +29,12 @@ from imageai.providers.sora_remix_jobs import (
     plan_remix,
     remix_variation,
 )
-from imageai.providers.sora_videos import SoraVideo
+from imageai.providers.openai.sora_videos import SoraVideo
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from imageai.providers.sora_client import SoraClient
+    from imageai.providers.openai.sora_client import SoraClient
 
 SPEC = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720")
 SCENE = Scene(

@@ -23,15 +23,15 @@ from pathlib import Path
 from PIL import Image
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.downloads import finalize_clip
 from imageai.core.errors import NotFoundError, ProviderError, ValidationError
 from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.media import MediaError, ffmpeg_exe, read_progress
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.prompts import TITLE_CARD_TEMPLATE, render
+from imageai.core.title_card import draw_title_card
 from imageai.core.validation import validate_spec
-from imageai.providers.clip_files import finalize_clip
-from imageai.providers.title_card import draw_title_card
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import openai
 from openai import OpenAI
 
 from imageai.core.errors import OutcomeUnknownError, ProviderError
-from imageai.providers.sora_errors import classify, created_nothing, outcome_unknown
-from imageai.providers.sora_videos import SoraVideo, iter_recent, same_model
+from imageai.providers.openai.errors import classify, created_nothing, outcome_unknown
+from imageai.providers.openai.sora_videos import SoraVideo, iter_recent, same_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -21,8 +21,8 @@ from imageai.core.jobs import Done, JobRequest, PollState
 from imageai.core.key_check import KeyStatus
 from imageai.core.models import FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
-from imageai.providers.sora_client import SoraClient
-from imageai.providers.sora_errors import RETIRED_MESSAGE
+from imageai.providers.openai.errors import RETIRED_MESSAGE
+from imageai.providers.openai.sora_client import SoraClient
 from tests.fakes.fake_server import FakeConfig, serve
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""The free, offline animatic provider (ffmpeg push-ins and title cards)."""
