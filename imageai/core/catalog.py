@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from enum import StrEnum
 from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -26,6 +27,8 @@ class PriceRule(BaseModel):
     sizes: tuple[str, ...] = ()
     resolutions: tuple[str, ...] = ()
     audio: bool | None = None
+    #: False when no page of the vendor's confirmed the price (shown as "unverified").
+    verified: bool = True
     checked: date
     source: str
 
@@ -37,8 +40,18 @@ class PriceRule(BaseModel):
         return self.audio is None or self.audio == audio
 
 
+class ModelStatus(StrEnum):
+    """Where a model is in its life, on a given day."""
+
+    LIVE = "live"
+    #: A shutdown date is announced (or the vendor marks it deprecated); it still renders.
+    DEPRECATED = "deprecated"
+    #: Shut down: calls fail; the app never sends one.
+    RETIRED = "retired"
+
+
 class ModelInfo(BaseModel):
-    """What one video model accepts and what it costs."""
+    """What one video model accepts, what it costs, and where it is in its life."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,9 +59,20 @@ class ModelInfo(BaseModel):
     id: str
     label: str
     backend: VeoBackend | None = None
+    #: False hides a model from the controls even while it is live.
     offered: bool = True
+    #: A preview model: it may change or go with little notice.
+    preview: bool = False
+    #: The day the vendor announced the model's end (status DEPRECATED from then).
+    deprecated_on: date | None = None
+    #: The shutdown date, past or announced: RETIRED from that day.
     retired_on: date | None = None
     retired_note: str = ""
+    #: The model to move to, and its provider when that differs.
+    successor: str | None = None
+    successor_provider: ProviderName | None = None
+    #: Where the lifecycle dates were read.
+    lifecycle_source: str = ""
     sizes: tuple[str, ...] = ()
     aspects: tuple[str, ...] = ()
     resolutions: tuple[str, ...] = ()
@@ -60,7 +84,41 @@ class ModelInfo(BaseModel):
     supports_negative_prompt: bool = False
     supports_seed: bool = False
     supports_audio_toggle: bool = False
+    #: Longest duration allowed with both a first and a last frame (Omni 1.2: 10 s).
+    first_last_max_seconds: int | None = None
+    #: Omni ``edit`` (remix a clip) and ``extend`` (continue a clip).
+    supports_edit: bool = False
+    supports_extend: bool = False
     prices: tuple[PriceRule, ...]
+
+    def status(self, today: date | None = None) -> ModelStatus:
+        day = today or date.today()
+        if self.retired_on is not None and self.retired_on <= day:
+            return ModelStatus.RETIRED
+        if self.retired_on is not None or (
+            self.deprecated_on is not None and self.deprecated_on <= day
+        ):
+            return ModelStatus.DEPRECATED
+        return ModelStatus.LIVE
+
+    def successor_key(self) -> tuple[ProviderName, str] | None:
+        """(provider, model id) of the successor, when the table names one."""
+        if not self.successor:
+            return None
+        return (self.successor_provider or self.provider, self.successor)
+
+    def lifecycle_note(self, today: date | None = None) -> str:
+        """A sentence for the user when the model is going or gone; empty while it is live."""
+        status = self.status(today)
+        if status is ModelStatus.LIVE:
+            return ""
+        if self.retired_note:
+            return self.retired_note
+        move = f" Move to {self.successor}." if self.successor else ""
+        if status is ModelStatus.RETIRED:
+            return f"{self.label} was shut down on {self.retired_on}.{move}"
+        when = f" on {self.retired_on}" if self.retired_on else ""
+        return f"{self.label} is deprecated and will shut down{when}.{move}"
 
     def seconds_for(self, resolution: str | None) -> tuple[int, ...]:
         if resolution and resolution != "720p" and self.high_res_seconds:
@@ -90,13 +148,31 @@ class Catalog:
         return self._models.get((provider, model_id))
 
     def offered(
-        self, provider: ProviderName, backend: VeoBackend | None = None
+        self, provider: ProviderName, backend: VeoBackend | None = None, today: date | None = None
     ) -> tuple[ModelInfo, ...]:
+        """Models the controls offer: marked offered and not shut down."""
         return tuple(
             m
             for m in self.models
-            if m.provider == provider and m.offered and (backend is None or m.backend == backend)
+            if m.provider == provider
+            and m.offered
+            and m.status(today) is not ModelStatus.RETIRED
+            and (backend is None or m.backend == backend)
         )
+
+    def successor_of(self, info: ModelInfo) -> ModelInfo | None:
+        """The live model that replaces ``info``, following a chain of successors."""
+        seen = {(info.provider, info.id)}
+        current = info
+        while (key := current.successor_key()) is not None and key not in seen:
+            seen.add(key)
+            nxt = self._models.get(key)
+            if nxt is None:
+                return None
+            if nxt.status() is not ModelStatus.RETIRED:
+                return nxt
+            current = nxt
+        return None
 
 
 def _parse(text: str, origin: str) -> list[ModelInfo]:

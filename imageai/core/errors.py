@@ -52,6 +52,19 @@ class ValidationError(ImageAIError):
         return ValidationError(self.field, f"{where}: {self.message}", self.allowed)
 
 
+class ModelRetiredError(ValidationError):
+    """The model is shut down; ``successor`` names (provider, model) to move to, when known."""
+
+    def __init__(
+        self, message: str, successor: tuple[str, str] | None = None, allowed: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__("model", message, allowed)
+        self.successor = successor
+
+    def prefixed(self, where: str) -> ModelRetiredError:
+        return ModelRetiredError(f"{where}: {self.message}", self.successor, self.allowed)
+
+
 class ProjectFileError(ImageAIError):
     """A project file is missing, unreadable, truncated or invalid."""
 

@@ -23,6 +23,25 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class SourceMode(StrEnum):
+    """What a request does with an earlier clip (Omni ``edit`` and ``extend`` tasks)."""
+
+    #: A new take of the same shot, changed as the prompt says (a remix).
+    EDIT = "edit"
+    #: A new clip that continues the source clip.
+    EXTEND = "extend"
+
+
+class SourceClip(_Frozen):
+    """An earlier render a request edits or extends: by provider job id, or by its file."""
+
+    mode: SourceMode
+    #: The earlier job (Omni: ``previous_interaction_id``), when the provider still keeps it.
+    job_id: str | None = None
+    #: The clip file, sent as input when there is no job id to refer to.
+    clip_path: Path | None = None
+
+
 class JobRequest(_Frozen):
     """Everything a provider needs to render one scene; a frozen copy crosses threads."""
 
@@ -37,6 +56,10 @@ class JobRequest(_Frozen):
     last_frame_image: Path | None = None
     extra_reference_images: tuple[Path, ...] = ()
     fit: FitMode = FitMode.CROP
+    #: Omni: the scene's audio direction, already part of ``prompt``; kept for display.
+    audio_direction: str = ""
+    #: Set for an edit (remix) or extend of an earlier clip.
+    source: SourceClip | None = None
     #: Set when a job already exists (resume): poll it instead of creating a new one.
     resume_job_id: str | None = None
     #: Seconds from start to give up polling; the provider job id is kept for later.
@@ -72,7 +95,14 @@ class JobRequest(_Frozen):
         ):
             digest.update(part.encode())
             digest.update(b"\0")
-        for image in (self.reference_image, self.last_frame_image, *self.extra_reference_images):
+        if self.source is not None:
+            digest.update(f"{self.source.mode}:{self.source.job_id or ''}".encode())
+        for image in (
+            self.reference_image,
+            self.last_frame_image,
+            *self.extra_reference_images,
+            self.source.clip_path if self.source else None,
+        ):
             if image is not None and image.is_file():
                 digest.update(hashlib.sha256(image.read_bytes()).digest())
         return digest.hexdigest()[:32]

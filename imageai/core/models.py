@@ -16,6 +16,7 @@ class ProviderName(StrEnum):
     ANIMATIC = "animatic"
     SORA = "sora"
     VEO = "veo"
+    OMNI = "omni"
 
 
 class FitMode(StrEnum):
@@ -37,8 +38,18 @@ class RenderState(StrEnum):
 
 
 class VeoBackend(StrEnum):
+    """Which Google API serves a Veo or Gemini Omni model."""
+
     GEMINI = "gemini"
     VERTEX = "vertex"
+
+
+class OmniContinuity(StrEnum):
+    """How an Omni scene follows the one before it."""
+
+    NONE = "none"
+    #: Omni ``extend``: the scene continues the previous scene's clip.
+    EXTEND = "extend"
 
 
 class _Frozen(BaseModel):
@@ -62,13 +73,16 @@ class SoraSettings(_Frozen):
     seconds: int = 4
     #: An OpenAI-compatible endpoint; None means the SDK default or ``OPENAI_BASE_URL``.
     base_url: str | None = None
+    #: The user's price per second for a model the price table does not know (custom endpoints).
+    usd_per_second: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 class VeoSettings(_Frozen):
     """Google Veo settings, for the Gemini API or Vertex AI."""
 
-    backend: VeoBackend = VeoBackend.GEMINI
-    model: str = "veo-3.1-fast-generate-preview"
+    #: Veo 3.1 lives on Vertex AI; the Gemini API's previews were shut down on 2026-10-22.
+    backend: VeoBackend = VeoBackend.VERTEX
+    model: str = "veo-3.1-fast-generate-001"
     aspect: str = "16:9"
     resolution: str = "720p"
     seconds: int = 8
@@ -81,7 +95,22 @@ class VeoSettings(_Frozen):
     vertex_location: str = "us-central1"
 
 
-ProviderSettingsT = AnimaticSettings | SoraSettings | VeoSettings
+class OmniSettings(_Frozen):
+    """Gemini Omni (Interactions API) settings, for the Gemini API or Vertex AI."""
+
+    backend: VeoBackend = VeoBackend.GEMINI
+    model: str = "gemini-omni-1.1-flash"
+    aspect: str = "16:9"
+    resolution: str = "720p"
+    seconds: int = 6
+    seed: int | None = None
+    vertex_project: str | None = None
+    vertex_location: str = "global"
+    #: Vertex only: where Omni writes ``uri`` output (``gs://bucket/prefix``); unset means inline.
+    gcs_uri: str | None = None
+
+
+ProviderSettingsT = AnimaticSettings | SoraSettings | VeoSettings | OmniSettings
 
 
 class ProviderSettings(_Frozen):
@@ -90,6 +119,7 @@ class ProviderSettings(_Frozen):
     animatic: AnimaticSettings = AnimaticSettings()
     sora: SoraSettings = SoraSettings()
     veo: VeoSettings = VeoSettings()
+    omni: OmniSettings = OmniSettings()
 
     def for_provider(self, name: ProviderName) -> ProviderSettingsT:
         value: ProviderSettingsT = getattr(self, name.value)
@@ -123,6 +153,10 @@ class Scene(_Frozen):
     last_frame_image: str | None = None
     extra_reference_images: tuple[str, ...] = ()
     fit: FitMode = FitMode.CROP
+    #: What the generated sound should be ("no dialogue", "waves and wind"); Omni always makes audio.
+    audio_direction: str = ""
+    #: Omni: continue the previous scene's clip (``extend``) instead of starting afresh.
+    continuity: OmniContinuity = OmniContinuity.NONE
     provider: ProviderName | None = None
     state: RenderState = RenderState.PENDING
     job_id: str | None = None

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from imageai.core.models import (
     AnimaticSettings,
+    OmniSettings,
     Project,
     ProviderName,
     ProviderSettingsT,
@@ -113,7 +114,7 @@ def _override(
 
 
 def _resolution(settings: ProviderSettingsT) -> str | None:
-    return settings.resolution if isinstance(settings, VeoSettings) else None
+    return settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None
 
 
 def _map_settings(
@@ -152,7 +153,7 @@ def _fit_model(
     catalog: Catalog, target: ProviderName, settings: ProviderSettingsT, notes: list[str]
 ) -> ProviderSettingsT:
     """The settings changed to what their model offers (an unknown model becomes the first)."""
-    backend = settings.backend if isinstance(settings, VeoSettings) else None
+    backend = settings.backend if isinstance(settings, VeoSettings | OmniSettings) else None
     offered = catalog.offered(target, backend)
     info = catalog.get(target, settings.model)
     if info is None or info not in offered:
@@ -178,7 +179,7 @@ def _fit_model(
 
 
 def _fit_veo(
-    info: ModelInfo, settings: VeoSettings, update: dict[str, Any], notes: list[str]
+    info: ModelInfo, settings: VeoSettings | OmniSettings, update: dict[str, Any], notes: list[str]
 ) -> None:
     if info.aspects and settings.aspect not in info.aspects:
         notes.append(f"{info.label} has no {settings.aspect}; aspect set to {info.aspects[0]}.")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict
 
 from imageai.core.models import (
     AnimaticSettings,
+    OmniSettings,
     Project,
     ProviderName,
     ProviderSettingsT,
@@ -14,8 +15,10 @@ from imageai.core.models import (
     VeoSettings,
 )
 
-#: Veo output sizes, for fitting reference images to the frame.
+#: Google (Veo, Omni) output sizes by aspect and resolution, for fitting reference images.
 VEO_FRAME_SIZES: dict[tuple[str, str], str] = {
+    ("16:9", "360p"): "640x360",
+    ("9:16", "360p"): "360x640",
     ("16:9", "720p"): "1280x720",
     ("9:16", "720p"): "720x1280",
     ("16:9", "1080p"): "1920x1080",
@@ -73,6 +76,15 @@ def spec_for_settings(
 ) -> ShotSpec:
     """The shot a provider's settings describe, with ``seconds`` overriding their duration."""
     duration = seconds if seconds is not None else settings.seconds
+    if isinstance(settings, OmniSettings):
+        # Omni always generates audio; there is no switch to turn it off.
+        return ShotSpec(
+            provider=provider,
+            model=settings.model,
+            seconds=duration,
+            aspect=settings.aspect,
+            resolution=settings.resolution,
+        )
     if isinstance(settings, VeoSettings):
         return ShotSpec(
             provider=provider,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from imageai.core.errors import ValidationError
-from imageai.core.models import Project, ProviderName, Scene, VeoBackend, VeoSettings
+from imageai.core.catalog import ModelStatus
+from imageai.core.errors import ModelRetiredError, ValidationError
+from imageai.core.models import (
+    OmniContinuity,
+    OmniSettings,
+    Project,
+    ProviderName,
+    Scene,
+    VeoBackend,
+    VeoSettings,
+)
 from imageai.core.shot import ShotSpec, resolve
 
 if TYPE_CHECKING:
@@ -23,6 +32,10 @@ def model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
         raise ValidationError(
             "model", f"{spec.model!r} is not a known {spec.provider} model", offered
         )
+    if info.status() is ModelStatus.RETIRED:
+        key = info.successor_key()
+        successor = (key[0].value, key[1]) if key else None
+        raise ModelRetiredError(info.lifecycle_note(), successor, offered)
     if not info.offered:
         raise ValidationError("model", info.retired_note or f"{info.id} is not offered", offered)
     return info
@@ -61,6 +74,14 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
     except ValidationError as exc:
         raise exc.prefixed(label) from exc
     settings = project.settings.for_provider(spec.provider)
+    if spec.provider is ProviderName.OMNI:
+        assert isinstance(settings, OmniSettings)
+        _check_google_backend(info, settings.backend, settings.vertex_project, label, "Omni")
+        _check_omni_scene(info, project, scene, spec, label)
+    elif scene.continuity is not OmniContinuity.NONE:
+        raise ValidationError(
+            "continuity", f"{label}: only Gemini Omni can extend the previous scene's clip"
+        )
     if spec.provider is ProviderName.VEO:
         assert isinstance(settings, VeoSettings)
         if info.backend is not None and info.backend != settings.backend:
@@ -92,3 +113,55 @@ def validate_project(
     for scene in project.scenes:
         if scene_ids is None or scene.id in scene_ids:
             validate_scene(catalog, project, scene)
+
+
+def _check_google_backend(
+    info: ModelInfo, backend: VeoBackend, project_id: str | None, label: str, name: str
+) -> None:
+    if info.backend is not None and info.backend != backend:
+        raise ValidationError(
+            "model", f"{label}: {info.id} is served by {info.backend}, not {backend}"
+        )
+    if backend is VeoBackend.VERTEX and not (project_id or "").strip():
+        raise ValidationError(
+            "vertex_project",
+            f"{label}: Vertex AI needs a Google Cloud project: fill in "
+            f"'Google Cloud project' in the {name} settings",
+        )
+
+
+def _check_omni_scene(
+    info: ModelInfo, project: Project, scene: Scene, spec: ShotSpec, label: str
+) -> None:
+    refs = len(scene.extra_reference_images)
+    if refs > info.max_reference_images:
+        raise ValidationError(
+            "reference_images",
+            f"{label}: {info.id} takes at most {info.max_reference_images} reference images",
+        )
+    if scene.last_frame_image:
+        if not scene.reference_image:
+            raise ValidationError(
+                "last_frame_image", f"{label}: a last frame needs a first frame (reference image)"
+            )
+        if not info.supports_last_frame:
+            raise ValidationError("last_frame_image", f"{label}: {info.id} has no last frame")
+        limit = info.first_last_max_seconds
+        if limit is not None and spec.seconds > limit:
+            raise ValidationError(
+                "seconds",
+                f"{label}: {info.id} renders at most {limit} s with a first and a last frame",
+                tuple(str(s) for s in info.seconds if s <= limit),
+            )
+    if refs and (scene.reference_image or scene.last_frame_image):
+        raise ValidationError(
+            "reference_images",
+            f"{label}: Omni takes either reference images or first/last frames, not both",
+        )
+    if scene.continuity is OmniContinuity.EXTEND:
+        if not info.supports_extend:
+            raise ValidationError("continuity", f"{label}: {info.id} cannot extend a clip")
+        if project.index_of(scene.id) == 0:
+            raise ValidationError(
+                "continuity", f"{label}: the first scene has no previous clip to extend"
+            )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from imageai.core.errors import ValidationError
 from imageai.core.models import (
     AnimaticSettings,
+    OmniSettings,
     Project,
     ProviderName,
     ProviderSettingsT,
@@ -71,7 +72,7 @@ def nearest_size(size: str, allowed: tuple[str, ...]) -> str:
 def offered_models(
     catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
 ) -> tuple[ModelInfo, ...]:
-    backend = settings.backend if isinstance(settings, VeoSettings) else None
+    backend = settings.backend if isinstance(settings, VeoSettings | OmniSettings) else None
     return catalog.offered(provider, backend)
 
 
@@ -86,8 +87,10 @@ def options_for(
     labels = tuple((m.id, m.label) for m in models)
     if info is None:
         return ControlOptions(models=labels)
-    resolution = settings.resolution if isinstance(settings, VeoSettings) else None
-    vertex = isinstance(settings, VeoSettings) and settings.backend is VeoBackend.VERTEX
+    resolution = settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None
+    vertex = (
+        isinstance(settings, VeoSettings | OmniSettings) and settings.backend is VeoBackend.VERTEX
+    )
     return ControlOptions(
         models=labels,
         sizes=info.sizes,
@@ -147,7 +150,10 @@ def clamp(
 
 
 def _clamp_veo(
-    info: ModelInfo, settings: VeoSettings, update: dict[str, object], notes: list[str]
+    info: ModelInfo,
+    settings: VeoSettings | OmniSettings,
+    update: dict[str, object],
+    notes: list[str],
 ) -> str:
     if info.aspects and settings.aspect not in info.aspects:
         notes.append(f"{info.label} has no {settings.aspect}; aspect set to {info.aspects[0]}.")
@@ -157,15 +163,17 @@ def _clamp_veo(
         resolution = info.resolutions[0]
         notes.append(f"{info.label} has no {settings.resolution}; resolution set to {resolution}.")
         update["resolution"] = resolution
+    if info.supports_seed is False and settings.seed is not None:
+        notes.append(f"{info.label} takes no seed; it was cleared.")
+        update["seed"] = None
+    if not isinstance(settings, VeoSettings):
+        return resolution
     if not info.supports_audio_toggle and not settings.generate_audio:
         notes.append(f"{info.label} always generates audio; audio turned back on.")
         update["generate_audio"] = True
     if settings.negative_prompt and not info.supports_negative_prompt:
         notes.append(f"{info.label} takes no negative prompt; it was cleared.")
         update["negative_prompt"] = ""
-    if settings.seed is not None and not info.supports_seed:
-        notes.append(f"{info.label} takes no seed; it was cleared.")
-        update["seed"] = None
     person = settings.person_generation
     if person is not None and person not in person_choices(settings):
         where = "Vertex AI" if settings.backend is VeoBackend.VERTEX else "The Gemini API"
@@ -192,7 +200,7 @@ def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int
     info = catalog.get(provider, settings.model)
     if info is None:
         return ()
-    resolution = settings.resolution if isinstance(settings, VeoSettings) else None
+    resolution = settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None
     return info.seconds_for(resolution)
 
 
