@@ -1,9 +1,18 @@
-"""A scene's takes (its first render and remixes of it): add one, choose one, list them (pure)."""
+"""A scene's takes (its first render and remixes of it): add, choose, list, name their files."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imageai.core.errors import ValidationError
-from imageai.core.models import RenderState, Scene, Take
+from imageai.core.models import ProviderName, RenderState, Scene, Take
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from imageai.core.jobs import JobRequest, JobResult
+    from imageai.core.ledger import Ledger
 
 
 def take_stem(scene_id: str, number: int) -> str:
@@ -86,4 +95,62 @@ def choose_take(scene: Scene, number: int) -> Scene:
             "state": RenderState.DONE,
             "error": None,
         }
+    )
+
+
+def take_provider(scene: Scene, job_id: str | None, ledger: Ledger | None) -> ProviderName | None:
+    """The provider that made ``job_id`` (one of the scene's takes), or None when unknown.
+
+    The ledger's create entry names it; a take added before the ledger knew of it falls back to
+    the provider of the scene's first render.
+    """
+    if job_id is None:
+        return None
+    if ledger is not None:
+        for entry in reversed(ledger.entries()):
+            if entry.event == "created" and entry.job_id == job_id:
+                try:
+                    return ProviderName(entry.provider)
+                except ValueError:
+                    return None
+    return scene.job_provider if job_id == scene.job_id else None
+
+
+def free_take_number(scene: Scene, folder: Path, reserved: Iterable[int] = ()) -> int:
+    """The next take number whose clip file does not exist and no running remix holds."""
+    taken = set(reserved)
+    number = next_take_number(scene)
+    while number in taken or (folder / "clips" / f"{take_stem(scene.id, number)}.mp4").exists():
+        number += 1
+    return number
+
+
+def take_request(request: JobRequest, number: int, job_id: str | None) -> JobRequest:
+    """``request`` writing into the files of take ``number``; following ``job_id`` if given."""
+    return request.model_copy(
+        update={"scene_id": take_stem(request.scene_id, number), "resume_job_id": job_id}
+    )
+
+
+def _relative(path: Path | None, base: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def make_take(
+    result: JobResult, request: JobRequest, source_job_id: str | None, billed_usd: float
+) -> Take:
+    """The take a downloaded remix becomes (paths relative to the project folder)."""
+    folder = request.project_dir
+    return Take(
+        job_id=result.job_id,
+        clip_path=_relative(result.clip_path, folder),
+        thumbnail_path=_relative(result.thumbnail_path, folder),
+        prompt=request.prompt,
+        remixed_from_job_id=source_job_id,
+        billed_usd=billed_usd,
     )

@@ -6,7 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from imageai.core.catalog import ModelInfo, default_catalog
-from imageai.core.errors import ProviderError
+from imageai.core.errors import OutcomeUnknownError, ProviderError
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.models import ProviderName
 
@@ -22,6 +22,9 @@ class FakeProvider:
     """Scripted: each poll pops the next item of ``script`` (a fraction, "done", or an error).
 
     ``gate`` (optional) blocks each poll until set, so a test can hold jobs mid-render.
+    ``lose_answers`` creates (and bills) that many jobs, then loses each answer: `start` raises
+    `OutcomeUnknownError`, as a provider does when a create's response never arrived.
+    Every request `start` receives is kept in ``requests`` (its ``source`` included).
     """
 
     name = ProviderName.ANIMATIC
@@ -34,7 +37,11 @@ class FakeProvider:
         start_error: ProviderError | None = None,
         gate: threading.Event | None = None,
         price: float = 0.1,
+        name: ProviderName = ProviderName.ANIMATIC,
+        lose_answers: int = 0,
     ) -> None:
+        self.name = name
+        self.lose_answers = lose_answers
         self.script = list(script)
         self.poll_interval = poll_interval
         self.start_error = start_error
@@ -42,6 +49,7 @@ class FakeProvider:
         self.price = price
         self.lock = threading.Lock()
         self.started: list[str] = []
+        self.requests: list[JobRequest] = []
         self.polls: dict[str, int] = {}
         self.cancelled: list[str] = []
         self.active = 0
@@ -62,6 +70,10 @@ class FakeProvider:
         with self.lock:
             job_id = f"fake-{request.scene_id}-{len(self.started) + 1}"
             self.started.append(job_id)
+            self.requests.append(request)
+            if self.lose_answers > 0:
+                self.lose_answers -= 1
+                raise OutcomeUnknownError("the create's answer was lost", detail=job_id)
             self.active += 1
             self.max_active = max(self.max_active, self.active)
         return StartedJob(job_id=job_id, billed_usd=self.estimate(request))

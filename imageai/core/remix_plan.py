@@ -1,0 +1,258 @@
+"""Remix by edit (Gemini Omni): plan, price and run the variations of a scene as new takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from imageai.core.errors import BudgetExceededError, OutcomeUnknownError, ValidationError
+from imageai.core.job_loop import run_job
+from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode
+from imageai.core.models import ProviderName, RenderState
+from imageai.core.pricing import price_per_second
+from imageai.core.takes import take_provider, take_request
+from imageai.core.validation import validate_scene
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Iterator
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.jobs import JobEvent, JobResult, VideoProvider
+    from imageai.core.ledger import Ledger
+    from imageai.core.models import Project, Scene
+
+#: Providers whose own job id an edit can refer to (Omni's ``previous_interaction_id``).
+BY_JOB_ID = frozenset({ProviderName.OMNI})
+
+UNKNOWN_MESSAGE = (
+    "A remix with this prompt was sent before and its answer never arrived, so it may have been "
+    "created (and billed). Check the provider's console; send it again only if it was not."
+)
+
+
+def edits_clips(catalog: Catalog, project: Project, scene: Scene) -> bool:
+    """True when the scene's own provider and model can edit a clip (remix by edit)."""
+    provider = project.provider_for(scene)
+    settings = project.settings.for_provider(provider)
+    info = catalog.get(provider, settings.model)
+    return info is not None and info.supports_edit
+
+
+def edit_blocker(catalog: Catalog, project: Project, scene: Scene) -> str | None:
+    """Why ``scene`` cannot be remixed by edit, or None (phrased to follow "this scene")."""
+    if scene.state is not RenderState.DONE or not scene.job_id or not scene.clip_path:
+        return f"is not rendered yet (state {scene.state.value}); render it first, then remix it"
+    if not edits_clips(catalog, project, scene):
+        provider = project.provider_for(scene)
+        model = project.settings.for_provider(provider).model
+        return f"uses {provider.value} {model}, which cannot edit a clip"
+    return None
+
+
+def edit_source(
+    scene: Scene, folder: Path, ledger: Ledger | None, mode: SourceMode = SourceMode.EDIT
+) -> SourceClip:
+    """The scene's current take as a source: by job id when the provider keeps it, else the file."""
+    provider = take_provider(scene, scene.job_id, ledger)
+    if provider in BY_JOB_ID and scene.job_id:
+        return SourceClip(mode=mode, job_id=scene.job_id)
+    if not scene.clip_path:
+        raise ValidationError("scene", "the scene has no clip to start from")
+    clip = Path(scene.clip_path)
+    clip = clip if clip.is_absolute() else folder / clip
+    if not clip.is_file():
+        raise ValidationError("scene", f"the clip {clip} is missing")
+    return SourceClip(mode=mode, clip_path=clip)
+
+
+def outcome_unknown(ledger: Ledger, scene_id: str, fingerprint: str) -> bool:
+    """True when the last create of this request was sent and its answer never learned.
+
+    That is an intent with nothing after it (a crash), or a failure recorded as outcome unknown
+    (a lost answer) that no later create settled.
+    """
+    unknown = False
+    for entry in ledger.entries():
+        if entry.scene_id != scene_id or entry.fingerprint != fingerprint:
+            continue
+        if entry.event == "intent":
+            unknown = True
+        elif entry.event == "created":
+            unknown = False
+        elif entry.event == "failed":
+            unknown = entry.detail.startswith(OutcomeUnknownError.kind.value)
+    return unknown
+
+
+class EditPlan(BaseModel):
+    """The variations to make of one scene by edit, which resume, which wait for the user."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: The job id of the take being remixed (recorded on each new take).
+    source_job_id: str
+    #: One request per change prompt, filed under the scene's id, each carrying the source.
+    requests: tuple[JobRequest, ...]
+    #: Per request: the remix an earlier, interrupted run already created, or None.
+    resumed: tuple[str | None, ...]
+    #: Per request: sent before with no answer (possibly billed); sent again only if allowed.
+    unknown: tuple[bool, ...]
+    #: The user's word that the unknown ones may be created again.
+    resend_unknown: bool = False
+    unit_usd: float
+
+    @property
+    def new(self) -> list[int]:
+        """Indexes that will be created (and paid for)."""
+        return [
+            i
+            for i, job in enumerate(self.resumed)
+            if job is None and (self.resend_unknown or not self.unknown[i])
+        ]
+
+    @property
+    def held(self) -> list[int]:
+        """Indexes left alone because their earlier create's outcome is unknown."""
+        return [i for i, job in enumerate(self.resumed) if job is None and i not in self.new]
+
+    @property
+    def cost_usd(self) -> float:
+        return round(self.unit_usd * len(self.new), 4)
+
+    def summary(self) -> str:
+        """E.g. ``2 new variation(s) x $0.60 = $1.20, 1 resumed, 1 outcome unknown (not sent)``."""
+        text = f"{len(self.new)} new variation(s) x ${self.unit_usd:.2f} = ${self.cost_usd:.2f}"
+        resumed = sum(1 for job in self.resumed if job is not None)
+        if resumed:
+            text += f", {resumed} resumed"
+        if self.held:
+            text += f", {len(self.held)} outcome unknown (not sent)"
+        return text
+
+
+def plan_edit(
+    catalog: Catalog,
+    project: Project,
+    scene: Scene,
+    folder: Path,
+    prompts: list[str],
+    ledger: Ledger,
+    *,
+    resend_unknown: bool = False,
+) -> EditPlan:
+    """One request per change prompt, priced at the model's rate x the take's seconds.
+
+    Raises:
+        ValidationError: the scene cannot be remixed by edit, or its settings are invalid.
+    """
+    blocker = edit_blocker(catalog, project, scene)
+    if blocker is not None:
+        raise ValidationError("scene", f"scene {project.index_of(scene.id) + 1} {blocker}")
+    assert scene.job_id is not None
+    spec = validate_scene(catalog, project, scene)
+    source = edit_source(scene, folder, ledger)
+    requests = tuple(
+        JobRequest(
+            scene_id=scene.id,
+            index=project.index_of(scene.id) + 1,
+            title=project.title,
+            spec=spec,
+            prompt=prompt,
+            settings=project.settings.for_provider(spec.provider),
+            project_dir=folder,
+            fit=scene.fit,
+            source=source,
+        )
+        for prompt in prompts
+    )
+    prints = [r.fingerprint() for r in requests]
+    resumed = tuple(ledger.open_job(scene.id, fp) for fp in prints)
+    return EditPlan(
+        source_job_id=scene.job_id,
+        requests=requests,
+        resumed=resumed,
+        unknown=tuple(
+            job is None and outcome_unknown(ledger, scene.id, fp)
+            for job, fp in zip(resumed, prints, strict=True)
+        ),
+        resend_unknown=resend_unknown,
+        unit_usd=round(price_per_second(catalog, spec) * spec.seconds, 4),
+    )
+
+
+def check_edit_budget(
+    plan: EditPlan, ledger: Ledger, budget_usd: float | None, reserved_usd: float = 0.0
+) -> None:
+    """Raise `BudgetExceededError` if the new variations would take the spend past the budget."""
+    spent = round(ledger.total_spent() + reserved_usd, 4)
+    if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
+        raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
+
+
+def created_usd(ledger: Ledger, job_id: str) -> float:
+    """What the ledger says the create of ``job_id`` was billed."""
+    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
+
+
+class SceneJournal:
+    """A `Journal` filing a take's entries under its scene, so spend and open jobs add up.
+
+    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
+    the scene's id and the fingerprint its create was recorded with.
+    """
+
+    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
+        self._ledger = ledger
+        self._request = scene_request
+
+    def intent(self, request: JobRequest) -> None:
+        self._ledger.intent(self._request)
+
+    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
+        self._ledger.created(self._request, job_id, billed_usd)
+
+    def completed(self, request: JobRequest, job_id: str) -> None:
+        self._ledger.completed(self._request, job_id)
+
+    def downloaded(self, request: JobRequest, result: JobResult) -> None:
+        self._ledger.downloaded(self._request, result)
+
+    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
+        self._ledger.failed(self._request, job_id, kind, message)
+
+
+def edit_variation(
+    plan: EditPlan,
+    index: int,
+    provider: VideoProvider,
+    ledger: Ledger,
+    take_number: int,
+    cancel: threading.Event,
+) -> Iterator[JobEvent]:
+    """One variation end to end, as a job: create (or resume), follow, download as a take.
+
+    Raises:
+        OutcomeUnknownError: an earlier create of it may have been billed and the user has not
+            said to send it again; nothing is sent.
+    """
+    request = plan.requests[index]
+    fingerprint = request.fingerprint()
+    # Looked up again here: another run may have created it since the plan was made.
+    job_id = plan.resumed[index] or ledger.open_job(request.scene_id, fingerprint)
+    if (
+        job_id is None
+        and not plan.resend_unknown
+        and outcome_unknown(ledger, request.scene_id, fingerprint)
+    ):
+        raise OutcomeUnknownError(UNKNOWN_MESSAGE, detail=request.scene_id)
+    billed = created_usd(ledger, job_id) if job_id else 0.0
+    journal = SceneJournal(ledger, request)
+    for event in run_job(take_request(request, take_number, job_id), provider, cancel, journal):
+        if isinstance(event, Created) and not event.resumed:
+            billed = event.billed_usd
+        if isinstance(event, Done):  # the take costs what its create was billed
+            event = Done(result=event.result.model_copy(update={"billed_usd": billed}))
+        yield event
