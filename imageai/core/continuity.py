@@ -1,4 +1,4 @@
-"""Scene chaining: the last frame of scene n seeds scene n+1, so chained scenes render in order."""
+"""Scenes that follow the one before: chained (last frame as reference) or extended (Omni)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imageai.core.errors import ValidationError
-from imageai.core.models import RenderState
+from imageai.core.jobs import SourceClip, SourceMode
+from imageai.core.models import OmniContinuity, RenderState
+from imageai.core.takes import BY_JOB_ID, take_provider
 
 if TYPE_CHECKING:
     from imageai.core.jobs import JobRequest
     from imageai.core.ledger import Ledger
-    from imageai.core.models import Project
+    from imageai.core.models import Project, Scene
 
 
 @dataclass(frozen=True)
@@ -37,27 +39,58 @@ def chain_steps(project: Project, requests: list[JobRequest]) -> list[ChainStep]
         ValidationError: a scene follows one that has no clip and is not in this render.
     """
     in_batch = {r.scene_id for r in requests}
-    steps: list[ChainStep] = []
-    for request in sorted(requests, key=lambda r: project.index_of(r.scene_id)):
-        index = project.index_of(request.scene_id)
-        if index == 0:
-            steps.append(ChainStep(request))
-            continue
-        previous = project.scenes[index - 1]
-        if previous.id in in_batch:
-            steps.append(ChainStep(request, after=previous.id, waits=True))
-        elif previous.state is RenderState.DONE and previous.clip_path:
-            steps.append(ChainStep(request, after=previous.id))
-        elif request.resume_job_id:
-            # Already created (with its reference) before a restart: just finish it.
-            steps.append(ChainStep(request))
-        else:
-            raise ValidationError(
-                "scenes",
-                f"scene {index + 1} continues scene {index}, which has no clip yet; "
-                f"render scene {index} too (or turn chaining off)",
-            )
-    return steps
+    return [
+        _step(project, request, in_batch)
+        for request in sorted(requests, key=lambda r: project.index_of(r.scene_id))
+    ]
+
+
+def extends(scene: Scene) -> bool:
+    """True when the scene continues the previous scene's clip (Omni ``extend``)."""
+    return scene.continuity is OmniContinuity.EXTEND
+
+
+def render_steps(project: Project, requests: list[JobRequest]) -> list[ChainStep]:
+    """The steps of a render: all chained with ``chain_scenes``, else only extending scenes
+    follow (and, in the same batch, wait for) the scene before them.
+
+    Raises:
+        ValidationError: a following scene's predecessor has no clip and is not in this render.
+    """
+    if project.chain_scenes:
+        return chain_steps(project, requests)
+    in_batch = {r.scene_id for r in requests}
+    return [
+        _step(project, request, in_batch)
+        if extends(project.scene(request.scene_id))
+        else ChainStep(request)
+        for request in sorted(requests, key=lambda r: project.index_of(r.scene_id))
+    ]
+
+
+def _step(project: Project, request: JobRequest, in_batch: set[str]) -> ChainStep:
+    index = project.index_of(request.scene_id)
+    if index == 0:
+        return ChainStep(request)
+    previous = project.scenes[index - 1]
+    if previous.id in in_batch:
+        return ChainStep(request, after=previous.id, waits=True)
+    if previous.state is RenderState.DONE and previous.clip_path:
+        return ChainStep(request, after=previous.id)
+    if request.resume_job_id:
+        # Already created (with its reference or source) before a restart: just finish it.
+        return ChainStep(request)
+    if extends(project.scenes[index]):
+        raise ValidationError(
+            "scenes",
+            f"scene {index + 1} extends scene {index}, which has no clip yet; "
+            f"render scene {index} too (or set scene {index + 1}'s continuity to none)",
+        )
+    raise ValidationError(
+        "scenes",
+        f"scene {index + 1} continues scene {index}, which has no clip yet; "
+        f"render scene {index} too (or turn chaining off)",
+    )
 
 
 def previous_clip(project: Project, project_dir: Path, after: str) -> Path:
@@ -82,3 +115,38 @@ def with_reference(request: JobRequest, image: Path, ledger: Ledger | None) -> J
         if job_id is not None:
             seeded = seeded.model_copy(update={"resume_job_id": job_id})
     return seeded
+
+
+def extend_source(
+    project: Project, project_dir: Path, after: str, ledger: Ledger | None
+) -> SourceClip:
+    """Scene ``after``'s current clip as what the next scene extends: its clip file, and its
+    job id too when the provider that made it keeps it (Omni)."""
+    previous = project.scene(after)
+    clip = previous_clip(project, project_dir, after)
+    provider = take_provider(previous, previous.job_id, ledger)
+    job_id = previous.job_id if provider in BY_JOB_ID else None
+    return SourceClip(mode=SourceMode.EXTEND, job_id=job_id, clip_path=clip)
+
+
+def with_source(request: JobRequest, source: SourceClip, ledger: Ledger | None) -> JobRequest:
+    """The request extending ``source``; resumes a job already created for exactly that input."""
+    extended = request.model_copy(update={"source": source})
+    if extended.resume_job_id is None and ledger is not None:
+        job_id = ledger.open_job(extended.scene_id, extended.fingerprint())
+        if job_id is not None:
+            extended = extended.model_copy(update={"resume_job_id": job_id})
+    return extended
+
+
+def follow_previous(
+    project: Project, project_dir: Path, request: JobRequest, after: str, ledger: Ledger | None
+) -> tuple[JobRequest, Path | None]:
+    """The request of a scene whose predecessor ``after`` is done, and the clip whose last frame
+    seeds it (chained), or None when it extends that clip instead (the source is filled in)."""
+    clip = previous_clip(project, project_dir, after)
+    if not extends(project.scene(request.scene_id)):
+        return request, clip
+    if request.resume_job_id is not None:
+        return request, None  # created already, with the source it had then
+    return with_source(request, extend_source(project, project_dir, after, ledger), ledger), None

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict
 from imageai.core.errors import BudgetExceededError, OutcomeUnknownError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode
-from imageai.core.models import ProviderName, RenderState
+from imageai.core.models import RenderState
 from imageai.core.pricing import price_per_second
-from imageai.core.takes import take_provider, take_request
+from imageai.core.takes import BY_JOB_ID, take_provider, take_request
 from imageai.core.validation import validate_scene
 
 if TYPE_CHECKING:
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
     from imageai.core.jobs import JobEvent, JobResult, VideoProvider
     from imageai.core.ledger import Ledger
     from imageai.core.models import Project, Scene
-
-#: Providers whose own job id an edit can refer to (Omni's ``previous_interaction_id``).
-BY_JOB_ID = frozenset({ProviderName.OMNI})
 
 UNKNOWN_MESSAGE = (
     "A remix with this prompt was sent before and its answer never arrived, so it may have been "

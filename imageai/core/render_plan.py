@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from imageai.core import continuity
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Created, Done, Downloading, JobEvent, JobRequest, Progress, Queued
 from imageai.core.models import Project, ProviderName, RenderState, Scene
@@ -94,8 +95,24 @@ def build_request(
         ),
         fit=scene.fit,
     )
+    request = _with_extend_source(project, scene, request, ledger)
     resume = resumable_job(project, scene, request, ledger)
     return request.model_copy(update={"resume_job_id": resume}) if resume else request
+
+
+def _with_extend_source(
+    project: Project, scene: Scene, request: JobRequest, ledger: Ledger | None
+) -> JobRequest:
+    """An extending scene whose predecessor has a clip gets it as its source now, so the
+    fingerprint (and a resumable job) is exact; otherwise the source is set when that
+    predecessor finishes (`continuity.follow_previous`)."""
+    if not continuity.extends(scene):
+        return request
+    previous = project.scenes[project.index_of(scene.id) - 1]
+    if previous.state is not RenderState.DONE or not previous.clip_path:
+        return request
+    source = continuity.extend_source(project, request.project_dir, previous.id, ledger)
+    return request.model_copy(update={"source": source})
 
 
 def resumable_job(

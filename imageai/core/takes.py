@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from imageai.core.ledger import Ledger
 
 
+#: Providers whose own job id a later edit or extend can refer to (Omni's
+#: ``previous_interaction_id``); other clips are sent as files.
+BY_JOB_ID = frozenset({ProviderName.OMNI})
+
+
 def take_stem(scene_id: str, number: int) -> str:
     """The file stem of take ``number``'s clip and thumbnail, e.g. ``ab12-take2``."""
     return f"{scene_id}-take{number}"

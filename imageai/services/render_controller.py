@@ -140,6 +140,9 @@ class RenderController(QObject):
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         self.check_budget(requests, budget_usd)
+        # Chained scenes, and scenes extending the previous clip, wait for the scene before
+        # (checked before the lock and reservations are taken: a missing clip raises).
+        steps = continuity.render_steps(self._doc.project, requests)
         if requests and self._locked is None:
             # Another process rendering this project would create the same scenes again.
             assert self._doc.folder is not None
@@ -151,9 +154,6 @@ class RenderController(QObject):
         except BudgetExceededError:
             self._unlock()
             raise
-        steps = [continuity.ChainStep(r) for r in requests]
-        if self._doc.project.chain_scenes:
-            steps = continuity.chain_steps(self._doc.project, requests)
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
         job_ids = []
         for step in steps:
@@ -172,7 +172,9 @@ class RenderController(QObject):
         seed = None
         if after is not None:
             assert self._doc.folder is not None
-            seed = continuity.previous_clip(self._doc.project, self._doc.folder, after)
+            request, seed = continuity.follow_previous(
+                self._doc.project, self._doc.folder, request, after, self._doc.ledger()
+            )
         self._requests[job_id] = request
         return self._runner.submit(
             render_job(request, self._router, self._doc.ledger(), seed), job_id
