@@ -151,6 +151,24 @@ class NotFoundError(ProviderError):
     final = True
 
 
+class ModelGoneError(NotFoundError):
+    """The provider says the model is shut down; ``successor`` is the model id it names, if any."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        successor: str | None = None,
+        detail: str = "",
+        status_code: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, detail=detail, status_code=status_code, code=code)
+        self.model = model
+        self.successor = successor
+
+
 class JobTimeoutError(ProviderError):
     kind = ErrorKind.TIMEOUT
 

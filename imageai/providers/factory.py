@@ -11,7 +11,13 @@ from pydantic import SecretStr
 from imageai.core.catalog import Catalog
 from imageai.core.errors import AuthError
 from imageai.core.jobs import VideoProvider
-from imageai.core.models import ProviderName, ProviderSettingsT, SoraSettings, VeoSettings
+from imageai.core.models import (
+    OmniSettings,
+    ProviderName,
+    ProviderSettingsT,
+    SoraSettings,
+    VeoSettings,
+)
 from imageai.core.secrets import ENV_VARS, KeyName, SecretStore, lookup_key
 
 if TYPE_CHECKING:
@@ -63,11 +69,23 @@ def build_veo(
     return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
 
 
+def build_omni(
+    settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
+) -> VideoProvider:
+    from imageai.providers.google.omni_client import OmniClient
+
+    assert isinstance(settings, OmniSettings)
+    base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
+    # Omni renders take about a minute: poll at 5 s, backing off by 1.5x to 20 s in run_job.
+    return OmniClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
+
+
 #: Each provider's key (None: it needs none) and builder.
 BUILDERS: dict[ProviderName, tuple[KeyName | None, Builder]] = {
     ProviderName.ANIMATIC: (None, build_animatic),
     ProviderName.SORA: (KeyName.OPENAI, build_sora),
     ProviderName.VEO: (KeyName.GOOGLE, build_veo),
+    ProviderName.OMNI: (KeyName.GOOGLE, build_omni),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from imageai.core.errors import (
     ContentPolicyError,
     InvalidRequestError,
     JobTimeoutError,
+    ModelGoneError,
     NetworkError,
     NotFoundError,
     OutcomeUnknownError,
@@ -93,6 +95,10 @@ def status_from_error(error: Mapping[str, Any], http_status: int | None) -> Goog
     """Read a google.rpc.Status (the ``error`` object of a body, or of an operation)."""
     code = error.get("code")
     status = error.get("status")
+    if (not isinstance(status, str) or not status) and isinstance(code, str):
+        # Interactions API bodies carry the status as a lowercase string code ("not_found").
+        named = code.rsplit("/", 1)[-1].upper()
+        status = named if named in RPC_CODES.values() else None
     if not isinstance(status, str) or not status:
         if http_status is None and isinstance(code, int):
             status = RPC_CODES.get(code, "UNKNOWN")
@@ -166,6 +172,8 @@ class ErrorContext:
     offered_models: tuple[str, ...] = ()
     #: "create", "poll" or "download": a NOT_FOUND means different things for each.
     action: str = "create"
+    #: The product named in messages ("Veo", "Gemini Omni").
+    product: str = "Veo"
 
 
 def classify(
@@ -173,13 +181,14 @@ def classify(
 ) -> ProviderError:
     """Map a Google error to a core `ProviderError`, from structured fields only."""
     name = status.status
+    product = context.product
     detail = f"{status.http_status or '-'} {name}: {status.message}"
     kw: dict[str, Any] = {"detail": detail, "status_code": status.http_status, "code": name}
     if name == "UNAUTHENTICATED" or BAD_KEY_REASONS.intersection(status.reasons):
         return AuthError("Google rejected the API key or credentials; check the key.", **kw)
     if name == "PERMISSION_DENIED":
         return PermissionDeniedError(
-            "This key or project has no access to Veo (enable billing or the API); "
+            f"This key or project has no access to {product} (enable billing or the API); "
             f"Google says: {status.message}",
             **kw,
         )
@@ -187,15 +196,15 @@ def classify(
         wait = retry_after if retry_after is not None else status.retry_delay
         if any("PerDay" in quota for quota in status.quota_ids):
             return QuotaError(
-                f"The daily Veo quota is used up; Google says: {status.message}", **kw
+                f"The daily {product} quota is used up; Google says: {status.message}", **kw
             )
         return RateLimitError(
-            "Too many Veo requests; waiting before retrying.", retry_after=wait, **kw
+            f"Too many {product} requests; waiting before retrying.", retry_after=wait, **kw
         )
     if name == "NOT_FOUND":
         return _not_found(status, context, kw)
     if name in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"):
-        return InvalidRequestError(f"Veo refused the request: {status.message}", **kw)
+        return InvalidRequestError(f"{product} refused the request: {status.message}", **kw)
     if context.action == "create" and (status.http_status or 0) >= 500 and not status.has_body:
         # A bare 5xx (a proxy's page, an empty body) does not prove Google dropped the request.
         return OutcomeUnknownError(
@@ -214,21 +223,45 @@ def classify(
             retry_after=retry_after,
             **kw,
         )
-    return ProviderError(f"Veo failed: {name} {status.message}".strip(), **kw)
+    return ProviderError(f"{product} failed: {name} {status.message}".strip(), **kw)
+
+
+_GONE = re.compile(r"models/(?P<model>[\w.\-]+) is no longer available")
+_SUCCESSOR = re.compile(r"use models/(?P<model>[\w.\-]+)")
+
+
+def gone_model(message: str) -> tuple[str, str | None] | None:
+    """(model, successor) from Google's 404 "This model models/X is no longer available. Please
+    update your code to use models/Y"; None for any other text."""
+    gone = _GONE.search(message)
+    if gone is None:
+        return None
+    successor = _SUCCESSOR.search(message[gone.end() :])
+    return gone["model"], successor["model"] if successor else None
 
 
 def _not_found(status: GoogleStatus, context: ErrorContext, kw: dict[str, Any]) -> ProviderError:
+    if (gone := gone_model(status.message)) is not None:
+        model, successor = gone
+        then = f" Google names {successor} as its successor." if successor else ""
+        return ModelGoneError(
+            f"{model} is gone: Google no longer serves this model.{then}",
+            model=model,
+            successor=successor,
+            **kw,
+        )
     if context.action == "create":
         offered = ", ".join(context.offered_models) or "none"
         return NotFoundError(
-            f"Veo model {context.model!r} does not exist (any more); models offered now: {offered}.",
+            f"{context.product} model {context.model!r} does not exist (any more); "
+            f"models offered now: {offered}.",
             **kw,
         )
     if context.action == "download":
         return NotFoundError(
             "The generated video is gone (Gemini keeps files for about two days).", **kw
         )
-    return NotFoundError("Google no longer knows this Veo operation.", **kw)
+    return NotFoundError(f"Google no longer knows this {context.product} job.", **kw)
 
 
 def classify_response(response: httpx.Response, context: ErrorContext) -> ProviderError:

@@ -1,0 +1,235 @@
+"""`OmniClient`: Gemini Omni (Interactions API) behind the `VideoProvider` protocol."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.downloads import (
+    CHUNK,
+    finalize_clip,
+    resumable_download,
+    temp_download,
+    write_chunks,
+)
+from imageai.core.errors import (
+    JobCancelledError,
+    NetworkError,
+    ProviderError,
+    RateLimitError,
+    ValidationError,
+)
+from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
+from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.models import OmniSettings, ProviderName, VeoBackend
+from imageai.core.validation import validate_spec
+from imageai.providers.google.errors import ErrorContext
+from imageai.providers.google.omni_errors import PRODUCT
+from imageai.providers.google.omni_payload import build_create, check_request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from google.auth.credentials import Credentials
+    from pydantic import SecretStr
+
+    from imageai.providers.google.omni_interaction import InteractionView, OmniVideo
+    from imageai.providers.google.omni_sdk import OmniSdk
+
+log = logging.getLogger(__name__)
+
+BASE_URL_ENV = "GOOGLE_GEMINI_BASE_URL"
+#: Creates: tries in all, only where nothing can have been created (connect refused, 429).
+CREATE_ATTEMPTS = 4
+DOWNLOAD_ATTEMPTS = 5
+BACKOFF_S = 2.0
+BACKOFF_MAX_S = 30.0
+#: A Retry-After longer than this is not waited out inside one call: the error goes up.
+RETRY_AFTER_MAX_S = 60.0
+
+
+def surely_not_created(exc: ProviderError) -> bool:
+    """Only these failures prove no interaction exists; everything else is final or ambiguous."""
+    if isinstance(exc, RateLimitError):
+        return True
+    return isinstance(exc, NetworkError) and exc.code == "CONNECT_FAILED"
+
+
+class OmniClient:
+    """Gemini Omni: create a background interaction, poll it, bring the video into ``clips/``.
+
+    There is no list endpoint and no idempotency key, so a create whose answer is lost is
+    reported as outcome unknown and never re-sent here (no ``find_existing``).
+    """
+
+    name = ProviderName.OMNI
+
+    def __init__(
+        self,
+        settings: OmniSettings,
+        *,
+        api_key: SecretStr | None = None,
+        base_url: str | None = None,
+        catalog: Catalog | None = None,
+        poll_interval: float = 5.0,
+        credentials: Credentials | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        backoff_s: float = BACKOFF_S,
+    ) -> None:
+        self.settings = settings
+        self.poll_interval = poll_interval
+        self._catalog = catalog or default_catalog()
+        self._api_key = api_key
+        self._base_url = base_url
+        self._credentials = credentials
+        self._sleep = sleep
+        self._backoff_s = backoff_s
+        self._lock = threading.Lock()
+        self._sdk: OmniSdk | None = None
+        self._done: dict[str, InteractionView] = {}
+
+    def sdk(self) -> OmniSdk:
+        """The SDK clients, built on first use (Vertex loads credentials)."""
+        with self._lock:
+            if self._sdk is None:
+                from imageai.providers.google.omni_sdk import OmniSdk
+
+                base = self._base_url or os.environ.get(BASE_URL_ENV) or None
+                self._sdk = OmniSdk(
+                    self.settings,
+                    api_key=self._api_key,
+                    base_url=base if self.settings.backend is VeoBackend.GEMINI else self._base_url,
+                    credentials=self._credentials,
+                )
+            return self._sdk
+
+    def _context(self, action: str, model: str | None = None) -> ErrorContext:
+        offered = tuple(m.id for m in self.capabilities())
+        return ErrorContext(
+            model=model or self.settings.model,
+            offered_models=offered,
+            action=action,
+            product=PRODUCT,
+        )
+
+    # ---- VideoProvider --------------------------------------------------------------------
+
+    def capabilities(self) -> tuple[ModelInfo, ...]:
+        return self._catalog.offered(ProviderName.OMNI)
+
+    def _model_info(self, request: JobRequest) -> ModelInfo:
+        if request.provider is not ProviderName.OMNI:
+            raise ValidationError("provider", f"{request.provider} is not Gemini Omni", ("omni",))
+        if not request.prompt.strip():
+            raise ValidationError("prompt", "the prompt is empty")
+        return validate_spec(self._catalog, request.spec)
+
+    def validate(self, request: JobRequest) -> None:
+        check_request(request, self._model_info(request))
+
+    def estimate(self, request: JobRequest) -> float:
+        spec = request.spec
+        rule = self._model_info(request).price_rule(None, spec.resolution, True)
+        return round(rule.usd_per_second * spec.seconds, 4)
+
+    def start(self, request: JobRequest) -> StartedJob:
+        """Create the interaction. Retried only where nothing can have been created."""
+        info = self._model_info(request)
+        check_request(request, info)
+        payload = build_create(request, info)
+        context = self._context("create", info.id)
+        sdk = self.sdk()
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                view = sdk.create(payload, context)
+            except ProviderError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if not surely_not_created(exc) or attempt == CREATE_ATTEMPTS or wait is None:
+                    raise
+                log.info(
+                    "Omni create refused (%s), nothing created; retry in %.1fs", exc.kind, wait
+                )
+                self._sleep(wait)
+                continue
+            if view.status == "completed":
+                with self._lock:
+                    self._done[view.id] = view
+            return StartedJob(job_id=view.id, billed_usd=self.estimate(request))
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _retry_wait(self, exc: ProviderError, attempt: int) -> float | None:
+        """Seconds to wait before the next try; None when Retry-After is too long to wait here."""
+        after = exc.retry_after
+        if after is not None:
+            return after if after <= RETRY_AFTER_MAX_S else None
+        backoff = min(BACKOFF_MAX_S, self._backoff_s * 2.0 ** (attempt - 1))
+        return backoff * random.uniform(0.8, 1.2)
+
+    def poll(self, job_id: str) -> PollStatus:
+        view = self.sdk().get(job_id, self._context("poll"))
+        status = view.poll_status(self._context("poll"))
+        if status.state is PollState.COMPLETED:
+            with self._lock:
+                self._done[job_id] = view
+        return status
+
+    def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
+        """Write the video to ``clips/<scene_id>.mp4`` (temp file, checked as MP4, renamed)."""
+        with self._lock:
+            view = self._done.pop(job_id, None)
+        if view is None:
+            view = self.sdk().get(job_id, self._context("poll"))
+        status = view.poll_status(self._context("poll"))
+        if status.state is not PollState.COMPLETED or view.video is None:
+            raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
+        dest = request.clips_dir / f"{request.scene_id}.mp4"
+        self._save(view.video, dest, cancel)
+        return JobResult(
+            scene_id=request.scene_id,
+            provider=ProviderName.OMNI,
+            job_id=job_id,
+            clip_path=dest,
+            billed_usd=self.estimate(request),
+        )
+
+    def _save(self, video: OmniVideo, dest: Path, cancel: threading.Event) -> None:
+        if cancel.is_set():
+            raise JobCancelledError("download cancelled")
+        if video.data is not None:
+            data = video.decoded()
+            with temp_download(dest) as tmp:
+                write_chunks(tmp, (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)))
+                finalize_clip(tmp, dest, len(data))
+            return
+        assert video.uri is not None  # an OmniVideo has data or a uri
+        opener = self.sdk().opener(video.uri)
+        resumable_download(opener, dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep)
+
+    def cancel(self, job_id: str) -> None:
+        """Ask Google to stop the interaction (best effort: the job is abandoned either way)."""
+        with self._lock:
+            self._done.pop(job_id, None)
+        try:
+            self.sdk().cancel(job_id, self._context("poll"))
+        except ProviderError as exc:
+            log.info("remote cancel of %s failed: %s", job_id, exc.kind)
+
+    def check_key(self) -> KeyCheck:
+        """Tell apart a bad key, a key without Omni access, and no network."""
+        try:
+            sdk = self.sdk()
+        except ProviderError as exc:
+            return KeyCheck(status=KeyStatus.MISSING, message=exc.user_message)
+        return sdk.check(self.settings.model)
+
+    def close(self) -> None:
+        with self._lock:
+            sdk, self._sdk = self._sdk, None
+        if sdk is not None:
+            sdk.close()

@@ -1,0 +1,256 @@
+"""google-genai ``client.interactions`` for Omni: one-attempt creates, polls, cancels, file URIs."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import google.auth
+import google.auth.exceptions
+import httpx2
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types
+
+from imageai.core.errors import (
+    AuthError,
+    JobTimeoutError,
+    NetworkError,
+    OutcomeUnknownError,
+    ProviderError,
+)
+from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.models import VeoBackend
+from imageai.providers.google.errors import (
+    ErrorContext,
+    classify,
+    retry_after_seconds,
+    status_from_body,
+)
+from imageai.providers.google.omni_errors import PRODUCT, map_error
+from imageai.providers.google.omni_interaction import InteractionView, read_interaction
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
+
+    from google.auth.credentials import Credentials
+    from pydantic import SecretStr
+
+    from imageai.core.downloads import BodyStream
+    from imageai.core.models import OmniSettings
+    from imageai.providers.google.omni_payload import OmniCreate
+
+#: API versions, pinned so GOOGLE_GENAI_API_VERSION cannot move them: google-genai 3.6.1 uses
+#: ``v1`` for the Gemini API and ``v1beta1`` for Vertex AI (``_api_client.py``).
+GEMINI_API_VERSION = "v1"
+VERTEX_API_VERSION = "v1beta1"
+CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+#: google-genai's HttpOptions.timeout is in milliseconds (inline images and videos are large).
+SDK_TIMEOUT_MS = 120_000
+#: The SDK re-sends POST /interactions up to 4 times on 408/409/429/5xx and on resets by
+#: default; one attempt means a create whose answer is lost is never sent twice behind our back.
+CREATE_RETRIES = types.HttpRetryOptions(attempts=1)
+#: Polls and cancels may retry in the SDK, briefly, so a cancel is heard within a few seconds.
+READ_RETRIES = types.HttpRetryOptions(attempts=3, max_delay=4.0)
+DOWNLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+MAX_REDIRECTS = 5
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+GCS_DOWNLOAD = "https://storage.googleapis.com/download/storage/v1/b/{bucket}/o/{name}?alt=media"
+
+
+class OmniSdk:
+    """Two SDK clients over one backend: creates with no retries, reads with a few."""
+
+    def __init__(
+        self,
+        settings: OmniSettings,
+        *,
+        api_key: SecretStr | None = None,
+        base_url: str | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
+        self.backend = settings.backend
+        self._key = api_key
+        self._credentials: Credentials | None = None
+        if settings.backend is VeoBackend.VERTEX:
+            project = settings.vertex_project
+            if credentials is None:
+                try:
+                    credentials, adc_project = google.auth.default(scopes=[CLOUD_SCOPE])
+                except google.auth.exceptions.DefaultCredentialsError:
+                    raise AuthError(
+                        "No Google Cloud credentials: run `gcloud auth application-default login`."
+                    ) from None
+                project = project or adc_project
+            if not project:
+                raise AuthError("Set a Vertex AI project in the Gemini Omni settings.")
+            self._credentials = credentials
+            make = self._vertex_client(project, settings.vertex_location, credentials, base_url)
+        else:
+            if api_key is None or not api_key.get_secret_value():
+                raise AuthError(
+                    "No Gemini API key. Set GEMINI_API_KEY or store one in the keyring."
+                )
+            make = self._gemini_client(api_key.get_secret_value(), base_url)
+        self._create = make(CREATE_RETRIES)
+        self._read = make(READ_RETRIES)
+        # The origin file URIs may carry the key to (Gemini API only).
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._http = httpx2.Client(timeout=DOWNLOAD_TIMEOUT)
+
+    @staticmethod
+    def _gemini_client(key: str, base_url: str | None) -> Callable[[Any], genai.Client]:
+        def make(retry: types.HttpRetryOptions) -> genai.Client:
+            options = types.HttpOptions(
+                base_url=base_url,
+                api_version=GEMINI_API_VERSION,
+                timeout=SDK_TIMEOUT_MS,
+                retry_options=retry,
+            )
+            return genai.Client(api_key=key, http_options=options)
+
+        return make
+
+    @staticmethod
+    def _vertex_client(
+        project: str, location: str, credentials: Credentials, base_url: str | None
+    ) -> Callable[[Any], genai.Client]:
+        def make(retry: types.HttpRetryOptions) -> genai.Client:
+            options = types.HttpOptions(
+                base_url=base_url,
+                api_version=VERTEX_API_VERSION,
+                timeout=SDK_TIMEOUT_MS,
+                retry_options=retry,
+            )
+            # ``enterprise`` is google-genai 3.x's name for Vertex AI mode (``vertexai`` is legacy).
+            return genai.Client(
+                enterprise=True,
+                project=project,
+                location=location,
+                credentials=credentials,
+                http_options=options,
+            )
+
+        return make
+
+    def _call(self, context: ErrorContext, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        try:
+            return fn(*args, **kw)
+        except Exception as exc:
+            mapped = map_error(exc, context)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def create(self, payload: OmniCreate, context: ErrorContext) -> InteractionView:
+        """POST /interactions once; returns the new interaction (its id is the job id)."""
+        interaction = self._call(context, self._create.interactions.create, **payload.kwargs())
+        view = read_interaction(interaction)
+        if not view.id:
+            raise OutcomeUnknownError(
+                "Google accepted the request but named no interaction; the video may exist. "
+                "Check your usage, then choose Retry.",
+            )
+        return view
+
+    def get(self, interaction_id: str, context: ErrorContext) -> InteractionView:
+        return read_interaction(self._call(context, self._read.interactions.get, interaction_id))
+
+    def cancel(self, interaction_id: str, context: ErrorContext) -> None:
+        self._call(context, self._read.interactions.cancel, interaction_id)
+
+    # ---- file URIs ------------------------------------------------------------------------
+
+    def _auth_headers(self, url: str) -> dict[str, str]:
+        # Credentials go only to the API's own origin (or GCS for Vertex), never to another host.
+        if self._credentials is not None:
+            if urlsplit(url).netloc != "storage.googleapis.com":
+                return {}
+            if not self._credentials.valid:
+                from google.auth.transport.requests import Request
+
+                self._credentials.refresh(Request())  # type: ignore[no-untyped-call]
+            return {"Authorization": f"Bearer {self._credentials.token}"}
+        if self._key is None or urlsplit(url)[:2] != urlsplit(self.base_url)[:2]:
+            return {}
+        return {"x-goog-api-key": self._key.get_secret_value()}
+
+    def opener(self, uri: str) -> Callable[[int], AbstractContextManager[BodyStream]]:
+        """Opens ``uri`` from a byte offset, for `resumable_download` (gs:// through GCS)."""
+        if uri.startswith("gs://"):
+            bucket, _, name = uri.removeprefix("gs://").partition("/")
+            url = GCS_DOWNLOAD.format(bucket=bucket, name=quote(name, safe=""))
+        elif "alt=" in urlsplit(uri).query:
+            url = uri
+        else:
+            url = uri + ("&" if urlsplit(uri).query else "?") + "alt=media"
+
+        @contextlib.contextmanager
+        def open_from(offset: int) -> Iterator[BodyStream]:
+            extra = {"Range": f"bytes={offset}-"} if offset else {}
+            response = self._open(url, extra)
+            try:
+                yield response
+            finally:
+                response.close()
+
+        return open_from
+
+    def _open(self, url: str, extra: dict[str, str]) -> httpx2.Response:
+        # Redirects are followed by hand so the key is dropped when the origin changes.
+        for _ in range(MAX_REDIRECTS):
+            request = self._http.build_request(
+                "GET", url, headers={**self._auth_headers(url), **extra}
+            )
+            response = self._http.send(request, stream=True)
+            if response.is_redirect and "location" in response.headers:
+                url = urljoin(url, response.headers["location"])
+                response.close()
+                continue
+            if response.status_code >= 400:
+                response.read()
+                response.close()
+                status = status_from_body(response.status_code, response.content)
+                context = ErrorContext(action="download", product=PRODUCT)
+                raise classify(status, context, retry_after_seconds(response.headers))
+            return response
+        raise ProviderError("Too many redirects while downloading the video.")
+
+    # ---- key check ------------------------------------------------------------------------
+
+    def check(self, model: str) -> KeyCheck:
+        """GET the model (free): bad key, no access to the model, or no network."""
+        try:
+            self._read.models.get(model=model)
+        except genai_errors.APIError as exc:
+            status = status_from_body(exc.code, exc.details)
+            error = classify(status, ErrorContext(model=model, product=PRODUCT, action="poll"))
+            if isinstance(error, AuthError):
+                return KeyCheck(status=KeyStatus.BAD_KEY, message=error.user_message)
+            if status.status in ("PERMISSION_DENIED", "NOT_FOUND"):
+                return KeyCheck(
+                    status=KeyStatus.NO_VIDEO_ACCESS,
+                    message=f"The key works but cannot use {model}: {status.message}",
+                )
+            return KeyCheck(status=KeyStatus.UNKNOWN, message=error.user_message)
+        except Exception as exc:  # noqa: BLE001 - transport and auth failures become a status
+            mapped = map_error(exc, ErrorContext(action="poll", product=PRODUCT))
+            if mapped is None:
+                return KeyCheck(status=KeyStatus.UNKNOWN, message=type(exc).__name__)
+            if isinstance(mapped, AuthError):
+                return KeyCheck(status=KeyStatus.BAD_KEY, message=mapped.user_message)
+            if isinstance(mapped, NetworkError | JobTimeoutError):
+                return KeyCheck(
+                    status=KeyStatus.NETWORK,
+                    message=f"Cannot reach Google ({type(exc).__name__}); check the network.",
+                )
+            return KeyCheck(status=KeyStatus.UNKNOWN, message=mapped.user_message)
+        return KeyCheck(status=KeyStatus.OK, message=f"The credentials can use {model}.")
+
+    def close(self) -> None:
+        self._http.close()
+        for client in (self._create, self._read):
+            with contextlib.suppress(Exception):
+                client.close()
