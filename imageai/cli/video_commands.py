@@ -34,9 +34,10 @@ def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[s
         update["model"] = args.model
     if args.seconds is not None:
         update["seconds"] = args.seconds
-    if provider is ProviderName.VEO:
+    if provider in (ProviderName.VEO, ProviderName.OMNI):
         if args.size:
-            raise ValidationError("size", "Veo takes --aspect and --resolution, not --size")
+            name = "Veo" if provider is ProviderName.VEO else "Gemini Omni"
+            raise ValidationError("size", f"{name} takes --aspect and --resolution, not --size")
         if args.aspect:
             update["aspect"] = args.aspect
         if args.resolution:

@@ -14,6 +14,8 @@ from imageai.core.models import Project, ProviderName, Scene
 TEMPLATE_FOR_PROVIDER = {
     ProviderName.SORA: "sora_shot_prompt.j2",
     ProviderName.VEO: "veo_shot_prompt.j2",
+    # Omni always generates sound: the scene's audio direction is part of its prompt.
+    ProviderName.OMNI: "omni_shot_prompt.j2",
     # The animatic shows the prompt on its title card; it "sends" the plain prompt.
     ProviderName.ANIMATIC: "sora_shot_prompt.j2",
 }
@@ -54,6 +56,7 @@ def scene_prompt(project: Project, scene: Scene) -> str:
         prompt=scene.prompt,
         style=project.style,
         continues_from=previous,
+        audio=scene.audio_direction if provider is ProviderName.OMNI else "",
     )
 
 

@@ -94,6 +94,7 @@ def build_request(
             p for p in (_abs(project_dir, r) for r in scene.extra_reference_images) if p
         ),
         fit=scene.fit,
+        audio_direction=scene.audio_direction if spec.provider is ProviderName.OMNI else "",
     )
     request = _with_extend_source(project, scene, request, ledger)
     resume = resumable_job(project, scene, request, ledger)
