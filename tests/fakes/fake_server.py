@@ -90,6 +90,13 @@ class FakeConfig:
     ranges: bool = True
     #: A broken server: Range requests get 206 with the whole body, labelled as from byte 0.
     wrong_range_start: bool = False
+    #: Omni: bill the first N creates, then answer them 500 (and this share of the others).
+    fail_first_creates: int = 0
+    fail_after_create_rate: float = 0.0
+    #: Omni models answered 404 "... is no longer available" (a retirement).
+    retired_models: list[str] = field(default_factory=list)
+    #: Omni output: "auto" (as asked), "uri" or "inline" whatever was asked.
+    omni_delivery: str = "auto"
 
 
 @dataclass
@@ -338,7 +345,7 @@ def load_routes() -> None:
     """Import the route modules so they register themselves (idempotent)."""
     import importlib
 
-    for name in ("tests.fakes.sora_routes", "tests.fakes.veo_routes"):
+    for name in ("tests.fakes.sora_routes", "tests.fakes.veo_routes", "tests.fakes.omni_routes"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

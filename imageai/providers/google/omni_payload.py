@@ -10,7 +10,7 @@ from imageai.core.errors import ValidationError
 from imageai.core.imaging import fit_to_file
 from imageai.core.jobs import SourceMode
 from imageai.core.models import OmniSettings, VeoBackend
-from imageai.providers.google.veo_payload import fit_size
+from imageai.core.shot import VEO_FRAME_SIZES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,6 +143,13 @@ def task_for(request: JobRequest) -> str:
     if request.reference_image is not None:
         return Task.IMAGE
     return Task.TEXT
+
+
+def fit_size(aspect: str, resolution: str) -> tuple[int, int]:
+    """Pixel size images are fitted to: the frame, capped at 1080p to keep requests small."""
+    capped = "1080p" if resolution == "4k" else resolution
+    width, height = VEO_FRAME_SIZES.get((aspect, capped), "1280x720").split("x")
+    return int(width), int(height)
 
 
 def _image_part(path: Path, request: JobRequest) -> dict[str, Any]:
