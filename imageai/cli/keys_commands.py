@@ -12,7 +12,6 @@ from pydantic import SecretStr
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.core.models import VeoSettings
 from imageai.core.secrets import KeyName, KeySource, lookup_key
 
 if TYPE_CHECKING:
@@ -41,14 +40,9 @@ def check_key(name: KeyName, secrets: SecretStore) -> KeyCheck:
             return sora.check_key()
         finally:
             sora.close()
-    from imageai.providers.google.veo_client import VeoClient
+    from imageai.services.key_checkers import check_google
 
-    base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
-    veo = VeoClient(VeoSettings(), api_key=key, base_url=base)
-    try:
-        return veo.check_key()
-    finally:
-        veo.close()
+    return check_google(key)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

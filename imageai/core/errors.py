@@ -190,6 +190,8 @@ class JobError(BaseModel):
     detail: str = ""
     retry_after: float | None = None
     final: bool = False
+    #: The model to move to when the model is retired or gone (the table's or the server's word).
+    successor: str | None = None
 
     @classmethod
     def from_exception(cls, exc: BaseException) -> JobError:
@@ -208,9 +210,15 @@ class JobError(BaseModel):
                 detail=exc.detail,
                 retry_after=exc.retry_after,
                 final=exc.final,
+                successor=exc.successor if isinstance(exc, ModelGoneError) else None,
             )
         if isinstance(exc, BudgetExceededError):
             return cls(kind=ErrorKind.BUDGET, user_message=str(exc), final=True)
+        if isinstance(exc, ModelRetiredError):
+            successor = exc.successor[1] if exc.successor else None
+            return cls(
+                kind=ErrorKind.NOT_FOUND, user_message=exc.message, final=True, successor=successor
+            )
         if isinstance(exc, ValidationError):
             return cls(kind=ErrorKind.INVALID_REQUEST, user_message=str(exc), final=True)
         if isinstance(exc, TimeoutError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from imageai.core.models import VeoSettings
 from imageai.core.secrets import KeyName
 
 if TYPE_CHECKING:
@@ -29,14 +28,15 @@ def check_openai(key: SecretStr) -> KeyCheck:
 
 
 def check_google(key: SecretStr) -> KeyCheck:
-    from imageai.providers.google.veo_client import VeoClient
+    """The Gemini API key (Gemini Omni); Veo runs on Vertex AI with Cloud credentials instead."""
+    import httpx
 
-    base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or None
-    client = VeoClient(VeoSettings(), api_key=key, base_url=base)
-    try:
-        return client.check_key()
-    finally:
-        client.close()
+    from imageai.providers.google.gemini_key import check_gemini_key
+    from imageai.providers.google.http import TIMEOUT
+
+    base = os.environ.get("GOOGLE_GEMINI_BASE_URL") or "https://generativelanguage.googleapis.com"
+    with httpx.Client(timeout=TIMEOUT) as http:
+        return check_gemini_key(key, base, http)
 
 
 def default_checkers() -> Mapping[KeyName, Checker]:

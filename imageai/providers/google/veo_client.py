@@ -1,9 +1,8 @@
-"""`VeoClient`: Google Veo 3.1 behind the `VideoProvider` protocol, on the Gemini API or Vertex AI."""
+"""`VeoClient`: Google Veo 3.1 on Vertex AI behind the `VideoProvider` protocol."""
 
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 import time
@@ -12,9 +11,10 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
-from imageai.core.downloads import finalize_clip, resumable_download, temp_download
+from imageai.core.downloads import finalize_clip, temp_download
 from imageai.core.errors import (
     JobCancelledError,
+    ModelGoneError,
     NetworkError,
     ProviderError,
     QuotaError,
@@ -26,7 +26,7 @@ from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
 from imageai.providers.google.errors import ErrorContext
-from imageai.providers.google.veo_gemini import TIMEOUT, GeminiVeoBackend
+from imageai.providers.google.http import TIMEOUT
 from imageai.providers.google.veo_payload import build_payload, check_request
 
 if TYPE_CHECKING:
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-BASE_URL_ENV = "GOOGLE_GEMINI_BASE_URL"
+#: Google shut Veo down on the Gemini API on this day; only Vertex AI serves it now.
+GEMINI_SHUTDOWN = "2026-10-22"
 #: Creates: tries in all (only where nothing can have been created), backoff base and ceiling.
 CREATE_ATTEMPTS = 4
 DOWNLOAD_ATTEMPTS = 5
@@ -53,7 +53,7 @@ RETRY_AFTER_MAX_S = 60.0
 
 
 class VeoBackendClient(Protocol):
-    """One way in to Veo: the Gemini API (REST) or Vertex AI (google-genai)."""
+    """The way in to Veo: Vertex AI through google-genai (a protocol so tests can swap it)."""
 
     def create(self, payload: VeoPayload, context: ErrorContext) -> str: ...
     def fetch(self, name: str, context: ErrorContext) -> OperationView: ...
@@ -75,9 +75,10 @@ def _transient(exc: ProviderError) -> bool:
 
 
 class VeoClient:
-    """Google Veo 3.1: create an operation, poll it, stream the sample into ``clips/``.
+    """Google Veo 3.1 on Vertex AI: create an operation, poll it, save the sample in ``clips/``.
 
-    Cancel is local only: neither backend offers a cancel for Veo operations.
+    Cancel is local only: Vertex AI offers no cancel for Veo operations. A project still set to
+    the Gemini API (shut down for Veo) opens and validates, and says so instead of calling.
     """
 
     name = ProviderName.VEO
@@ -98,7 +99,9 @@ class VeoClient:
         self.settings = settings
         self.poll_interval = poll_interval
         self._catalog = catalog or default_catalog()
-        self._api_key = api_key
+        # The Gemini API key no longer reaches Veo (Vertex AI takes Cloud credentials); kept in
+        # the signature so every provider is built alike.
+        del api_key
         self._base_url = base_url
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=TIMEOUT)
@@ -119,18 +122,29 @@ class VeoClient:
             return self._backend
 
     def _build_backend(self) -> VeoBackendClient:
-        if self.settings.backend is VeoBackend.VERTEX:
-            from imageai.providers.google.veo_vertex import VertexVeoBackend
+        if self.settings.backend is not VeoBackend.VERTEX:
+            raise self._gemini_gone()
+        from imageai.providers.google.veo_vertex import VertexVeoBackend
 
-            return VertexVeoBackend(
-                self.settings.vertex_project,
-                self.settings.vertex_location,
-                self._http,
-                credentials=self._credentials,
-                base_url=self._base_url,
-            )
-        base = self._base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-        return GeminiVeoBackend(self._api_key, base, self._http)
+        return VertexVeoBackend(
+            self.settings.vertex_project,
+            self.settings.vertex_location,
+            self._http,
+            credentials=self._credentials,
+            base_url=self._base_url,
+        )
+
+    def _gemini_gone(self) -> ModelGoneError:
+        info = self._catalog.get(ProviderName.VEO, self.settings.model)
+        successor = self._catalog.successor_of(info) if info is not None else None
+        then = f" Move to {successor.label}." if successor is not None else ""
+        return ModelGoneError(
+            f"Google shut Veo down on the Gemini API on {GEMINI_SHUTDOWN}; "
+            f"Veo 3.1 now runs on Vertex AI.{then}",
+            model=self.settings.model,
+            successor=successor.id if successor is not None else None,
+            code="GEMINI_VEO_SHUT_DOWN",
+        )
 
     def _offered(self) -> tuple[str, ...]:
         return tuple(m.id for m in self._catalog.offered(ProviderName.VEO, self.settings.backend))
@@ -223,12 +237,6 @@ class VeoClient:
 
     def _download_with_retries(self, video: VideoRef, dest: Path, cancel: threading.Event) -> None:
         backend = self.backend()
-        if isinstance(backend, GeminiVeoBackend) and video.uri is not None:
-            # A file URI (Gemini): stream, and resume with Range after a cut.
-            resumable_download(
-                backend.opener(video), dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep
-            )
-            return
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             if cancel.is_set():
                 raise JobCancelledError("download cancelled")
@@ -246,12 +254,16 @@ class VeoClient:
                     raise JobCancelledError("download cancelled") from exc
 
     def cancel(self, job_id: str) -> None:
-        """Nothing to call: Gemini and Vertex offer no cancel for Veo operations."""
+        """Nothing to call: Vertex AI offers no cancel for Veo operations."""
         with self._lock:
             self._done.pop(job_id, None)
 
     def check_key(self) -> KeyCheck:
-        """Tell apart a bad key, a key without Veo access, and no network."""
+        """Tell apart missing or bad credentials, a project without Veo access, and no network."""
+        if self.settings.backend is not VeoBackend.VERTEX:
+            return KeyCheck(
+                status=KeyStatus.NO_VIDEO_ACCESS, message=self._gemini_gone().user_message
+            )
         try:
             backend = self.backend()
         except ProviderError as exc:

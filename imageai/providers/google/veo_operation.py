@@ -1,4 +1,4 @@
-"""A Veo long-running operation read into one shape for both backends, and its poll status."""
+"""A Veo long-running operation read into one shape, and its poll status."""
 
 from __future__ import annotations
 
@@ -47,29 +47,3 @@ class OperationView:
         else:
             error = filtered_error(0, ("Google returned no video and no reason",))
         return PollStatus(state=PollState.FAILED, message=error.user_message, error=error)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _reasons(value: Any) -> tuple[str, ...]:
-    return tuple(str(r) for r in value) if isinstance(value, list) else ()
-
-
-def parse_gemini(data: dict[str, Any]) -> OperationView:
-    """``GET /v1beta/{name}``: samples under ``response.generateVideoResponse.generatedSamples``."""
-    result = _dict(_dict(data.get("response")).get("generateVideoResponse"))
-    videos = []
-    for sample in result.get("generatedSamples") or ():
-        video = _dict(_dict(sample).get("video"))
-        if isinstance(video.get("uri"), str):
-            videos.append(VideoRef(uri=video["uri"], mime_type=video.get("mimeType", "video/mp4")))
-    return OperationView(
-        name=str(data.get("name", "")),
-        done=bool(data.get("done")),
-        error=data.get("error") if isinstance(data.get("error"), dict) else None,
-        videos=tuple(videos),
-        filtered_count=int(result.get("raiMediaFilteredCount") or 0),
-        filtered_reasons=_reasons(result.get("raiMediaFilteredReasons")),
-    )

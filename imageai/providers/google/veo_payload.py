@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from imageai.core.jobs import JobRequest
 
 PERSON_GENERATION = ("allow_all", "allow_adult", "dont_allow")
-#: Gemini API, Veo 3.1: text-to-video takes only "allow_all"; any image input only "allow_adult".
-GEMINI_PERSON_TEXT = ("allow_all",)
-GEMINI_PERSON_IMAGE = ("allow_adult",)
 #: Vertex AI: "allow_all" needs an allow-listed project, so it is not offered.
 VERTEX_PERSON = ("allow_adult", "dont_allow")
 #: Durations accepted with reference images (as with 1080p and 4k).
@@ -108,19 +105,14 @@ def check_request(request: JobRequest, info: ModelInfo, backend: VeoBackend) -> 
         raise ValidationError("model", f"{info.id} is served by {info.backend}, not {backend}")
     _check_cloud(settings, backend)
     _check_images(request, info)
-    images = request.reference_image is not None or bool(request.extra_reference_images)
     if settings.negative_prompt.strip() and not info.supports_negative_prompt:
         raise ValidationError("negative_prompt", f"{info.id} takes no negative prompt")
-    _check_person(settings.person_generation, backend, images)
+    _check_person(settings.person_generation)
     if settings.seed is not None:
         if not info.supports_seed:
             raise ValidationError("seed", f"{info.id} takes no seed", ("none",))
         if not 0 <= settings.seed <= SEED_MAX:
             raise ValidationError("seed", "out of range", (f"0..{SEED_MAX}",))
-    if settings.enhance_prompt is not None and backend is VeoBackend.GEMINI:
-        raise ValidationError(
-            "enhance_prompt", "the Gemini API has no prompt-enhancement switch", ("unset",)
-        )
     if not request.spec.audio and not info.supports_audio_toggle:
         raise ValidationError(
             "generate_audio", f"{info.id} on {backend} always generates audio", ("true",)
@@ -164,17 +156,11 @@ def _check_images(request: JobRequest, info: ModelInfo) -> None:
             raise ValidationError("reference_image", f"{path} does not exist")
 
 
-def _check_person(value: str | None, backend: VeoBackend, images: bool) -> None:
-    if value is None:
-        return
-    allowed: tuple[str, ...]
-    if backend is VeoBackend.VERTEX:
-        allowed = VERTEX_PERSON
-    else:
-        allowed = GEMINI_PERSON_IMAGE if images else GEMINI_PERSON_TEXT
-    if value not in allowed:
-        where = "with images" if images and backend is VeoBackend.GEMINI else f"on {backend}"
-        raise ValidationError("person_generation", f"{value!r} is not accepted {where}", allowed)
+def _check_person(value: str | None) -> None:
+    if value is not None and value not in VERTEX_PERSON:
+        raise ValidationError(
+            "person_generation", f"{value!r} is not accepted on Vertex AI", VERTEX_PERSON
+        )
 
 
 def fit_size(aspect: str, resolution: str) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from imageai.providers.google.errors import (
     status_from_body,
     transport_error,
 )
-from imageai.providers.google.veo_gemini import CHUNK, iter_chunks
+from imageai.providers.google.http import CHUNK, iter_chunks
 from imageai.providers.google.veo_operation import OperationView, VideoRef
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from imageai.providers.google.errors import (
     retry_after_seconds,
     transport_error,
 )
-from imageai.providers.google.veo_operation import parse_gemini
+from imageai.providers.google.veo_operation import OperationView, VideoRef
 
 CTX = ErrorContext(model="veo-9", offered_models=("veo-3.1-generate-preview",))
 
@@ -140,40 +140,29 @@ def test_transport_errors_on_create_are_ambiguous_unless_nothing_was_sent() -> N
 
 
 def test_filtered_operation_fails_with_googles_reasons() -> None:
-    data = {
-        "name": "models/m/operations/1",
-        "done": True,
-        "response": {
-            "generateVideoResponse": {
-                "raiMediaFilteredCount": 1,
-                "raiMediaFilteredReasons": ["Contains a celebrity likeness."],
-            }
-        },
-    }
-    status = parse_gemini(data).poll_status(CTX)
+    view = OperationView(
+        name="op/1",
+        done=True,
+        filtered_count=1,
+        filtered_reasons=("Contains a celebrity likeness.",),
+    )
+    status = view.poll_status(CTX)
     assert status.state is PollState.FAILED
     assert isinstance(status.error, ContentPolicyError)
     assert "Contains a celebrity likeness." in status.error.user_message
 
 
 def test_operation_error_uses_the_rpc_code() -> None:
-    data = {"name": "n", "done": True, "error": {"code": 3, "message": "prompt too long"}}
-    status = parse_gemini(data).poll_status(CTX)
+    view = OperationView(name="n", done=True, error={"code": 3, "message": "prompt too long"})
+    status = view.poll_status(CTX)
     assert status.error is not None
     assert status.error.kind is ErrorKind.INVALID_REQUEST
     assert "prompt too long" in status.error.user_message
-    data = {"name": "n", "done": True, "error": {"code": 8, "message": "busy"}}
-    assert parse_gemini(data).poll_status(CTX).error.kind is ErrorKind.RATE_LIMIT  # type: ignore[union-attr]
+    busy = OperationView(name="n", done=True, error={"code": 8, "message": "busy"})
+    assert busy.poll_status(CTX).error.kind is ErrorKind.RATE_LIMIT  # type: ignore[union-attr]
 
 
 def test_running_and_completed_operations() -> None:
-    assert parse_gemini({"name": "n", "done": False}).poll_status(CTX).state is PollState.RUNNING
-    sample = {"video": {"uri": "https://x/v1beta/files/a:download?alt=media"}}
-    done = {
-        "name": "n",
-        "done": True,
-        "response": {"generateVideoResponse": {"generatedSamples": [sample]}},
-    }
-    view = parse_gemini(done)
+    assert OperationView(name="n", done=False).poll_status(CTX).state is PollState.RUNNING
+    view = OperationView(name="n", done=True, videos=(VideoRef(uri="gs://b/clip.mp4"),))
     assert view.poll_status(CTX).state is PollState.COMPLETED
-    assert view.videos[0].uri == sample["video"]["uri"]

@@ -10,8 +10,9 @@ import pytest
 from PIL import Image
 
 from imageai.core.catalog import default_catalog
-from imageai.core.errors import ValidationError
+from imageai.core.errors import ModelGoneError, ModelRetiredError, ValidationError
 from imageai.core.jobs import JobRequest
+from imageai.core.key_check import KeyStatus
 from imageai.core.models import FitMode, ProviderName, VeoBackend, VeoSettings
 from imageai.core.shot import ShotSpec
 from imageai.providers.google.veo_client import VeoClient
@@ -20,7 +21,9 @@ from imageai.providers.google.veo_payload import build_payload, fit_size
 if TYPE_CHECKING:
     from pathlib import Path
 
-FAST = "veo-3.1-fast-generate-preview"
+FAST = "veo-3.1-fast-generate-001"
+STD = "veo-3.1-generate-001"
+LITE = "veo-3.1-lite-generate-001"
 
 
 def make_image(path: Path, size: tuple[int, int], color: str = "red") -> Path:
@@ -55,7 +58,7 @@ def veo_request(
         index=0,
         spec=spec,
         prompt=prompt,
-        settings=settings or VeoSettings(model=model),
+        settings=settings or VeoSettings(model=model, vertex_project="proj"),
         project_dir=tmp_path,
         **kw,
     )
@@ -66,15 +69,15 @@ def decoded_size(part: dict[str, str]) -> tuple[int, int]:
         return img.size
 
 
-def _client(backend: VeoBackend = VeoBackend.GEMINI) -> VeoClient:
-    return VeoClient(VeoSettings(backend=backend))
+def _client(backend: VeoBackend = VeoBackend.VERTEX) -> VeoClient:
+    return VeoClient(VeoSettings(backend=backend, vertex_project="proj"))
 
 
 def test_text_to_video_body_has_only_the_accepted_parameters(tmp_path: Path) -> None:
     request = veo_request(tmp_path, seconds=6)
     info = default_catalog().get(ProviderName.VEO, FAST)
     assert info is not None
-    body = build_payload(request, info, VeoBackend.GEMINI).rest_body()
+    body = build_payload(request, info, VeoBackend.VERTEX).rest_body()
     assert body == {
         "instances": [{"prompt": "a lighthouse at dusk"}],
         "parameters": {
@@ -82,22 +85,23 @@ def test_text_to_video_body_has_only_the_accepted_parameters(tmp_path: Path) -> 
             "resolution": "720p",
             "durationSeconds": 6,
             "sampleCount": 1,
+            "generateAudio": True,
         },
     }
 
 
 def test_optional_parameters_are_sent_when_set(tmp_path: Path) -> None:
     settings = VeoSettings(
-        model=FAST, negative_prompt=" rain ", person_generation="allow_all", seed=42
+        model=FAST, negative_prompt=" rain ", person_generation="allow_adult", seed=42
     )
     request = veo_request(tmp_path, settings=settings)
     info = default_catalog().get(ProviderName.VEO, FAST)
     assert info is not None
-    params = build_payload(request, info, VeoBackend.GEMINI).rest_body()["parameters"]
+    params = build_payload(request, info, VeoBackend.VERTEX).rest_body()["parameters"]
     assert params["negativePrompt"] == "rain"
-    assert params["personGeneration"] == "allow_all"
+    assert params["personGeneration"] == "allow_adult"
     assert params["seed"] == 42
-    assert "generateAudio" not in params
+    assert params["generateAudio"] is True
     assert "enhancePrompt" not in params
 
 
@@ -124,7 +128,7 @@ def test_frames_and_references_are_fitted_to_the_frame(
     )
     info = default_catalog().get(ProviderName.VEO, FAST)
     assert info is not None
-    instance = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]
+    instance = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]
     assert instance["image"]["mimeType"] == "image/png"
     assert decoded_size(instance["image"]) == expected
     assert decoded_size(instance["lastFrame"]) == expected
@@ -136,17 +140,20 @@ def test_padding_keeps_the_whole_image_and_cropping_fills_the_frame(tmp_path: Pa
     assert info is not None
     for fit, corner in ((FitMode.PAD, (0, 0, 0)), (FitMode.CROP, (255, 255, 255))):
         request = veo_request(tmp_path, reference_image=square, fit=fit)
-        part = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]["image"]
+        part = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]["image"]
         with Image.open(io.BytesIO(base64.b64decode(part["bytesBase64Encoded"]))) as img:
             assert img.convert("RGB").getpixel((0, 0)) == corner
 
 
-def test_reference_images_are_fitted_and_typed_asset(tmp_path: Path) -> None:
+@pytest.mark.parametrize("model", [STD, FAST])
+def test_reference_images_are_fitted_and_typed_asset(tmp_path: Path, model: str) -> None:
+    # Vertex's "generate videos from references" page lists Veo 3.1 Fast as well as Veo 3.1.
     refs = tuple(make_image(tmp_path / f"r{i}.png", (400 + i * 300, 700)) for i in range(3))
-    request = veo_request(tmp_path, model="veo-3.1-generate-preview", extra_reference_images=refs)
-    info = default_catalog().get(ProviderName.VEO, "veo-3.1-generate-preview")
+    request = veo_request(tmp_path, model=model, extra_reference_images=refs)
+    _client().validate(request)
+    info = default_catalog().get(ProviderName.VEO, model)
     assert info is not None
-    instance = build_payload(request, info, VeoBackend.GEMINI).rest_body()["instances"][0]
+    instance = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]
     assert [r["referenceType"] for r in instance["referenceImages"]] == ["asset"] * 3
     assert {decoded_size(r["image"]) for r in instance["referenceImages"]} == {(1280, 720)}
 
@@ -163,10 +170,9 @@ def test_4k_frames_are_fitted_at_1080p_to_keep_the_request_small() -> None:
         ({"resolution": "1080p", "seconds": 4}, {}, "seconds"),
         ({"aspect": "1:1"}, {}, "aspect"),
         ({"model": "veo-3.0-generate-001"}, {}, "model"),
-        ({"model": "veo-3.1-generate-001"}, {}, "model"),
-        ({}, {"enhance_prompt": True}, "enhance_prompt"),
-        ({"audio": False}, {}, "generate_audio"),
-        ({}, {"person_generation": "allow_adult"}, "person_generation"),
+        ({"model": "veo-3.1-generate-preview"}, {}, "model"),
+        ({"model": LITE, "audio": False}, {}, "generate_audio"),
+        ({}, {"person_generation": "allow_all"}, "person_generation"),
         ({}, {"person_generation": "everyone"}, "person_generation"),
         ({}, {"seed": -1}, "seed"),
         ({"prompt": "  "}, {}, "prompt"),
@@ -176,6 +182,7 @@ def test_validate_names_the_field_before_any_call(
     tmp_path: Path, changes: dict[str, Any], settings: dict[str, Any], field: str
 ) -> None:
     model = changes.get("model", FAST)
+    settings = {"vertex_project": "proj", **settings}
     request = veo_request(tmp_path, settings=VeoSettings(model=model, **settings), **changes)
     with pytest.raises(ValidationError) as caught:
         _client().validate(request)
@@ -186,18 +193,17 @@ def test_validate_lists_allowed_values(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         _client().validate(veo_request(tmp_path, resolution="1080p", seconds=6))
     assert caught.value.allowed == ("8",)
-    settings = VeoSettings(model=FAST, person_generation="allow_all")
-    image = make_image(tmp_path / "i.png", (100, 100))
+    settings = VeoSettings(model=FAST, person_generation="allow_all", vertex_project="proj")
     with pytest.raises(ValidationError) as caught:
-        _client().validate(veo_request(tmp_path, settings=settings, reference_image=image))
-    assert caught.value.allowed == ("allow_adult",)
+        _client().validate(veo_request(tmp_path, settings=settings))
+    assert caught.value.allowed == ("allow_adult", "dont_allow")
 
 
 def test_image_rules(tmp_path: Path) -> None:
     image = make_image(tmp_path / "i.png", (100, 100))
     refs = tuple(make_image(tmp_path / f"r{i}.png", (100, 100)) for i in range(4))
-    std = "veo-3.1-generate-preview"
-    lite = "veo-3.1-lite-generate-preview"
+    std = STD
+    lite = LITE
     cases = [
         (veo_request(tmp_path, model=std, extra_reference_images=refs), "reference_images"),
         (veo_request(tmp_path, model=lite, extra_reference_images=refs[:1]), "reference_images"),
@@ -209,6 +215,7 @@ def test_image_rules(tmp_path: Path) -> None:
         ),
         (veo_request(tmp_path, model=std, seconds=6, extra_reference_images=refs[:1]), "seconds"),
         (veo_request(tmp_path, last_frame_image=image), "last_frame_image"),
+        (veo_request(tmp_path, model=FAST, extra_reference_images=refs), "reference_images"),
         (veo_request(tmp_path, reference_image=tmp_path / "missing.png"), "reference_image"),
     ]
     for request, field in cases:
@@ -237,10 +244,28 @@ def test_vertex_accepts_audio_toggle_and_enhance_prompt(tmp_path: Path) -> None:
 
 def test_estimate_uses_the_price_table(tmp_path: Path) -> None:
     assert _client().estimate(veo_request(tmp_path, seconds=8)) == pytest.approx(1.20)
-    vertex = _client(VeoBackend.VERTEX)
-    model = "veo-3.1-generate-001"
-    silent = veo_request(tmp_path, model=model, audio=False, seconds=4)
-    assert vertex.estimate(silent) == pytest.approx(0.80)
+    assert _client().estimate(veo_request(tmp_path, audio=False)) == pytest.approx(0.80)
+    silent = veo_request(tmp_path, model=STD, audio=False, seconds=4)
+    assert _client().estimate(silent) == pytest.approx(0.80)
+    assert _client().estimate(veo_request(tmp_path, model=STD, seconds=4)) == pytest.approx(1.60)
+    hd = veo_request(tmp_path, model=LITE, resolution="1080p")
+    assert _client().estimate(hd) == pytest.approx(0.64)
+
+
+def test_a_project_left_on_the_gemini_api_is_told_veo_moved_not_sent(tmp_path: Path) -> None:
+    settings = VeoSettings(backend=VeoBackend.GEMINI, model="veo-3.1-generate-preview")
+    client = VeoClient(settings)
+    request = veo_request(tmp_path, model=settings.model, settings=settings)
+    with pytest.raises(ModelRetiredError) as caught:
+        client.start(request)
+    assert caught.value.successor == ("omni", "gemini-omni-1.1-flash")
+    assert "2026-10-22" in caught.value.message
+    check = client.check_key()
+    assert check.status is KeyStatus.NO_VIDEO_ACCESS
+    assert "Vertex AI" in check.message
+    with pytest.raises(ModelGoneError) as gone:
+        client.backend()
+    assert gone.value.successor == "gemini-omni-1.1-flash"
 
 
 @pytest.mark.parametrize(
