@@ -8,9 +8,12 @@ import sys
 from imageai import __version__
 from imageai.cli import image_commands, keys_commands, video_commands, webhook_commands
 from imageai.cli.exit_codes import ExitCode
+from imageai.cli.progress import retarget_hint
 from imageai.core.errors import (
     AuthError,
     BudgetExceededError,
+    ErrorKind,
+    ModelRetiredError,
     PermissionDeniedError,
     ProjectFileError,
     ValidationError,
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except (ValidationError, ProjectFileError, BudgetExceededError, MediaError) as exc:
         print(f"imageai: error: {exc}", file=sys.stderr)
+        if isinstance(exc, ModelRetiredError) and exc.successor:
+            where = getattr(args, "dir", None)
+            hint = retarget_hint(ErrorKind.NOT_FOUND, None, where, exc.successor[1])
+            print(f"imageai: hint: {hint}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
     except (AuthError, PermissionDeniedError) as exc:
         print(f"imageai: error: {exc.user_message}", file=sys.stderr)

@@ -7,6 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from imageai.core.catalog import default_catalog
 from imageai.core.errors import ErrorKind
 from imageai.core.jobs import Created, Done, Downloading
 from imageai.core.models import ProviderName
@@ -18,11 +19,27 @@ if TYPE_CHECKING:
     from imageai.core.errors import JobError
 
 
-def retarget_hint(kind: ErrorKind, provider: ProviderName | None, project_dir: Path | None) -> str:
-    """For a Sora 404 (the API's retirement): the command that moves the project to Veo."""
+def retarget_hint(
+    kind: ErrorKind,
+    provider: ProviderName | None,
+    project_dir: Path | None,
+    successor: str | None = None,
+) -> str:
+    """The command that moves the project off a gone model: to its successor when one is
+    named (a retired model, Google's 404), else from a retired Sora endpoint to Veo."""
+    where = str(project_dir) if project_dir is not None else "DIR"
+    if successor:
+        # The server may name a successor before the table retires the model: name it exactly.
+        known = [m for m in default_catalog().models if m.id == successor]
+        move = (
+            f"--provider {known[0].provider.value} --model {successor}" if known else "--successor"
+        )
+        return (
+            f"run `imageai video retarget {where} {move}` to see the move to {successor} "
+            "with the cost before and after, then add --yes"
+        )
     if kind is not ErrorKind.NOT_FOUND or provider is not ProviderName.SORA:
         return ""
-    where = str(project_dir) if project_dir is not None else "DIR"
     return f"run `imageai video retarget {where} --provider veo` to render with Veo instead"
 
 
@@ -119,7 +136,9 @@ class RenderReport:
         self._draw(scene_id, fraction, message or "rendering")
 
     def on_failed(self, scene_id: str, error: JobError) -> None:
-        hint = retarget_hint(error.kind, self._providers.get(scene_id), self._project_dir)
+        hint = retarget_hint(
+            error.kind, self._providers.get(scene_id), self._project_dir, error.successor
+        )
         extra = {"hint": hint} if hint else {}
         self._emit("failed", scene_id, kind=error.kind.value, message=error.user_message, **extra)
         if self._bar:

@@ -12,6 +12,7 @@ from imageai.cli import remix_commands
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
+from imageai.cli.retarget_commands import lifecycle_json, lifecycle_lines
 from imageai.core import project_store
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ValidationError
@@ -83,7 +84,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _estimate_json(project: Project, catalog: Catalog) -> dict[str, Any]:
+def _estimate_json(project: Project, catalog: Catalog, folder: Path) -> dict[str, Any]:
     est = estimate(project, catalog=catalog)
     return {
         "total_usd": est.total_usd,
@@ -98,6 +99,7 @@ def _estimate_json(project: Project, catalog: Catalog) -> dict[str, Any]:
             }
             for s in est.scenes
         ],
+        "lifecycle": lifecycle_json(project, catalog, folder),
     }
 
 
@@ -106,7 +108,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     project = project_store.load(args.dir)
     est = estimate(project, catalog=catalog)
     if args.json:
-        print(json.dumps(_estimate_json(project, catalog)))
+        print(json.dumps(_estimate_json(project, catalog, args.dir)))
         return ExitCode.OK
     for row in est.scenes:
         note = f"  ({row.error})" if row.error else ""
@@ -114,6 +116,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     print(f"Total: {est.summary()}")
     if project.budget_usd is not None:
         print(f"Budget: ${project.budget_usd:.2f}")
+    for line in lifecycle_lines(project, catalog, args.dir):
+        print(line)
     return ExitCode.OK
 
 

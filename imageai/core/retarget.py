@@ -1,4 +1,4 @@
-"""Map shot settings between Sora (size + seconds) and Veo (aspect + resolution + seconds)."""
+"""Map shot settings between Sora (size + seconds), Veo and Omni (aspect + resolution + seconds)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ VEO_HIGH_RES_SECONDS = (8,)
 VEO_SHORT_SIDE = {"720p": 720, "1080p": 1080, "4k": 2160}
 SORA_SECONDS = (4, 8, 12)
 SORA_SIZES = ("1280x720", "720x1280")
+#: Gemini Omni: short side of each resolution, and the aspects it renders.
+OMNI_SHORT_SIDE = {"360p": 360, "720p": 720, "1080p": 1080, "4k": 2160}
+OMNI_ASPECTS = ("16:9", "9:16")
 
 
 def nearest(value: int, allowed: tuple[int, ...]) -> int:
@@ -66,8 +69,31 @@ def map_to_sora(
     return size, new_seconds, _sentence("Veo to Sora", "; ".join(changes))
 
 
+def map_to_omni(
+    size: str, seconds: int, shot: tuple[str, str] | None = None
+) -> tuple[str, str, int, str]:
+    """A shot -> Omni ``(aspect, resolution, seconds, note)``, kept where Omni allows.
+
+    ``shot`` is the source's own (aspect, resolution) when it has one (Veo); else the frame
+    ``size`` gives the aspect and the nearest resolution. The model's own limits (durations,
+    resolutions) are applied after this by the plan, with their notes.
+    """
+    width, height = parse_size(size)
+    aspect, resolution = shot or ("9:16" if height > width else "16:9", "")
+    changes: list[str] = []
+    if aspect not in OMNI_ASPECTS:
+        changes.append(f"aspect {aspect} becomes 16:9 (Omni renders 16:9 or 9:16)")
+        aspect = "16:9"
+    if resolution not in OMNI_SHORT_SIDE:
+        short = min(width, height)
+        resolution = min(OMNI_SHORT_SIDE, key=lambda r: (abs(OMNI_SHORT_SIDE[r] - short), r))
+        if (width, height) != _frame(aspect, resolution):
+            changes.append(f"size {size} becomes {aspect} {resolution}")
+    return aspect, resolution, seconds, _sentence("Shot to", "; ".join(changes))
+
+
 def _frame(aspect: str, resolution: str) -> tuple[int, int]:
-    short = VEO_SHORT_SIDE.get(resolution, 720)
+    short = OMNI_SHORT_SIDE.get(resolution, 720)
     long = short * 16 // 9
     return (short, long) if aspect == "9:16" else (long, short)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.catalog import Catalog, ModelStatus
 from imageai.core.models import (
     AnimaticSettings,
     OmniSettings,
@@ -17,11 +18,11 @@ from imageai.core.models import (
     VeoSettings,
 )
 from imageai.core.pricing import CostEstimate, estimate
-from imageai.core.retarget import map_from_sora, map_to_sora, nearest
+from imageai.core.retarget import map_from_sora, map_to_omni, map_to_sora, nearest
 from imageai.core.shot import aspect_of, parse_size, spec_for_settings
 
 if TYPE_CHECKING:
-    from imageai.core.catalog import Catalog, ModelInfo
+    from imageai.core.catalog import ModelInfo
 
 
 class RetargetPlan(BaseModel):
@@ -30,6 +31,8 @@ class RetargetPlan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     target: ProviderName
+    #: The target's model after the move.
+    model: str = ""
     #: None: the whole project switches; else these scenes get the target as their override.
     scene_ids: tuple[str, ...] | None
     project: Project
@@ -55,12 +58,14 @@ def plan_retarget(
     target: ProviderName,
     catalog: Catalog,
     scene_ids: list[str] | None = None,
+    model: str | None = None,
 ) -> RetargetPlan:
-    """Move the project (``scene_ids`` None) or those scenes to ``target``.
+    """Move the project (``scene_ids`` None) or those scenes to ``target`` (and its ``model``).
 
     The shot (shape and duration) of the provider the scenes used is expressed in the target's
     settings, scene durations go to the nearest allowed value, and each change gets a note.
-    Rendered scenes keep their clips, so they cost nothing before or after.
+    Rendered scenes keep their clips, so they cost nothing before or after. A retired model's
+    "before" is what it cost while it lived, so the comparison still means something.
 
     Raises:
         KeyError: a scene id is not in the project.
@@ -72,6 +77,8 @@ def plan_retarget(
     settings = project.settings.for_provider(target)
     if source is not target:
         settings = _map_settings(project.settings.for_provider(source), source, settings, notes)
+    if model is not None:
+        settings = settings.model_copy(update={"model": model})
     settings = _fit_model(catalog, target, settings, notes)
     settings = _fit_scene_durations(chosen, catalog, target, settings, notes)
     info = catalog.get(target, settings.model)
@@ -97,11 +104,24 @@ def plan_retarget(
     after_project = project.model_copy(update=changes)
     return RetargetPlan(
         target=target,
+        model=settings.model,
         scene_ids=None if scene_ids is None else tuple(ids),
         project=after_project,
-        before=estimate(project, ids, catalog),
+        before=estimate(project, ids, _as_if_live(catalog)),
         after=estimate(after_project, ids, catalog),
         notes=tuple(notes),
+    )
+
+
+def _as_if_live(catalog: Catalog) -> Catalog:
+    """The table with every shutdown lifted: a retired model priced as when it rendered."""
+    return Catalog(
+        [
+            m.model_copy(update={"retired_on": None, "offered": True})
+            if m.status() is ModelStatus.RETIRED
+            else m
+            for m in catalog.models
+        ]
     )
 
 
@@ -127,6 +147,13 @@ def _map_settings(
     frame = spec_for_settings(source_name, source).frame_size
     size = f"{frame[0]}x{frame[1]}"
     label = f"{source_name.value.title()} to"
+    if isinstance(current, OmniSettings):
+        shot = (source.aspect, source.resolution) if isinstance(source, VeoSettings) else None
+        aspect, resolution, seconds, note = map_to_omni(size, source.seconds, shot)
+        _note(notes, note.replace("Shot to", label, 1))
+        return current.model_copy(
+            update={"aspect": aspect, "resolution": resolution, "seconds": seconds}
+        )
     if isinstance(current, VeoSettings):
         aspect, resolution, seconds, note = map_from_sora(size, source.seconds)
         _note(notes, note.replace("Sora to", label, 1))
@@ -153,7 +180,8 @@ def _fit_model(
     catalog: Catalog, target: ProviderName, settings: ProviderSettingsT, notes: list[str]
 ) -> ProviderSettingsT:
     """The settings changed to what their model offers (an unknown model becomes the first)."""
-    backend = settings.backend if isinstance(settings, VeoSettings | OmniSettings) else None
+    # Omni models name no backend: the Gemini API and Vertex AI serve the same ids.
+    backend = settings.backend if isinstance(settings, VeoSettings) else None
     offered = catalog.offered(target, backend)
     info = catalog.get(target, settings.model)
     if info is None or info not in offered:
@@ -227,3 +255,20 @@ def _nearest_size(size: str, allowed: tuple[str, ...]) -> str:
         return (0 if aspect_of(candidate) == orientation else 1, abs(w * h - width * height))
 
     return min(allowed, key=score)
+
+
+def project_model(project: Project, catalog: Catalog) -> ModelInfo | None:
+    """The table's entry for the model the project renders with, if the table knows it."""
+    return catalog.get(project.provider, project.settings.for_provider(project.provider).model)
+
+
+def successor_plan(project: Project, catalog: Catalog) -> RetargetPlan | None:
+    """The whole project moved to its model's successor; None while the model is live or has
+    no successor in the table."""
+    info = project_model(project, catalog)
+    if info is None or info.status() is ModelStatus.LIVE:
+        return None
+    successor = catalog.successor_of(info)
+    if successor is None:
+        return None
+    return plan_retarget(project, successor.provider, catalog, None, successor.id)

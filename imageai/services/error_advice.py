@@ -85,6 +85,15 @@ def advise(
         return _advice(
             title, f"{scene_label}: {msg} Any job already paid for is resumed.", ErrorAction.RETRY
         )
+    if error.successor:
+        # The table says the model is retired, or the server said it is gone: one move offered.
+        return ErrorAdvice(
+            title="Model retired",
+            message=f"{scene_label}: {msg} Move the project to {error.successor}, with the "
+            "cost before and after shown first.",
+            action=ErrorAction.RETARGET,
+            action_label=f"Move to {error.successor}…",
+        )
     if kind is ErrorKind.NOT_FOUND and provider is ProviderName.SORA:
         return _advice(
             "Sora is gone",

@@ -39,7 +39,7 @@ def test_plan_is_shown_and_nothing_changes_without_yes(
     out = capsys.readouterr().out
     assert "Scene 2: 12 s becomes 8 s." in out
     assert "sora sora-2 720x1280 4s" in out
-    assert "veo veo-3.1-fast-generate-preview 9:16 720p 4s" in out
+    assert "veo veo-3.1-fast-generate-001 9:16 720p 4s" in out
     assert "Before: 3 scenes, 20 s: $2.00 -> after: 3 scenes, 16 s: $2.40 (+$0.40)" in out
     assert "run again with --yes" in out
     assert (film / "project.json").read_text() == before

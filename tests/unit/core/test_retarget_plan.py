@@ -13,13 +13,15 @@ from imageai.core.models import (
     RenderState,
     Scene,
     SoraSettings,
+    VeoBackend,
     VeoSettings,
 )
-from imageai.core.retarget_plan import plan_retarget
+from imageai.core.retarget_plan import plan_retarget, successor_plan
 
 SORA = ProviderName.SORA
 VEO = ProviderName.VEO
 ANIMATIC = ProviderName.ANIMATIC
+OMNI = ProviderName.OMNI
 
 
 def _project(provider: ProviderName = SORA, **settings: object) -> Project:
@@ -163,3 +165,65 @@ def test_veo_to_the_free_animatic_costs_nothing_after() -> None:
     assert plan.project.settings.animatic.size == "1280x720"
     assert plan.after.total_usd == 0.0
     assert plan.before.total_usd > 0
+
+
+def _veo_project(**veo: object) -> Project:
+    settings = VeoSettings(**veo)  # type: ignore[arg-type]
+    return Project(
+        provider=VEO,
+        settings=ProviderSettings(veo=settings),
+        scenes=(Scene(id="a", prompt="One."), Scene(id="b", prompt="Two.", duration=4)),
+    )
+
+
+def test_retired_veo_preview_moves_to_its_omni_successor_keeping_the_shot() -> None:
+    project = _veo_project(
+        backend=VeoBackend.GEMINI,
+        model="veo-3.1-generate-preview",
+        aspect="9:16",
+        resolution="1080p",
+        seconds=8,
+    )
+    plan = successor_plan(project, default_catalog())
+    assert plan is not None
+    assert (plan.target, plan.model) == (OMNI, "gemini-omni-1.1-flash")
+    omni = plan.project.settings.omni
+    assert (omni.aspect, omni.resolution, omni.seconds) == ("9:16", "1080p", 8)
+    assert plan.project.scene("b").duration == 4
+    # Before: what the preview cost while it lived (Veo renders 1080p only at 8 s, so the 4 s
+    # scene is listed with its problem); after: Omni 1.1 at 1080p.
+    assert plan.before.total_usd == pytest.approx(0.40 * 8)
+    assert plan.after.total_usd == pytest.approx(0.15 * 12)
+    assert all(row.error is None for row in plan.after.scenes)
+
+
+def test_a_live_model_without_a_successor_has_no_plan() -> None:
+    project = _veo_project(model="veo-3.1-lite-generate-001", vertex_project="p")
+    assert successor_plan(project, default_catalog()) is None
+
+
+def test_deprecated_vertex_veo_offers_omni_1_2() -> None:
+    project = _veo_project(model="veo-3.1-fast-generate-001", vertex_project="p", seconds=6)
+    plan = successor_plan(project, default_catalog())
+    assert plan is not None
+    assert (plan.target, plan.model) == (OMNI, "gemini-omni-1.2-flash")
+    assert plan.project.settings.omni.seconds == 6
+
+
+@pytest.mark.parametrize(
+    ("size", "seconds", "expected", "note"),
+    [
+        ("1280x720", 4, ("16:9", "720p", 4), ""),
+        ("1024x1792", 12, ("9:16", "1080p", 10), "1024x1792 becomes 9:16 1080p"),
+    ],
+)
+def test_sora_to_omni_takes_the_nearest_resolution_and_duration(
+    size: str, seconds: int, expected: tuple[str, str, int], note: str
+) -> None:
+    project = _project(sora=SoraSettings(model="sora-2-pro", size=size, seconds=seconds))
+    plan = plan_retarget(project, OMNI, default_catalog(), model="gemini-omni-1.1-flash")
+    omni = plan.project.settings.omni
+    assert (omni.aspect, omni.resolution, omni.seconds) == expected
+    assert note in " ".join(plan.notes)
+    if seconds != expected[2]:
+        assert f"cannot do {seconds} s; duration set to {expected[2]} s" in " ".join(plan.notes)

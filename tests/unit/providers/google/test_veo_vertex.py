@@ -12,10 +12,13 @@ import pytest
 import respx
 from google.oauth2.credentials import Credentials
 
+from imageai.cli.progress import RenderReport
 from imageai.core.errors import (
     AuthError,
     ContentPolicyError,
     InvalidRequestError,
+    JobError,
+    ModelGoneError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
@@ -23,8 +26,9 @@ from imageai.core.errors import (
 )
 from imageai.core.jobs import PollState
 from imageai.core.key_check import KeyStatus
-from imageai.core.models import VeoBackend, VeoSettings
+from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.providers.google.veo_client import VeoClient
+from imageai.services.error_advice import ErrorAction, advise
 from tests.unit.providers.google.test_veo_payload import decoded_size, make_image, veo_request
 
 if TYPE_CHECKING:
@@ -254,3 +258,31 @@ def test_missing_application_default_credentials(
     assert veo.check_key().status is KeyStatus.MISSING
     with pytest.raises(AuthError):
         veo.start(_request(tmp_path))
+
+
+def test_a_model_google_says_is_gone_offers_the_successor_it_names(
+    api: respx.MockRouter,
+    client: VeoClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    message = (
+        f"This model models/{MODEL} is no longer available. Please update your code to use "
+        "models/gemini-omni-1.2-flash instead."
+    )
+    body = {"error": {"code": 404, "message": message, "status": "NOT_FOUND"}}
+    route = api.post(CREATE).mock(return_value=httpx.Response(404, json=body))
+    with pytest.raises(ModelGoneError) as caught:
+        client.start(_request(tmp_path))
+    assert route.call_count == 1
+    assert caught.value.successor == "gemini-omni-1.2-flash"
+    error = JobError.from_exception(caught.value)
+    assert error.successor == "gemini-omni-1.2-flash"
+    advice = advise(error, "Scene 1", ProviderName.VEO)
+    assert advice.action is ErrorAction.RETARGET
+    assert advice.action_label == "Move to gemini-omni-1.2-flash…"
+    assert f"{MODEL} is gone" in advice.message
+    report = RenderReport({"s1": "scene 1"}, as_json=False, project_dir=tmp_path)
+    report.on_failed("s1", error)
+    err = capsys.readouterr().err
+    assert f"imageai video retarget {tmp_path} --provider omni --model gemini-omni-1.2-flash" in err
