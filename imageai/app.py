@@ -62,6 +62,7 @@ def build(
     from imageai.services.job_runner import JobRunner
     from imageai.services.key_check_service import KeyCheckService
     from imageai.services.key_checkers import default_checkers
+    from imageai.services.new_project_defaults import NewProjectDefaults
     from imageai.services.video_workspace import VideoWorkspace
 
     settings = SettingsStore()
@@ -73,6 +74,7 @@ def build(
     runner.setParent(workspace)
     workspace.log.attach()
     keys = KeyCheckService(secrets, default_checkers() if checkers is None else checkers)
+    NewProjectDefaults(workspace, keys)  # a Gemini key alone: new projects start on Omni
     window = MainWindow(workspace, secrets, keys)
     add_images_tab(window, runner, secrets)
     add_webhook_receiver(window)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
@@ -41,7 +41,11 @@ class ControlOptions(BaseModel):
     negative_prompt: bool = False
     max_reference_images: int = 0
     last_frame: bool = False
+    #: The model's lifecycle sentence while it is deprecated or retired (empty while live), and
+    #: the model the table names to move to: (provider, model id) and its label.
     retired_note: str = ""
+    successor: tuple[str, str] | None = None
+    successor_label: str = ""
     #: Veo: a seed field, the person-generation values offered, prompt enhancement, Cloud fields.
     seed: bool = False
     person_generation: tuple[str, ...] = ()
@@ -72,21 +76,27 @@ def nearest_size(size: str, allowed: tuple[str, ...]) -> str:
 def offered_models(
     catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
 ) -> tuple[ModelInfo, ...]:
-    backend = settings.backend if isinstance(settings, VeoSettings | OmniSettings) else None
+    # Omni models name no backend: the Gemini API and Vertex AI serve the same ids.
+    backend = settings.backend if isinstance(settings, VeoSettings) else None
     return catalog.offered(provider, backend)
 
 
 def options_for(
     catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
 ) -> ControlOptions:
-    """The choices for ``settings.model`` (or the first offered model if it is unknown)."""
+    """The choices for ``settings.model`` (or the first offered model if it is unknown).
+
+    A deprecated or retired model is still what the project holds: its note and successor
+    are shown while the choices come from the models offered.
+    """
     models = offered_models(catalog, provider, settings)
     info = catalog.get(provider, settings.model)
+    lifecycle = lifecycle_options(catalog, info)
     if info is None or info not in models:
         info = models[0] if models else None
     labels = tuple((m.id, m.label) for m in models)
     if info is None:
-        return ControlOptions(models=labels)
+        return ControlOptions(models=labels, **lifecycle)
     resolution = settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None
     vertex = (
         isinstance(settings, VeoSettings | OmniSettings) and settings.backend is VeoBackend.VERTEX
@@ -101,12 +111,27 @@ def options_for(
         negative_prompt=info.supports_negative_prompt,
         max_reference_images=info.max_reference_images,
         last_frame=info.supports_last_frame,
-        retired_note=info.retired_note if info.retired_on else "",
         seed=info.supports_seed,
         person_generation=person_choices(settings),
         enhance_prompt=vertex,
         cloud_project=vertex,
+        **lifecycle,
     )
+
+
+def lifecycle_options(catalog: Catalog, info: ModelInfo | None) -> dict[str, Any]:
+    """``retired_note``, ``successor`` and ``successor_label`` for the project's own model."""
+    if info is None:
+        return {}
+    note = info.lifecycle_note()
+    successor = catalog.successor_of(info) if note else None
+    if successor is None:
+        return {"retired_note": note}
+    return {
+        "retired_note": note,
+        "successor": (successor.provider.value, successor.id),
+        "successor_label": successor.label,
+    }
 
 
 def person_choices(settings: ProviderSettingsT) -> tuple[str, ...]:
@@ -201,7 +226,12 @@ def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int
     if info is None:
         return ()
     resolution = settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None
-    return info.seconds_for(resolution)
+    allowed = info.seconds_for(resolution)
+    limit = info.first_last_max_seconds
+    if provider is ProviderName.OMNI and limit and scene.reference_image and scene.last_frame_image:
+        # Omni 1.2 renders up to 15 s, but at most 10 s between a first and a last frame.
+        allowed = tuple(s for s in allowed if s <= limit)
+    return allowed
 
 
 def rendered_prompt(project: Project, scene: Scene) -> str:
@@ -213,13 +243,16 @@ def rendered_prompt(project: Project, scene: Scene) -> str:
 
 
 class SceneImageOptions(BaseModel):
-    """The per-scene images a scene's model takes beyond its first frame (Veo only)."""
+    """The per-scene images a scene's model takes beyond its first frame (Veo and Omni)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     model_label: str = ""
     max_reference_images: int = 0
     last_frame: bool = False
+    #: Omni: reference images and first/last frames exclude each other; Veo: refs only at 8 s.
+    provider: ProviderName | None = None
+    first_last_max_seconds: int | None = None
 
     @property
     def shown(self) -> bool:
@@ -227,16 +260,18 @@ class SceneImageOptions(BaseModel):
 
 
 def scene_image_options(catalog: Catalog, project: Project, scene: Scene) -> SceneImageOptions:
-    """What the scene's Veo model accepts; nothing for other providers or unknown models."""
+    """What the scene's Veo or Omni model accepts; nothing for other providers or unknown models."""
     provider = project.provider_for(scene)
     settings = project.settings.for_provider(provider)
     info = catalog.get(provider, settings.model)
-    if provider is not ProviderName.VEO or info is None:
+    if provider not in (ProviderName.VEO, ProviderName.OMNI) or info is None:
         return SceneImageOptions()
     return SceneImageOptions(
         model_label=info.label,
         max_reference_images=info.max_reference_images,
         last_frame=info.supports_last_frame,
+        provider=provider,
+        first_last_max_seconds=info.first_last_max_seconds,
     )
 
 

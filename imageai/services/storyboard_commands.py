@@ -23,6 +23,8 @@ EDITABLE_FIELDS = frozenset(
         "extra_reference_images",
         "fit",
         "provider",
+        "audio_direction",
+        "continuity",
     }
 )
 #: What choosing a take changes: the clip the scene shows and how it was made.

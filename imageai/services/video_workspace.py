@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, ledger_for, reconcile_billed
-from imageai.core.models import Project, RenderState, Scene
+from imageai.core.models import Project, ProviderName, RenderState, Scene
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.project_copy import copy_project_files
 from imageai.core.script_import import copy_reference, import_script
@@ -20,14 +20,15 @@ from imageai.services.export_service import EXPORT_JOB_ID, ExportService
 from imageai.services.jobs_model import JobsModel
 from imageai.services.log_relay import LogRelay
 from imageai.services.project_document import ProjectDocument
-from imageai.services.remix_service import RemixService
+from imageai.services.remix_service import AnyRemixPlan, RemixService
 from imageai.services.render_controller import RenderController
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from imageai.core.catalog import Catalog
-    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from imageai.providers.router import ProviderRouter
     from imageai.services.app_settings import SettingsStore
     from imageai.services.job_runner import JobRunner
@@ -88,6 +89,8 @@ class VideoWorkspace(QObject):
         runner.job_failed.connect(self._on_runner_save_as_ended)
         runner.job_cancelled.connect(self._on_runner_job_cancelled)
         self._saving_to: Path | None = None
+        #: The provider of File > New; the app sets it from the keys (`NewProjectDefaults`).
+        self.new_project_provider: Callable[[], ProviderName] = lambda: ProviderName.ANIMATIC
 
     # ---- labels ------------------------------------------------------------------------------
 
@@ -109,7 +112,7 @@ class VideoWorkspace(QObject):
     # ---- files -------------------------------------------------------------------------------
 
     def new_project(self, title: str = "Untitled") -> None:
-        self.document.replace(Project(title=title), None)
+        self.document.replace(Project(title=title, provider=self.new_project_provider()), None)
         self.editor.reset(self.document)
         self.project_opened.emit()
 
@@ -304,7 +307,7 @@ class VideoWorkspace(QObject):
             or self._saving_to is not None
         )
 
-    def remix(self, plan: RemixPlan) -> list[str]:
+    def remix(self, plan: AnyRemixPlan) -> list[str]:
         """Run the priced, confirmed remix ``plan``; one job per variation."""
         job_ids = self.remixer.start(plan)
         scene_id = plan.requests[0].scene_id

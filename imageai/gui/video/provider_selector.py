@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.core.models import ProviderName
+from imageai.core.models import ProviderName, VeoBackend
 from imageai.core.secrets import KeyName
 from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
+from imageai.gui.video.omni_controls_widget import OmniControlsWidget
 from imageai.gui.video.sora_controls_widget import SoraControlsWidget
 from imageai.gui.video.veo_controls_widget import VeoControlsWidget
 
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
 
 PROVIDERS = (
     (ProviderName.ANIMATIC, "Animatic (free, offline)"),
-    (ProviderName.VEO, "Veo 3"),
-    (ProviderName.SORA, "Sora 2"),
+    (ProviderName.OMNI, "Gemini Omni"),
+    (ProviderName.VEO, "Veo 3.1 (Vertex AI)"),
+    (ProviderName.SORA, "OpenAI-compatible endpoint"),
 )
-KEY_FOR = {ProviderName.SORA: KeyName.OPENAI, ProviderName.VEO: KeyName.GOOGLE}
+#: Veo runs on Vertex AI with application default credentials: no key to warn about.
+KEY_FOR = {ProviderName.SORA: KeyName.OPENAI, ProviderName.OMNI: KeyName.GOOGLE}
 
 
 class ProviderSelectorWidget(QWidget):
@@ -56,6 +59,7 @@ class ProviderSelectorWidget(QWidget):
         self.key_status.setWordWrap(True)
         self.controls: dict[ProviderName, ProviderControlsWidget] = {
             ProviderName.ANIMATIC: AnimaticControlsWidget(workspace),
+            ProviderName.OMNI: OmniControlsWidget(workspace),
             ProviderName.VEO: VeoControlsWidget(workspace),
             ProviderName.SORA: SoraControlsWidget(workspace),
         }
@@ -78,6 +82,12 @@ class ProviderSelectorWidget(QWidget):
 
     def current(self) -> ProviderName:
         return ProviderName(self.combo.currentData())
+
+    def set_scene(self, scene_id: str | None) -> None:
+        """The selected scene; the Omni controls cap its duration by its frames."""
+        omni = self.controls[ProviderName.OMNI]
+        assert isinstance(omni, OmniControlsWidget)
+        omni.set_scene(scene_id)
 
     def _sync(self) -> None:
         provider = self._ws.document.project.provider
@@ -107,6 +117,9 @@ class ProviderSelectorWidget(QWidget):
         key = KEY_FOR.get(name)
         if key is None or self._keys is None:
             return None
+        settings = self._ws.document.project.settings.for_provider(name)
+        if getattr(settings, "backend", None) is VeoBackend.VERTEX:
+            return None  # Vertex AI signs in with application default credentials
         return self._keys.result(key)
 
     @Slot(int)

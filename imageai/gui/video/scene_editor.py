@@ -7,22 +7,25 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from imageai.core.errors import ImageAIError
-from imageai.core.models import ProviderName
+from imageai.core.models import OmniContinuity, ProviderName
 from imageai.gui.video.image_row import image_row
 from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.gui.video.veo_images_widget import VeoImagesWidget
 from imageai.services.controls_state import rendered_prompt, scene_seconds
+from imageai.services.omni_controls_state import omni_scene_fields
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -34,9 +37,11 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 PROVIDER_LABELS = {
     ProviderName.ANIMATIC: "Animatic",
-    ProviderName.VEO: "Veo 3",
-    ProviderName.SORA: "Sora 2",
+    ProviderName.OMNI: "Gemini Omni",
+    ProviderName.VEO: "Veo 3.1 (Vertex AI)",
+    ProviderName.SORA: "OpenAI-compatible endpoint",
 }
+AUDIO_PLACEHOLDER = "e.g. no dialogue; waves and wind; no music"
 
 
 def _form_labels(form: QFormLayout) -> list[QLabel]:
@@ -75,6 +80,15 @@ class SceneEditorPanel(QWidget):
         for name, label in PROVIDER_LABELS.items():
             self.provider_combo.addItem(label, name.value)
         self.provider_combo.activated.connect(self._on_provider_combo_activated)
+        # Omni always generates sound; this line steers it (the Omni template adds it).
+        self.audio_edit = QLineEdit()
+        self.audio_edit.setPlaceholderText(AUDIO_PLACEHOLDER)
+        self.audio_edit.setToolTip(
+            "What the scene should sound like; Gemini Omni always adds audio."
+        )
+        self.audio_edit.editingFinished.connect(self._on_audio_edit_editing_finished)
+        self.extend_check = QCheckBox("Continues the previous clip (extend)")
+        self.extend_check.clicked.connect(self._on_extend_check_clicked)
         self.reference_label = QLabel("none")
         self.reference_label.setWordWrap(True)
         ref_row = image_row(self.reference_label, self._on_pick_clicked, self._on_clear_clicked)
@@ -85,6 +99,9 @@ class SceneEditorPanel(QWidget):
         form.addRow("Duration", self.duration_combo)
         form.addRow("Provider", self.provider_combo)
         form.addRow("Reference image", ref_row)
+        form.addRow("Audio", self.audio_edit)
+        form.addRow("", self.extend_check)
+        self.form = form
         left = QVBoxLayout()
         self.title_label = QLabel("No scene selected")
         self.title_label.setStyleSheet("font-weight: bold")
@@ -131,6 +148,7 @@ class SceneEditorPanel(QWidget):
         enabled = scene is not None
         for widget in (self.prompt_edit, self.duration_combo, self.provider_combo):
             widget.setEnabled(enabled)
+        self._show_omni_rows(scene)
         if scene is None:
             self.title_label.setText("No scene selected")
             self._set_prompt_text("")
@@ -148,6 +166,23 @@ class SceneEditorPanel(QWidget):
             Path(scene.reference_image).name if scene.reference_image else "none"
         )
         self.sent_prompt.setPlainText(rendered_prompt(project, scene))
+
+    def _show_omni_rows(self, scene: Scene | None) -> None:
+        """Audio direction and extend: Omni scenes only (other providers ignore them)."""
+        project = self._ws.document.project
+        fields = omni_scene_fields(self._ws.catalog, project, scene) if scene else None
+        shown = fields is not None and fields.shown
+        self.form.setRowVisible(self.audio_edit, shown)
+        self.form.setRowVisible(self.extend_check, shown)
+        if scene is None or fields is None:
+            return
+        if not self.audio_edit.hasFocus():
+            self.audio_edit.setText(scene.audio_direction)
+        extending = scene.continuity is OmniContinuity.EXTEND
+        self.extend_check.setChecked(extending)
+        # A checked box stays clickable so a scene that can no longer extend can be unticked.
+        self.extend_check.setEnabled(fields.extend_enabled or extending)
+        self.extend_check.setToolTip(fields.extend_tip)
 
     def _set_prompt_text(self, text: str) -> None:
         self.prompt_edit.blockSignals(True)
@@ -181,6 +216,18 @@ class SceneEditorPanel(QWidget):
     def _on_duration_combo_activated(self, index: int) -> None:
         if self._scene_id is not None:
             self._ws.editor.edit_scene(self._scene_id, duration=self.duration_combo.itemData(index))
+
+    @Slot()
+    def _on_audio_edit_editing_finished(self) -> None:
+        if self._scene() is not None and self._scene_id is not None:
+            text = self.audio_edit.text().strip()
+            self._ws.editor.edit_scene(self._scene_id, audio_direction=text)
+
+    @Slot(bool)
+    def _on_extend_check_clicked(self, checked: bool) -> None:
+        if self._scene_id is not None:
+            value = OmniContinuity.EXTEND if checked else OmniContinuity.NONE
+            self._ws.editor.edit_scene(self._scene_id, continuity=value)
 
     @Slot(int)
     def _on_provider_combo_activated(self, index: int) -> None:

@@ -1,4 +1,4 @@
-"""`VeoImagesWidget`: a Veo scene's reference images and last frame, as its model allows."""
+"""`VeoImagesWidget`: a Veo or Omni scene's reference images and last frame, as its model allows."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from imageai.services.controls_state import (
     scene_image_options,
     with_reference_added,
 )
+from imageai.services.omni_controls_state import image_hints
 
 if TYPE_CHECKING:
     from imageai.core.models import Scene
@@ -33,7 +34,7 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
 
 
 class VeoImagesWidget(QWidget):
-    """Shown only for a Veo scene whose model takes reference images or a last frame.
+    """Shown only for a Veo or Omni scene whose model takes reference images or a last frame.
 
     Every change goes through the `StoryboardEditor` (undoable).
 
@@ -63,18 +64,11 @@ class VeoImagesWidget(QWidget):
         refs_row.addWidget(self.refs_empty, 1)
         refs_row.addLayout(buttons)
         self.refs_hint = QLabel()
-        self.refs_hint.setToolTip(
-            "Images of a character, object or style to keep. Veo takes them instead of the "
-            "reference image (first frame), and only for 8 s clips."
-        )
         self.refs_hint.setStyleSheet("color: palette(placeholder-text);")
         refs = QVBoxLayout()
         refs.addLayout(refs_row)
         refs.addWidget(self.refs_hint)
         self.last_frame_label = QLabel("none")
-        self.last_frame_label.setToolTip(
-            "Veo ends the clip on this image; it needs the reference image as the first frame"
-        )
         last_row = image_row(
             self.last_frame_label, self._on_last_pick_clicked, self._on_last_clear_clicked
         )
@@ -130,9 +124,10 @@ class VeoImagesWidget(QWidget):
             else f"{self.options.model_label} takes at most {most}; remove one first"
         )
         self.remove_button.setEnabled(count > 0)
-        self.refs_hint.setText(
-            f"{count} of {most} · used instead of the reference image, in 8 s clips only"
-        )
+        hints = image_hints(self.options, count)
+        self.refs_hint.setText(hints.refs_hint)
+        self.refs_hint.setToolTip(hints.refs_tip)
+        self.last_frame_label.setToolTip(hints.last_frame_tip)
         self.last_frame_label.setText(
             Path(scene.last_frame_image).name if scene.last_frame_image else "none"
         )

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError
-from imageai.core.models import ProviderName
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.error_banner import ErrorBanner
 from imageai.gui.video.jobs_panel import JobsPanel
@@ -32,8 +31,8 @@ from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
     from imageai.core.pricing import CostEstimate
-    from imageai.providers.openai.sora_remix_jobs import RemixPlan
     from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.remix_service import AnyRemixPlan
     from imageai.services.video_workspace import VideoWorkspace
 
 
@@ -196,6 +195,7 @@ class VideoWorkspacePanel(QWidget):
         ids = self.selected_ids()
         self.ws.costs.set_selection(ids)
         self.scene_editor.set_scene(ids[0] if len(ids) == 1 else None)
+        self.provider_selector.set_scene(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
     @Slot()
@@ -211,7 +211,7 @@ class VideoWorkspacePanel(QWidget):
         ids = self.selected_ids()
         self.preview_action.setEnabled(len(ids) == 1)
         self.cancel_action.setEnabled(self.ws.is_busy())
-        blocker = "Select one rendered Sora scene to remix." if len(ids) != 1 else None
+        blocker = "Select one rendered scene to remix." if len(ids) != 1 else None
         blocker = blocker or self.ws.remixer.blocker(ids[0])
         self.remix_action.setEnabled(blocker is None)
         self.remix_action.setToolTip(
@@ -299,7 +299,7 @@ class VideoWorkspacePanel(QWidget):
 
     # ---- remix -------------------------------------------------------------------------------
 
-    def ask_remix(self, scene_id: str, prompts: list[str] | None) -> RemixPlan | None:
+    def ask_remix(self, scene_id: str, prompts: list[str] | None) -> AnyRemixPlan | None:
         """The change prompts and the agreed estimate, from the Remix dialog (None: cancelled)."""
         dialog = RemixDialog(self.ws, scene_id, prompts, self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -333,7 +333,9 @@ class VideoWorkspacePanel(QWidget):
     @Slot(str, object)
     def _on_remixer_remix_failed(self, scene_id: str, error: object) -> None:
         assert isinstance(error, JobError)
-        advice = advise_remix(error, self.ws.scene_label(scene_id), ProviderName.SORA)
+        advice = advise_remix(
+            error, self.ws.scene_label(scene_id), self.ws.remixer.provider_of(scene_id)
+        )
         self.error_banner.show_advice(advice, scene_id)
         if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
             self.keys_requested.emit()
