@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from imageai.services.controls_state import ControlOptions, change, options_for
 
@@ -13,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from imageai.core.models import ProviderName, ProviderSettingsT
+    from imageai.gui.video.retarget_dialog import RetargetDialog
     from imageai.services.video_workspace import VideoWorkspace
 
 
@@ -49,10 +57,16 @@ class ProviderControlsWidget(QWidget):
         self.retired.setWordWrap(True)
         self.retired.setStyleSheet("color: #991b1b;")
         self.retired.hide()
+        self.move_button = QPushButton()
+        self.move_button.setObjectName("moveToSuccessor")
+        self.move_button.clicked.connect(self._on_move_button_clicked)
+        self.move_button.hide()
+        self._successor: tuple[str, str] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
         layout.addWidget(self.retired)
+        layout.addWidget(self.move_button)
         layout.addWidget(self.notice)
         layout.addStretch(1)
         workspace.document.project_changed.connect(self._on_document_project_changed)
@@ -81,10 +95,26 @@ class ProviderControlsWidget(QWidget):
         options = self.options()
         self.retired.setText(options.retired_note)
         self.retired.setVisible(bool(options.retired_note))
+        self._successor = options.successor
+        self.move_button.setText(f"Move to {options.successor_label}…")
+        self.move_button.setVisible(options.successor is not None)
         self._show(options)
+
+    def open_move_dialog(self) -> RetargetDialog:
+        """The retarget dialog preset to the successor, shown with the cost before and after."""
+        # Imported here: the dialog lists providers from the selector, which imports us.
+        from imageai.gui.video.retarget_dialog import RetargetDialog
+
+        dialog = RetargetDialog(self._ws, None, self, successor=self._successor)
+        dialog.open()
+        return dialog
 
     def _show(self, options: ControlOptions) -> None:
         raise NotImplementedError
+
+    @Slot()
+    def _on_move_button_clicked(self) -> None:
+        self.open_move_dialog()
 
     @Slot()
     def _on_document_project_changed(self) -> None:
