@@ -44,17 +44,17 @@ def test_provider_choice_and_settings_survive_save_and_reopen(
     selector = window.video_panel.provider_selector
     selector.combo.activated.emit(selector.combo.findData("veo"))
     veo = selector.controls[ProviderName.VEO]
-    veo.model_combo.activated.emit(veo.model_combo.findData("veo-3.1-lite-generate-preview"))
+    veo.model_combo.activated.emit(veo.model_combo.findData("veo-3.1-lite-generate-001"))
     assert window.save_as(tmp_path / "p")
     assert not ws.document.dirty
     ws.new_project()
     assert ws.document.project.provider is ProviderName.ANIMATIC
     assert window.open_project(tmp_path / "p")
     assert ws.document.project.provider is ProviderName.VEO
-    assert ws.document.project.settings.veo.model == "veo-3.1-lite-generate-preview"
+    assert ws.document.project.settings.veo.model == "veo-3.1-lite-generate-001"
     assert selector.combo.currentData() == "veo"
     assert selector.stack.currentWidget() is veo
-    assert veo.model_combo.currentData() == "veo-3.1-lite-generate-preview"
+    assert veo.model_combo.currentData() == "veo-3.1-lite-generate-001"
     assert [a.text() for a in window.recent_menu.actions()] == [str(tmp_path / "p")]
 
 

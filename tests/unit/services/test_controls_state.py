@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from imageai.core.catalog import default_catalog
+from imageai.core.catalog import default_catalog, load_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.models import (
     Project,
@@ -25,7 +27,11 @@ from imageai.services.controls_state import (
     with_reference_added,
 )
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 CATALOG = default_catalog()
+LITE = "veo-3.1-lite-generate-001"
 
 
 def test_sora_2_offers_only_720p_sizes_and_pro_offers_high_resolutions() -> None:
@@ -48,7 +54,7 @@ def test_switching_pro_to_sora_2_clamps_the_high_resolution_size_and_says_so() -
 
 
 def test_veo_high_resolution_forces_eight_seconds() -> None:
-    settings = VeoSettings(model="veo-3.1-generate-preview", resolution="720p", seconds=4)
+    settings = VeoSettings(model="veo-3.1-generate-001", resolution="720p", seconds=4)
     clamped, notes = change(CATALOG, ProviderName.VEO, settings, resolution="1080p")
     assert isinstance(clamped, VeoSettings)
     assert clamped.seconds == 8
@@ -57,10 +63,8 @@ def test_veo_high_resolution_forces_eight_seconds() -> None:
 
 
 def test_veo_lite_has_no_4k_and_no_reference_images() -> None:
-    settings = VeoSettings(model="veo-3.1-generate-preview", resolution="4k", seconds=8)
-    clamped, notes = change(
-        CATALOG, ProviderName.VEO, settings, model="veo-3.1-lite-generate-preview"
-    )
+    settings = VeoSettings(model="veo-3.1-generate-001", resolution="4k", seconds=8)
+    clamped, notes = change(CATALOG, ProviderName.VEO, settings, model="veo-3.1-lite-generate-001")
     assert isinstance(clamped, VeoSettings)
     assert clamped.resolution == "720p"
     assert any("no 4k" in n for n in notes)
@@ -69,24 +73,68 @@ def test_veo_lite_has_no_4k_and_no_reference_images() -> None:
     assert "4k" not in options.resolutions
 
 
-def test_audio_toggle_only_on_vertex_and_gemini_turns_audio_back_on() -> None:
-    vertex = VeoSettings(
-        backend=VeoBackend.VERTEX, model="veo-3.1-generate-001", generate_audio=False
-    )
+@pytest.mark.parametrize("model", ["veo-3.1-generate-001", "veo-3.1-fast-generate-001"])
+def test_audio_toggle_on_veo_and_fast_and_lite_turns_audio_back_on(model: str) -> None:
+    vertex = VeoSettings(backend=VeoBackend.VERTEX, model=model, generate_audio=False)
     assert options_for(CATALOG, ProviderName.VEO, vertex).audio_toggle
     assert clamp(CATALOG, ProviderName.VEO, vertex) == (vertex, [])
-    clamped, notes = change(CATALOG, ProviderName.VEO, vertex, backend=VeoBackend.GEMINI)
+    clamped, notes = change(CATALOG, ProviderName.VEO, vertex, model="veo-3.1-lite-generate-001")
     assert isinstance(clamped, VeoSettings)
-    assert clamped.model == "veo-3.1-generate-preview"
     assert clamped.generate_audio is True
     assert any("always generates audio" in n for n in notes)
 
 
-def test_retired_veo_model_is_replaced() -> None:
+def test_retired_veo_model_is_replaced_when_the_user_changes_a_setting() -> None:
     old = VeoSettings(model="veo-3.0-generate-001")
     clamped, notes = clamp(CATALOG, ProviderName.VEO, old)
-    assert clamped.model == "veo-3.1-generate-preview"
+    assert clamped.model == "veo-3.1-generate-001"
     assert notes[0].startswith("veo-3.0-generate-001 is not offered")
+
+
+def test_a_gemini_api_veo_project_offers_nothing_and_names_the_move() -> None:
+    old = VeoSettings(backend=VeoBackend.GEMINI, model="veo-3.1-fast-generate-preview")
+    options = options_for(CATALOG, ProviderName.VEO, old)
+    assert options.models == ()
+    assert "2026-10-22" in options.retired_note
+    assert options.successor == ("omni", "gemini-omni-1.1-flash")
+    assert options.successor_label == "Gemini Omni 1.1 Flash"
+
+
+def test_a_deprecated_model_stays_offered_with_its_note_and_successor() -> None:
+    fast = VeoSettings(model="veo-3.1-fast-generate-001", vertex_project="p")
+    options = options_for(CATALOG, ProviderName.VEO, fast)
+    assert ("veo-3.1-fast-generate-001", "Veo 3.1 Fast") in options.models
+    assert "on or after 2026-11-17" in options.retired_note
+    assert options.successor == ("omni", "gemini-omni-1.2-flash")
+    lite = options_for(CATALOG, ProviderName.VEO, fast.model_copy(update={"model": LITE}))
+    assert (lite.retired_note, lite.successor) == ("", None)
+
+
+def test_a_later_retirement_is_a_data_edit(tmp_path: Path) -> None:
+    override = tmp_path / "video_models.toml"
+    entry = CATALOG.get(ProviderName.VEO, LITE)
+    assert entry is not None
+    override.write_text(
+        f"""
+[[models]]
+provider = "veo"
+id = "{LITE}"
+label = "{entry.label}"
+backend = "vertex"
+retired_on = "2026-11-29"
+successor = "gemini-omni-1.2-flash"
+successor_provider = "omni"
+seconds = [4, 6, 8]
+prices = [{{ usd_per_second = 0.05, checked = "2026-11-30", source = "test" }}]
+""",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(user_override=override)
+    settings = VeoSettings(model=LITE, vertex_project="p")
+    options = options_for(catalog, ProviderName.VEO, settings)
+    assert LITE not in [m for m, _label in options.models]
+    assert options.retired_note.startswith("Veo 3.1 Lite (preview) was shut down on 2026-11-29.")
+    assert options.successor == ("omni", "gemini-omni-1.2-flash")
 
 
 def test_nearest_helpers() -> None:
@@ -103,11 +151,7 @@ def test_scene_images_are_offered_only_by_veo_models_that_take_them() -> None:
     fast = scene_image_options(catalog, project, scene)
     assert (fast.max_reference_images, fast.last_frame, fast.shown) == (3, True, True)
     lite = project.model_copy(
-        update={
-            "settings": project.settings.model_copy(
-                update={"veo": VeoSettings(model="veo-3.1-lite-generate-preview")}
-            )
-        }
+        update={"settings": project.settings.model_copy(update={"veo": VeoSettings(model=LITE)})}
     )
     assert scene_image_options(catalog, lite, scene).max_reference_images == 0
     sora = scene.model_copy(update={"provider": ProviderName.SORA})

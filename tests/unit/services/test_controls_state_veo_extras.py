@@ -15,11 +15,10 @@ VERTEX = VeoSettings(backend=VeoBackend.VERTEX, model="veo-3.1-generate-001")
 
 
 def test_options_per_backend() -> None:
-    gemini = options_for(CATALOG, ProviderName.VEO, VeoSettings())
-    assert gemini.seed
-    assert gemini.person_generation == ()
-    assert not gemini.enhance_prompt
-    assert not gemini.cloud_project
+    # The Gemini API serves no Veo model since 2026-10-22: nothing to choose, no fields.
+    gemini = options_for(CATALOG, ProviderName.VEO, VeoSettings(backend=VeoBackend.GEMINI))
+    assert gemini.models == ()
+    assert not (gemini.seed or gemini.person_generation or gemini.enhance_prompt)
     vertex = options_for(CATALOG, ProviderName.VEO, VERTEX)
     assert vertex.seed
     assert vertex.person_generation == VERTEX_PERSON
@@ -31,11 +30,11 @@ def test_options_per_backend() -> None:
 
 def test_seed_is_cleared_for_a_model_without_seed() -> None:
     models = [
-        m.model_copy(update={"supports_seed": False}) if m.id == "veo-3.1-generate-preview" else m
+        m.model_copy(update={"supports_seed": False}) if m.id == "veo-3.1-generate-001" else m
         for m in CATALOG.models
     ]
     catalog = Catalog(models)
-    settings = VeoSettings(model="veo-3.1-generate-preview", seed=7)
+    settings = VeoSettings(model="veo-3.1-generate-001", seed=7)
     assert not options_for(catalog, ProviderName.VEO, settings).seed
     clamped, notes = clamp(catalog, ProviderName.VEO, settings)
     assert isinstance(clamped, VeoSettings)
@@ -43,16 +42,19 @@ def test_seed_is_cleared_for_a_model_without_seed() -> None:
     assert any("takes no seed" in n for n in notes)
 
 
-def test_switching_to_gemini_resets_vertex_only_values_and_keeps_the_rest() -> None:
+def test_switching_to_gemini_keeps_the_values_and_says_no_model_is_offered() -> None:
     vertex = VERTEX.model_copy(
         update={"person_generation": "dont_allow", "enhance_prompt": False, "seed": 42}
     )
     assert clamp(CATALOG, ProviderName.VEO, vertex) == (vertex, [])
     clamped, notes = change(CATALOG, ProviderName.VEO, vertex, backend=VeoBackend.GEMINI)
     assert isinstance(clamped, VeoSettings)
-    assert (clamped.person_generation, clamped.enhance_prompt, clamped.seed) == (None, None, 42)
-    assert any("person generation" in n for n in notes)
-    assert any("Prompt enhancement" in n for n in notes)
+    assert (clamped.person_generation, clamped.enhance_prompt, clamped.seed) == (
+        "dont_allow",
+        False,
+        42,
+    )
+    assert notes == ["No veo model is offered."]
 
 
 def test_allow_all_is_not_kept_on_vertex() -> None:
