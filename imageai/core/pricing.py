@@ -30,7 +30,10 @@ class SceneCost(BaseModel):
         """E.g. ``8 s x $0.10/s = $0.80``."""
         if self.already_rendered:
             return "rendered: $0.00 more"
-        return f"{self.seconds} s x ${self.usd_per_second:.2f}/s = ${self.usd:.2f}"
+        # Some rates have a third decimal (Omni 1.2: $0.105/s); rounding it would not add up.
+        rate = self.usd_per_second
+        shown = f"{rate:.2f}" if round(rate, 2) == rate else f"{rate:.3f}"
+        return f"{self.seconds} s x ${shown}/s = ${self.usd:.2f}"
 
 
 class CostEstimate(BaseModel):

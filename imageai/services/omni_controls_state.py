@@ -164,7 +164,7 @@ def omni_price(catalog: Catalog, project: Project, settings: OmniSettings) -> Om
         storyboard = f"{len(omni_ids)} {noun} to render, {est.seconds} s: ${est.total_usd:.2f}"
     return OmniPrice(
         rate=f"{_dollars_per_second(rule.usd_per_second)} at {settings.resolution}",
-        per_scene=f"a {settings.seconds} s scene: ${per_scene:.2f}",
+        per_scene=f"one {settings.seconds} s scene: ${per_scene:.2f}",
         storyboard=storyboard,
         verified=rule.verified,
         source=f"{rule.source} (checked {rule.checked})",

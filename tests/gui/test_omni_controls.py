@@ -130,17 +130,17 @@ def test_cost_label_and_price_follow_resolution_with_unverified_marked(
         ws.editor.edit_scene(scene.id, duration=None)
     before = panel.cost_label.text()
     assert "2 scenes, 12 s: $1.20" in before  # 720p: $0.10/s
-    assert controls.price.text().startswith("$0.10/s at 720p (unverified)")
-    assert "a 6 s scene: $0.60" in controls.price.text()
+    assert controls.price.text().startswith("Price: $0.10/s at 720p (unverified)")
+    assert "one 6 s scene: $0.60" in controls.price.text()
     assert "2 Omni scenes to render, 12 s: $1.20" in controls.price.text()
     assert "third party" in controls.price.toolTip()
     _pick(controls.resolution_combo, "4k")
     assert "2 scenes, 12 s: $3.60" in panel.cost_label.text()  # 4k: $0.30/s
-    assert controls.price.text().startswith("$0.30/s at 4k (unverified)")
+    assert controls.price.text().startswith("Price: $0.30/s at 4k (unverified)")
     _pick(controls.model_combo, "gemini-omni-1.2-flash")
-    assert controls.price.text().startswith("$0.21/s at 4k")
+    assert controls.price.text().startswith("Price: $0.21/s at 4k")
     _pick(controls.resolution_combo, "360p")
-    assert controls.price.text().startswith("$0.023/s at 360p")
+    assert controls.price.text().startswith("Price: $0.023/s at 360p")
 
 
 def test_backend_shows_vertex_fields_only_for_vertex_and_saves_them(

@@ -69,12 +69,12 @@ class OmniControlsWidget(ProviderControlsWidget):
         self.form.addRow("Aspect", self.aspect_combo)
         self.form.addRow("Resolution", self.resolution_combo)
         self.form.addRow("Duration", self.seconds_combo)
-        self.form.addRow("", self.seconds_hint)
+        self.form.addRow(self.seconds_hint)
         self.form.addRow("Seed", self.seed_edit)
         self.form.addRow("Google Cloud project", self.cloud_project_edit)
         self.form.addRow("Location", self.location_edit)
         self.form.addRow("Output folder", self.gcs_edit)
-        self.form.addRow("Price", self.price)
+        self.form.addRow(self.price)
         self.form.addRow(self.capabilities)
         self.backend_combo.activated.connect(self._on_backend_combo_activated)
         self.model_combo.activated.connect(self._on_model_combo_activated)
@@ -159,7 +159,7 @@ class OmniControlsWidget(ProviderControlsWidget):
             self.price.setText("No price in the table for these settings")
             self.price.setToolTip("")
             return
-        self.price.setText(price.text())
+        self.price.setText(f"Price: {price.text()}")
         note = "" if price.verified else "Unverified: no Google page confirmed this price.\n"
         self.price.setToolTip(f"{note}Source: {price.source}")
 

@@ -65,7 +65,7 @@ def test_price_line_marks_unverified_prices_and_counts_unrendered_omni_scenes() 
     price = omni_price(CATALOG, project, OmniSettings(seconds=6, resolution="1080p"))
     assert price is not None
     assert price.text() == (
-        "$0.15/s at 1080p (unverified) · a 6 s scene: $0.90 · 1 Omni scene to render, 6 s: $0.90"
+        "$0.15/s at 1080p (unverified) · one 6 s scene: $0.90 · 1 Omni scene to render, 6 s: $0.90"
     )
     assert "third party" in price.source
     v12 = omni_price(
@@ -98,3 +98,12 @@ def test_default_provider_reads_environment_then_store() -> None:
     assert default_provider_for(empty, {"OPENAI_API_KEY": "sk-abcdefg"}) is ProviderName.ANIMATIC
     stored = InMemorySecretStore({KeyName.GOOGLE: "stored-key"})
     assert default_provider_for(stored, {}) is ProviderName.OMNI
+
+
+def test_cost_formula_keeps_a_third_decimal_so_it_adds_up() -> None:
+    from imageai.core.pricing import estimate
+
+    project = _project(
+        Scene(prompt="a"), model="gemini-omni-1.2-flash", resolution="1080p", seconds=8
+    )
+    assert estimate(project, catalog=CATALOG).scenes[0].formula() == "8 s x $0.105/s = $0.84"
