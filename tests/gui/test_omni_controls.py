@@ -230,3 +230,33 @@ def test_images_widget_serves_omni_with_its_limits(
     assert "first or last frame" in images.refs_hint.text()
     assert "Omni" in images.last_frame_label.toolTip()
     assert "at most 10 s" in images.last_frame_label.toolTip()
+
+
+def test_omni_choice_is_saved_with_the_project_and_a_scene_override_still_works(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = make_workspace(scenes=2)
+    panel = _panel(qtbot, ws)
+    selector = panel.provider_selector
+    selector.combo.activated.emit(selector.combo.findData("omni"))
+    controls = selector.controls[ProviderName.OMNI]
+    assert isinstance(controls, OmniControlsWidget)
+    _pick(controls.resolution_combo, "1080p")
+    folder = ws.save()
+    ws.new_project()
+    assert selector.current() is ProviderName.ANIMATIC
+    ws.open_project(folder)
+    assert selector.current() is ProviderName.OMNI
+    assert isinstance(selector.stack.currentWidget(), OmniControlsWidget)
+    assert ws.document.project.settings.omni.resolution == "1080p"
+    # Back to the animatic for the project, with one scene kept on Omni by its override.
+    selector.combo.activated.emit(selector.combo.findData("animatic"))
+    first = ws.document.project.scenes[0].id
+    panel.storyboard_view.select_ids([first])
+    editor = panel.scene_editor
+    assert not editor.form.isRowVisible(editor.audio_edit)
+    combo = editor.provider_combo
+    combo.activated.emit(combo.findData("omni"))
+    assert ws.document.project.scene(first).provider is ProviderName.OMNI
+    assert editor.form.isRowVisible(editor.audio_edit)
+    assert not editor.veo_images.isHidden()
