@@ -6,9 +6,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import OmniContinuity, OmniSettings, ProviderName, VeoBackend
+from imageai.core.secrets import InMemorySecretStore, KeyName
 from imageai.gui.video.omni_controls_widget import OmniControlsWidget
+from imageai.gui.video.provider_selector import ProviderSelectorWidget
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services.key_check_service import KeyCheckService
+from tests.gui.conftest import wait_threads_done
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,11 +26,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def _omni_workspace(make: Callable[..., VideoWorkspace], scenes: int = 2, **settings: object):
+def _omni_workspace(
+    make: Callable[..., VideoWorkspace], scenes: int = 2, **settings: object
+) -> VideoWorkspace:
     ws = make(scenes=scenes)
     ws.editor.set_provider(ProviderName.OMNI)
     if settings:
-        ws.editor.set_provider_settings(ProviderName.OMNI, OmniSettings(**settings))  # type: ignore[arg-type]
+        ws.editor.set_provider_settings(ProviderName.OMNI, OmniSettings.model_validate(settings))
     return ws
 
 
@@ -260,3 +267,25 @@ def test_omni_choice_is_saved_with_the_project_and_a_scene_override_still_works(
     assert ws.document.project.scene(first).provider is ProviderName.OMNI
     assert editor.form.isRowVisible(editor.audio_edit)
     assert not editor.veo_images.isHidden()
+
+
+def test_a_rejected_gemini_key_warns_on_omni_but_not_on_vertex(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = _omni_workspace(make_workspace)
+    rejected = KeyCheck(status=KeyStatus.BAD_KEY, message="The key was rejected (401).")
+    keys = KeyCheckService(
+        InMemorySecretStore({KeyName.GOOGLE: "bad-key"}), {KeyName.GOOGLE: lambda _k: rejected}, {}
+    )
+    selector = ProviderSelectorWidget(ws, keys)
+    qtbot.add_widget(selector)
+    with qtbot.wait_signal(keys.checked, timeout=5000):
+        keys.check(KeyName.GOOGLE)
+    keys.shutdown()
+    wait_threads_done(qtbot)
+    assert selector.key_status.isVisibleTo(selector)
+    assert "(401)" in selector.key_status.text()
+    controls = selector.controls[ProviderName.OMNI]
+    assert isinstance(controls, OmniControlsWidget)
+    _pick(controls.backend_combo, VeoBackend.VERTEX)  # application default credentials
+    assert not selector.key_status.isVisibleTo(selector)
