@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imageai.core.catalog import load_catalog
+from imageai.core.catalog import ModelStatus, load_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.models import (
     Project,
@@ -13,6 +13,7 @@ from imageai.core.models import (
     RenderState,
     Scene,
     SoraSettings,
+    VeoBackend,
     VeoSettings,
 )
 from imageai.core.pricing import estimate
@@ -45,13 +46,22 @@ def test_scene_override_beats_project_provider() -> None:
     assert project.provider_for(scene) is ProviderName.VEO
 
 
-def test_catalog_lists_only_live_veo_models_on_gemini() -> None:
-    ids = {m.id for m in CATALOG.offered(ProviderName.VEO, backend="gemini")}  # type: ignore[arg-type]
+def test_veo_is_offered_on_vertex_only_and_the_gemini_previews_are_kept_as_retired() -> None:
+    assert CATALOG.offered(ProviderName.VEO, VeoBackend.GEMINI) == ()
+    ids = {m.id for m in CATALOG.offered(ProviderName.VEO, VeoBackend.VERTEX)}
     assert ids == {
-        "veo-3.1-generate-preview",
-        "veo-3.1-fast-generate-preview",
-        "veo-3.1-lite-generate-preview",
+        "veo-3.1-generate-001",
+        "veo-3.1-fast-generate-001",
+        "veo-3.1-lite-generate-001",
     }
+    for model in ("veo-3.1-generate-preview", "veo-3.1-fast-generate-preview"):
+        info = CATALOG.get(ProviderName.VEO, model)
+        assert info is not None
+        assert info.status() is ModelStatus.RETIRED
+        assert str(info.retired_on) == "2026-10-22"
+        successor = CATALOG.successor_of(info)
+        assert successor is not None
+        assert (successor.provider, successor.id) == (ProviderName.OMNI, "gemini-omni-1.1-flash")
     assert all(rule.checked and rule.source for m in CATALOG.models for rule in m.prices)
 
 
@@ -95,7 +105,7 @@ def test_veo_1080p_only_at_eight_seconds() -> None:
 def test_resolution_the_model_lacks() -> None:
     scene = Scene(prompt="rain")
     settings = ProviderSettings(
-        veo=VeoSettings(model="veo-3.1-lite-generate-preview", resolution="4k")
+        veo=VeoSettings(model="veo-3.1-lite-generate-001", resolution="4k", vertex_project="p")
     )
     project = Project(provider=ProviderName.VEO, settings=settings, scenes=(scene,))
     with pytest.raises(ValidationError) as err:
