@@ -12,7 +12,6 @@ from imageai.services.controls_state import (
     ControlOptions,
     SceneImageOptions,
     change,
-    clamp,
     options_for,
 )
 
@@ -61,14 +60,6 @@ def omni_change(
     updated, notes = change(catalog, ProviderName.OMNI, settings, **changes)
     assert isinstance(updated, OmniSettings)
     return _clamp_to_scene(catalog, updated, scene, notes)
-
-
-def omni_clamp(
-    catalog: Catalog, settings: OmniSettings, scene: Scene | None
-) -> tuple[OmniSettings, list[str]]:
-    clamped, notes = clamp(catalog, ProviderName.OMNI, settings)
-    assert isinstance(clamped, OmniSettings)
-    return _clamp_to_scene(catalog, clamped, scene, notes)
 
 
 def _clamp_to_scene(
