@@ -1,4 +1,4 @@
-"""`RemixService`: variations of rendered Sora scenes as runner jobs; each one becomes a take."""
+"""`RemixService`: variations of rendered scenes (Omni edit, Sora remix) as jobs, kept as takes."""
 
 from __future__ import annotations
 
@@ -11,17 +11,23 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core.budget import reservations_for
 from imageai.core.errors import JobError, ValidationError
-from imageai.core.jobs import JobResult
+from imageai.core.jobs import Created, JobResult
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.project_lock import acquire_project, release_project
+from imageai.core.remix_plan import (
+    EditPlan,
+    check_edit_budget,
+    edit_blocker,
+    edit_variation,
+    edits_clips,
+    plan_edit,
+)
 from imageai.core.shot import spec_for_settings
-from imageai.core.takes import add_take
+from imageai.core.takes import add_take, free_take_number, make_take
 from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
     check_budget,
     clean_prompts,
-    free_take_number,
-    make_take,
     plan_remix,
     remix_blocker,
     remix_client,
@@ -41,12 +47,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "remix-"
+#: A priced remix: by edit (a model that edits clips, e.g. Gemini Omni) or Sora's remix.
+AnyRemixPlan = EditPlan | RemixPlan
 
 
 @dataclass(frozen=True)
 class _Variation:
     scene_id: str
-    plan: RemixPlan
+    plan: AnyRemixPlan
     index: int
     take_number: int
 
@@ -100,18 +108,40 @@ class RemixService(QObject):
             scene = project.scene(scene_id)
         except KeyError:
             return "The scene is gone."
-        reason = remix_blocker(project, scene)
-        if reason is not None:
-            return f"Remix needs a rendered Sora scene: this one {reason}."
+        if edits_clips(self._catalog, project, scene):
+            reason = edit_blocker(self._catalog, project, scene)
+            if reason is not None:
+                return f"Remix needs a rendered scene: this one {reason}."
+        elif (reason := remix_blocker(project, scene)) is not None:
+            return (
+                "Remix needs a rendered Sora scene, or a scene whose model edits clips "
+                f"(Gemini Omni): this one {reason}."
+            )
         if self._doc.folder is None:
             return "Save the project first."
         return None
 
-    def plan(self, scene_id: str, prompts: list[str]) -> RemixPlan:
+    def provider_of(self, scene_id: str) -> ProviderName | None:
+        """The provider a remix of the scene goes to (for error advice), if the scene exists."""
+        project = self._doc.project
+        try:
+            scene = project.scene(scene_id)
+        except KeyError:
+            return None
+        if edits_clips(self._catalog, project, scene):
+            return project.provider_for(scene)
+        return ProviderName.SORA
+
+    def plan(
+        self, scene_id: str, prompts: list[str], *, resend_unknown: bool = False
+    ) -> AnyRemixPlan:
         """Price the variations (no API call); raises `ValidationError` or `BudgetExceededError`.
 
-        The estimate uses the project's Sora settings; the job checks the source video's own
-        shape and creates nothing if that would cost more than shown.
+        A scene whose model edits clips (Omni) is remixed by edit at the model's price x the
+        take's seconds; ``resend_unknown`` is the user's word to create again a variation whose
+        earlier create may have been billed. A Sora scene is priced with the project's Sora
+        settings; its job checks the source video's own shape and creates nothing if that would
+        cost more than shown.
         """
         reason = self.blocker(scene_id)
         if reason is not None:
@@ -120,27 +150,47 @@ class RemixService(QObject):
         assert folder is not None
         project = self._doc.project
         scene = project.scene(scene_id)
+        reserved = reservations_for(folder).total()
+        if edits_clips(self._catalog, project, scene):
+            edit = plan_edit(
+                self._catalog,
+                project,
+                scene,
+                folder,
+                clean_prompts(prompts),
+                ledger,
+                resend_unknown=resend_unknown,
+            )
+            check_edit_budget(edit, ledger, project.budget_usd, reserved)
+            return edit
         spec = spec_for_settings(ProviderName.SORA, project.settings.sora, scene.duration)
         plan = plan_remix(
             self._catalog, project, scene, folder, clean_prompts(prompts), spec, ledger
         )
         # Renders and remixes queued but not created yet count, or together they could overspend.
-        check_budget(plan, ledger, project.budget_usd, reservations_for(folder).total())
+        check_budget(plan, ledger, project.budget_usd, reserved)
         return plan
 
     def spent_usd(self) -> float:
         """What the project has been billed (the figure the cost label shows)."""
         return self._doc.project.billed_usd
 
-    def start(self, plan: RemixPlan) -> list[str]:
-        """Queue one job per variation; returns the runner's job ids."""
+    def start(self, plan: AnyRemixPlan) -> list[str]:
+        """Queue one job per variation; returns the runner's job ids.
+
+        Variations of an edit plan whose outcome is unknown are not queued unless the plan
+        says the user agreed to send them again.
+        """
         scene_id = plan.requests[0].scene_id
         folder, ledger = self._doc.folder, self._ledger()
         assert folder is not None
         scene = self._doc.project.scene(scene_id)
         job_ids = []
         reservations = reservations_for(folder)
+        held = plan.held if isinstance(plan, EditPlan) else []
         for index in range(len(plan.requests)):
+            if index in held:
+                continue
             # Held per variation until it ends; another process rendering the project refuses.
             acquire_project(folder, "remix")
             reserved = [v.take_number for v in self._jobs.values() if v.scene_id == scene_id]
@@ -183,7 +233,11 @@ class RemixService(QObject):
             raise ValidationError("project", "save the project first")
         return ledger
 
-    def _job(self, plan: RemixPlan, index: int, number: int, ledger: Ledger, job_id: str) -> JobFn:
+    def _job(
+        self, plan: AnyRemixPlan, index: int, number: int, ledger: Ledger, job_id: str
+    ) -> JobFn:
+        if isinstance(plan, EditPlan):
+            return self._edit_job(plan, index, number, ledger, job_id)
         router, catalog, settings = self._router, self._catalog, plan.requests[index].settings
         assert isinstance(settings, SoraSettings)
         reservations = reservations_for(ledger.path.parent)
@@ -197,6 +251,25 @@ class RemixService(QObject):
                 for event in variation:
                     # The first event comes once the create is in the ledger (or was resumed).
                     reservations.release(job_id)
+                    yield event
+            finally:
+                reservations.release(job_id)
+
+        return job
+
+    def _edit_job(
+        self, plan: EditPlan, index: int, number: int, ledger: Ledger, job_id: str
+    ) -> JobFn:
+        router, request = self._router, plan.requests[index]
+        reservations = reservations_for(ledger.path.parent)
+
+        def job(cancel: threading.Event) -> Iterator[JobEvent]:
+            try:
+                # Built here, not on the GUI thread: an SDK import is slow, a missing key raises.
+                provider = router.provider_for(request)
+                for event in edit_variation(plan, index, provider, ledger, number, cancel):
+                    if isinstance(event, Created):  # in the ledger now: spend, not a hold
+                        reservations.release(job_id)
                     yield event
             finally:
                 reservations.release(job_id)

@@ -1,4 +1,4 @@
-"""`RemixDialog`: change prompts for one or N variations of a Sora scene, priced before spending."""
+"""`RemixDialog`: change prompts for one or N variations of a rendered scene, priced first."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ImageAIError, ValidationError
+from imageai.core.remix_plan import UNKNOWN_MESSAGE, EditPlan
 
 if TYPE_CHECKING:
-    from imageai.providers.openai.sora_remix_jobs import RemixPlan
+    from imageai.services.remix_service import AnyRemixPlan
     from imageai.services.video_workspace import VideoWorkspace
 
 MAX_VARIATIONS = 4
@@ -39,7 +41,7 @@ class RemixDialog(QDialog):
         super().__init__(parent)
         self._ws = workspace
         self._scene_id = scene_id
-        self.plan: RemixPlan | None = None
+        self.plan: AnyRemixPlan | None = None
         self.setWindowTitle(f"Remix {workspace.scene_label(scene_id)}")
         self.setMinimumWidth(520)
         intro = QLabel(
@@ -66,6 +68,12 @@ class RemixDialog(QDialog):
         self.estimate.setObjectName("remixEstimate")
         self.estimate.setStyleSheet("font-weight: bold;")
         self.spent = QLabel()
+        # Shown only when an earlier create of a variation may have been billed (lost answer).
+        self.resend = QCheckBox(
+            "Send again the variations whose earlier create may have been billed"
+        )
+        self.resend.setVisible(False)
+        self.resend.toggled.connect(self._on_inputs_changed)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #991b1b;")
@@ -80,6 +88,7 @@ class RemixDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.estimate)
         layout.addWidget(self.spent)
+        layout.addWidget(self.resend)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._on_inputs_changed()
@@ -93,7 +102,9 @@ class RemixDialog(QDialog):
             self.form.setRowVisible(number + 1, number < self.count.value())
         self.plan, shown, problem = None, None, ""
         try:
-            self.plan = shown = self._ws.remixer.plan(self._scene_id, self.prompts())
+            self.plan = shown = self._ws.remixer.plan(
+                self._scene_id, self.prompts(), resend_unknown=self.resend.isChecked()
+            )
         except ValidationError as exc:
             problem = exc.message
             if exc.field == "prompt":
@@ -103,6 +114,10 @@ class RemixDialog(QDialog):
                     shown = self._ws.remixer.plan(self._scene_id, filler)
         except (ImageAIError, LookupError, ValueError) as exc:
             problem = str(exc)
+        held = len(shown.held) if isinstance(shown, EditPlan) else 0
+        self.resend.setVisible(bool(held) or self.resend.isChecked())
+        if held and not problem:
+            problem = UNKNOWN_MESSAGE
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         project = self._ws.document.project
@@ -112,7 +127,8 @@ class RemixDialog(QDialog):
         self.spent.setText(spent)
         self.estimate.setText(f"Estimate: {shown.summary()}" if shown else "Estimate: —")
         self.ok_button.setText(f"Remix for ${self.plan.cost_usd:.2f}" if self.plan else "Remix")
-        self.ok_button.setEnabled(self.plan is not None)
+        # Enabled while something would run: a new create, or a created remix to follow again.
+        self.ok_button.setEnabled(self.plan is not None and len(self.plan.requests) > held)
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
