@@ -1,20 +1,24 @@
-"""Gemini API Veo routes of the fake server: predictLongRunning, operations, file download, models."""
+"""Veo routes of the fake server: Vertex AI predictLongRunning / fetchPredictOperation (a gone
+model answers 404 "no longer available"), a token endpoint for the credentials, and the Gemini
+API model list the key check reads."""
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.fake_server import FakeJob, FakeRequest, FakeResponse, FakeState, ranged, route
+from tests.fakes.fake_server import FakeRequest, FakeResponse, FakeState, route
 
 if TYPE_CHECKING:
     from re import Match
 
-#: Models the fake serves; Veo 2.0 / 3.0 answer 404 as on the real Gemini API.
-VEO_MODELS = (
-    "veo-3.1-generate-preview",
-    "veo-3.1-fast-generate-preview",
-    "veo-3.1-lite-generate-preview",
-)
+#: Models Vertex AI serves.
+VERTEX_MODELS = ("veo-3.1-generate-001", "veo-3.1-fast-generate-001", "veo-3.1-lite-generate-001")
+#: Models Vertex says are gone, with the successor its 404 names (as Google words it).
+VERTEX_GONE = {"veo-3.0-generate-001": "gemini-omni-1.2-flash"}
+#: The OAuth token `/token` hands out; Vertex routes accept only this bearer.
+VERTEX_TOKEN = "fake-vertex-access-token"
+_VERTEX_MODEL = r"^/v1beta1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+)"
 _ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
 
 
@@ -48,21 +52,41 @@ def _auth(state: FakeState, request: FakeRequest, *, video: bool) -> FakeRespons
     return None
 
 
-def _base(request: FakeRequest) -> str:
-    return f"http://{request.headers.get('host', '127.0.0.1')}"
+@route("POST", r"^/token$")
+def token(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
+    """The OAuth refresh an authorized-user credentials file makes (google-auth)."""
+    state.count("token_refreshes")
+    return FakeResponse.json(
+        {"access_token": VERTEX_TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+    )
 
 
-@route("POST", r"^/v1beta/models/([^/:]+):predictLongRunning$", create=True)
-def create(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
-    if (denied := _auth(state, request, video=True)) is not None:
+def _bearer(request: FakeRequest) -> FakeResponse | None:
+    if request.headers.get("authorization") != f"Bearer {VERTEX_TOKEN}":
+        return google_error(
+            401, "UNAUTHENTICATED", "Request had invalid authentication credentials."
+        )
+    return None
+
+
+@route("POST", _VERTEX_MODEL + r":predictLongRunning$", create=True)
+def vertex_create(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
+    if (denied := _bearer(request)) is not None:
         return denied
-    model = match.group(1)
-    if model not in VEO_MODELS:
+    project, location, model = match.groups()
+    if model in VERTEX_GONE:
         return google_error(
             404,
             "NOT_FOUND",
-            f"models/{model} is not found for API version v1beta, or is not supported for "
-            "predictLongRunning.",
+            f"This model models/{model} is no longer available. Please update your code to use "
+            f"models/{VERTEX_GONE[model]} instead.",
+        )
+    if model not in VERTEX_MODELS:
+        return google_error(
+            404,
+            "NOT_FOUND",
+            f"Publisher Model `projects/{project}/locations/{location}/publishers/google/"
+            f"models/{model}` was not found or your project does not have access to it.",
         )
     try:
         body = request.json()
@@ -85,67 +109,38 @@ def create(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeRes
     }
     job = state.new_job("veo", params, prefix="veo")
     state.count("veo_creates")
-    return FakeResponse.json({"name": f"models/{model}/operations/{job.id}"})
+    name = (
+        f"projects/{project}/locations/{location}/publishers/google/models/{model}"
+        f"/operations/{job.id}"
+    )
+    return FakeResponse.json({"name": name})
 
 
-def _operation(state: FakeState, request: FakeRequest, job: FakeJob, name: str) -> dict[str, Any]:
+@route("POST", _VERTEX_MODEL + r":fetchPredictOperation$")
+def vertex_fetch(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
+    if (denied := _bearer(request)) is not None:
+        return denied
+    state.count("veo_polls")
+    try:
+        name = str(request.json()["operationName"])
+    except (ValueError, KeyError, TypeError):
+        return google_error(400, "INVALID_ARGUMENT", "operationName is required.")
+    with state.lock:
+        job = state.jobs.get(name.rpartition("/operations/")[2])
+    if job is None or job.kind != "veo":
+        return google_error(404, "NOT_FOUND", f"Operation {name} not found.")
     if job.params.get("blocked"):
         reason = (
             "Your prompt contains words that violate our usage guidelines (fake filter: "
             f"{state.config.blocked_word!r})."
         )
         response = {"raiMediaFilteredCount": 1, "raiMediaFilteredReasons": [reason]}
-        return {"name": name, "done": True, "response": {"generateVideoResponse": response}}
+        return FakeResponse.json({"name": name, "done": True, "response": response})
     if state.progress(job) < 1.0:
-        return {"name": name, "done": False}
-    uri = f"{_base(request)}/v1beta/files/{job.id}:download?alt=media"
-    samples = [{"video": {"uri": uri}}]
-    response = {
-        "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
-        "generateVideoResponse": {"generatedSamples": samples},
-    }
-    return {"name": name, "done": True, "response": response}
-
-
-@route("GET", r"^/v1beta/((?:models/[^/]+/)?operations/([^/:]+))$")
-def get_operation(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
-    if (denied := _auth(state, request, video=False)) is not None:
-        return denied
-    state.count("veo_polls")
-    with state.lock:
-        job = state.jobs.get(match.group(2))
-    if job is None or job.kind != "veo":
-        return google_error(404, "NOT_FOUND", f"Operation {match.group(1)} not found.")
-    return FakeResponse.json(_operation(state, request, job, match.group(1)))
-
-
-@route("GET", r"^/v1beta/files/([^/:]+):download$")
-def download(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
-    if (denied := _auth(state, request, video=False)) is not None:
-        return denied
-    with state.lock:
-        job = state.jobs.get(match.group(1))
-        cut = None
-        if (
-            job is not None
-            and state.config.cut_download_after is not None
-            and not job.downloads_cut
-        ):
-            job.downloads_cut = True
-            cut = state.config.cut_download_after
-    if job is None or job.kind != "veo" or state.progress(job) < 1.0:
-        return google_error(404, "NOT_FOUND", f"File {match.group(1)} not found.")
+        return FakeResponse.json({"name": name, "done": False})
     state.count("veo_downloads")
-    body, status, headers = state.clip(), 200, {}
-    if state.config.ranges and request.headers.get("range"):
-        state.count("range_requests")
-        status, body, headers = ranged(body, request.headers["range"])
-    return FakeResponse(
-        status=status,
-        body=body,
-        headers={"Content-Type": "video/mp4", **headers},
-        cut_after=cut if cut is not None and cut < len(body) else None,
-    )
+    video = {"bytesBase64Encoded": base64.b64encode(state.clip()).decode(), "mimeType": "video/mp4"}
+    return FakeResponse.json({"name": name, "done": True, "response": {"videos": [video]}})
 
 
 @route("GET", r"^/v1beta/models$")
@@ -157,7 +152,6 @@ def list_models(state: FakeState, request: FakeRequest, match: Match[str]) -> Fa
     ]
     if request.headers.get("x-goog-api-key") not in state.config.no_video_keys:
         models += [
-            {"name": f"models/{m}", "supportedGenerationMethods": ["predictLongRunning"]}
-            for m in VEO_MODELS
+            {"name": "models/gemini-omni-1.1-flash", "supportedGenerationMethods": ["interactions"]}
         ]
     return FakeResponse.json({"models": models})
