@@ -1,4 +1,4 @@
-"""`imageai video remix` (variations of a rendered Sora scene, kept as takes) and `video take`."""
+"""`imageai video remix` (variations of a rendered scene, kept as takes) and `video take`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imageai.cli import adopt_commands, retarget_commands
+from imageai.cli import adopt_commands, edit_commands, retarget_commands, scene_commands
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
@@ -17,6 +17,7 @@ from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.models import ProviderName
 from imageai.core.project_lock import holding_project
+from imageai.core.remix_plan import edits_clips
 from imageai.core.shot import resolve
 from imageai.core.takes import add_take, choose_take, current_take, list_takes
 from imageai.providers.openai.sora_remix_jobs import (
@@ -54,9 +55,12 @@ def cmd_remix(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     project = project_store.load(folder)
     scene = scene_at(project, args.scene)
+    ctx = build_context()
+    if edits_clips(ctx.catalog, project, scene):
+        # The scene's model edits clips (Gemini Omni): a remix is an edit, sent as a render is.
+        return edit_commands.remix_by_edit(args, folder, project, scene, ctx)
     check_remixable(project, scene, args.scene)
     prompts = clean_prompts(args.prompt)
-    ctx = build_context()
     client = sora_client(ctx, project.settings.sora)
     assert scene.job_id is not None
     try:
@@ -223,7 +227,8 @@ def cmd_take(args: argparse.Namespace) -> int:
 def add_parsers(vsub: Any) -> None:
     """Register `remix` and `take`, then the adopt and retarget commands."""
     remix = vsub.add_parser(
-        "remix", help="variations of a rendered Sora scene, each kept as a take"
+        "remix",
+        help="variations of a rendered scene (Gemini Omni edit, or Sora remix), each a take",
     )
     remix.add_argument("dir", type=Path)
     remix.add_argument("--scene", type=int, required=True, help="scene number (1-based)")
@@ -235,6 +240,12 @@ def add_parsers(vsub: Any) -> None:
     )
     remix.add_argument("--budget", type=float, help="USD; overrides the project's budget")
     remix.add_argument("--json", action="store_true", help="one JSON event per line")
+    remix.add_argument(
+        "--resend-unknown",
+        action="store_true",
+        help="Omni: create again a variation whose earlier create may have been billed "
+        "(its answer was lost); check the provider's console first",
+    )
     remix.set_defaults(func=cmd_remix)
 
     take = vsub.add_parser("take", help="list a scene's takes, or choose the one it shows")
@@ -246,3 +257,4 @@ def add_parsers(vsub: Any) -> None:
 
     adopt_commands.add_parsers(vsub)
     retarget_commands.add_parsers(vsub)
+    scene_commands.add_parsers(vsub)

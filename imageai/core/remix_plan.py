@@ -17,7 +17,7 @@ from imageai.core.validation import validate_scene
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from imageai.core.catalog import Catalog
     from imageai.core.jobs import JobEvent, JobResult, VideoProvider
@@ -28,6 +28,14 @@ UNKNOWN_MESSAGE = (
     "A remix with this prompt was sent before and its answer never arrived, so it may have been "
     "created (and billed). Check the provider's console; send it again only if it was not."
 )
+
+
+def clean_prompts(raw: Iterable[str]) -> list[str]:
+    """The change prompts, stripped; a `ValidationError` when one is empty or there are none."""
+    prompts = [p.strip() for p in raw]
+    if not prompts or any(not p for p in prompts):
+        raise ValidationError("prompt", "every variation needs a change prompt")
+    return prompts
 
 
 def edits_clips(catalog: Catalog, project: Project, scene: Scene) -> bool:

@@ -17,6 +17,7 @@ from imageai.core.project_lock import acquire_project, release_project
 from imageai.core.remix_plan import (
     EditPlan,
     check_edit_budget,
+    clean_prompts,
     edit_blocker,
     edit_variation,
     edits_clips,
@@ -27,7 +28,6 @@ from imageai.core.takes import add_take, free_take_number, make_take
 from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
     check_budget,
-    clean_prompts,
     plan_remix,
     remix_blocker,
     remix_client,
