@@ -21,15 +21,6 @@ if TYPE_CHECKING:
 EXTEND = OmniContinuity.EXTEND
 
 
-@pytest.fixture(autouse=True)
-def _omni_template(monkeypatch: pytest.MonkeyPatch) -> None:
-    # TEMPORARY: until the Omni prompt template lands (another engineer's part of issue 11).
-    from imageai.core import prompts
-
-    if ProviderName.OMNI not in prompts.TEMPLATE_FOR_PROVIDER:
-        monkeypatch.setitem(prompts.TEMPLATE_FOR_PROVIDER, ProviderName.OMNI, "veo_shot_prompt.j2")
-
-
 def _project(folder: Path, first: Scene | None = None, **second: object) -> Project:
     scenes = (
         first or Scene(id="s1", prompt="A lighthouse at dusk."),

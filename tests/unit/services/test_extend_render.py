@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from imageai.core import project_store, prompts
+from imageai.core import project_store
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.jobs import SourceMode
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
 
     from imageai.core.jobs import VideoProvider
     from imageai.core.models import ProviderSettingsT
-
-
-@pytest.fixture(autouse=True)
-def _omni_template(monkeypatch: pytest.MonkeyPatch) -> None:
-    # TEMPORARY: until the Omni prompt template lands (another engineer's part of issue 11).
-    if ProviderName.OMNI not in prompts.TEMPLATE_FOR_PROVIDER:
-        monkeypatch.setitem(prompts.TEMPLATE_FOR_PROVIDER, ProviderName.OMNI, "veo_shot_prompt.j2")
 
 
 @pytest.fixture
