@@ -120,6 +120,8 @@ def test_new_user_inits_estimates_renders_and_assembles_an_omni_film(
         assert scene.clip_path is not None
         assert looks_like_mp4(folder / scene.clip_path)
         assert scene.job_id is not None and scene.job_id.startswith("int")
+        assert scene.thumbnail_path is not None  # made from the clip: Omni sends none
+        assert (folder / scene.thumbnail_path).read_bytes()[:3] == b"\xff\xd8\xff"
     status = json.loads(_cli("video", "status", str(folder), "--json", home=home, fake=fake).stdout)
     assert status["total_spent_usd"] == pytest.approx(total)  # estimate == recorded spend
     stats = fake.stats()

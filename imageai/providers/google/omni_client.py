@@ -31,6 +31,7 @@ from imageai.core.validation import validate_spec
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.omni_errors import PRODUCT
 from imageai.providers.google.omni_payload import build_create, check_request
+from imageai.providers.google.omni_thumbnail import clip_thumbnail
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -190,11 +191,13 @@ class OmniClient:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
         dest = request.clips_dir / f"{request.scene_id}.mp4"
         self._save(view.video, dest, cancel)
+        thumb = clip_thumbnail(dest, request.thumbs_dir / f"{request.scene_id}.jpg")
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.OMNI,
             job_id=job_id,
             clip_path=dest,
+            thumbnail_path=thumb,
             billed_usd=self.estimate(request),
         )
 
