@@ -20,6 +20,7 @@ from imageai.core.models import (
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.retarget import map_from_sora, map_to_omni, map_to_sora, nearest
 from imageai.core.shot import aspect_of, parse_size, spec_for_settings
+from imageai.core.videos_endpoint import is_free_model, models_at
 
 if TYPE_CHECKING:
     from imageai.core.catalog import ModelInfo
@@ -183,6 +184,10 @@ def _fit_model(
     # Omni models name no backend: the Gemini API and Vertex AI serve the same ids.
     backend = settings.backend if isinstance(settings, VeoSettings) else None
     offered = catalog.offered(target, backend)
+    if isinstance(settings, SoraSettings):
+        if is_free_model(catalog, settings):
+            return settings  # a model only the compatible endpoint knows: the gateway decides
+        offered = models_at(catalog, settings)
     info = catalog.get(target, settings.model)
     if info is None or info not in offered:
         if not offered:

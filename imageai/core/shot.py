@@ -14,6 +14,7 @@ from imageai.core.models import (
     SoraSettings,
     VeoSettings,
 )
+from imageai.core.videos_endpoint import endpoint_for
 
 #: Google (Veo, Omni) output sizes by aspect and resolution, for fitting reference images.
 VEO_FRAME_SIZES: dict[tuple[str, str], str] = {
@@ -40,6 +41,10 @@ class ShotSpec(BaseModel):
     aspect: str | None = None
     resolution: str | None = None
     audio: bool = True
+    #: `/v1/videos` only: the base URL in effect (None: OpenAI's own API); see `endpoint_for`.
+    endpoint: str | None = None
+    #: `/v1/videos` only: the user's price for a model the price table does not know.
+    usd_per_second: float | None = None
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -94,5 +99,14 @@ def spec_for_settings(
             resolution=settings.resolution,
             audio=settings.generate_audio,
         )
-    assert isinstance(settings, SoraSettings | AnimaticSettings)
+    if isinstance(settings, SoraSettings):
+        return ShotSpec(
+            provider=provider,
+            model=settings.model,
+            seconds=duration,
+            size=settings.size,
+            endpoint=endpoint_for(settings),
+            usd_per_second=settings.usd_per_second,
+        )
+    assert isinstance(settings, AnimaticSettings)
     return ShotSpec(provider=provider, model=settings.model, seconds=duration, size=settings.size)

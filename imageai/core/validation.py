@@ -15,7 +15,8 @@ from imageai.core.models import (
     VeoBackend,
     VeoSettings,
 )
-from imageai.core.shot import ShotSpec, resolve
+from imageai.core.shot import ShotSpec, parse_size, resolve
+from imageai.core.videos_endpoint import custom_model_info, is_compatible
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog, ModelInfo
@@ -26,6 +27,8 @@ def _names(values: tuple[object, ...]) -> tuple[str, ...]:
 
 
 def model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
+    if spec.provider is ProviderName.SORA and is_compatible(spec.endpoint):
+        return _compatible_model_info(catalog, spec)
     info = catalog.get(spec.provider, spec.model)
     offered = tuple(m.id for m in catalog.offered(spec.provider))
     if info is None:
@@ -39,6 +42,26 @@ def model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
     if not info.offered:
         raise ValidationError("model", info.retired_note or f"{info.id} is not offered", offered)
     return info
+
+
+def _compatible_model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
+    """A model on an OpenAI-compatible `/v1/videos` endpoint: any id the gateway serves.
+
+    A known id keeps the table's limits and price; OpenAI's retirement of it does not apply
+    there. Any other id is free text priced by the user (or a price override in the table).
+    """
+    info = catalog.get(spec.provider, spec.model)
+    if info is not None:
+        return info
+    if not spec.model.strip():
+        raise ValidationError("model", "enter the model id the endpoint serves")
+    try:
+        parse_size(spec.size or "")
+    except ValueError as exc:
+        raise ValidationError("size", str(exc)) from exc
+    if spec.seconds <= 0:
+        raise ValidationError("seconds", "the duration must be a positive number of seconds")
+    return custom_model_info(spec.model, spec.usd_per_second, spec.seconds)
 
 
 def validate_spec(catalog: Catalog, spec: ShotSpec) -> ModelInfo:

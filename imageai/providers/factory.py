@@ -49,13 +49,16 @@ def build_animatic(
 def build_sora(
     settings: ProviderSettingsT, key: SecretStr | None, catalog: Catalog, env: Mapping[str, str]
 ) -> VideoProvider:
+    from imageai.core.videos_endpoint import endpoint_for
     from imageai.providers.openai.sora_client import SoraClient
 
     assert isinstance(settings, SoraSettings)
     if key is None:
         raise missing_key_error(KeyName.OPENAI)
-    base_url = settings.base_url or env.get("OPENAI_BASE_URL") or None
-    return SoraClient(key, base_url=base_url, catalog=catalog)
+    base_url = endpoint_for(settings, env)
+    return SoraClient(
+        key, base_url=base_url, catalog=catalog, usd_per_second=settings.usd_per_second
+    )
 
 
 def build_veo(

@@ -51,6 +51,12 @@ class ControlOptions(BaseModel):
     person_generation: tuple[str, ...] = ()
     enhance_prompt: bool = False
     cloud_project: bool = False
+    #: `/v1/videos`: the model is free text (a compatible endpoint); a model the table does not
+    #: know has free size and duration and asks for its price; where requests go, in words.
+    model_editable: bool = False
+    free_shape: bool = False
+    price_field: bool = False
+    endpoint_note: str = ""
 
 
 def nearest_seconds(value: int, allowed: tuple[int, ...]) -> int:
@@ -89,6 +95,10 @@ def options_for(
     A deprecated or retired model is still what the project holds: its note and successor
     are shown while the choices come from the models offered.
     """
+    if isinstance(settings, SoraSettings):
+        from imageai.services.sora_controls_state import sora_options  # it imports this module
+
+        return sora_options(catalog, settings)
     models = offered_models(catalog, provider, settings)
     info = catalog.get(provider, settings.model)
     lifecycle = lifecycle_options(catalog, info)
@@ -145,6 +155,10 @@ def clamp(
     catalog: Catalog, provider: ProviderName, settings: ProviderSettingsT
 ) -> tuple[ProviderSettingsT, list[str]]:
     """Settings changed to what their model allows, and one sentence per change made."""
+    if isinstance(settings, SoraSettings):
+        from imageai.services.sora_controls_state import clamp_sora  # it imports this module
+
+        return clamp_sora(catalog, settings)
     notes: list[str] = []
     models = offered_models(catalog, provider, settings)
     if not models:

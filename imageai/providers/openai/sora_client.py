@@ -1,4 +1,4 @@
-"""`SoraClient`: the OpenAI Videos API (Sora 2, or a compatible endpoint) as a `VideoProvider`."""
+"""`SoraClient`: the `/v1/videos` protocol (OpenAI's, or any compatible endpoint) as a provider."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.validation import validate_spec
+from imageai.core.videos_endpoint import is_compatible
 from imageai.providers.openai.errors import RETIRED_MESSAGE, classify, classify_video_error
 from imageai.providers.openai.sora_create import CreateIntent, SafeCreator
 from imageai.providers.openai.sora_download import AssetDownloader
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
     from pydantic import SecretStr
 
+    from imageai.core.shot import ShotSpec
+
 log = logging.getLogger(__name__)
 
 #: Connect fast, but give a multipart create with a reference image time to upload.
@@ -39,12 +42,18 @@ TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
 
 
 class SoraClient:
-    """Sora 2 over the official openai SDK: create (safely), poll, download, remix, list, delete.
+    """The `/v1/videos` API over the official openai SDK: create (safely), poll, download, remix,
+    list, delete.
+
+    On OpenAI's own endpoint the Sora 2 models are retired and validation refuses them before
+    any request; on a compatible endpoint any model id the gateway serves is accepted.
 
     Args:
         api_key: the OpenAI (or compatible endpoint's) key; never logged.
         base_url: an OpenAI-compatible endpoint; None uses the SDK default or ``OPENAI_BASE_URL``.
         catalog: model capabilities and prices; the packaged table by default.
+        usd_per_second: the user's price for models the table does not know (compatible
+            endpoints), to price remixes whose request carries no settings.
         http_client: an ``httpx2.Client`` for the SDK (tests hand in a mock transport).
         poll_interval: seconds between polls when the API sends no ``openai-poll-after-ms``.
         sleep: how to wait between create and download attempts (tests pass a no-op).
@@ -58,6 +67,7 @@ class SoraClient:
         *,
         base_url: str | None = None,
         catalog: Catalog | None = None,
+        usd_per_second: float | None = None,
         http_client: httpx2.Client | None = None,
         poll_interval: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
@@ -69,6 +79,9 @@ class SoraClient:
             options["http_client"] = http_client
         self._client = OpenAI(api_key=api_key.get_secret_value(), **options)
         self._catalog = catalog or default_catalog()
+        self._usd_per_second = usd_per_second
+        # Where requests really go (the SDK resolves OPENAI_BASE_URL itself when base_url is None).
+        self.endpoint = str(self._client.base_url)
         self.poll_interval = poll_interval
         self._creator = SafeCreator(self._client, sleep=sleep)
         self._downloader = AssetDownloader(self._client, sleep=sleep)
@@ -77,17 +90,29 @@ class SoraClient:
     def from_settings(
         cls, api_key: SecretStr, settings: SoraSettings, catalog: Catalog | None = None
     ) -> SoraClient:
-        return cls(api_key, base_url=settings.base_url, catalog=catalog)
+        return cls(
+            api_key,
+            base_url=settings.base_url,
+            catalog=catalog,
+            usd_per_second=settings.usd_per_second,
+        )
 
     # ---- VideoProvider ---------------------------------------------------------------------
 
     def capabilities(self) -> tuple[ModelInfo, ...]:
+        if is_compatible(self.endpoint):
+            # OpenAI's retirement does not reach a gateway that still serves these ids.
+            return tuple(m for m in self._catalog.models if m.provider is ProviderName.SORA)
         return self._catalog.offered(ProviderName.SORA)
+
+    def _at_endpoint(self, spec: ShotSpec) -> ShotSpec:
+        """The spec as this client will send it: validated against the endpoint it talks to."""
+        return spec.model_copy(update={"endpoint": self.endpoint})
 
     def validate(self, request: JobRequest) -> None:
         if request.provider is not ProviderName.SORA:
             raise ValidationError("provider", f"SoraClient cannot render {request.provider}")
-        validate_spec(self._catalog, request.spec)
+        validate_spec(self._catalog, self._at_endpoint(request.spec))
         if request.last_frame_image is not None:
             raise ValidationError("last_frame_image", "Sora has no last-frame input")
         if request.extra_reference_images:
@@ -96,7 +121,14 @@ class SoraClient:
             raise ValidationError("reference_image", f"{request.reference_image} does not exist")
 
     def estimate(self, request: JobRequest) -> float:
-        return self._price(request.spec.model, request.spec.size, request.spec.seconds)
+        spec = request.spec
+        try:
+            rule = validate_spec(self._catalog, self._at_endpoint(spec)).price_rule(size=spec.size)
+        except (ValidationError, LookupError) as exc:
+            # validate() refuses such a request before any create; this is only a safety net.
+            log.warning("no price for %s: %s", spec.model, exc)
+            return 0.0
+        return round(rule.usd_per_second * spec.seconds, 4)
 
     def start(self, request: JobRequest) -> StartedJob:
         """Create the video; the reference image is fitted to the exact size and kept in refs/."""
@@ -119,7 +151,8 @@ class SoraClient:
             prompt=request.prompt, model=spec.model, size=size, seconds=spec.seconds
         )
         video = self._creator.run(lambda c: c.videos.create(**params), intent)
-        return StartedJob(job_id=video.id, billed_usd=self._billed(video))
+        # A gateway may answer with its own name for the model: the request's price holds then.
+        return StartedJob(job_id=video.id, billed_usd=self._billed(video) or self.estimate(request))
 
     def poll(self, job_id: str) -> PollStatus:
         try:
@@ -258,6 +291,8 @@ class SoraClient:
     def _price(self, model: str, size: str | None, seconds: int) -> float:
         info = self._catalog.get(ProviderName.SORA, model)
         if info is None:
+            if is_compatible(self.endpoint) and self._usd_per_second is not None:
+                return round(self._usd_per_second * seconds, 4)
             return 0.0
         try:
             rule = info.price_rule(size=size)

@@ -11,7 +11,6 @@ from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, JobResult, PollState
 from imageai.core.models import ProviderName, RenderState, Take
 from imageai.core.pricing import price_per_second
-from imageai.core.shot import ShotSpec
 from imageai.core.takes import next_take_number, take_stem
 from imageai.providers.openai.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from imageai.core.jobs import JobEvent
     from imageai.core.ledger import Ledger
     from imageai.core.models import Project, Scene, SoraSettings
+    from imageai.core.shot import ShotSpec
     from imageai.providers.openai.sora_client import SoraClient
     from imageai.providers.openai.sora_videos import SoraVideo
     from imageai.providers.router import ProviderRouter
@@ -67,8 +67,9 @@ def clean_prompts(raw: Iterable[str]) -> list[str]:
 def video_spec(catalog: Catalog, video: SoraVideo, fallback: ShotSpec) -> ShotSpec:
     """The shot of an existing video (a dated model id counts as its base model), priced."""
     for model in (video.model, video.model.partition("-20")[0]):
-        spec = ShotSpec(
-            provider=ProviderName.SORA, model=model, seconds=video.seconds, size=video.size
+        # The endpoint and the user's price come from the project: the video does not say them.
+        spec = fallback.model_copy(
+            update={"model": model, "seconds": video.seconds, "size": video.size}
         )
         try:
             price_per_second(catalog, spec)

@@ -15,7 +15,7 @@ from imageai.core.errors import NetworkError, OutcomeUnknownError
 from imageai.core.job_loop import MAX_POLL_FAILURES, recover_lost_create, run_job
 from imageai.core.jobs import Created, Done, JobRequest, StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
-from imageai.core.models import Project, ProviderName, Scene
+from imageai.core.models import Project, ProviderName, ProviderSettings, Scene, SoraSettings
 from tests.fakes.fake_provider import FakeProvider
 
 if TYPE_CHECKING:
@@ -27,7 +27,10 @@ SCENE_USD = 0.4
 
 def sora_project(count: int = 4) -> Project:
     scenes = tuple(Scene(id=f"scene{i}", prompt=f"shot number {i}") for i in range(1, count + 1))
-    return Project(title="resume", provider=ProviderName.SORA, scenes=scenes)
+    # OpenAI retired Sora 2: the scenes render through a compatible endpoint that serves it.
+    sora = SoraSettings(base_url="https://videos-gateway.test/v1")
+    settings = ProviderSettings(sora=sora)
+    return Project(title="resume", provider=ProviderName.SORA, settings=settings, scenes=scenes)
 
 
 def plan(project: Project, folder: Path, ledger: Ledger | None) -> list[JobRequest]:

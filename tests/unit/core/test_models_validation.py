@@ -20,10 +20,13 @@ from imageai.core.pricing import estimate
 from imageai.core.validation import validate_project, validate_scene
 
 CATALOG = load_catalog()
+#: OpenAI retired Sora 2; a compatible endpoint still serves it with the table's limits.
+GATEWAY = "https://videos-gateway.test/v1"
 
 
 def sora_project(*scenes: Scene, model: str = "sora-2", size: str = "1280x720") -> Project:
-    settings = ProviderSettings(sora=SoraSettings(model=model, size=size, seconds=8))
+    sora = SoraSettings(model=model, size=size, seconds=8, base_url=GATEWAY)
+    settings = ProviderSettings(sora=sora)
     return Project(provider=ProviderName.SORA, settings=settings, scenes=scenes)
 
 

@@ -147,7 +147,7 @@ def test_unoffered_model_is_replaced_with_a_note() -> None:
 
 
 def test_same_provider_changes_nothing() -> None:
-    project = _project(sora=SoraSettings())
+    project = _project(sora=SoraSettings(base_url="https://videos-gateway.test/v1"))
     plan = plan_retarget(project, SORA, default_catalog())
     assert plan.project == project
     assert plan.notes == ()

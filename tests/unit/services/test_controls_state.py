@@ -34,17 +34,32 @@ CATALOG = default_catalog()
 LITE = "veo-3.1-lite-generate-001"
 
 
+#: OpenAI retired Sora 2; a compatible endpoint still serves it with the table's limits.
+GATEWAY = "https://videos-gateway.test/v1"
+
+
 def test_sora_2_offers_only_720p_sizes_and_pro_offers_high_resolutions() -> None:
-    base = options_for(CATALOG, ProviderName.SORA, SoraSettings(model="sora-2"))
-    pro = options_for(CATALOG, ProviderName.SORA, SoraSettings(model="sora-2-pro"))
+    base = options_for(CATALOG, ProviderName.SORA, SoraSettings(model="sora-2", base_url=GATEWAY))
+    pro = options_for(
+        CATALOG, ProviderName.SORA, SoraSettings(model="sora-2-pro", base_url=GATEWAY)
+    )
     assert base.sizes == ("720x1280", "1280x720")
     assert "1792x1024" in pro.sizes
     assert base.seconds == (4, 8, 12)
-    assert "2026-09-24" in base.retired_note
+    assert base.retired_note == ""  # OpenAI's retirement does not reach the gateway
+    assert base.model_editable
+
+
+def test_sora_2_on_openais_endpoint_shows_the_retirement_and_the_move() -> None:
+    options = options_for(CATALOG, ProviderName.SORA, SoraSettings(model="sora-2"))
+    assert "2026-09-24" in options.retired_note
+    assert options.successor == ("omni", "gemini-omni-1.1-flash")
+    assert options.models == ()
+    assert not options.model_editable
 
 
 def test_switching_pro_to_sora_2_clamps_the_high_resolution_size_and_says_so() -> None:
-    pro = SoraSettings(model="sora-2-pro", size="1024x1792", seconds=12)
+    pro = SoraSettings(model="sora-2-pro", size="1024x1792", seconds=12, base_url=GATEWAY)
     clamped, notes = change(CATALOG, ProviderName.SORA, pro, model="sora-2")
     assert clamped.model == "sora-2"
     assert isinstance(clamped, SoraSettings)

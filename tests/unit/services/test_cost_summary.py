@@ -15,7 +15,9 @@ from imageai.services.cost_summary import summarize
 
 
 def _sora_project(count: int = 12, seconds: int = 8) -> Project:
-    settings = ProviderSettings(sora=SoraSettings(model="sora-2", seconds=seconds))
+    # OpenAI retired Sora 2; a compatible endpoint serves it at the table's price.
+    sora = SoraSettings(model="sora-2", seconds=seconds, base_url="https://videos-gateway.test/v1")
+    settings = ProviderSettings(sora=sora)
     scenes = tuple(Scene(id=f"s{i}", prompt=f"shot {i}") for i in range(count))
     return Project(provider=ProviderName.SORA, settings=settings, scenes=scenes)
 

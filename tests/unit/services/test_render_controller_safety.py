@@ -22,6 +22,7 @@ from imageai.core.models import (
     ProviderSettings,
     RenderState,
     Scene,
+    SoraSettings,
 )
 from imageai.core.project_lock import ProjectLock, ProjectLockedError
 from imageai.core.secrets import InMemorySecretStore
@@ -75,7 +76,9 @@ def _controller(
 
 def _sora_project(count: int, budget: float | None = None) -> Project:
     scenes = tuple(Scene(id=f"scene{i}", prompt=f"shot {i}") for i in range(1, count + 1))
-    return Project(provider=ProviderName.SORA, scenes=scenes, budget_usd=budget)
+    # OpenAI retired Sora 2; a compatible endpoint serves it at the table's price.
+    settings = ProviderSettings(sora=SoraSettings(base_url="https://videos-gateway.test/v1"))
+    return Project(provider=ProviderName.SORA, settings=settings, scenes=scenes, budget_usd=budget)
 
 
 def _paid_for(folder: Path, controller: RenderController, scene_index: int, usd: float) -> str:

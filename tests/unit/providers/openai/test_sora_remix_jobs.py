@@ -17,7 +17,14 @@ from imageai.core.errors import (
 )
 from imageai.core.jobs import StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
-from imageai.core.models import Project, ProviderName, RenderState, Scene
+from imageai.core.models import (
+    Project,
+    ProviderName,
+    ProviderSettings,
+    RenderState,
+    Scene,
+    SoraSettings,
+)
 from imageai.core.shot import ShotSpec
 from imageai.providers.openai.sora_remix import RemixOutcome
 from imageai.providers.openai.sora_remix_jobs import (
@@ -36,7 +43,12 @@ if TYPE_CHECKING:
 
     from imageai.providers.openai.sora_client import SoraClient
 
-SPEC = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720")
+#: OpenAI retired Sora 2; remixes go to a compatible endpoint that still serves it.
+GATEWAY = "https://videos-gateway.test/v1"
+SPEC = ShotSpec(
+    provider=ProviderName.SORA, model="sora-2", seconds=4, size="1280x720", endpoint=GATEWAY
+)
+SETTINGS = ProviderSettings(sora=SoraSettings(base_url=GATEWAY))
 SCENE = Scene(
     id="s1",
     prompt="p",
@@ -71,13 +83,13 @@ def _video(model: str = "sora-2", size: str = "1280x720") -> SoraVideo:
 
 
 def _plan(tmp_path: Path, prompts: list[str]) -> Any:
-    project = Project(scenes=(SCENE,))
+    project = Project(settings=SETTINGS, scenes=(SCENE,))
     ledger = Ledger(tmp_path / LEDGER_NAME)
     return plan_remix(default_catalog(), project, SCENE, tmp_path, prompts, SPEC, ledger), ledger
 
 
 def test_only_rendered_sora_scenes_and_real_prompts_pass() -> None:
-    project = Project(scenes=(SCENE,))
+    project = Project(settings=SETTINGS, scenes=(SCENE,))
     check_remixable(project, SCENE, 1)
     veo = SCENE.model_copy(update={"job_provider": ProviderName.VEO})
     with pytest.raises(ValidationError, match="scene 2 was rendered with veo"):
@@ -183,7 +195,7 @@ def test_a_rerun_adopts_the_remix_an_interrupted_create_made(tmp_path: Path) -> 
     with pytest.raises(KeyboardInterrupt):
         create_remixes(cast("SoraClient", InterruptedSora(crash_on="b")), ledger, plan, plan.new)
     client = InterruptedSora(crash_on="-", lost={"b": "video_lost_b"})
-    project = Project(scenes=(SCENE,))
+    project = Project(settings=SETTINGS, scenes=(SCENE,))
     again = plan_remix(
         default_catalog(),
         project,

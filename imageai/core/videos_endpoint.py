@@ -1,0 +1,118 @@
+"""Which `/v1/videos` endpoint a project talks to, and what a model costs on it."""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from imageai.core.catalog import ModelInfo, PriceRule
+from imageai.core.errors import ValidationError
+from imageai.core.models import ProviderName
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.models import SoraSettings
+
+#: What the user reads for `ProviderName.SORA` (saved projects keep the value ``sora``).
+VIDEOS_ENDPOINT_LABEL = "OpenAI-compatible endpoint (/v1/videos)"
+#: The environment variable the openai SDK itself reads when no base URL is given.
+BASE_URL_ENV = "OPENAI_BASE_URL"
+#: Hosts of OpenAI's own API, where the Sora 2 models were shut down on 2026-09-24.
+OPENAI_HOSTS = frozenset({"api.openai.com"})
+#: The field a user fills with a price for a model the price table does not know.
+PRICE_FIELD = "usd_per_second"
+
+
+def endpoint_for(settings: SoraSettings, environ: Mapping[str, str] | None = None) -> str | None:
+    """The base URL requests go to: the project's, else ``OPENAI_BASE_URL``, else None (OpenAI).
+
+    This is the one place the endpoint is decided. The provider factory passes its environment;
+    `spec_for_settings` uses the process environment, which is also what the openai SDK reads
+    when it is given no base URL. Reading the variable here (rather than writing it into the
+    project when it is loaded) keeps the estimate, validation and the request in agreement
+    without saving a machine's environment into ``project.json``.
+    """
+    env = os.environ if environ is None else environ
+    for value in (settings.base_url, env.get(BASE_URL_ENV)):
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def is_compatible(endpoint: str | None) -> bool:
+    """True for any endpoint but OpenAI's own (None means OpenAI's)."""
+    if endpoint is None:
+        return False
+    host = (urlsplit(endpoint if "//" in endpoint else f"//{endpoint}").hostname or "").lower()
+    return bool(host) and host not in OPENAI_HOSTS
+
+
+def endpoint_host(endpoint: str | None) -> str:
+    """The host to name to the user (never the path or any credentials in the URL)."""
+    if endpoint is None:
+        return "api.openai.com"
+    split = urlsplit(endpoint if "//" in endpoint else f"//{endpoint}")
+    host = split.hostname or endpoint
+    return f"{host}:{split.port}" if split.port else host
+
+
+def missing_price_error(model: str) -> ValidationError:
+    return ValidationError(
+        PRICE_FIELD,
+        f"{model!r} is not in the price table, so its cost is unknown: fill in 'Price per "
+        f"second' in the endpoint's settings (CLI: --usd-per-second), or add the model to "
+        f"video_models.toml",
+    )
+
+
+def custom_model_info(model: str, usd_per_second: float | None, seconds: int) -> ModelInfo:
+    """A model only the endpoint knows: no table limits (the gateway decides), the user's price.
+
+    Raises:
+        ValidationError: no price was entered (or it is not a finite, non-negative number).
+    """
+    if usd_per_second is None:
+        raise missing_price_error(model)
+    if not math.isfinite(usd_per_second) or usd_per_second < 0:
+        raise ValidationError(PRICE_FIELD, "the price per second must be a number of 0 or more")
+    rule = PriceRule(
+        usd_per_second=usd_per_second,
+        verified=False,
+        checked=date.today(),
+        source="your price per second for this endpoint",
+    )
+    return ModelInfo(
+        provider=ProviderName.SORA,
+        id=model,
+        label=model,
+        seconds=(seconds,),
+        prices=(rule,),
+    )
+
+
+def models_at(
+    catalog: Catalog, settings: SoraSettings, environ: Mapping[str, str] | None = None
+) -> tuple[ModelInfo, ...]:
+    """The table's `/v1/videos` models usable where ``settings`` point.
+
+    On a compatible endpoint every known id (OpenAI's retirement does not reach a gateway); on
+    OpenAI's own, only those not shut down (none since 2026-09-24).
+    """
+    if is_compatible(endpoint_for(settings, environ)):
+        return tuple(m for m in catalog.models if m.provider is ProviderName.SORA and m.offered)
+    return catalog.offered(ProviderName.SORA)
+
+
+def is_free_model(
+    catalog: Catalog, settings: SoraSettings, environ: Mapping[str, str] | None = None
+) -> bool:
+    """True for a model id only the compatible endpoint knows: no table limits apply to it."""
+    return (
+        is_compatible(endpoint_for(settings, environ))
+        and catalog.get(ProviderName.SORA, settings.model) is None
+    )

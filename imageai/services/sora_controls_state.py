@@ -1,0 +1,162 @@
+"""The `/v1/videos` controls: endpoint, free-text model, price per second, clamping (no Qt)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from imageai.core.errors import ValidationError
+from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.shot import parse_size
+from imageai.core.videos_endpoint import (
+    BASE_URL_ENV,
+    PRICE_FIELD,
+    endpoint_for,
+    endpoint_host,
+    is_compatible,
+    is_free_model,
+    models_at,
+)
+from imageai.services.controls_state import (
+    ControlOptions,
+    lifecycle_options,
+    nearest_seconds,
+    nearest_size,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from imageai.core.catalog import Catalog
+
+#: Suggestions for a model the table does not know; the user may type any other value.
+SIZE_SUGGESTIONS = ("1280x720", "720x1280", "1792x1024", "1024x1792")
+SECONDS_SUGGESTIONS = (4, 8, 12)
+
+
+def endpoint_note(settings: SoraSettings, environ: Mapping[str, str] | None = None) -> str:
+    """Where requests go, in words: the host, and whether it came from the environment."""
+    endpoint = endpoint_for(settings, environ)
+    if not is_compatible(endpoint):
+        return "OpenAI's own endpoint (api.openai.com)."
+    source = "" if settings.base_url else f" (from {BASE_URL_ENV})"
+    return f"Compatible endpoint {endpoint_host(endpoint)}{source}: any model id it serves."
+
+
+def sora_options(
+    catalog: Catalog, settings: SoraSettings, environ: Mapping[str, str] | None = None
+) -> ControlOptions:
+    """The choices for the `/v1/videos` controls.
+
+    On a compatible endpoint the model is free text; a model the table does not know has free
+    size and duration (the gateway decides) and asks for its price per second. On OpenAI's own
+    endpoint the project's model is shown with its retirement and the move it offers.
+    """
+    compatible = is_compatible(endpoint_for(settings, environ))
+    models = models_at(catalog, settings, environ)
+    labels = tuple((m.id, m.label) for m in models)
+    where = {"model_editable": compatible, "endpoint_note": endpoint_note(settings, environ)}
+    if is_free_model(catalog, settings, environ):
+        return ControlOptions(
+            models=labels,
+            sizes=_with(settings.size, SIZE_SUGGESTIONS),
+            seconds=tuple(sorted({*SECONDS_SUGGESTIONS, settings.seconds})),
+            free_shape=True,
+            price_field=True,
+            **where,
+        )
+    info = catalog.get(ProviderName.SORA, settings.model)
+    # On a compatible endpoint OpenAI's retirement does not apply, so it is not shown there.
+    lifecycle = {} if compatible else lifecycle_options(catalog, info)
+    if info is None:
+        info = models[0] if models else None
+    if info is None:
+        return ControlOptions(models=labels, **lifecycle, **where)
+    return ControlOptions(
+        models=labels, sizes=info.sizes, seconds=info.seconds, **lifecycle, **where
+    )
+
+
+def clamp_sora(
+    catalog: Catalog, settings: SoraSettings, environ: Mapping[str, str] | None = None
+) -> tuple[SoraSettings, list[str]]:
+    """Settings changed to what a known model allows; a model only the endpoint knows is free."""
+    if is_free_model(catalog, settings, environ):
+        return settings, []
+    notes: list[str] = []
+    info = catalog.get(ProviderName.SORA, settings.model)
+    if info is None:
+        models = models_at(catalog, settings, environ)
+        if not models:
+            # OpenAI's endpoint serves no video model today: keep the project's choice as it is.
+            return settings, [
+                f"OpenAI's own endpoint does not serve {settings.model}; enter a compatible "
+                "endpoint's base URL to use it."
+            ]
+        info = models[0]
+        notes.append(f"{settings.model} is not offered; using {info.label}.")
+    update: dict[str, object] = {"model": info.id}
+    if info.sizes and settings.size not in info.sizes:
+        size = nearest_size(settings.size, info.sizes)
+        notes.append(f"{info.label} has no {settings.size}; size set to {size}.")
+        update["size"] = size
+    if settings.seconds not in info.seconds:
+        seconds = nearest_seconds(settings.seconds, info.seconds)
+        notes.append(f"{info.label} cannot do {settings.seconds} s; duration set to {seconds} s.")
+        update["seconds"] = seconds
+    return settings.model_copy(update=update), notes
+
+
+def parse_base_url(text: str) -> str | None:
+    """``""`` means OpenAI's default (or ``OPENAI_BASE_URL``); else an http(s) URL with a host."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    split = urlsplit(cleaned)
+    if split.scheme not in ("http", "https") or not split.hostname:
+        raise ValidationError(
+            "base_url", f"{cleaned!r} is not an http(s) URL such as https://gateway.example/v1"
+        )
+    if split.username or split.password:
+        # The URL is saved in project.json and shown: a key belongs in the key store.
+        raise ValidationError("base_url", "put the key in API keys, not in the URL")
+    return cleaned
+
+
+def parse_usd_per_second(text: str) -> float | None:
+    """``""`` means no price entered; else a finite number of US dollars, 0 or more."""
+    cleaned = text.strip().removeprefix("$")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValidationError(PRICE_FIELD, f"{cleaned!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValidationError(PRICE_FIELD, "the price per second must be a number of 0 or more")
+    return value
+
+
+def parse_free_size(text: str) -> str:
+    """A size typed for a model the table does not know: ``WxH`` in pixels."""
+    cleaned = text.strip().lower()
+    try:
+        width, height = parse_size(cleaned)
+    except ValueError as exc:
+        raise ValidationError("size", str(exc)) from None
+    if width <= 0 or height <= 0:
+        raise ValidationError("size", "width and height must be more than 0")
+    return f"{width}x{height}"
+
+
+def parse_free_seconds(text: str) -> int:
+    """A duration typed for a model the table does not know: whole seconds, more than 0."""
+    cleaned = text.strip().removesuffix("s").strip()
+    if not cleaned.isdigit() or int(cleaned) <= 0:
+        raise ValidationError("seconds", f"{text.strip()!r} is not a whole number of seconds")
+    return int(cleaned)
+
+
+def _with(value: str, suggestions: tuple[str, ...]) -> tuple[str, ...]:
+    return suggestions if value in suggestions else (value, *suggestions)
