@@ -183,7 +183,11 @@ def route(method: str, pattern: str, *, create: bool = False) -> Callable[[Handl
     return register
 
 
-def _inject_fault(state: FakeState) -> FakeResponse | None:
+#: The Interactions API's own error codes for the injected statuses (Omni routes).
+_INTERACTIONS_CODES = {429: "resource_exhausted", 500: "internal", 503: "unavailable"}
+
+
+def _inject_fault(state: FakeState, path: str = "") -> FakeResponse | None:
     if not state.chance(state.config.fault_rate):
         return None
     kind = state.random.choice(["429", "500", "503", "reset"])
@@ -191,7 +195,11 @@ def _inject_fault(state: FakeState) -> FakeResponse | None:
     if kind == "reset":
         raise DropConnection
     status = int(kind)
-    body = {"error": {"message": f"injected {status}", "type": "fake", "code": f"fake_{status}"}}
+    body: dict[str, Any] = {
+        "error": {"message": f"injected {status}", "type": "fake", "code": f"fake_{status}"}
+    }
+    if "/interactions" in path or path.startswith("/download/"):
+        body = {"error": {"code": _INTERACTIONS_CODES[status], "message": f"injected {status}"}}
     headers = {"Retry-After": "0"} if status == 429 else {}
     return FakeResponse.json(body, status=status, headers=headers)
 
@@ -232,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
             match = pattern.match(request.path)
             if match is None or method != request.method:
                 continue
-            if (fault := _inject_fault(state)) is not None:
+            if (fault := _inject_fault(state, request.path)) is not None:
                 return fault
             response = handler(state, request, match)
             accepted = is_create and 200 <= response.status < 300

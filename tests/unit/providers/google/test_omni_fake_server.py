@@ -156,3 +156,24 @@ def test_bad_key_and_key_check(fake: Any, omni: OmniClient, tmp_path: Path) -> N
     with pytest.raises(AuthError):
         bad.start(omni_request(tmp_path))
     bad.close()
+
+
+def test_injected_faults_on_interactions_speak_its_error_body(fake: Any) -> None:
+    import httpx
+
+    fake.state.config.fault_rate = 1.0
+    url = f"http://127.0.0.1:{fake.server_address[1]}/v1/interactions/int-x"
+    seen = set()
+    for _ in range(12):
+        try:
+            response = httpx.get(url, headers={"x-goog-api-key": KEY}, timeout=5)
+        except httpx.TransportError:
+            seen.add("reset")
+            continue
+        error = response.json()["error"]
+        assert set(error) == {"code", "message"}
+        seen.add(error["code"])
+        if response.status_code == 429:
+            assert response.headers["retry-after"] == "0"
+    assert seen <= {"resource_exhausted", "internal", "unavailable", "reset"}
+    assert len(seen) >= 3
