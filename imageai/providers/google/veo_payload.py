@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from imageai.core.errors import ValidationError
 from imageai.core.imaging import fit_to_file
@@ -38,13 +37,6 @@ class ImagePart:
     data: bytes
     mime_type: str
 
-    def rest(self) -> dict[str, str]:
-        """The REST form shared by both backends (the SDK's own ``Image`` -> JSON mapping)."""
-        return {
-            "bytesBase64Encoded": base64.b64encode(self.data).decode(),
-            "mimeType": self.mime_type,
-        }
-
 
 @dataclass(frozen=True)
 class VeoPayload:
@@ -63,33 +55,6 @@ class VeoPayload:
     seed: int | None = None
     enhance_prompt: bool | None = None
     generate_audio: bool | None = None
-
-    def rest_body(self) -> dict[str, Any]:
-        """The ``predictLongRunning`` body: ``{"instances": [...], "parameters": {...}}``."""
-        instance: dict[str, Any] = {"prompt": self.prompt}
-        if self.image is not None:
-            instance["image"] = self.image.rest()
-        if self.last_frame is not None:
-            instance["lastFrame"] = self.last_frame.rest()
-        if self.reference_images:
-            instance["referenceImages"] = [
-                {"image": ref.rest(), "referenceType": "asset"} for ref in self.reference_images
-            ]
-        parameters: dict[str, Any] = {
-            "aspectRatio": self.aspect,
-            "resolution": self.resolution,
-            "durationSeconds": self.seconds,
-            "sampleCount": 1,
-        }
-        optional = {
-            "negativePrompt": self.negative_prompt,
-            "personGeneration": self.person_generation,
-            "seed": self.seed,
-            "enhancePrompt": self.enhance_prompt,
-            "generateAudio": self.generate_audio,
-        }
-        parameters.update({k: v for k, v in optional.items() if v is not None})
-        return {"instances": [instance], "parameters": parameters}
 
 
 def veo_settings(request: JobRequest) -> VeoSettings:

@@ -16,7 +16,7 @@ from imageai.core.key_check import KeyStatus
 from imageai.core.models import FitMode, ProviderName, VeoBackend, VeoSettings
 from imageai.core.shot import ShotSpec
 from imageai.providers.google.veo_client import VeoClient
-from imageai.providers.google.veo_payload import build_payload, fit_size
+from imageai.providers.google.veo_payload import ImagePart, VeoPayload, build_payload, fit_size
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,6 +65,7 @@ def veo_request(
 
 
 def decoded_size(part: dict[str, str]) -> tuple[int, int]:
+    """The size of an image as the SDK sends it (``bytesBase64Encoded``)."""
     with Image.open(io.BytesIO(base64.b64decode(part["bytesBase64Encoded"]))) as img:
         return img.size
 
@@ -73,36 +74,43 @@ def _client(backend: VeoBackend = VeoBackend.VERTEX) -> VeoClient:
     return VeoClient(VeoSettings(backend=backend, vertex_project="proj"))
 
 
-def test_text_to_video_body_has_only_the_accepted_parameters(tmp_path: Path) -> None:
-    request = veo_request(tmp_path, seconds=6)
-    info = default_catalog().get(ProviderName.VEO, FAST)
+def part_size(part: ImagePart | None) -> tuple[int, int]:
+    assert part is not None
+    with Image.open(io.BytesIO(part.data)) as img:
+        return img.size
+
+
+def _payload(request: JobRequest, model: str = FAST) -> VeoPayload:
+    info = default_catalog().get(ProviderName.VEO, model)
     assert info is not None
-    body = build_payload(request, info, VeoBackend.VERTEX).rest_body()
-    assert body == {
-        "instances": [{"prompt": "a lighthouse at dusk"}],
-        "parameters": {
-            "aspectRatio": "16:9",
-            "resolution": "720p",
-            "durationSeconds": 6,
-            "sampleCount": 1,
-            "generateAudio": True,
-        },
-    }
+    return build_payload(request, info, VeoBackend.VERTEX)
+
+
+def test_text_to_video_payload_sets_only_what_was_asked(tmp_path: Path) -> None:
+    payload = _payload(veo_request(tmp_path, seconds=6))
+    assert (payload.model, payload.aspect, payload.resolution, payload.seconds) == (
+        FAST,
+        "16:9",
+        "720p",
+        6,
+    )
+    assert (payload.image, payload.last_frame, payload.reference_images) == (None, None, ())
+    assert (payload.negative_prompt, payload.person_generation, payload.seed) == (None, None, None)
+    assert payload.enhance_prompt is None
+    # Fast toggles audio, so the choice is sent; Lite always makes audio, so nothing is.
+    assert payload.generate_audio is True
+    assert _payload(veo_request(tmp_path, model=LITE), LITE).generate_audio is None
 
 
 def test_optional_parameters_are_sent_when_set(tmp_path: Path) -> None:
     settings = VeoSettings(
         model=FAST, negative_prompt=" rain ", person_generation="allow_adult", seed=42
     )
-    request = veo_request(tmp_path, settings=settings)
-    info = default_catalog().get(ProviderName.VEO, FAST)
-    assert info is not None
-    params = build_payload(request, info, VeoBackend.VERTEX).rest_body()["parameters"]
-    assert params["negativePrompt"] == "rain"
-    assert params["personGeneration"] == "allow_adult"
-    assert params["seed"] == 42
-    assert params["generateAudio"] is True
-    assert "enhancePrompt" not in params
+    payload = _payload(veo_request(tmp_path, settings=settings, audio=False))
+    assert payload.negative_prompt == "rain"
+    assert payload.person_generation == "allow_adult"
+    assert payload.seed == 42
+    assert payload.generate_audio is False
 
 
 @pytest.mark.parametrize(
@@ -126,36 +134,31 @@ def test_frames_and_references_are_fitted_to_the_frame(
     request = veo_request(
         tmp_path, aspect=aspect, reference_image=first, last_frame_image=last, fit=fit
     )
-    info = default_catalog().get(ProviderName.VEO, FAST)
-    assert info is not None
-    instance = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]
-    assert instance["image"]["mimeType"] == "image/png"
-    assert decoded_size(instance["image"]) == expected
-    assert decoded_size(instance["lastFrame"]) == expected
+    payload = _payload(request)
+    assert payload.image is not None
+    assert payload.image.mime_type == "image/png"
+    assert part_size(payload.image) == expected
+    assert part_size(payload.last_frame) == expected
 
 
 def test_padding_keeps_the_whole_image_and_cropping_fills_the_frame(tmp_path: Path) -> None:
     square = make_image(tmp_path / "sq.png", (500, 500), "white")
-    info = default_catalog().get(ProviderName.VEO, FAST)
-    assert info is not None
     for fit, corner in ((FitMode.PAD, (0, 0, 0)), (FitMode.CROP, (255, 255, 255))):
-        request = veo_request(tmp_path, reference_image=square, fit=fit)
-        part = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]["image"]
-        with Image.open(io.BytesIO(base64.b64decode(part["bytesBase64Encoded"]))) as img:
+        part = _payload(veo_request(tmp_path, reference_image=square, fit=fit)).image
+        assert part is not None
+        with Image.open(io.BytesIO(part.data)) as img:
             assert img.convert("RGB").getpixel((0, 0)) == corner
 
 
 @pytest.mark.parametrize("model", [STD, FAST])
-def test_reference_images_are_fitted_and_typed_asset(tmp_path: Path, model: str) -> None:
+def test_reference_images_are_fitted(tmp_path: Path, model: str) -> None:
     # Vertex's "generate videos from references" page lists Veo 3.1 Fast as well as Veo 3.1.
     refs = tuple(make_image(tmp_path / f"r{i}.png", (400 + i * 300, 700)) for i in range(3))
     request = veo_request(tmp_path, model=model, extra_reference_images=refs)
     _client().validate(request)
-    info = default_catalog().get(ProviderName.VEO, model)
-    assert info is not None
-    instance = build_payload(request, info, VeoBackend.VERTEX).rest_body()["instances"][0]
-    assert [r["referenceType"] for r in instance["referenceImages"]] == ["asset"] * 3
-    assert {decoded_size(r["image"]) for r in instance["referenceImages"]} == {(1280, 720)}
+    payload = _payload(request, model)
+    assert {part_size(r) for r in payload.reference_images} == {(1280, 720)}
+    assert len(payload.reference_images) == 3
 
 
 def test_4k_frames_are_fitted_at_1080p_to_keep_the_request_small() -> None:

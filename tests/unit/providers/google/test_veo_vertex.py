@@ -286,3 +286,52 @@ def test_a_model_google_says_is_gone_offers_the_successor_it_names(
     report.on_failed("s1", error)
     err = capsys.readouterr().err
     assert f"imageai video retarget {tmp_path} --provider omni --model gemini-omni-1.2-flash" in err
+
+
+def _create_url(model: str) -> str:
+    resource = f"projects/proj/locations/us-central1/publishers/google/models/{model}"
+    return f"{HOST}/v1beta1/{resource}:predictLongRunning"
+
+
+def test_lite_text_to_video_sends_only_the_accepted_parameters(
+    api: respx.MockRouter, tmp_path: Path
+) -> None:
+    lite = "veo-3.1-lite-generate-001"
+    route = api.post(_create_url(lite)).mock(return_value=httpx.Response(200, json={"name": OP}))
+    settings = _settings().model_copy(update={"model": lite})
+    veo = VeoClient(settings, credentials=Credentials(token="t"))
+    started = veo.start(veo_request(tmp_path, model=lite, settings=settings, seconds=6))
+    veo.close()
+    # Lite always makes audio: no generateAudio is sent; 6 s at 720p costs 6 x $0.05.
+    assert started.billed_usd == pytest.approx(0.30)
+    body = json.loads(route.calls.last.request.content)
+    assert body == {
+        "instances": [{"prompt": "a lighthouse at dusk"}],
+        "parameters": {
+            "sampleCount": 1,
+            "durationSeconds": 6,
+            "aspectRatio": "16:9",
+            "resolution": "720p",
+        },
+    }
+
+
+def test_fast_takes_reference_images_and_prices_audio_off(
+    api: respx.MockRouter, tmp_path: Path
+) -> None:
+    fast = "veo-3.1-fast-generate-001"
+    route = api.post(_create_url(fast)).mock(return_value=httpx.Response(200, json={"name": OP}))
+    settings = _settings().model_copy(update={"model": fast})
+    veo = VeoClient(settings, credentials=Credentials(token="t"))
+    refs = tuple(make_image(tmp_path / f"r{i}.png", (400, 300 + 200 * i)) for i in range(3))
+    request = veo_request(
+        tmp_path, model=fast, settings=settings, audio=False, extra_reference_images=refs
+    )
+    started = veo.start(request)
+    veo.close()
+    assert started.billed_usd == pytest.approx(8 * 0.10)
+    body = json.loads(route.calls.last.request.content)
+    refs_sent = body["instances"][0]["referenceImages"]
+    assert len(refs_sent) == 3
+    assert {decoded_size(r["image"]) for r in refs_sent} == {(1280, 720)}
+    assert body["parameters"]["generateAudio"] is False
