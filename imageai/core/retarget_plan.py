@@ -103,6 +103,10 @@ def plan_retarget(
     if scene_ids is None:
         changes["provider"] = target
     after_project = project.model_copy(update=changes)
+    gone = catalog.get(source, project.settings.for_provider(source).model)
+    moved = source is not target or settings.model != (gone.id if gone else None)
+    if gone is not None and moved and gone.status() is ModelStatus.RETIRED:
+        notes.append(f"Before: what {gone.label} cost until it shut down on {gone.retired_on}.")
     return RetargetPlan(
         target=target,
         model=settings.model,

@@ -76,6 +76,7 @@ def test_a_retired_veo_project_opens_shows_the_retirement_and_moves_to_omni(
     qtbot.add_widget(dialog)
     assert dialog.isVisible()
     assert dialog.target() is ProviderName.OMNI
+    assert dialog.windowTitle() == "Move to Gemini Omni 1.1 Flash"
     assert dialog.cost.text() == (
         "Before: 2 scenes, 14 s: $5.60  →  after: 2 scenes, 14 s: $1.40 (-$4.20)"
     )

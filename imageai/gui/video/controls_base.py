@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -66,7 +66,7 @@ class ProviderControlsWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
         layout.addWidget(self.retired)
-        layout.addWidget(self.move_button)
+        layout.addWidget(self.move_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.notice)
         layout.addStretch(1)
         workspace.document.project_changed.connect(self._on_document_project_changed)

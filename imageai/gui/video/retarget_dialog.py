@@ -30,6 +30,11 @@ def successor_of_project(workspace: VideoWorkspace) -> tuple[str, str] | None:
     return (plan.target.value, plan.model) if plan is not None else None
 
 
+def _label(workspace: VideoWorkspace, key: tuple[str, str]) -> str:
+    info = workspace.catalog.get(ProviderName(key[0]), key[1])
+    return info.label if info is not None else key[1]
+
+
 def comparison(plan: RetargetPlan) -> str:
     """E.g. ``Before: 2 scenes, 24 s: $2.40  →  after: 2 scenes, 16 s: $2.40 (+$0.00)``."""
     sign = "+" if plan.delta_usd >= 0 else "-"
@@ -61,7 +66,9 @@ class RetargetDialog(QDialog):
         successor = successor or successor_of_project(workspace)
         self._successor = successor
         what = f"{len(scene_ids)} selected scene(s)" if scene_ids else "the whole project"
-        self.setWindowTitle("Retarget" if successor is None else f"Move to {successor[1]}")
+        self.setWindowTitle(
+            "Retarget" if successor is None else f"Move to {_label(workspace, successor)}"
+        )
         self.combo = QComboBox()
         current = workspace.document.project.provider
         for name, label in PROVIDERS:

@@ -195,6 +195,10 @@ def test_retired_veo_preview_moves_to_its_omni_successor_keeping_the_shot() -> N
     assert plan.before.total_usd == pytest.approx(0.40 * 8)
     assert plan.after.total_usd == pytest.approx(0.15 * 12)
     assert all(row.error is None for row in plan.after.scenes)
+    assert (
+        "Before: what Veo 3.1 (Gemini API preview) cost until it shut down on 2026-10-22."
+        in plan.notes
+    )
 
 
 def test_a_live_model_without_a_successor_has_no_plan() -> None:
