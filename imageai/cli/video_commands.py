@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imageai.cli import remix_commands
+from imageai.cli import endpoint_commands, remix_commands
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
@@ -24,6 +24,7 @@ from imageai.core.render_plan import held_back, parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
+from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL
 
 if TYPE_CHECKING:
     import argparse
@@ -51,6 +52,12 @@ def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[s
         if args.size:
             parse_size_checked(args.size)
             update["size"] = args.size
+    if provider is ProviderName.SORA:
+        update.update(endpoint_commands.endpoint_update(args))
+    elif args.base_url is not None or args.usd_per_second is not None:
+        raise ValidationError(
+            "base_url", "--base-url and --usd-per-second are for --provider sora (/v1/videos)"
+        )
     return update
 
 
@@ -254,8 +261,13 @@ def add_parser(sub: Any) -> None:
 
     init = vsub.add_parser("init", help="create a project folder")
     init.add_argument("dir", type=Path)
-    init.add_argument("--provider", choices=[p.value for p in ProviderName], required=True)
-    init.add_argument("--model")
+    init.add_argument(
+        "--provider",
+        choices=[p.value for p in ProviderName],
+        required=True,
+        help=f"sora is the {VIDEOS_ENDPOINT_LABEL}",
+    )
+    init.add_argument("--model", help="for sora on a compatible endpoint: any id it serves")
     init.add_argument("--size", help="WxH, for sora and animatic")
     init.add_argument("--aspect", help="16:9 or 9:16, for veo")
     init.add_argument("--resolution", help="720p, 1080p or 4k, for veo")
@@ -265,6 +277,7 @@ def add_parser(sub: Any) -> None:
     )
     init.add_argument("--title")
     init.add_argument("--budget", type=float, help="budget in USD")
+    endpoint_commands.add_endpoint_arguments(init)
     init.set_defaults(func=cmd_init)
 
     est = vsub.add_parser("estimate", help="cost per scene and in total")
@@ -291,3 +304,4 @@ def add_parser(sub: Any) -> None:
     asm.set_defaults(func=cmd_assemble)
 
     remix_commands.add_parsers(vsub)
+    endpoint_commands.add_parser(vsub)

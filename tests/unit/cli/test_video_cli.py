@@ -18,6 +18,8 @@ from imageai.core.models import RenderState
 if TYPE_CHECKING:
     from pathlib import Path
 
+#: OpenAI retired Sora 2; a compatible endpoint serves it with the table's limits and prices.
+GATEWAY = "https://videos-gateway.test/v1"
 SCRIPT = "A lighthouse at dusk. [2s]\n\nThe keeper climbs the stairs. [1s]\n\nFade out.\n"
 
 
@@ -52,6 +54,10 @@ def test_init_and_estimate_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
                 str(project),
                 "--provider",
                 "sora",
+                "--base-url",
+                GATEWAY,
+                "--base-url",
+                GATEWAY,
                 "--model",
                 "sora-2-pro",
                 "--size",
@@ -75,8 +81,11 @@ def test_init_and_estimate_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--provider", "sora", "--seconds", "10"], "allowed: 4, 8, 12"),
-        (["--provider", "sora", "--size", "1792x1024"], "sora-2 cannot render 1792x1024"),
+        (["--provider", "sora", "--base-url", GATEWAY, "--seconds", "10"], "allowed: 4, 8, 12"),
+        (
+            ["--provider", "sora", "--base-url", GATEWAY, "--size", "1792x1024"],
+            "sora-2 cannot render 1792x1024",
+        ),
         (["--provider", "veo", "--resolution", "1080p", "--seconds", "4"], "allowed: 8"),
         (["--provider", "veo", "--size", "1280x720"], "Veo takes --aspect"),
         (["--provider", "sora", "--size", "big"], "size must look like"),
@@ -102,13 +111,15 @@ def test_render_without_key_exits_3_before_any_call(
             str(project),
             "--provider",
             "sora",
+            "--base-url",
+            GATEWAY,
             "--seconds",
             "4",
             "--script",
             str(script),
         ]
     )
-    main(["video", "init", str(tmp_path / "q"), "--provider", "sora"])
+    main(["video", "init", str(tmp_path / "q"), "--provider", "sora", "--base-url", GATEWAY])
     capsys.readouterr()
     # Script durations 2 s and 1 s are invalid on Sora: invalid input wins (exit 2).
     assert main(["video", "render", str(project)]) == 2
@@ -121,6 +132,8 @@ def test_render_without_key_exits_3_before_any_call(
             str(tmp_path / "r"),
             "--provider",
             "sora",
+            "--base-url",
+            GATEWAY,
             "--script",
             str(tmp_path / "r.txt"),
         ]
@@ -143,6 +156,8 @@ def test_budget_blocks_render(
             str(tmp_path / "r"),
             "--provider",
             "sora",
+            "--base-url",
+            GATEWAY,
             "--seconds",
             "8",
             "--script",
