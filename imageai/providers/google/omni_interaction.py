@@ -95,13 +95,12 @@ def _video(interaction: Any) -> OmniVideo | None:
     if output is None:
         return None
     data, uri = _get(output, "data"), _get(output, "uri")
-    if not data and not uri:
+    # A server's answer is input: only non-empty strings count as a video.
+    data = data if isinstance(data, str) and data else None
+    uri = uri if isinstance(uri, str) and uri else None
+    if data is None and uri is None:
         return None
-    return OmniVideo(
-        data=data if isinstance(data, str) and data else None,
-        uri=uri if isinstance(uri, str) and uri else None,
-        mime_type=str(_get(output, "mime_type") or "video/mp4"),
-    )
+    return OmniVideo(data=data, uri=uri, mime_type=str(_get(output, "mime_type") or "video/mp4"))
 
 
 def read_interaction(interaction: Any) -> InteractionView:

@@ -179,6 +179,11 @@ class OmniSdk:
 
     def opener(self, uri: str) -> Callable[[int], AbstractContextManager[BodyStream]]:
         """Opens ``uri`` from a byte offset, for `resumable_download` (gs:// through GCS)."""
+        parts = urlsplit(uri)
+        same_origin = parts[:2] == urlsplit(self.base_url)[:2]
+        if parts.scheme not in ("https", "gs") and not same_origin:
+            # The address comes from the server's answer: fetch only https (or the API itself).
+            raise ProviderError(f"{PRODUCT} named a video address this app will not fetch.")
         if uri.startswith("gs://"):
             bucket, _, name = uri.removeprefix("gs://").partition("/")
             url = GCS_DOWNLOAD.format(bucket=bucket, name=quote(name, safe=""))

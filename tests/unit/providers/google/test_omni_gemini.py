@@ -402,3 +402,44 @@ def test_the_factory_builds_omni_from_the_gemini_key_and_base_url(
         without_key(ProviderName.OMNI, OmniSettings())
     vertex = OmniSettings(backend=VeoBackend.VERTEX, vertex_project="p")
     assert isinstance(without_key(ProviderName.OMNI, vertex), OmniClient)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": 5, "status": ["x"], "steps": "nope"},
+        {"id": "int-1", "status": "completed", "steps": [{"type": "model_output", "content": "x"}]},
+        {"id": "int-1", "status": "completed", "steps": [{"type": "model_output", "content": [
+            {"type": "video", "data": 7}]}]},
+        {"id": "int-1", "status": "failed", "errors": ["x", {"code": 3}]},
+        {"id": "int-1", "status": "completed", "steps": [{"type": "model_output", "content": [
+            {"type": "video", "data": "not base64!"}]}]},
+        [],
+        "text",
+    ],
+)  # fmt: skip
+def test_a_hostile_interaction_body_never_escapes_as_anything_but_a_provider_error(
+    httpx2_mock: respx.Router, client: OmniClient, tmp_path: Path, body: Any
+) -> None:
+    from imageai.core.errors import ProviderError
+
+    httpx2_mock.get(GET).mock(return_value=httpx.Response(200, json=body))
+    try:
+        status = client.poll("int-1")
+        if status.state is PollState.COMPLETED:
+            client.download("int-1", omni_request(tmp_path), threading.Event())
+    except ProviderError:
+        pass
+    assert not (tmp_path / "clips").exists() or not any((tmp_path / "clips").iterdir())
+
+
+@pytest.mark.parametrize("uri", ["file:///etc/passwd", "http://evil.example/v.mp4", "ftp://x/v"])
+def test_a_video_address_that_is_not_https_is_not_fetched(
+    httpx2_mock: respx.Router, client: OmniClient, tmp_path: Path, uri: str
+) -> None:
+    from imageai.core.errors import ProviderError
+
+    httpx2_mock.get(GET).mock(return_value=finished(uri=uri))
+    with pytest.raises(ProviderError, match="will not fetch"):
+        client.download("int-1", omni_request(tmp_path), threading.Event())
+    assert len(httpx2_mock.calls) == 1  # only the poll: nothing was fetched
