@@ -54,6 +54,7 @@ SDK_TIMEOUT_MS = 120_000
 CREATE_RETRIES = types.HttpRetryOptions(attempts=1)
 #: Polls and cancels may retry in the SDK, briefly, so a cancel is heard within a few seconds.
 READ_RETRIES = types.HttpRetryOptions(attempts=3, max_delay=4.0)
+CANCEL_TIMEOUT_S = 10.0
 DOWNLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 MAX_REDIRECTS = 5
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
@@ -159,7 +160,10 @@ class OmniSdk:
         return read_interaction(self._call(context, self._read.interactions.get, interaction_id))
 
     def cancel(self, interaction_id: str, context: ErrorContext) -> None:
-        self._call(context, self._read.interactions.cancel, interaction_id)
+        # Short: a cancel runs while the user waits for the job to stop.
+        self._call(
+            context, self._read.interactions.cancel, interaction_id, timeout=CANCEL_TIMEOUT_S
+        )
 
     # ---- file URIs ------------------------------------------------------------------------
 
