@@ -26,7 +26,7 @@ def retarget_hint(
     successor: str | None = None,
 ) -> str:
     """The command that moves the project off a gone model: to its successor when one is
-    named (a retired model, Google's 404), else from a retired Sora endpoint to Veo."""
+    named (a retired model, Google's 404), else from a retired Sora endpoint to Gemini Omni."""
     where = str(project_dir) if project_dir is not None else "DIR"
     if successor:
         # The server may name a successor before the table retires the model: name it exactly.
@@ -40,7 +40,9 @@ def retarget_hint(
         )
     if kind is not ErrorKind.NOT_FOUND or provider is not ProviderName.SORA:
         return ""
-    return f"run `imageai video retarget {where} --provider veo` to render with Veo instead"
+    return (
+        f"run `imageai video retarget {where} --provider omni` to render with Gemini Omni instead"
+    )
 
 
 class JsonEvents:

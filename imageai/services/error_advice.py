@@ -97,7 +97,7 @@ def advise(
     if kind is ErrorKind.NOT_FOUND and provider is ProviderName.SORA:
         return _advice(
             "Sora is gone",
-            f"{scene_label}: {msg} Move the scenes to Veo or the "
+            f"{scene_label}: {msg} Move the scenes to Gemini Omni or the "
             "animatic, with the cost compared first.",
             ErrorAction.RETARGET,
         )

@@ -214,7 +214,7 @@ def test_remix_on_a_retired_endpoint_hints_at_retarget(
     fake.state.config.sora_retired = True
     assert main(["video", "remix", str(folder), "--scene", "1", "--prompt", "x"]) == 1
     err = capsys.readouterr().err
-    assert f"imageai video retarget {folder} --provider veo" in err
+    assert f"imageai video retarget {folder} --provider omni" in err
 
 
 def test_take_choose_out_of_range_exits_2(

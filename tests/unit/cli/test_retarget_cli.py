@@ -102,5 +102,5 @@ def test_render_failure_line_names_the_retarget_command(
     report.on_failed("b", gone)
     lines = [line for line in capsys.readouterr().err.splitlines() if "failed (" in line]
     assert lines[0].startswith("scene 1 failed (not_found)")
-    assert f"imageai video retarget {tmp_path} --provider veo" in lines[0]
+    assert f"imageai video retarget {tmp_path} --provider omni" in lines[0]
     assert "retarget" not in lines[1]
