@@ -29,7 +29,8 @@ def google_error(status: int, name: str, message: str, reason: str | None = None
     return FakeResponse.json({"error": error}, status=status)
 
 
-def _auth(state: FakeState, request: FakeRequest, *, video: bool) -> FakeResponse | None:
+def _key_auth(state: FakeState, request: FakeRequest) -> FakeResponse | None:
+    """The Gemini API's answers to a missing or unknown ``x-goog-api-key``."""
     key = request.headers.get("x-goog-api-key", "")
     config = state.config
     if not key:
@@ -47,8 +48,6 @@ def _auth(state: FakeState, request: FakeRequest, *, video: bool) -> FakeRespons
             "API key not valid. Please pass a valid API key.",
             "API_KEY_INVALID",
         )
-    if video and key in config.no_video_keys:
-        return google_error(403, "PERMISSION_DENIED", "This key has no access to Veo.")
     return None
 
 
@@ -145,7 +144,7 @@ def vertex_fetch(state: FakeState, request: FakeRequest, match: Match[str]) -> F
 
 @route("GET", r"^/v1beta/models$")
 def list_models(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
-    if (denied := _auth(state, request, video=False)) is not None:
+    if (denied := _key_auth(state, request)) is not None:
         return denied
     models = [
         {"name": "models/gemini-3.5-flash", "supportedGenerationMethods": ["generateContent"]}
