@@ -104,6 +104,7 @@ def test_empty_budget_means_none_and_cancel_changes_nothing(
 def test_budget_set_in_the_dialog_refuses_a_render_that_costs_more(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://videos-gateway.test/v1")  # Sora 2 lives there
     provider = FakeProvider()
     ws = make_workspace(provider, scenes=1)
     panel = VideoWorkspacePanel(ws)

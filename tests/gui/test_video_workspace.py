@@ -75,8 +75,9 @@ def test_add_reorder_delete_and_undo_from_the_toolbar(
 
 
 def test_cost_label_follows_selection_provider_and_duration(
-    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://videos-gateway.test/v1")  # Sora 2 lives there
     ws = make_workspace(scenes=2)
     panel = _panel(qtbot, ws)
     assert "Storyboard: 2 scenes, 2 s: $0.00" in panel.cost_label.text()
@@ -108,6 +109,15 @@ def test_provider_selector_switches_controls_and_clamps_on_model_switch(
     assert ws.document.project.provider is ProviderName.SORA
     sora = selector.controls[ProviderName.SORA]
     assert selector.stack.currentWidget() is sora
+    # On OpenAI's own endpoint Sora 2 is retired: the controls say so and offer the move.
+    assert "2026-09-24" in sora.retired.text()
+    assert sora.move_button.isVisibleTo(sora)
+    # A compatible endpoint still serves the Sora 2 ids with the table's limits.
+    sora.endpoint_edit.setText("https://videos-gateway.test/v1")
+    sora.endpoint_edit.editingFinished.emit()
+    assert ws.document.project.settings.sora.base_url == "https://videos-gateway.test/v1"
+    assert not sora.move_button.isVisibleTo(sora)
+    assert "videos-gateway.test" in sora.endpoint_note.text()
     sora.model_combo.activated.emit(sora.model_combo.findData("sora-2-pro"))
     sizes = [sora.size_combo.itemData(i) for i in range(sora.size_combo.count())]
     assert sizes == ["1280x720", "1792x1024"]
@@ -254,6 +264,7 @@ def test_render_without_a_folder_or_with_invalid_settings_explains(
 def test_paid_render_asks_first_and_cancelling_spends_nothing(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://videos-gateway.test/v1")  # Sora 2 lives there
     provider = FakeProvider()
     ws = make_workspace(provider, scenes=1)
     panel = _panel(qtbot, ws)
