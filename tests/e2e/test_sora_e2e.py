@@ -146,3 +146,51 @@ def test_render_three_sora_scenes_with_a_reference_then_remix(fake, tmp_path) ->
     finished = [e for e in events if e["event"] == "finished"][-1]
     assert finished["done"] == 3
     assert finished["spent_usd"] == pytest.approx(1.20)
+
+
+def test_a_gateway_model_typed_by_the_user_renders_at_the_users_price(fake, tmp_path) -> None:
+    """Any id the compatible endpoint serves: estimate at the typed price, equal to the spend."""
+    project_dir, home = tmp_path / "gw", tmp_path / "home"
+    script = tmp_path / "script.txt"
+    script.write_text("Waves on the rocks.\n\nGulls over the bay. [8s]\n")
+    init = _cli(
+        "video",
+        "init",
+        str(project_dir),
+        "--provider",
+        "sora",
+        "--base-url",
+        f"{fake.url}/v1",
+        "--model",
+        "veo-3.1",
+        "--usd-per-second",
+        "0.3",
+        "--size",
+        "1920x1080",
+        "--seconds",
+        "6",
+        "--script",
+        str(script),
+        home=home,
+        fake=fake,
+    )
+    assert init.returncode == 0, init.stderr
+    estimate = _cli("video", "estimate", str(project_dir), "--json", home=home, fake=fake)
+    assert estimate.returncode == 0, estimate.stderr
+    assert json.loads(estimate.stdout)["total_usd"] == pytest.approx(0.3 * (6 + 8))
+
+    render = _cli("video", "render", str(project_dir), "--json", home=home, fake=fake)
+    assert render.returncode == 0, render.stdout + render.stderr
+    project = project_store.load(project_dir)
+    assert [s.state for s in project.scenes] == [RenderState.DONE] * 2
+    assert [s.billed_usd for s in project.scenes] == pytest.approx([1.8, 2.4])
+    assert fake.stats()["creates_billed"] == 2
+    client = SoraClient(SecretStr(KEY), base_url=f"{fake.url}/v1")
+    videos = [client.get_video(str(s.job_id)) for s in project.scenes]
+    client.close()
+    assert [(v.model, v.size, v.seconds) for v in videos] == [
+        ("veo-3.1", "1920x1080", 6),
+        ("veo-3.1", "1920x1080", 8),
+    ]
+    status = _cli("video", "status", str(project_dir), "--json", home=home, fake=fake)
+    assert json.loads(status.stdout)["total_spent_usd"] == pytest.approx(4.2)

@@ -17,6 +17,8 @@ from tests.fakes.fake_server import FakeJob, FakeRequest, FakeResponse, FakeStat
 SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024")
 SECONDS = ("4", "8", "12")
 MODELS = ("sora-2", "sora-2-pro")
+#: Other models a compatible gateway serves on the same protocol; it takes any WxH and 1-20 s.
+GATEWAY_MODELS = ("veo-3.1", "MiniMax-Hailuo-02")
 #: Assets stay downloadable this long after completion (seconds), like OpenAI's one hour.
 EXPIRES_AFTER = 3600
 
@@ -122,11 +124,16 @@ def _check_params(fields: dict[str, Any]) -> FakeResponse | None:
     prompt = fields.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         return _error(400, "Missing required parameter: 'prompt'.", "missing_required_parameter")
-    if fields["model"] not in MODELS:
+    if fields["model"] in GATEWAY_MODELS:
+        if not re.fullmatch(r"[1-9][0-9]{1,4}x[1-9][0-9]{1,4}", fields["size"]):
+            return _error(400, f"Invalid size {fields['size']!r}.", "invalid_value")
+        if fields["seconds"] not in {str(s) for s in range(1, 21)}:
+            return _error(400, f"Invalid seconds {fields['seconds']!r}.", "invalid_value")
+    elif fields["model"] not in MODELS:
         return _error(404, f"The model '{fields['model']}' does not exist.", "model_not_found")
-    if fields["size"] not in SIZES:
+    elif fields["size"] not in SIZES:
         return _error(400, f"Invalid size {fields['size']!r}.", "invalid_value")
-    if fields["seconds"] not in SECONDS:
+    elif fields["seconds"] not in SECONDS:
         return _error(400, f"Invalid seconds {fields['seconds']!r}.", "invalid_value")
     reference = fields.get("input_reference")
     if isinstance(reference, bytes):
