@@ -60,7 +60,7 @@ class ShotSpec(BaseModel):
 def parse_size(size: str) -> tuple[int, int]:
     """``"1280x720"`` -> ``(1280, 720)``; raises ValueError on anything else."""
     width, sep, height = size.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit():
+    if not sep or not (width + height).isascii() or not width.isdigit() or not height.isdigit():
         raise ValueError(f"size must look like 1280x720, not {size!r}")
     return int(width), int(height)
 

@@ -44,11 +44,20 @@ def endpoint_for(settings: SoraSettings, environ: Mapping[str, str] | None = Non
     return None
 
 
+def _host_port(endpoint: str) -> tuple[str, int | None]:
+    """Lower-case host and port; empty for a URL too malformed to name one."""
+    try:
+        split = urlsplit(endpoint if "//" in endpoint else f"//{endpoint}")
+        return (split.hostname or "").lower(), split.port
+    except ValueError:  # a bad IPv6 literal or port
+        return "", None
+
+
 def is_compatible(endpoint: str | None) -> bool:
     """True for any endpoint but OpenAI's own (None means OpenAI's)."""
     if endpoint is None:
         return False
-    host = (urlsplit(endpoint if "//" in endpoint else f"//{endpoint}").hostname or "").lower()
+    host, _port = _host_port(endpoint)
     return bool(host) and host not in OPENAI_HOSTS
 
 
@@ -56,9 +65,10 @@ def endpoint_host(endpoint: str | None) -> str:
     """The host to name to the user (never the path or any credentials in the URL)."""
     if endpoint is None:
         return "api.openai.com"
-    split = urlsplit(endpoint if "//" in endpoint else f"//{endpoint}")
-    host = split.hostname or endpoint
-    return f"{host}:{split.port}" if split.port else host
+    host, port = _host_port(endpoint)
+    if not host:
+        return "an unreadable URL"
+    return f"{host}:{port}" if port else host
 
 
 def missing_price_error(model: str) -> ValidationError:

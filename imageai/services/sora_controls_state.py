@@ -113,8 +113,12 @@ def parse_base_url(text: str) -> str | None:
     cleaned = text.strip()
     if not cleaned:
         return None
-    split = urlsplit(cleaned)
-    if split.scheme not in ("http", "https") or not split.hostname:
+    try:
+        split = urlsplit(cleaned)
+        host, _port = split.hostname, split.port  # both raise ValueError on a malformed URL
+    except ValueError:
+        host = None
+    if host is None or split.scheme not in ("http", "https"):
         raise ValidationError(
             "base_url", f"{cleaned!r} is not an http(s) URL such as https://gateway.example/v1"
         )
@@ -153,7 +157,7 @@ def parse_free_size(text: str) -> str:
 def parse_free_seconds(text: str) -> int:
     """A duration typed for a model the table does not know: whole seconds, more than 0."""
     cleaned = text.strip().removesuffix("s").strip()
-    if not cleaned.isdigit() or int(cleaned) <= 0:
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) <= 0:
         raise ValidationError("seconds", f"{text.strip()!r} is not a whole number of seconds")
     return int(cleaned)
 

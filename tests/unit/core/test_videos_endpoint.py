@@ -33,6 +33,8 @@ def _project(sora: SoraSettings, *durations: int | None) -> Project:
         ("http://127.0.0.1:8080/v1", True),
         ("https://api.openai.com.evil.test/v1", True),
         ("gateway.example/v1", True),
+        ("http://[::1/v1", False),  # unreadable: treated as no endpoint, never crashes
+        ("http://gateway.test:99999/v1", True),
     ],
 )
 def test_only_openais_own_host_is_not_compatible(endpoint: str | None, compatible: bool) -> None:
