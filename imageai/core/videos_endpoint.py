@@ -48,9 +48,13 @@ def _host_port(endpoint: str) -> tuple[str, int | None]:
     """Lower-case host and port; empty for a URL too malformed to name one."""
     try:
         split = urlsplit(endpoint if "//" in endpoint else f"//{endpoint}")
-        return (split.hostname or "").lower(), split.port
-    except ValueError:  # a bad IPv6 literal or port
+    except ValueError:  # a bad IPv6 literal
         return "", None
+    host = (split.hostname or "").lower()
+    try:
+        return host, split.port
+    except ValueError:  # a port out of range: the host is still the host
+        return host, None
 
 
 def is_compatible(endpoint: str | None) -> bool:
