@@ -20,9 +20,10 @@ from imageai.core.errors import (
 )
 
 RETIRED_MESSAGE = (
-    "The endpoint answered that the Sora video model or route does not exist. OpenAI retired the "
-    "Sora 2 API on 2026-09-24; point Sora at an OpenAI-compatible endpoint that still serves it "
-    "(Settings > Sora > base URL), or retarget the project to Veo."
+    "The endpoint answered that the video model or route does not exist. OpenAI retired the "
+    "Sora 2 API on 2026-09-24: enter the base URL of an OpenAI-compatible endpoint (/v1/videos) "
+    "that serves the model (CLI: imageai video endpoint DIR --base-url URL), check the model id "
+    "on that endpoint, or move the project to Gemini Omni."
 )
 #: Error codes the API uses for an account out of credit, as opposed to a momentary rate limit.
 QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"})

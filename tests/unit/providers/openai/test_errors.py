@@ -149,7 +149,8 @@ def test_retired_route_404_tells_user_and_suggests_veo(httpx2_mock, tmp_path) ->
         _client().start(_request(tmp_path))
     assert caught.value.user_message == RETIRED_MESSAGE
     assert "retired the Sora 2 API on 2026-09-24" in RETIRED_MESSAGE
-    assert "Veo" in RETIRED_MESSAGE
+    assert "Gemini Omni" in RETIRED_MESSAGE
+    assert "/v1/videos" in RETIRED_MESSAGE
 
 
 def test_poll_connection_error_is_network(httpx2_mock) -> None:
