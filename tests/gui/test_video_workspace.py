@@ -132,7 +132,7 @@ def test_provider_selector_switches_controls_and_clamps_on_model_switch(
     veo.resolution_combo.activated.emit(veo.resolution_combo.findData("1080p"))
     assert ws.document.project.settings.veo.seconds == 8
     assert [veo.seconds_combo.itemData(i) for i in range(veo.seconds_combo.count())] == [8]
-    assert not veo.audio_check.isEnabled()  # the Gemini API always generates audio
+    assert veo.audio_check.isEnabled()  # Veo 3.1 Fast on Vertex AI: audio on or off, priced apart
 
 
 def test_render_two_scenes_with_the_animatic_shows_progress_then_done(
