@@ -58,11 +58,29 @@ def test_rows_are_shown_only_where_the_backend_takes_them(
     assert all(_visible(controls).values())
     people = [controls.person_combo.itemData(i) for i in range(controls.person_combo.count())]
     assert people == ["", "allow_adult", "dont_allow"]
-    # The Gemini API serves no Veo model any more: nothing to set there.
-    controls.backend_combo.activated.emit(controls.backend_combo.findData(VeoBackend.GEMINI))
+    # The Gemini API serves no Veo model any more: it is not offered.
+    assert controls.backend_combo.findData(VeoBackend.GEMINI) == -1
+    assert not controls.backend_combo.isEnabled()
+
+
+def test_a_project_still_on_the_gemini_api_shows_it_shut_down_and_can_leave_it(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = make_workspace(scenes=1)
+    project = ws.document.project
+    old = project.settings.veo.model_copy(
+        update={"backend": VeoBackend.GEMINI, "model": "veo-3.1-generate-preview"}
+    )
+    ws.document.set_project(
+        project.model_copy(update={"settings": project.settings.model_copy(update={"veo": old})})
+    )
+    controls = _controls(qtbot, ws)
+    index = controls.backend_combo.findData(VeoBackend.GEMINI)
+    assert controls.backend_combo.itemText(index) == "Gemini API (shut down)"
     assert not any(_visible(controls).values())
     _to_vertex(controls)
     assert all(_visible(controls).values())
+    assert controls.backend_combo.findData(VeoBackend.GEMINI) == -1
 
 
 def test_values_go_through_the_undo_stack_and_survive_save_and_reopen(

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
-BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API", VeoBackend.VERTEX: "Vertex AI"}
+#: Veo is served by Vertex AI only; the Gemini API entry appears just for a project still set to
+#: it (saved before the 2026-10-22 shutdown), so the user sees why it cannot render.
+BACKEND_LABELS = {VeoBackend.VERTEX: "Vertex AI", VeoBackend.GEMINI: "Gemini API (shut down)"}
 PERSON_LABELS = {
     "allow_all": "Allow all people",
     "allow_adult": "Adults only",
@@ -89,10 +91,11 @@ class VeoControlsWidget(ProviderControlsWidget):
     def _show(self, options: ControlOptions) -> None:
         settings = self.settings
         assert isinstance(settings, VeoSettings)
-        fill_combo(
-            self.backend_combo, [(v, k) for k, v in BACKEND_LABELS.items()], settings.backend
-        )
-        self.backend_combo.setEnabled(True)
+        backends = [VeoBackend.VERTEX]
+        if settings.backend is not VeoBackend.VERTEX:
+            backends.append(settings.backend)
+        fill_combo(self.backend_combo, [(BACKEND_LABELS[b], b) for b in backends], settings.backend)
+        self.backend_combo.setEnabled(len(backends) > 1)
         fill_combo(
             self.model_combo, [(label, mid) for mid, label in options.models], settings.model
         )
