@@ -294,14 +294,14 @@ def test_remix_of_unfinished_video_is_invalid(fake, tmp_path) -> None:
         client.remix(source.job_id, "again")
 
 
-def test_retired_endpoint_says_so_and_offers_veo(fake, tmp_path) -> None:
+def test_endpoint_that_stopped_serving_says_so_and_offers_the_move(fake, tmp_path) -> None:
     fake.state.config.sora_retired = True
     client = _client(fake)
     with pytest.raises(NotFoundError) as caught:
         client.start(_request(tmp_path))
     assert caught.value.user_message == RETIRED_MESSAGE
     assert "2026-09-24" in RETIRED_MESSAGE
-    assert "Veo" in RETIRED_MESSAGE
+    assert "Gemini Omni" in RETIRED_MESSAGE
     assert fake.state.stats.get("creates_billed", 0) == 0
 
 
