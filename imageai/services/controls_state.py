@@ -236,6 +236,10 @@ def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int
     """Durations the scene's provider and model allow (empty when the model is unknown)."""
     provider = project.provider_for(scene)
     settings = project.settings.for_provider(provider)
+    if isinstance(settings, SoraSettings):
+        from imageai.services.sora_controls_state import sora_scene_seconds  # imports this module
+
+        return sora_scene_seconds(catalog, settings, scene)
     info = catalog.get(provider, settings.model)
     if info is None:
         return ()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from imageai.core.catalog import Catalog
+    from imageai.core.models import Scene
 
 #: Suggestions for a model the table does not know; the user may type any other value.
 SIZE_SUGGESTIONS = ("1280x720", "720x1280", "1792x1024", "1024x1792")
@@ -106,6 +107,17 @@ def clamp_sora(
         notes.append(f"{info.label} cannot do {settings.seconds} s; duration set to {seconds} s.")
         update["seconds"] = seconds
     return settings.model_copy(update=update), notes
+
+
+def sora_scene_seconds(
+    catalog: Catalog, settings: SoraSettings, scene: Scene, environ: Mapping[str, str] | None = None
+) -> tuple[int, ...]:
+    """A scene's durations: the table's for a known model, suggestions (and its own) otherwise."""
+    if is_free_model(catalog, settings, environ):
+        own = {scene.duration} if scene.duration is not None else set()
+        return tuple(sorted({*SECONDS_SUGGESTIONS, settings.seconds, *own}))
+    info = catalog.get(ProviderName.SORA, settings.model)
+    return info.seconds if info is not None else ()
 
 
 def parse_base_url(text: str) -> str | None:

@@ -8,7 +8,8 @@ import pytest
 
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import ValidationError
-from imageai.core.models import SoraSettings
+from imageai.core.models import Project, ProviderName, ProviderSettings, Scene, SoraSettings
+from imageai.services.controls_state import scene_seconds
 from imageai.services.sora_controls_state import (
     clamp_sora,
     endpoint_note,
@@ -111,3 +112,13 @@ def test_base_url_and_free_shape_parsing() -> None:
             parse_free_seconds(bad_seconds)
     with pytest.raises(ValidationError):
         parse_free_size("0x720")
+
+
+def test_scene_durations_are_free_for_a_typed_model_and_the_tables_for_a_known_one() -> None:
+    scene = Scene(prompt="x", duration=7)
+    free = SoraSettings(model="wan-2.5", seconds=5, base_url=GATEWAY)
+    project = Project(provider=ProviderName.SORA, settings=ProviderSettings(sora=free))
+    assert scene_seconds(CATALOG, project, scene) == (4, 5, 7, 8, 12)
+    known = ProviderSettings(sora=SoraSettings(model="sora-2", base_url=GATEWAY))
+    project = project.model_copy(update={"settings": known})
+    assert scene_seconds(CATALOG, project, scene) == (4, 8, 12)
