@@ -31,6 +31,13 @@ def model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
         return _compatible_model_info(catalog, spec)
     info = catalog.get(spec.provider, spec.model)
     offered = tuple(m.id for m in catalog.offered(spec.provider))
+    if info is None and spec.provider is ProviderName.SORA:
+        raise ValidationError(
+            "model",
+            f"OpenAI's own endpoint does not serve {spec.model!r} (it shut its Sora 2 video API "
+            "down on 2026-09-24): set the base URL of an OpenAI-compatible endpoint that does",
+            offered,
+        )
     if info is None:
         raise ValidationError(
             "model", f"{spec.model!r} is not a known {spec.provider} model", offered

@@ -135,3 +135,5 @@ def test_openais_endpoint_knows_no_free_text_model() -> None:
     with pytest.raises(ValidationError) as info:
         validate_project(CATALOG, _project(sora, None))
     assert info.value.field == "model"
+    assert "OpenAI's own endpoint does not serve 'veo-3.1'" in info.value.message
+    assert "base URL" in info.value.message
