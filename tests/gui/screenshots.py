@@ -109,17 +109,32 @@ def storyboard_and_jobs(app: QApplication, work: Path) -> None:
     parts.shutdown()
 
 
+def sora_controls(parts: AppParts) -> None:
+    """The OpenAI-compatible endpoint with a model id the price table does not know."""
+    selector = parts.window.video_panel.provider_selector
+    selector.combo.activated.emit(selector.combo.findData("sora"))
+    sora = selector.controls[ProviderName.SORA]
+    # One at a time: the model, size and duration combos become editable as the endpoint is set.
+    for name, text in (
+        ("endpoint_edit", "https://videos-gateway.example/v1"),
+        ("model_combo", "veo-3.1"),
+        ("price_edit", "0.25"),
+        ("size_combo", "1920x1080"),
+        ("seconds_combo", "6"),
+    ):
+        widget = getattr(sora, name)
+        field = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+        field.setText(text)
+        field.editingFinished.emit()
+    _save(parts, "sora-controls.png")
+
+
 def controls(app: QApplication, work: Path) -> None:
     parts = _parts(work / "controls")
     ws, panel = parts.workspace, parts.window.video_panel
     selector = panel.provider_selector
     panel.storyboard_view.select_ids([ws.document.project.scenes[0].id])
-    selector.combo.activated.emit(selector.combo.findData("sora"))
-    sora = selector.controls[ProviderName.SORA]
-    sora.model_combo.activated.emit(sora.model_combo.findData("sora-2-pro"))
-    sora.size_combo.activated.emit(sora.size_combo.findData("1792x1024"))
-    sora.model_combo.activated.emit(sora.model_combo.findData("sora-2"))
-    _save(parts, "sora-controls.png")
+    sora_controls(parts)
     selector.combo.activated.emit(selector.combo.findData("veo"))
     veo = selector.controls[ProviderName.VEO]
     veo.seconds_combo.activated.emit(veo.seconds_combo.findData(4))

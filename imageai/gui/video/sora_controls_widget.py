@@ -47,6 +47,7 @@ class SoraControlsWidget(ProviderControlsWidget):
         self.endpoint_note = QLabel()
         self.endpoint_note.setObjectName("endpointNote")
         self.endpoint_note.setWordWrap(True)
+        self.endpoint_note.setMinimumWidth(340)  # the form keeps fields at their size hint
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(220)
         self.aspect_combo = QComboBox()
@@ -60,7 +61,7 @@ class SoraControlsWidget(ProviderControlsWidget):
         self.form.addRow("Aspect", self.aspect_combo)
         self.form.addRow("Size", self.size_combo)
         self.form.addRow("Duration", self.seconds_combo)
-        self.form.addRow("Price per second", self.price_edit)
+        self.form.addRow("Price per second (USD)", self.price_edit)
         self.model_combo.activated.connect(self._on_model_combo_activated)
         self.aspect_combo.activated.connect(self._on_aspect_combo_activated)
         self.size_combo.activated.connect(self._on_size_combo_activated)
