@@ -65,12 +65,22 @@ def _transport(exc: BaseException, context: ErrorContext) -> ProviderError:
     return NetworkError("The connection to Google was interrupted; retrying.", detail=kind)
 
 
+def refused(code: int) -> bool:
+    """An HTTP answer to a create that proves Google turned it away (nothing made, nothing billed).
+
+    A 4xx is a refusal, except 408 (the server gave up reading it) and 409 (a conflict with
+    something that may be this very request): the SDK itself retries those two as transient.
+    Any other answer, a 5xx, a 2xx the SDK could not read, a 3xx, proves nothing.
+    """
+    return 400 <= code < 500 and code not in (408, 409)
+
+
 def _status_error(exc: sdk_errors.APIStatusError, context: ErrorContext) -> ProviderError:
     code = exc.response.status_code
     status = status_from_body(code, exc.body)
     headers = exc.response.headers
-    if context.action == "create" and (code >= 500 or code == 408):
-        # A 5xx or 408 does not prove the create was dropped: the video may still be made.
+    if context.action == "create" and not refused(code):
+        # A 5xx, 408, 409 or an unreadable 2xx does not prove the create was dropped.
         return OutcomeUnknownError(
             LOST_CREATE.format(why=f"Google answered HTTP {code}"),
             detail=f"{code} {status.status}: {status.message}",
@@ -104,5 +114,10 @@ def map_error(exc: BaseException, context: ErrorContext) -> ProviderError | None
         # The token refresh failed before the request was built: nothing was sent.
         return NetworkError("Cannot reach Google to refresh credentials.", code="CONNECT_FAILED")
     if isinstance(exc, sdk_errors.APIError):
+        if context.action == "create":
+            # An SDK error with no HTTP status on create (an answer it could not parse).
+            return OutcomeUnknownError(
+                LOST_CREATE.format(why="the answer was unreadable"), detail=str(exc)[:200]
+            )
         return ProviderError(f"{PRODUCT} failed: {exc.message}"[:300])
     return None

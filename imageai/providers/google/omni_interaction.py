@@ -110,7 +110,8 @@ def read_interaction(interaction: Any) -> InteractionView:
         for e in (_get(interaction, "errors") or ())
     )
     return InteractionView(
-        id=str(_get(interaction, "id") or ""),
+        # A server's answer is input: an id that is not a string is no id (never str() it).
+        id=ident if isinstance(ident := _get(interaction, "id"), str) else "",
         status=str(_get(interaction, "status") or ""),
         video=_video(interaction),
         errors=errors,

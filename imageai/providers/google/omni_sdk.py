@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -28,7 +29,7 @@ from imageai.providers.google.errors import (
     retry_after_seconds,
     status_from_body,
 )
-from imageai.providers.google.omni_errors import PRODUCT, map_error
+from imageai.providers.google.omni_errors import LOST_CREATE, PRODUCT, map_error
 from imageai.providers.google.omni_interaction import InteractionView, read_interaction
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ DOWNLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0
 MAX_REDIRECTS = 5
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 GCS_DOWNLOAD = "https://storage.googleapis.com/download/storage/v1/b/{bucket}/o/{name}?alt=media"
+
+log = logging.getLogger(__name__)
 
 
 class OmniSdk:
@@ -141,6 +144,14 @@ class OmniSdk:
             return fn(*args, **kw)
         except Exception as exc:
             mapped = map_error(exc, context)
+            if mapped is None and context.action == "create":
+                # Something unforeseen after the request may have left: never let it read as
+                # "nothing sent", and never as a traceback.
+                log.exception("Gemini Omni create failed unexpectedly")
+                mapped = OutcomeUnknownError(
+                    LOST_CREATE.format(why=f"unexpected {type(exc).__name__}"),
+                    detail=str(exc)[:200],
+                )
             if mapped is None:
                 raise
             raise mapped from None
