@@ -164,6 +164,26 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def create_refused(http_status: int) -> bool:
+    """An HTTP answer to a create that proves Google turned it away (nothing made or billed).
+
+    A 4xx is a refusal, except 408 (the server gave up reading the request) and 409 (a conflict,
+    possibly with this very request); Google's SDKs retry those two as transient. Any other
+    answer (a 5xx, a 2xx or 3xx nobody could read) proves nothing.
+    """
+    return 400 <= http_status < 500 and http_status not in (408, 409)
+
+
+def lost_create(product: str, why: str, **kw: Any) -> OutcomeUnknownError:
+    """The create may have reached Google: no id to look for, no idempotency key."""
+    return OutcomeUnknownError(
+        f"The answer to the {product} request was lost ({why}), so the video may or may not "
+        f"have been created (and billed). {product} offers no way to look it up: check your "
+        "Google AI Studio / Cloud usage, then choose Retry to create it again.",
+        **kw,
+    )
+
+
 @dataclass(frozen=True)
 class ErrorContext:
     """What the classifier needs to word its message: the model and the models offered now."""
@@ -184,6 +204,13 @@ def classify(
     product = context.product
     detail = f"{status.http_status or '-'} {name}: {status.message}"
     kw: dict[str, Any] = {"detail": detail, "status_code": status.http_status, "code": name}
+    if (
+        context.action == "create"
+        and status.http_status is not None
+        and not create_refused(status.http_status)
+    ):
+        # A 5xx, 408 or 409 does not prove Google dropped the request: the video may be made.
+        return lost_create(product, f"Google answered HTTP {status.http_status}", **kw)
     if name == "UNAUTHENTICATED" or BAD_KEY_REASONS.intersection(status.reasons):
         return AuthError("Google rejected the API key or credentials; check the key.", **kw)
     if name == "PERMISSION_DENIED":
@@ -205,13 +232,6 @@ def classify(
         return _not_found(status, context, kw)
     if name in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE"):
         return InvalidRequestError(f"{product} refused the request: {status.message}", **kw)
-    if context.action == "create" and (status.http_status or 0) >= 500 and not status.has_body:
-        # A bare 5xx (a proxy's page, an empty body) does not prove Google dropped the request.
-        return OutcomeUnknownError(
-            f"Google answered HTTP {status.http_status} without an error body, so the video may "
-            "or may not have been created; check your usage, then choose Retry.",
-            **kw,
-        )
     if name == "DEADLINE_EXCEEDED":
         return JobTimeoutError("Google timed out while generating; try again.", **kw)
     if (
@@ -281,7 +301,7 @@ def filtered_error(count: int, reasons: Iterable[str]) -> ContentPolicyError:
     )
 
 
-def transport_error(exc: httpx.TransportError, action: str) -> ProviderError:
+def transport_error(exc: httpx.TransportError, action: str, product: str = "Veo") -> ProviderError:
     """A failure below HTTP. On create, anything that may have reached Google is ambiguous."""
     kind = type(exc).__name__
     if isinstance(exc, NOT_SENT):
@@ -289,12 +309,7 @@ def transport_error(exc: httpx.TransportError, action: str) -> ProviderError:
             "Cannot reach Google; check the network connection.", detail=kind, code="CONNECT_FAILED"
         )
     if action == "create":
-        return OutcomeUnknownError(
-            "The connection to Google was lost after the video request was sent, so it may or "
-            "may not have been created (and billed). Veo offers no way to look it up: check "
-            "your Google AI Studio / Cloud usage, then choose Retry to create it again.",
-            detail=kind,
-        )
+        return lost_create(product, "connection lost after sending", detail=kind)
     if isinstance(exc, httpx.TimeoutException):
         return JobTimeoutError("Google did not answer in time; retrying.", detail=kind)
     return NetworkError("The connection to Google was interrupted; retrying.", detail=kind)

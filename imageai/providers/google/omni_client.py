@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -19,15 +18,14 @@ from imageai.core.downloads import (
 )
 from imageai.core.errors import (
     JobCancelledError,
-    NetworkError,
     ProviderError,
-    RateLimitError,
     ValidationError,
 )
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
 from imageai.core.validation import validate_spec
+from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.omni_errors import PRODUCT
 from imageai.providers.google.omni_payload import build_create, check_request
@@ -46,20 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BASE_URL_ENV = "GOOGLE_GEMINI_BASE_URL"
-#: Creates: tries in all, only where nothing can have been created (connect refused, 429).
-CREATE_ATTEMPTS = 4
 DOWNLOAD_ATTEMPTS = 5
-BACKOFF_S = 2.0
-BACKOFF_MAX_S = 30.0
-#: A Retry-After longer than this is not waited out inside one call: the error goes up.
-RETRY_AFTER_MAX_S = 60.0
-
-
-def surely_not_created(exc: ProviderError) -> bool:
-    """Only these failures prove no interaction exists; everything else is final or ambiguous."""
-    if isinstance(exc, RateLimitError):
-        return True
-    return isinstance(exc, NetworkError) and exc.code == "CONNECT_FAILED"
 
 
 class OmniClient:
@@ -146,31 +131,16 @@ class OmniClient:
         payload = build_create(request, info)
         context = self._context("create", info.id)
         sdk = self.sdk()
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                view = sdk.create(payload, context)
-            except ProviderError as exc:
-                wait = self._retry_wait(exc, attempt)
-                if not surely_not_created(exc) or attempt == CREATE_ATTEMPTS or wait is None:
-                    raise
-                log.info(
-                    "Omni create refused (%s), nothing created; retry in %.1fs", exc.kind, wait
-                )
-                self._sleep(wait)
-                continue
-            if view.status == "completed":
-                with self._lock:
-                    self._done[view.id] = view
-            return StartedJob(job_id=view.id, billed_usd=self.estimate(request))
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    def _retry_wait(self, exc: ProviderError, attempt: int) -> float | None:
-        """Seconds to wait before the next try; None when Retry-After is too long to wait here."""
-        after = exc.retry_after
-        if after is not None:
-            return after if after <= RETRY_AFTER_MAX_S else None
-        backoff = min(BACKOFF_MAX_S, self._backoff_s * 2.0 ** (attempt - 1))
-        return backoff * random.uniform(0.8, 1.2)
+        view = create_with_retries(
+            lambda: sdk.create(payload, context),
+            sleep=self._sleep,
+            backoff_s=self._backoff_s,
+            product=PRODUCT,
+        )
+        if view.status == "completed":
+            with self._lock:
+                self._done[view.id] = view
+        return StartedJob(job_id=view.id, billed_usd=self.estimate(request))
 
     def poll(self, job_id: str) -> PollStatus:
         view = self.sdk().get(job_id, self._context("poll"))

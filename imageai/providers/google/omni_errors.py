@@ -13,12 +13,12 @@ from imageai.core.errors import (
     AuthError,
     JobTimeoutError,
     NetworkError,
-    OutcomeUnknownError,
     ProviderError,
 )
 from imageai.providers.google.errors import (
     NOT_SENT,
     classify,
+    lost_create,
     retry_after_seconds,
     status_from_body,
 )
@@ -30,12 +30,6 @@ PRODUCT = "Gemini Omni"
 #: Transport failures (httpx2, which the SDK runs on) raised before the request left.
 NOT_SENT_2 = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 _TIMEOUTS = (httpx.TimeoutException, httpx2.TimeoutException, sdk_errors.APITimeoutError)
-
-LOST_CREATE = (
-    "The answer to the Gemini Omni request was lost ({why}), so the video may or may not have "
-    "been created (and billed). Gemini Omni offers no way to look it up: check your Google AI "
-    "Studio / Cloud usage, then choose Retry to create it again."
-)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -59,35 +53,16 @@ def _transport(exc: BaseException, context: ErrorContext) -> ProviderError:
         )
     if context.action == "create":
         # The request may have reached Google: there is no id to look for and no idempotency key.
-        return OutcomeUnknownError(LOST_CREATE.format(why="connection lost"), detail=kind)
+        return lost_create(PRODUCT, "connection lost", detail=kind)
     if any(isinstance(e, _TIMEOUTS) for e in _causes(exc)):
         return JobTimeoutError("Google did not answer in time; retrying.", detail=kind)
     return NetworkError("The connection to Google was interrupted; retrying.", detail=kind)
 
 
-def refused(code: int) -> bool:
-    """An HTTP answer to a create that proves Google turned it away (nothing made, nothing billed).
-
-    A 4xx is a refusal, except 408 (the server gave up reading it) and 409 (a conflict with
-    something that may be this very request): the SDK itself retries those two as transient.
-    Any other answer, a 5xx, a 2xx the SDK could not read, a 3xx, proves nothing.
-    """
-    return 400 <= code < 500 and code not in (408, 409)
-
-
 def _status_error(exc: sdk_errors.APIStatusError, context: ErrorContext) -> ProviderError:
-    code = exc.response.status_code
-    status = status_from_body(code, exc.body)
-    headers = exc.response.headers
-    if context.action == "create" and not refused(code):
-        # A 5xx, 408, 409 or an unreadable 2xx does not prove the create was dropped.
-        return OutcomeUnknownError(
-            LOST_CREATE.format(why=f"Google answered HTTP {code}"),
-            detail=f"{code} {status.status}: {status.message}",
-            status_code=code,
-            code=status.status,
-        )
-    return classify(status, context, retry_after_seconds(headers))
+    # On create, `classify` makes every answer but a 4xx refusal outcome unknown.
+    status = status_from_body(exc.response.status_code, exc.body)
+    return classify(status, context, retry_after_seconds(exc.response.headers))
 
 
 def map_error(exc: BaseException, context: ErrorContext) -> ProviderError | None:
@@ -104,9 +79,7 @@ def map_error(exc: BaseException, context: ErrorContext) -> ProviderError | None
         return _transport(exc, context)
     if isinstance(exc, sdk_errors.APIResponseValidationError):
         if context.action == "create":
-            return OutcomeUnknownError(
-                LOST_CREATE.format(why="the answer was unreadable"), detail=str(exc)[:200]
-            )
+            return lost_create(PRODUCT, "the answer was unreadable", detail=str(exc)[:200])
         return NetworkError("Google sent an answer that could not be read.", detail=str(exc)[:200])
     if isinstance(exc, google.auth.exceptions.RefreshError):
         return AuthError("Google Cloud rejected the credentials; log in again.")
@@ -116,8 +89,6 @@ def map_error(exc: BaseException, context: ErrorContext) -> ProviderError | None
     if isinstance(exc, sdk_errors.APIError):
         if context.action == "create":
             # An SDK error with no HTTP status on create (an answer it could not parse).
-            return OutcomeUnknownError(
-                LOST_CREATE.format(why="the answer was unreadable"), detail=str(exc)[:200]
-            )
+            return lost_create(PRODUCT, "the answer was unreadable", detail=str(exc)[:200])
         return ProviderError(f"{PRODUCT} failed: {exc.message}"[:300])
     return None

@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-import google.auth
-import google.auth.exceptions
 import httpx2
 from google import genai
 from google.genai import errors as genai_errors
@@ -26,11 +24,21 @@ from imageai.core.models import VeoBackend
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
+    lost_create,
     retry_after_seconds,
     status_from_body,
 )
-from imageai.providers.google.omni_errors import LOST_CREATE, PRODUCT, map_error
+from imageai.providers.google.omni_errors import PRODUCT, map_error
 from imageai.providers.google.omni_interaction import InteractionView, read_interaction
+from imageai.providers.google.vertex_auth import (
+    GCS_HOST,
+    ONE_ATTEMPT,
+    SDK_TIMEOUT_MS,
+    bearer_header,
+    gcs_media_url,
+    vertex_client,
+    vertex_credentials,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -43,23 +51,18 @@ if TYPE_CHECKING:
     from imageai.core.models import OmniSettings
     from imageai.providers.google.omni_payload import OmniCreate
 
-#: API versions, pinned so GOOGLE_GENAI_API_VERSION cannot move them: google-genai 3.6.1 uses
-#: ``v1`` for the Gemini API and ``v1beta1`` for Vertex AI (``_api_client.py``).
+#: API version, pinned so GOOGLE_GENAI_API_VERSION cannot move it: google-genai 3.6.1 uses
+#: ``v1`` for the Gemini API (``_api_client.py``); Vertex's is in `vertex_auth`.
 GEMINI_API_VERSION = "v1"
-VERTEX_API_VERSION = "v1beta1"
-CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-#: google-genai's HttpOptions.timeout is in milliseconds (inline images and videos are large).
-SDK_TIMEOUT_MS = 120_000
 #: The SDK re-sends POST /interactions up to 4 times on 408/409/429/5xx and on resets by
 #: default; one attempt means a create whose answer is lost is never sent twice behind our back.
-CREATE_RETRIES = types.HttpRetryOptions(attempts=1)
+CREATE_RETRIES = ONE_ATTEMPT
 #: Polls and cancels may retry in the SDK, briefly, so a cancel is heard within a few seconds.
 READ_RETRIES = types.HttpRetryOptions(attempts=3, max_delay=4.0)
 CANCEL_TIMEOUT_S = 10.0
 DOWNLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 MAX_REDIRECTS = 5
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-GCS_DOWNLOAD = "https://storage.googleapis.com/download/storage/v1/b/{bucket}/o/{name}?alt=media"
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +82,7 @@ class OmniSdk:
         self._key = api_key
         self._credentials: Credentials | None = None
         if settings.backend is VeoBackend.VERTEX:
-            project = settings.vertex_project
-            if credentials is None:
-                try:
-                    credentials, adc_project = google.auth.default(scopes=[CLOUD_SCOPE])
-                except google.auth.exceptions.DefaultCredentialsError:
-                    raise AuthError(
-                        "No Google Cloud credentials: run `gcloud auth application-default login`."
-                    ) from None
-                project = project or adc_project
-            if not project:
-                raise AuthError("Set a Vertex AI project in the Gemini Omni settings.")
+            credentials, project = vertex_credentials(settings.vertex_project, credentials, PRODUCT)
             self._credentials = credentials
             make = self._vertex_client(project, settings.vertex_location, credentials, base_url)
         else:
@@ -122,20 +115,7 @@ class OmniSdk:
         project: str, location: str, credentials: Credentials, base_url: str | None
     ) -> Callable[[Any], genai.Client]:
         def make(retry: types.HttpRetryOptions) -> genai.Client:
-            options = types.HttpOptions(
-                base_url=base_url,
-                api_version=VERTEX_API_VERSION,
-                timeout=SDK_TIMEOUT_MS,
-                retry_options=retry,
-            )
-            # ``enterprise`` is google-genai 3.x's name for Vertex AI mode (``vertexai`` is legacy).
-            return genai.Client(
-                enterprise=True,
-                project=project,
-                location=location,
-                credentials=credentials,
-                http_options=options,
-            )
+            return vertex_client(project, location, credentials, base_url=base_url, retry=retry)
 
         return make
 
@@ -148,9 +128,8 @@ class OmniSdk:
                 # Something unforeseen after the request may have left: never let it read as
                 # "nothing sent", and never as a traceback.
                 log.exception("Gemini Omni create failed unexpectedly")
-                mapped = OutcomeUnknownError(
-                    LOST_CREATE.format(why=f"unexpected {type(exc).__name__}"),
-                    detail=str(exc)[:200],
+                mapped = lost_create(
+                    PRODUCT, f"unexpected {type(exc).__name__}", detail=str(exc)[:200]
                 )
             if mapped is None:
                 raise
@@ -181,13 +160,9 @@ class OmniSdk:
     def _auth_headers(self, url: str) -> dict[str, str]:
         # Credentials go only to the API's own origin (or GCS for Vertex), never to another host.
         if self._credentials is not None:
-            if urlsplit(url).netloc != "storage.googleapis.com":
+            if urlsplit(url)[:2] != ("https", GCS_HOST):
                 return {}
-            if not self._credentials.valid:
-                from google.auth.transport.requests import Request
-
-                self._credentials.refresh(Request())  # type: ignore[no-untyped-call]
-            return {"Authorization": f"Bearer {self._credentials.token}"}
+            return bearer_header(self._credentials)
         if self._key is None or urlsplit(url)[:2] != urlsplit(self.base_url)[:2]:
             return {}
         return {"x-goog-api-key": self._key.get_secret_value()}
@@ -200,8 +175,7 @@ class OmniSdk:
             # The address comes from the server's answer: fetch only https (or the API itself).
             raise ProviderError(f"{PRODUCT} named a video address this app will not fetch.")
         if uri.startswith("gs://"):
-            bucket, _, name = uri.removeprefix("gs://").partition("/")
-            url = GCS_DOWNLOAD.format(bucket=bucket, name=quote(name, safe=""))
+            url = gcs_media_url(uri)
         elif "alt=" in urlsplit(uri).query:
             url = uri
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from typing import TYPE_CHECKING, Protocol
@@ -15,16 +14,15 @@ from imageai.core.downloads import finalize_clip, temp_download
 from imageai.core.errors import (
     JobCancelledError,
     ModelGoneError,
-    NetworkError,
     ProviderError,
     QuotaError,
-    RateLimitError,
     ValidationError,
 )
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
+from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.http import TIMEOUT
 from imageai.providers.google.veo_payload import build_payload, check_request
@@ -43,13 +41,7 @@ log = logging.getLogger(__name__)
 
 #: Google shut Veo down on the Gemini API on this day; only Vertex AI serves it now.
 GEMINI_SHUTDOWN = "2026-10-22"
-#: Creates: tries in all (only where nothing can have been created), backoff base and ceiling.
-CREATE_ATTEMPTS = 4
 DOWNLOAD_ATTEMPTS = 5
-BACKOFF_S = 2.0
-BACKOFF_MAX_S = 30.0
-#: A Retry-After longer than this is not waited out inside one call: the error goes up.
-RETRY_AFTER_MAX_S = 60.0
 
 
 class VeoBackendClient(Protocol):
@@ -59,15 +51,6 @@ class VeoBackendClient(Protocol):
     def fetch(self, name: str, context: ErrorContext) -> OperationView: ...
     def download(self, video: VideoRef, tmp: Path, cancel: threading.Event) -> int | None: ...
     def check(self, model: str) -> KeyCheck: ...
-
-
-def _surely_not_created(exc: ProviderError) -> bool:
-    """Only these failures prove no operation exists; everything else is final or ambiguous."""
-    if isinstance(exc, RateLimitError):
-        return True
-    return isinstance(exc, NetworkError) and (
-        exc.code == "CONNECT_FAILED" or (exc.status_code or 0) >= 500
-    )
 
 
 def _transient(exc: ProviderError) -> bool:
@@ -187,26 +170,13 @@ class VeoClient:
         payload = build_payload(request, info, self.settings.backend)
         context = self._context(info.id, "create")
         backend = self.backend()
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                name = backend.create(payload, context)
-            except ProviderError as exc:
-                wait = self._retry_wait(exc, attempt)
-                if not _surely_not_created(exc) or attempt == CREATE_ATTEMPTS or wait is None:
-                    raise
-                log.info("Veo create refused (%s), nothing created; retry in %.1fs", exc.code, wait)
-                self._sleep(wait)
-                continue
-            return StartedJob(job_id=name, billed_usd=self.estimate(request))
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
-
-    def _retry_wait(self, exc: ProviderError, attempt: int) -> float | None:
-        """Seconds to wait before the next try; None when Retry-After is too long to wait here."""
-        after: float | None = exc.retry_after
-        if after is not None:
-            return after if after <= RETRY_AFTER_MAX_S else None
-        backoff = min(BACKOFF_MAX_S, self._backoff_s * 2.0 ** (attempt - 1))
-        return backoff * random.uniform(0.8, 1.2)
+        name = create_with_retries(
+            lambda: backend.create(payload, context),
+            sleep=self._sleep,
+            backoff_s=self._backoff_s,
+            product="Veo",
+        )
+        return StartedJob(job_id=name, billed_usd=self.estimate(request))
 
     def poll(self, job_id: str) -> PollStatus:
         view = self.backend().fetch(job_id, self._context(_model_of(job_id), "poll"))
@@ -246,7 +216,7 @@ class VeoClient:
                     finalize_clip(tmp, dest, expected)
                 return
             except ProviderError as exc:
-                wait = self._retry_wait(exc, attempt)
+                wait = retry_wait(exc, attempt, self._backoff_s)
                 if not _transient(exc) or attempt == DOWNLOAD_ATTEMPTS or wait is None:
                     raise
                 log.info("Veo download failed (%s); retry in %.1fs", exc.kind, wait)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
-import google.auth
 import google.auth.exceptions
 import httpx
-from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
@@ -18,12 +16,19 @@ from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
+    lost_create,
     retry_after_seconds,
     status_from_body,
     transport_error,
 )
 from imageai.providers.google.http import CHUNK, iter_chunks
 from imageai.providers.google.veo_operation import OperationView, VideoRef
+from imageai.providers.google.vertex_auth import (
+    bearer_header,
+    gcs_media_url,
+    vertex_client,
+    vertex_credentials,
+)
 
 if TYPE_CHECKING:
     import threading
@@ -33,10 +38,7 @@ if TYPE_CHECKING:
 
     from imageai.providers.google.veo_payload import ImagePart, VeoPayload
 
-CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-#: google-genai's HttpOptions.timeout is in milliseconds; None would disable httpx's timeouts.
-SDK_TIMEOUT_MS = 120_000
-GCS_DOWNLOAD = "https://storage.googleapis.com/download/storage/v1/b/{bucket}/o/{name}?alt=media"
+log = logging.getLogger(__name__)
 
 
 def _sdk_error(exc: genai_errors.APIError, context: ErrorContext) -> ProviderError:
@@ -48,8 +50,8 @@ def _sdk_error(exc: genai_errors.APIError, context: ErrorContext) -> ProviderErr
 class VertexVeoBackend:
     """Create and poll with google-genai (``vertexai=True``); download inline bytes or gs:// URIs.
 
-    The SDK's retries stay off: with ``HttpOptions.retry_options`` unset it makes one attempt
-    (``retry_args(None)`` is ``stop_after_attempt(1)``), so a create is never resent behind our back.
+    The SDK's retries stay off (``HttpRetryOptions(attempts=1)``; unset would also mean one, as
+    ``retry_args(None)`` is ``stop_after_attempt(1)``), so a create is never resent behind our back.
     """
 
     def __init__(
@@ -61,25 +63,12 @@ class VertexVeoBackend:
         credentials: Credentials | None = None,
         base_url: str | None = None,
     ) -> None:
-        if credentials is None:
-            try:
-                credentials, adc_project = google.auth.default(scopes=[CLOUD_SCOPE])
-            except google.auth.exceptions.DefaultCredentialsError:
-                raise AuthError(
-                    "No Google Cloud credentials: run `gcloud auth application-default login`."
-                ) from None
-            project = project or adc_project
-        if not project:
-            raise AuthError("Set a Vertex AI project in the Veo settings.")
+        credentials, project = vertex_credentials(project, credentials, "Veo")
         self._credentials = credentials
         self._http = http
-        options = types.HttpOptions(base_url=base_url, httpx_client=http, timeout=SDK_TIMEOUT_MS)
-        self._client = genai.Client(
-            vertexai=True,
-            project=project,
-            location=location,
-            credentials=credentials,
-            http_options=options,
+        # One attempt, explicitly: with retries the SDK would re-send a billable create.
+        self._client = vertex_client(
+            project, location, credentials, base_url=base_url, httpx_client=http
         )
 
     def _call(self, action: str, context: ErrorContext, fn: Any, **kwargs: Any) -> Any:
@@ -93,7 +82,16 @@ class VertexVeoBackend:
             raise AuthError("Google Cloud rejected the credentials; log in again.") from None
         except google.auth.exceptions.TransportError:
             # The token refresh failed before the request was built: nothing was sent.
-            raise NetworkError("Cannot reach Google to refresh credentials.") from None
+            raise NetworkError(
+                "Cannot reach Google to refresh credentials.", code="CONNECT_FAILED"
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - nothing unforeseen may read as "not sent"
+            # An answer the SDK could not read (not JSON, wrong shape), or something unforeseen.
+            log.warning("Vertex AI %s failed: %r", action, exc)
+            why = f"unreadable answer ({type(exc).__name__})"
+            if action == "create":
+                raise lost_create("Veo", why, detail=str(exc)[:200]) from None
+            raise NetworkError(f"Vertex AI sent an {why}.", detail=str(exc)[:200]) from None
 
     def create(self, payload: VeoPayload, context: ErrorContext) -> str:
         config = types.GenerateVideosConfig(
@@ -147,15 +145,9 @@ class VertexVeoBackend:
         raise ProviderError("Vertex AI returned no video bytes and no gs:// URI.")
 
     def _download_gcs(self, uri: str, tmp: Path, cancel: threading.Event) -> int | None:
-        bucket, _, name = uri.removeprefix("gs://").partition("/")
-        url = GCS_DOWNLOAD.format(bucket=bucket, name=quote(name, safe=""))
         try:
-            if not self._credentials.valid:
-                from google.auth.transport.requests import Request
-
-                self._credentials.refresh(Request())  # type: ignore[no-untyped-call]
-            headers = {"Authorization": f"Bearer {self._credentials.token}"}
-            with self._http.stream("GET", url, headers=headers) as response:
+            headers = bearer_header(self._credentials)
+            with self._http.stream("GET", gcs_media_url(uri), headers=headers) as response:
                 if response.status_code >= 400:
                     response.read()
                     status = status_from_body(response.status_code, response.content)

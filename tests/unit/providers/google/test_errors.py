@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -69,14 +70,30 @@ INFO = "type.googleapis.com/google.rpc.ErrorInfo"
         ),
         (_response(400, _err(400, "FAILED_PRECONDITION")), InvalidRequestError),
         (_response(404, _err(404, "NOT_FOUND")), NotFoundError),
-        (_response(503, _err(503, "UNAVAILABLE")), NetworkError),
-        (_response(500, _err(500, "INTERNAL")), NetworkError),
-        (_response(504, _err(504, "DEADLINE_EXCEEDED")), JobTimeoutError),
+        # On create a 5xx, 408 or 409 proves nothing: the video may be made (and billed).
+        (_response(503, _err(503, "UNAVAILABLE")), OutcomeUnknownError),
+        (_response(500, _err(500, "INTERNAL")), OutcomeUnknownError),
+        (_response(504, _err(504, "DEADLINE_EXCEEDED")), OutcomeUnknownError),
+        (_response(408, _err(408, "DEADLINE_EXCEEDED")), OutcomeUnknownError),
+        (_response(409, _err(409, "ABORTED")), OutcomeUnknownError),
         (_response(502, None), OutcomeUnknownError),
     ],
 )
 def test_http_errors_are_classified_by_status(response: httpx.Response, expected: type) -> None:
     assert type(classify_response(response, CTX)) is expected
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (_response(503, _err(503, "UNAVAILABLE")), NetworkError),
+        (_response(500, _err(500, "INTERNAL")), NetworkError),
+        (_response(504, _err(504, "DEADLINE_EXCEEDED")), JobTimeoutError),
+        (_response(502, None), NetworkError),
+    ],
+)
+def test_server_errors_on_a_poll_are_transient(response: httpx.Response, expected: type) -> None:
+    assert type(classify_response(response, replace(CTX, action="poll"))) is expected
 
 
 def test_message_text_does_not_decide_the_kind() -> None:
