@@ -22,6 +22,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
+from imageai.providers.google.clip_check import check_whole
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.http import TIMEOUT
@@ -213,6 +214,8 @@ class VeoClient:
             try:
                 with temp_download(dest) as tmp:
                     expected = backend.download(video, tmp, cancel)
+                    if expected is None:
+                        check_whole(tmp)  # no size to compare: the box sizes must add up
                     finalize_clip(tmp, dest, expected)
                 return
             except ProviderError as exc:
