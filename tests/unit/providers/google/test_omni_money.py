@@ -100,3 +100,63 @@ def test_a_create_answer_with_an_id_keeps_the_job_whatever_else_it_holds(
     route = httpx2_mock.post(CREATE).mock(return_value=_json(200, body))
     assert client.start(omni_request(tmp_path)).job_id == "int-1"
     assert route.call_count == 1
+
+
+VERTEX_ROOT = "https://aiplatform.googleapis.com/v1beta1/projects/proj/locations/global"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(httpx.RemoteProtocolError("reset"), id="reset-after-send"),
+        pytest.param(httpx.ReadTimeout("no answer"), id="read-timeout"),
+        pytest.param(_json(500, {"error": {"code": 500, "status": "INTERNAL"}}), id="500"),
+        pytest.param(_json(409, {"error": {"code": 409, "status": "ABORTED"}}), id="409"),
+        pytest.param(_raw(200, '{"id": "int-9", "sta'), id="200-truncated"),
+        pytest.param(_json(200, {"status": "in_progress"}), id="200-no-id"),
+    ],
+)
+def test_on_vertex_too_a_create_that_may_have_been_billed_is_sent_once(
+    httpx2_mock: respx.Router, tmp_path: Path, fault: Any
+) -> None:
+    from google.oauth2.credentials import Credentials
+
+    from imageai.core.models import VeoBackend
+
+    settings = OmniSettings(backend=VeoBackend.VERTEX, vertex_project="proj")
+    omni = OmniClient(settings, credentials=Credentials(token="t"), sleep=lambda _s: None)
+    route = httpx2_mock.post(f"{VERTEX_ROOT}/interactions")
+    if isinstance(fault, Exception):
+        route.mock(side_effect=fault)
+    else:
+        route.mock(return_value=fault)
+    with pytest.raises(OutcomeUnknownError):
+        omni.start(omni_request(tmp_path, settings=settings))
+    assert route.call_count == 1
+    omni.close()
+
+
+def test_polls_cancels_downloads_and_the_key_check_never_post_a_create(
+    httpx2_mock: respx.Router, client: OmniClient, tmp_path: Path
+) -> None:
+    import base64
+    import threading
+
+    from imageai.core.job_loop import run_job
+    from tests.unit.providers.google.test_omni_clip import CLIP
+    from tests.unit.providers.google.test_omni_gemini import finished, interaction
+
+    get = f"{CREATE}/int-1"
+    create = httpx2_mock.post(CREATE).mock(return_value=interaction())
+    busy = _json(503, {"error": {"code": "unavailable", "message": "m"}})
+    data = base64.b64encode(CLIP).decode()
+    httpx2_mock.get(get).mock(side_effect=[busy, busy, interaction(), finished(data=data)])
+    httpx2_mock.post(f"{get}/cancel").mock(return_value=interaction("cancelled"))
+    httpx2_mock.get(f"{HOST}/v1/models/gemini-omni-1.1-flash").mock(
+        return_value=_json(200, {"name": "models/gemini-omni-1.1-flash"})
+    )
+    client.poll_interval = 0.01
+    list(run_job(omni_request(tmp_path), client, threading.Event()))
+    client.cancel("int-1")
+    client.check_key()
+    assert create.call_count == 1

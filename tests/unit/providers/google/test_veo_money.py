@@ -98,3 +98,27 @@ def test_an_unreadable_poll_answer_is_a_retryable_network_error(
     api.post(FETCH).mock(return_value=_raw(200, '{"name": "op", "do'))
     with pytest.raises(NetworkError):
         client.poll(OP)
+
+
+def test_the_sdk_sends_generate_videos_once_when_retry_options_are_unset(
+    api: respx.MockRouter,
+) -> None:
+    # What veo_vertex relied on before it set attempts=1 explicitly: google-genai 3.6.1's
+    # retry_args(None) is stop_after_attempt(1).
+    from google import genai
+    from google.genai import errors, types
+
+    route = api.post(CREATE).mock(return_value=_rpc(503, "UNAVAILABLE"))
+    with httpx.Client() as http:
+        sdk = genai.Client(
+            vertexai=True,
+            project="proj",
+            location="us-central1",
+            credentials=Credentials(token="t"),
+            http_options=types.HttpOptions(httpx_client=http),
+        )
+        with pytest.raises(errors.ServerError):
+            sdk.models.generate_videos(
+                model="veo-3.1-generate-001", source=types.GenerateVideosSource(prompt="p")
+            )
+    assert route.call_count == 1
