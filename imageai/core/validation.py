@@ -16,7 +16,7 @@ from imageai.core.models import (
     VeoSettings,
 )
 from imageai.core.shot import ShotSpec, parse_size, resolve
-from imageai.core.videos_endpoint import custom_model_info, is_compatible
+from imageai.core.videos_endpoint import azure_retirement, custom_model_info, is_compatible
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog, ModelInfo
@@ -58,6 +58,10 @@ def _compatible_model_info(catalog: Catalog, spec: ShotSpec) -> ModelInfo:
     there. Any other id is free text priced by the user (or a price override in the table).
     """
     info = catalog.get(spec.provider, spec.model)
+    if info is not None and (gone := azure_retirement(spec.endpoint, info.id)):
+        key = info.successor_key()
+        offered = tuple(m.id for m in catalog.offered(spec.provider))
+        raise ModelRetiredError(gone, (key[0].value, key[1]) if key else None, offered)
     if info is not None:
         return info
     if not spec.model.strip():

@@ -24,6 +24,13 @@ VIDEOS_ENDPOINT_LABEL = "OpenAI-compatible endpoint (/v1/videos)"
 BASE_URL_ENV = "OPENAI_BASE_URL"
 #: Hosts of OpenAI's own API, where the Sora 2 models were shut down on 2026-09-24.
 OPENAI_HOSTS = frozenset({"api.openai.com"})
+#: Azure OpenAI's hosts, where Sora 2 was retired on 2026-10-15 (Azure model-retirement schedule).
+AZURE_HOST_SUFFIXES = (
+    ".openai.azure.com",
+    ".cognitiveservices.azure.com",
+    ".services.ai.azure.com",
+)
+AZURE_SORA_RETIRED_ON = date(2026, 10, 15)
 #: The field a user fills with a price for a model the price table does not know.
 PRICE_FIELD = "usd_per_second"
 
@@ -63,6 +70,19 @@ def is_compatible(endpoint: str | None) -> bool:
         return False
     host, _port = _host_port(endpoint)
     return bool(host) and host not in OPENAI_HOSTS
+
+
+def azure_retirement(endpoint: str | None, model: str, today: date | None = None) -> str:
+    """The sentence saying Azure OpenAI no longer serves a Sora 2 id; empty where it may."""
+    host, _port = _host_port(endpoint or "")
+    if not host.endswith(AZURE_HOST_SUFFIXES) or not model.startswith("sora-2"):
+        return ""
+    if (today or date.today()) < AZURE_SORA_RETIRED_ON:
+        return ""
+    return (
+        f"Azure OpenAI retired Sora 2 on {AZURE_SORA_RETIRED_ON}, so {host} no longer serves "
+        f"{model}: set the base URL of another compatible endpoint, or move the project."
+    )
 
 
 def endpoint_host(endpoint: str | None) -> str:

@@ -12,6 +12,7 @@ from imageai.core.shot import parse_size
 from imageai.core.videos_endpoint import (
     BASE_URL_ENV,
     PRICE_FIELD,
+    azure_retirement,
     endpoint_for,
     endpoint_host,
     is_compatible,
@@ -70,6 +71,9 @@ def sora_options(
     info = catalog.get(ProviderName.SORA, settings.model)
     # On a compatible endpoint OpenAI's retirement does not apply, so it is not shown there.
     lifecycle = {} if compatible else lifecycle_options(catalog, info)
+    gone = azure_retirement(endpoint_for(settings, environ), settings.model)
+    if gone and info is not None:
+        lifecycle = {**lifecycle_options(catalog, info), "retired_note": gone}
     if info is None:
         info = models[0] if models else None
     if info is None:

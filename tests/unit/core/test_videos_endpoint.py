@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from imageai.core.catalog import default_catalog, load_catalog
@@ -10,7 +12,7 @@ from imageai.core.models import Project, ProviderName, ProviderSettings, Scene, 
 from imageai.core.pricing import estimate
 from imageai.core.shot import spec_for_settings
 from imageai.core.validation import validate_project, validate_spec
-from imageai.core.videos_endpoint import endpoint_for, is_compatible
+from imageai.core.videos_endpoint import azure_retirement, endpoint_for, is_compatible
 
 CATALOG = default_catalog()
 GATEWAY = "https://videos-gateway.test/v1"
@@ -137,3 +139,16 @@ def test_openais_endpoint_knows_no_free_text_model() -> None:
     assert info.value.field == "model"
     assert "OpenAI's own endpoint does not serve 'veo-3.1'" in info.value.message
     assert "base URL" in info.value.message
+
+
+def test_azure_openai_no_longer_serves_sora_2_but_may_serve_other_ids() -> None:
+    azure = "https://my-resource.openai.azure.com/openai/v1"
+    sora = SoraSettings(model="sora-2", base_url=azure)
+    with pytest.raises(ModelRetiredError) as info:
+        validate_project(CATALOG, _project(sora, None))
+    assert "Azure OpenAI retired Sora 2 on 2026-10-15" in info.value.message
+    assert info.value.successor == ("omni", "gemini-omni-1.1-flash")
+    other = SoraSettings(model="my-deployment", base_url=azure, usd_per_second=0.1)
+    validate_project(CATALOG, _project(other, None))
+    assert azure_retirement(azure, "sora-2", date(2026, 10, 14)) == ""
+    assert azure_retirement(GATEWAY, "sora-2", date(2026, 11, 30)) == ""

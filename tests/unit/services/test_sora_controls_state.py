@@ -122,3 +122,10 @@ def test_scene_durations_are_free_for_a_typed_model_and_the_tables_for_a_known_o
     known = ProviderSettings(sora=SoraSettings(model="sora-2", base_url=GATEWAY))
     project = project.model_copy(update={"settings": known})
     assert scene_seconds(CATALOG, project, scene) == (4, 8, 12)
+
+
+def test_azure_endpoint_shows_its_own_retirement_of_sora_2() -> None:
+    settings = SoraSettings(model="sora-2", base_url="https://r.openai.azure.com/openai/v1")
+    options = sora_options(CATALOG, settings, {})
+    assert "Azure OpenAI retired Sora 2 on 2026-10-15" in options.retired_note
+    assert options.successor == ("omni", "gemini-omni-1.1-flash")
