@@ -35,8 +35,12 @@ class OmniVideo:
     mime_type: str = "video/mp4"
 
     def decoded(self) -> bytes:
+        # Line-wrapped, unpadded or URL-safe base64 is still the paid video: accept all three.
+        text = "".join((self.data or "").split())
+        text += "=" * (-len(text) % 4)
+        altchars = b"-_" if "-" in text or "_" in text else None
         try:
-            return base64.b64decode(self.data or "", validate=True)
+            return base64.b64decode(text, altchars=altchars, validate=True)
         except (binascii.Error, ValueError):
             raise ProviderError("Gemini Omni sent video data that is not base64.") from None
 

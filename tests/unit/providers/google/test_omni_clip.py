@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import struct
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -125,6 +125,24 @@ def test_corrupt_inline_video_is_a_clear_error_and_no_clip(
     with pytest.raises(ProviderError):
         client.download("int-1", omni_request(tmp_path), threading.Event())
     assert not (tmp_path / "clips").exists() or not any((tmp_path / "clips").iterdir())
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda b: base64.b64encode(b).decode(),
+        lambda b: base64.urlsafe_b64encode(b).decode().rstrip("="),
+        lambda b: base64.encodebytes(b).decode(),  # wrapped at 76 columns
+    ],
+    ids=["standard", "urlsafe-unpadded", "line-wrapped"],
+)
+def test_inline_video_in_any_base64_dialect_lands_in_clips(
+    httpx2_mock: respx.Router, client: OmniClient, tmp_path: Path, encode: Any
+) -> None:
+    body = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2") + _box(b"mdat", b"\xfb\xff" * 300)
+    httpx2_mock.get(GET).mock(return_value=finished(data=encode(body)))
+    result = client.download("int-1", omni_request(tmp_path), threading.Event())
+    assert result.clip_path.read_bytes() == body
 
 
 def test_a_completed_interaction_without_video_fails_clearly_and_keeps_the_job(
