@@ -60,6 +60,7 @@ CREATE_RETRIES = ONE_ATTEMPT
 #: Polls and cancels may retry in the SDK, briefly, so a cancel is heard within a few seconds.
 READ_RETRIES = types.HttpRetryOptions(attempts=3, max_delay=4.0)
 CANCEL_TIMEOUT_S = 10.0
+POLL_TIMEOUT_S = 30.0
 DOWNLOAD_TIMEOUT = httpx2.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 MAX_REDIRECTS = 5
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
@@ -147,7 +148,12 @@ class OmniSdk:
         return view
 
     def get(self, interaction_id: str, context: ErrorContext) -> InteractionView:
-        return read_interaction(self._call(context, self._read.interactions.get, interaction_id))
+        # A poll holds up a cancel until it returns: bound each wait (per read, so a large
+        # inline video still arrives), not the SDK's 120 s meant for uploads.
+        interaction = self._call(
+            context, self._read.interactions.get, interaction_id, timeout=POLL_TIMEOUT_S
+        )
+        return read_interaction(interaction)
 
     def cancel(self, interaction_id: str, context: ErrorContext) -> None:
         # Short: a cancel runs while the user waits for the job to stop.

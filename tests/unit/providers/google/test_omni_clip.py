@@ -177,3 +177,13 @@ def test_cancel_during_the_download_leaves_no_temp_file(
     with pytest.raises(JobCancelledError):
         client.download("int-1", omni_request(tmp_path), cancel)
     assert not any((tmp_path / "clips").iterdir())
+
+
+def test_a_poll_waits_30_s_at_most_per_read_so_a_cancel_is_not_held_for_minutes(
+    httpx2_mock: respx.Router, client: OmniClient
+) -> None:
+    route = httpx2_mock.get(GET).mock(return_value=interaction())
+    client.poll("int-1")
+    timeout = route.calls[0].request.extensions["timeout"]
+    assert timeout["read"] == 30.0
+    assert timeout["connect"] == 30.0
