@@ -44,10 +44,13 @@ def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[s
             update["aspect"] = args.aspect
         if args.resolution:
             update["resolution"] = args.resolution
+        update.update(_google_cloud_update(args))
     else:
-        if args.aspect or args.resolution:
+        if args.aspect or args.resolution or args.backend or args.vertex_project:
             raise ValidationError(
-                "size", f"{provider.value} takes --size WxH, not --aspect/--resolution"
+                "size",
+                f"{provider.value} takes --size WxH; --aspect, --resolution, --backend and "
+                "--vertex-project are for veo and omni",
             )
         if args.size:
             parse_size_checked(args.size)
@@ -57,6 +60,27 @@ def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[s
     elif args.base_url is not None or args.usd_per_second is not None:
         raise ValidationError(
             "base_url", "--base-url and --usd-per-second are for --provider sora (/v1/videos)"
+        )
+    return update
+
+
+def _google_cloud_update(args: argparse.Namespace) -> dict[str, Any]:
+    """Backend and Vertex AI project/location for Veo and Gemini Omni."""
+    update: dict[str, Any] = {}
+    if args.backend:
+        update["backend"] = args.backend
+    if args.vertex_project is not None:
+        if not args.vertex_project.strip():
+            raise ValidationError("vertex_project", "--vertex-project is empty")
+        update["vertex_project"] = args.vertex_project.strip()
+    if args.vertex_location is not None:
+        if not args.vertex_location.strip():
+            raise ValidationError("vertex_location", "--vertex-location is empty")
+        update["vertex_location"] = args.vertex_location.strip()
+    backend = args.backend or ("vertex" if args.provider == "veo" else "gemini")
+    if backend != "vertex" and (args.vertex_project or args.vertex_location):
+        raise ValidationError(
+            "backend", "--vertex-project and --vertex-location need --backend vertex"
         )
     return update
 
@@ -103,6 +127,8 @@ def _estimate_json(project: Project, catalog: Catalog, folder: Path) -> dict[str
                 "model": s.model,
                 "seconds": s.seconds,
                 "usd": s.usd,
+                "price_verified": s.price_verified,
+                "price_source": s.price_source,
             }
             for s in est.scenes
         ],
@@ -119,8 +145,15 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         return ExitCode.OK
     for row in est.scenes:
         note = f"  ({row.error})" if row.error else ""
+        if not row.error and not row.already_rendered and not row.price_verified:
+            note = "  (unverified price)"
         print(f"{row.index:>3}  {row.provider.value:<8} {row.model:<32} {row.formula()}{note}")
     print(f"Total: {est.summary()}")
+    if est.unverified:
+        print(
+            "Unverified prices come from third-party pages, not the vendor's: check your "
+            "invoice and override them (docs/pricing.md)."
+        )
     if project.budget_usd is not None:
         print(f"Budget: ${project.budget_usd:.2f}")
     for line in lifecycle_lines(project, catalog, args.dir):
@@ -269,8 +302,18 @@ def add_parser(sub: Any) -> None:
     )
     init.add_argument("--model", help="for sora on a compatible endpoint: any id it serves")
     init.add_argument("--size", help="WxH, for sora and animatic")
-    init.add_argument("--aspect", help="16:9 or 9:16, for veo")
-    init.add_argument("--resolution", help="720p, 1080p or 4k, for veo")
+    init.add_argument("--aspect", help="16:9 or 9:16, for veo and omni")
+    init.add_argument("--resolution", help="720p, 1080p or 4k (omni also 360p), for veo and omni")
+    init.add_argument(
+        "--backend",
+        choices=["gemini", "vertex"],
+        help="omni: gemini (API key, default) or vertex; veo: vertex (the only one serving it)",
+    )
+    init.add_argument("--vertex-project", help="Google Cloud project, for --backend vertex")
+    init.add_argument(
+        "--vertex-location",
+        help="Vertex AI location (default: global for omni, us-central1 for veo)",
+    )
     init.add_argument("--seconds", type=int, help="default scene duration")
     init.add_argument(
         "--script", type=Path, help="text or Markdown script: one scene per paragraph"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from imageai.core.catalog import Catalog, default_catalog
+from imageai.core.catalog import Catalog, PriceRule, default_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.shot import ShotSpec, resolve
@@ -25,6 +25,9 @@ class SceneCost(BaseModel):
     usd: float
     already_rendered: bool = False
     error: str | None = None
+    #: False when no vendor page confirmed the rate (the table's ``verified = false``).
+    price_verified: bool = True
+    price_source: str = ""
 
     def formula(self) -> str:
         """E.g. ``8 s x $0.10/s = $0.80``."""
@@ -57,10 +60,20 @@ class CostEstimate(BaseModel):
         noun = "scene" if count == 1 else "scenes"
         return f"{count} {noun}, {self.seconds} s: ${self.total_usd:.2f}"
 
+    @property
+    def unverified(self) -> bool:
+        """Some scene still to render is priced at a rate no vendor page confirmed."""
+        return any(not s.price_verified for s in self.scenes if not s.already_rendered)
+
+
+def price_rule(catalog: Catalog, spec: ShotSpec) -> PriceRule:
+    """The price rule a valid shot is billed by; raises for an invalid one."""
+    info = validate_spec(catalog, spec)
+    return info.price_rule(spec.size, spec.resolution, spec.audio)
+
 
 def price_per_second(catalog: Catalog, spec: ShotSpec) -> float:
-    info = validate_spec(catalog, spec)
-    return info.price_rule(spec.size, spec.resolution, spec.audio).usd_per_second
+    return price_rule(catalog, spec).usd_per_second
 
 
 def estimate(
@@ -79,8 +92,10 @@ def estimate(
         spec = resolve(project, scene)
         done = scene.state is RenderState.DONE
         error: str | None = None
+        verified, source = True, ""
         try:
-            rate = price_per_second(catalog, spec)
+            rule = price_rule(catalog, spec)
+            rate, verified, source = rule.usd_per_second, rule.verified, rule.source
         except (ValidationError, LookupError, ValueError) as exc:
             rate, error = 0.0, str(exc)
         usd = 0.0 if done else round(rate * spec.seconds, 4)
@@ -95,6 +110,8 @@ def estimate(
                 usd=usd,
                 already_rendered=done,
                 error=error,
+                price_verified=verified,
+                price_source=source,
             )
         )
     return CostEstimate(scenes=tuple(rows))

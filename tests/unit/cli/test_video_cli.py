@@ -75,7 +75,17 @@ def test_init_and_estimate_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
     data = json.loads(capsys.readouterr().out)
     assert data["total_usd"] == pytest.approx(0.5 * (8 + 12 + 4))
     assert [s["index"] for s in data["scenes"]] == [1, 2, 3]
-    assert set(data["scenes"][0]) == {"id", "index", "provider", "model", "seconds", "usd"}
+    assert set(data["scenes"][0]) == {
+        "id",
+        "index",
+        "provider",
+        "model",
+        "seconds",
+        "usd",
+        "price_verified",
+        "price_source",
+    }
+    assert data["scenes"][0]["price_verified"] is True
 
 
 @pytest.mark.parametrize(
