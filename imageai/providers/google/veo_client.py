@@ -214,8 +214,9 @@ class VeoClient:
             try:
                 with temp_download(dest) as tmp:
                     expected = backend.download(video, tmp, cancel)
-                    if expected is None:
-                        check_whole(tmp)  # no size to compare: the box sizes must add up
+                    # Box sizes must add up: inline bytes cut at the source, or a body with
+                    # no Content-Length cut short, still start with ``ftyp``.
+                    check_whole(tmp)
                     finalize_clip(tmp, dest, expected)
                 return
             except ProviderError as exc:
