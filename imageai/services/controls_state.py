@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.catalog import ModelStatus
 from imageai.core.errors import ValidationError
 from imageai.core.models import (
     AnimaticSettings,
@@ -102,9 +103,12 @@ def options_for(
     models = offered_models(catalog, provider, settings)
     info = catalog.get(provider, settings.model)
     lifecycle = lifecycle_options(catalog, info)
+    labels = tuple((m.id, m.label) for m in models)
+    if info is not None and info.status() is ModelStatus.RETIRED:
+        # The combo shows the shut-down model the project holds, marked, not another model.
+        labels = ((info.id, f"{info.label} (shut down)"), *labels)
     if info is None or info not in models:
         info = models[0] if models else None
-    labels = tuple((m.id, m.label) for m in models)
     if info is None:
         return ControlOptions(models=labels, **lifecycle)
     resolution = settings.resolution if isinstance(settings, VeoSettings | OmniSettings) else None

@@ -109,7 +109,10 @@ def test_retired_veo_model_is_replaced_when_the_user_changes_a_setting() -> None
 def test_a_gemini_api_veo_project_offers_nothing_and_names_the_move() -> None:
     old = VeoSettings(backend=VeoBackend.GEMINI, model="veo-3.1-fast-generate-preview")
     options = options_for(CATALOG, ProviderName.VEO, old)
-    assert options.models == ()
+    # Only the project's own model, marked shut down: nothing else to choose on the Gemini API.
+    assert options.models == (
+        ("veo-3.1-fast-generate-preview", "Veo 3.1 Fast (Gemini API preview) (shut down)"),
+    )
     assert "2026-10-22" in options.retired_note
     assert options.successor == ("omni", "gemini-omni-1.1-flash")
     assert options.successor_label == "Gemini Omni 1.1 Flash"
@@ -147,7 +150,9 @@ prices = [{{ usd_per_second = 0.05, checked = "2026-11-30", source = "test" }}]
     catalog = load_catalog(user_override=override)
     settings = VeoSettings(model=LITE, vertex_project="p")
     options = options_for(catalog, ProviderName.VEO, settings)
-    assert LITE not in [m for m, _label in options.models]
+    # Shown as what the project holds, marked shut down, and never offered as a choice otherwise.
+    assert options.models[0] == (LITE, "Veo 3.1 Lite (preview) (shut down)")
+    assert LITE not in [m for m, _label in options.models[1:]]
     assert options.retired_note.startswith("Veo 3.1 Lite (preview) was shut down on 2026-11-29.")
     assert options.successor == ("omni", "gemini-omni-1.2-flash")
 
