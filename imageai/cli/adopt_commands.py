@@ -17,8 +17,8 @@ from imageai.core.jobs import JobRequest, PollState
 from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
 from imageai.core.shot import ShotSpec
-from imageai.core.takes import add_take, next_take_number, take_stem
-from imageai.providers.openai.sora_remix_jobs import SceneJournal, relative, video_spec
+from imageai.core.takes import SceneJournal, add_take, next_take_number, relative, take_stem
+from imageai.providers.openai.sora_remix_jobs import video_spec
 
 if TYPE_CHECKING:
     import argparse

@@ -17,22 +17,26 @@ from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.models import ProviderName
 from imageai.core.project_lock import holding_project
-from imageai.core.remix_plan import edits_clips
+from imageai.core.remix_plan import clean_prompts, edits_clips
 from imageai.core.shot import resolve
-from imageai.core.takes import add_take, choose_take, current_take, list_takes
+from imageai.core.takes import (
+    SceneJournal,
+    add_take,
+    choose_take,
+    created_usd,
+    current_take,
+    free_take_number,
+    list_takes,
+    make_take,
+    take_request,
+)
 from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
-    SceneJournal,
     check_budget,
     check_remixable,
-    clean_prompts,
     create_remixes,
-    created_usd,
-    free_take_number,
-    make_take,
     plan_remix,
     source_video,
-    take_request,
     video_spec,
 )
 

@@ -12,7 +12,8 @@ from imageai.core.errors import ErrorKind, ProviderError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Done, Downloading, JobRequest, JobResult, Progress
 from imageai.core.models import ProviderName
-from imageai.providers.openai.sora_remix_jobs import SceneJournal, relative, remix_client
+from imageai.core.takes import SceneJournal, relative
+from imageai.providers.openai.sora_remix_jobs import remix_client
 
 if TYPE_CHECKING:
     from pathlib import Path

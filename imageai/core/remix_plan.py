@@ -12,7 +12,7 @@ from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode
 from imageai.core.models import RenderState
 from imageai.core.pricing import price_per_second
-from imageai.core.takes import BY_JOB_ID, take_provider, take_request
+from imageai.core.takes import BY_JOB_ID, SceneJournal, created_usd, take_provider, take_request
 from imageai.core.validation import validate_scene
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from imageai.core.catalog import Catalog
-    from imageai.core.jobs import JobEvent, JobResult, VideoProvider
+    from imageai.core.jobs import JobEvent, VideoProvider
     from imageai.core.ledger import Ledger
     from imageai.core.models import Project, Scene
 
@@ -195,38 +195,6 @@ def check_edit_budget(
     spent = round(ledger.total_spent() + reserved_usd, 4)
     if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
         raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
-
-
-def created_usd(ledger: Ledger, job_id: str) -> float:
-    """What the ledger says the create of ``job_id`` was billed."""
-    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
-
-
-class SceneJournal:
-    """A `Journal` filing a take's entries under its scene, so spend and open jobs add up.
-
-    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
-    the scene's id and the fingerprint its create was recorded with.
-    """
-
-    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
-        self._ledger = ledger
-        self._request = scene_request
-
-    def intent(self, request: JobRequest) -> None:
-        self._ledger.intent(self._request)
-
-    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
-        self._ledger.created(self._request, job_id, billed_usd)
-
-    def completed(self, request: JobRequest, job_id: str) -> None:
-        self._ledger.completed(self._request, job_id)
-
-    def downloaded(self, request: JobRequest, result: JobResult) -> None:
-        self._ledger.downloaded(self._request, result)
-
-    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
-        self._ledger.failed(self._request, job_id, kind, message)
 
 
 def edit_variation(

@@ -137,7 +137,8 @@ def take_request(request: JobRequest, number: int, job_id: str | None) -> JobReq
     )
 
 
-def _relative(path: Path | None, base: Path) -> str | None:
+def relative(path: Path | None, base: Path) -> str | None:
+    """``path`` relative to ``base`` (POSIX), or as it is when outside ``base``."""
     if path is None:
         return None
     try:
@@ -153,9 +154,41 @@ def make_take(
     folder = request.project_dir
     return Take(
         job_id=result.job_id,
-        clip_path=_relative(result.clip_path, folder),
-        thumbnail_path=_relative(result.thumbnail_path, folder),
+        clip_path=relative(result.clip_path, folder),
+        thumbnail_path=relative(result.thumbnail_path, folder),
         prompt=request.prompt,
         remixed_from_job_id=source_job_id,
         billed_usd=billed_usd,
     )
+
+
+def created_usd(ledger: Ledger, job_id: str) -> float:
+    """What the ledger says the create of ``job_id`` was billed."""
+    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
+
+
+class SceneJournal:
+    """A `Journal` filing a take's entries under its scene, so spend and open jobs add up.
+
+    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
+    the scene's id and the fingerprint its create was recorded with.
+    """
+
+    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
+        self._ledger = ledger
+        self._request = scene_request
+
+    def intent(self, request: JobRequest) -> None:
+        self._ledger.intent(self._request)
+
+    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
+        self._ledger.created(self._request, job_id, billed_usd)
+
+    def completed(self, request: JobRequest, job_id: str) -> None:
+        self._ledger.completed(self._request, job_id)
+
+    def downloaded(self, request: JobRequest, result: JobResult) -> None:
+        self._ledger.downloaded(self._request, result)
+
+    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
+        self._ledger.failed(self._request, job_id, kind, message)

@@ -8,15 +8,15 @@ from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import BudgetExceededError, ProviderError, ValidationError
 from imageai.core.job_loop import run_job
-from imageai.core.jobs import Created, Done, JobRequest, JobResult, PollState
-from imageai.core.models import ProviderName, RenderState, Take
+from imageai.core.jobs import Created, Done, JobRequest, PollState
+from imageai.core.models import ProviderName, RenderState
 from imageai.core.pricing import price_per_second
-from imageai.core.takes import next_take_number, take_stem
+from imageai.core.takes import SceneJournal, created_usd, take_request
 from imageai.providers.openai.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
@@ -57,13 +57,6 @@ def check_remixable(project: Project, scene: Scene, number: int) -> None:
         raise ValidationError("scene", f"scene {number} {blocker}")
 
 
-def clean_prompts(raw: Iterable[str]) -> list[str]:
-    prompts = [p.strip() for p in raw]
-    if not prompts or any(not p for p in prompts):
-        raise ValidationError("prompt", "every variation needs a change prompt")
-    return prompts
-
-
 def video_spec(catalog: Catalog, video: SoraVideo, fallback: ShotSpec) -> ShotSpec:
     """The shot of an existing video (a dated model id counts as its base model), priced."""
     for model in (video.model, video.model.partition("-20")[0]):
@@ -77,47 +70,6 @@ def video_spec(catalog: Catalog, video: SoraVideo, fallback: ShotSpec) -> ShotSp
             continue
         return spec
     return fallback
-
-
-def relative(path: Path | None, base: Path) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def created_usd(ledger: Ledger, job_id: str) -> float:
-    """What the ledger says the create of ``job_id`` was billed."""
-    return sum(e.usd for e in ledger.entries() if e.event == "created" and e.job_id == job_id)
-
-
-class SceneJournal:
-    """A `Journal` that files a take's entries under its scene, so spend and open jobs add up.
-
-    A take downloads under its own file stem (``<scene>-take<k>``); the ledger must still see
-    the scene's id and the fingerprint its create was recorded with.
-    """
-
-    def __init__(self, ledger: Ledger, scene_request: JobRequest) -> None:
-        self._ledger = ledger
-        self._request = scene_request
-
-    def intent(self, request: JobRequest) -> None:
-        self._ledger.intent(self._request)
-
-    def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
-        self._ledger.created(self._request, job_id, billed_usd)
-
-    def completed(self, request: JobRequest, job_id: str) -> None:
-        self._ledger.completed(self._request, job_id)
-
-    def downloaded(self, request: JobRequest, result: JobResult) -> None:
-        self._ledger.downloaded(self._request, result)
-
-    def failed(self, request: JobRequest, job_id: str | None, kind: str, message: str) -> None:
-        self._ledger.failed(self._request, job_id, kind, message)
 
 
 class RemixPlan(BaseModel):
@@ -253,37 +205,6 @@ def adopt_unsettled(
         return None
     ledger.created(request, found.job_id, found.billed_usd)
     return found.job_id
-
-
-def free_take_number(scene: Scene, folder: Path, reserved: Iterable[int] = ()) -> int:
-    """The next take number whose clip file does not exist and no running remix holds."""
-    taken = set(reserved)
-    number = next_take_number(scene)
-    while number in taken or (folder / "clips" / f"{take_stem(scene.id, number)}.mp4").exists():
-        number += 1
-    return number
-
-
-def take_request(request: JobRequest, number: int, job_id: str) -> JobRequest:
-    """``request`` following remix ``job_id`` into the files of take ``number``."""
-    return request.model_copy(
-        update={"scene_id": take_stem(request.scene_id, number), "resume_job_id": job_id}
-    )
-
-
-def make_take(
-    result: JobResult, request: JobRequest, source_job_id: str, billed_usd: float
-) -> Take:
-    """The take a downloaded remix becomes (paths relative to the project folder)."""
-    folder = request.project_dir
-    return Take(
-        job_id=result.job_id,
-        clip_path=relative(result.clip_path, folder),
-        thumbnail_path=relative(result.thumbnail_path, folder),
-        prompt=request.prompt,
-        remixed_from_job_id=source_job_id,
-        billed_usd=billed_usd,
-    )
 
 
 def error_from(error: JobError) -> ProviderError:

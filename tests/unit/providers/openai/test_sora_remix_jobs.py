@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from imageai.core import takes
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import (
     BudgetExceededError,
@@ -25,14 +26,14 @@ from imageai.core.models import (
     Scene,
     SoraSettings,
 )
+from imageai.core.remix_plan import clean_prompts
 from imageai.core.shot import ShotSpec
+from imageai.core.takes import free_take_number
 from imageai.providers.openai.sora_remix import RemixOutcome
 from imageai.providers.openai.sora_remix_jobs import (
     check_budget,
     check_remixable,
-    clean_prompts,
     create_remixes,
-    free_take_number,
     plan_remix,
     remix_variation,
 )
@@ -239,3 +240,14 @@ def test_variations_created_side_by_side_settle_only_their_own_intent(tmp_path: 
     assert ledger.pending_intent(SCENE.id, b.fingerprint()) is not None
     ledger.failed(b, None, "network", "cut")
     assert ledger.pending_intent(SCENE.id, b.fingerprint()) is None
+
+
+def test_sora_remix_uses_the_core_take_helpers() -> None:
+    # One journal, one take layout for Sora remixes and Omni edits: no private copies to drift.
+    from imageai.providers.openai import sora_remix_jobs
+
+    assert sora_remix_jobs.SceneJournal is takes.SceneJournal
+    assert sora_remix_jobs.created_usd is takes.created_usd
+    assert sora_remix_jobs.take_request is takes.take_request
+    for copied in ("clean_prompts", "relative", "free_take_number", "make_take"):
+        assert not hasattr(sora_remix_jobs, copied), copied
