@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from imageai.core.errors import ValidationError
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
-from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
-from imageai.services.controls_state import parse_seed
+from imageai.gui.video.controls_base import fill_combo
+from imageai.gui.video.google_controls_base import GoogleControlsWidget
 from imageai.services.omni_controls_state import (
     cap_hint,
     capabilities_text,
@@ -28,30 +27,18 @@ BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API (key)", VeoBackend.VERTEX: "Ver
 HINT_STYLE = "color: #4b5563;"
 
 
-class OmniControlsWidget(ProviderControlsWidget):
+class OmniControlsWidget(GoogleControlsWidget):
     """Offers only what the chosen Omni model supports, for the selected scene too."""
 
     provider = ProviderName.OMNI
+    default_location = "global"
 
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self._scene_id: str | None = None
-        self.backend_combo = QComboBox()
-        self.model_combo = QComboBox()
-        self.aspect_combo = QComboBox()
-        self.resolution_combo = QComboBox()
-        self.seconds_combo = QComboBox()
         self.seconds_hint = QLabel()
         self.seconds_hint.setWordWrap(True)
         self.seconds_hint.setStyleSheet(HINT_STYLE)
-        self.seed_edit = QLineEdit()
-        self.seed_edit.setPlaceholderText("Random")
-        self.seed_edit.setToolTip("The same seed and settings give a similar clip; empty = random.")
-        self.cloud_project_edit = QLineEdit()
-        self.cloud_project_edit.setPlaceholderText("my-gcp-project")
-        self.cloud_project_edit.setToolTip("The Google Cloud project Vertex AI bills.")
-        self.location_edit = QLineEdit()
-        self.location_edit.setPlaceholderText("global")
         self.gcs_edit = QLineEdit()
         self.gcs_edit.setMinimumWidth(300)
         self.gcs_edit.setPlaceholderText("gs://bucket/folder (optional)")
@@ -76,16 +63,6 @@ class OmniControlsWidget(ProviderControlsWidget):
         self.form.addRow("Output folder", self.gcs_edit)
         self.form.addRow(self.price)
         self.form.addRow(self.capabilities)
-        self.backend_combo.activated.connect(self._on_backend_combo_activated)
-        self.model_combo.activated.connect(self._on_model_combo_activated)
-        self.aspect_combo.activated.connect(self._on_aspect_combo_activated)
-        self.resolution_combo.activated.connect(self._on_resolution_combo_activated)
-        self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
-        self.seed_edit.editingFinished.connect(self._on_seed_edit_editing_finished)
-        self.cloud_project_edit.editingFinished.connect(
-            self._on_cloud_project_edit_editing_finished
-        )
-        self.location_edit.editingFinished.connect(self._on_location_edit_editing_finished)
         self.gcs_edit.editingFinished.connect(self._on_gcs_edit_editing_finished)
         self.refresh()
 
@@ -138,18 +115,12 @@ class OmniControlsWidget(ProviderControlsWidget):
         hint = cap_hint(catalog, settings, self.scene())
         self.seconds_hint.setText(hint)
         self.form.setRowVisible(self.seconds_hint, bool(hint))
-        self.form.setRowVisible(self.seed_edit, options.seed)
-        if not self.seed_edit.hasFocus():
-            self.seed_edit.setText("" if settings.seed is None else str(settings.seed))
+        self.show_seed(settings, options.seed)
         vertex = settings.backend is VeoBackend.VERTEX
-        for edit, value in (
-            (self.cloud_project_edit, settings.vertex_project or ""),
-            (self.location_edit, settings.vertex_location),
-            (self.gcs_edit, settings.gcs_uri or ""),
-        ):
-            self.form.setRowVisible(edit, vertex)
-            if not edit.hasFocus():
-                edit.setText(value)
+        self.show_vertex(settings, vertex)
+        self.form.setRowVisible(self.gcs_edit, vertex)
+        if not self.gcs_edit.hasFocus():
+            self.gcs_edit.setText(settings.gcs_uri or "")
         self.capabilities.setText(capabilities_text(catalog, settings))
         self._show_price()
 
@@ -162,43 +133,6 @@ class OmniControlsWidget(ProviderControlsWidget):
         self.price.setText(f"Price: {price.text()}")
         note = "" if price.verified else "Unverified: no Google page confirmed this price.\n"
         self.price.setToolTip(f"{note}Source: {price.source}")
-
-    @Slot(int)
-    def _on_backend_combo_activated(self, index: int) -> None:
-        self.apply(backend=VeoBackend(self.backend_combo.itemData(index)))
-
-    @Slot(int)
-    def _on_model_combo_activated(self, index: int) -> None:
-        self.apply(model=self.model_combo.itemData(index))
-
-    @Slot(int)
-    def _on_aspect_combo_activated(self, index: int) -> None:
-        self.apply(aspect=self.aspect_combo.itemData(index))
-
-    @Slot(int)
-    def _on_resolution_combo_activated(self, index: int) -> None:
-        self.apply(resolution=self.resolution_combo.itemData(index))
-
-    @Slot(int)
-    def _on_seconds_combo_activated(self, index: int) -> None:
-        self.apply(seconds=self.seconds_combo.itemData(index))
-
-    @Slot()
-    def _on_seed_edit_editing_finished(self) -> None:
-        try:
-            seed = parse_seed(self.seed_edit.text())
-        except ValidationError as exc:
-            self.show_notes([f"Seed: {exc.message}."])
-            return
-        self.apply(seed=seed)
-
-    @Slot()
-    def _on_cloud_project_edit_editing_finished(self) -> None:
-        self.apply(vertex_project=self.cloud_project_edit.text().strip() or None)
-
-    @Slot()
-    def _on_location_edit_editing_finished(self) -> None:
-        self.apply(vertex_location=self.location_edit.text().strip() or "global")
 
     @Slot()
     def _on_gcs_edit_editing_finished(self) -> None:
