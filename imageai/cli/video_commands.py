@@ -20,6 +20,7 @@ from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
 from imageai.core.pricing import estimate
+from imageai.core.provider_names import short_name
 from imageai.core.render_plan import held_back, parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
@@ -111,7 +112,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.script is not None:
         project = project.model_copy(update={"scenes": tuple(import_script(args.script, folder))})
     project_store.save(project, folder)
-    print(f"Created {folder} ({provider.value}, {len(project.scenes)} scenes)")
+    print(f"Created {folder} ({short_name(provider)}, {len(project.scenes)} scenes)")
     return ExitCode.OK
 
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 #: What the user reads for `ProviderName.SORA` (saved projects keep the value ``sora``).
 VIDEOS_ENDPOINT_LABEL = "OpenAI-compatible endpoint (/v1/videos)"
+#: Its short form, where little room is left (a scene card's badge, a one-line CLI report).
+VIDEOS_ENDPOINT_SHORT = "/v1/videos"
 #: The environment variable the openai SDK itself reads when no base URL is given.
 BASE_URL_ENV = "OPENAI_BASE_URL"
 #: Hosts of OpenAI's own API, where the Sora 2 models were shut down on 2026-09-24.

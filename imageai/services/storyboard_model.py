@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 
 from imageai.core.pricing import SceneCost, estimate
+from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class SceneRole(IntEnum):
     THUMBNAIL = ID + 7
     ERROR = ID + 8
     SCENE = ID + 9
+    #: The provider as the user reads it on the card (`PROVIDER` is the saved value).
+    PROVIDER_NAME = ID + 10
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -103,6 +106,7 @@ class StoryboardModel(QAbstractListModel):
             SceneRole.EXCERPT: excerpt(scene.prompt),
             SceneRole.SECONDS: resolve(self._project, scene).seconds,
             SceneRole.PROVIDER: self._project.provider_for(scene).value,
+            SceneRole.PROVIDER_NAME: short_name(self._project.provider_for(scene)),
             SceneRole.STATE: scene.state.value,
             SceneRole.COST: cost,
             SceneRole.THUMBNAIL: self._thumbnail(scene),

@@ -65,7 +65,7 @@ def test_selector_lists_the_four_providers_and_shows_omni_controls(
         "Animatic (free, offline)",
         "Gemini Omni",
         "Veo 3.1 (Vertex AI)",
-        "OpenAI-compatible endpoint",
+        "OpenAI-compatible endpoint (/v1/videos)",
     ]
     assert _items(combo) == ["animatic", "omni", "veo", "sora"]
     combo.activated.emit(combo.findData("omni"))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.models import ProviderName, VeoBackend
+from imageai.core.provider_names import PROVIDER_LABELS
 from imageai.core.secrets import KeyName
 from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
 from imageai.gui.video.omni_controls_widget import OmniControlsWidget
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 
 PROVIDERS = (
     (ProviderName.ANIMATIC, "Animatic (free, offline)"),
-    (ProviderName.OMNI, "Gemini Omni"),
-    (ProviderName.VEO, "Veo 3.1 (Vertex AI)"),
-    (ProviderName.SORA, "OpenAI-compatible endpoint"),
+    (ProviderName.OMNI, PROVIDER_LABELS[ProviderName.OMNI]),
+    (ProviderName.VEO, PROVIDER_LABELS[ProviderName.VEO]),
+    (ProviderName.SORA, PROVIDER_LABELS[ProviderName.SORA]),
 )
 #: Veo runs on Vertex AI with application default credentials: no key to warn about.
 KEY_FOR = {ProviderName.SORA: KeyName.OPENAI, ProviderName.OMNI: KeyName.GOOGLE}

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from imageai.core.errors import ImageAIError
 from imageai.core.models import OmniContinuity, ProviderName
+from imageai.core.provider_names import PROVIDER_LABELS
 from imageai.gui.video.image_row import image_row
 from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.gui.video.veo_images_widget import VeoImagesWidget
@@ -35,12 +36,6 @@ if TYPE_CHECKING:
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
-PROVIDER_LABELS = {
-    ProviderName.ANIMATIC: "Animatic",
-    ProviderName.OMNI: "Gemini Omni",
-    ProviderName.VEO: "Veo 3.1 (Vertex AI)",
-    ProviderName.SORA: "OpenAI-compatible endpoint",
-}
 AUDIO_PLACEHOLDER = "e.g. no dialogue; waves and wind; no music"
 
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 CARD_HEIGHT = 92
 THUMB = QSize(128, 72)
-PROVIDER_COLORS = {"animatic": "#6b7280", "sora": "#0f766e", "veo": "#1d4ed8"}
+PROVIDER_COLORS = {"animatic": "#6b7280", "omni": "#7c3aed", "sora": "#0f766e", "veo": "#1d4ed8"}
 STATE_COLORS = {
     "done": "#15803d",
     "failed": "#b91c1c",
@@ -130,6 +130,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         bold = QFont(painter.font())
         bold.setBold(True)
         provider = str(index.data(SceneRole.PROVIDER))
+        badge_text = str(index.data(SceneRole.PROVIDER_NAME))
         state = str(index.data(SceneRole.STATE))
         cost: SceneCost | None = index.data(SceneRole.COST)
         line = QRect(rect.left(), rect.top(), rect.width(), 18)
@@ -137,13 +138,13 @@ class SceneCardDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(color)
         painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, header)
-        badge_width = painter.fontMetrics().horizontalAdvance(provider) + 16
+        badge_width = painter.fontMetrics().horizontalAdvance(badge_text) + 16
         badge = QRect(line.right() - badge_width, line.top() + 1, badge_width, 16)
         painter.setBrush(QColor(PROVIDER_COLORS.get(provider, "#6b7280")))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(badge, 8, 8)
         painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, provider)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
         painter.setFont(QFont(bold.family(), bold.pointSize()))
         footer = QRect(rect.left(), rect.bottom() - 16, rect.width(), 16)
         painter.setPen(QColor(STATE_COLORS.get(state, "#6b7280")))

@@ -254,3 +254,19 @@ def test_render_all_holds_back_scenes_whose_outcome_is_unknown(tmp_path: Path) -
     assert "Not rendering scene(s) 2" in result.stderr
     assert "--scenes 2" in result.stderr
     assert project_store.load(folder).scene(unknown.id).state is RenderState.OUTCOME_UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("extra", "name"),
+    [
+        (["--provider", "sora", "--base-url", GATEWAY], "/v1/videos"),
+        (["--provider", "omni"], "Omni"),
+        (["--provider", "animatic"], "Animatic"),
+    ],
+)
+def test_init_reports_the_provider_by_its_user_facing_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], name: str
+) -> None:
+    folder = tmp_path / "p"
+    assert main(["video", "init", str(folder), *extra]) == 0
+    assert capsys.readouterr().out.strip() == f"Created {folder} ({name}, 0 scenes)"
