@@ -16,15 +16,17 @@ from imageai.core.errors import ErrorKind, JobError, ProviderError, ValidationEr
 from imageai.core.jobs import JobRequest, PollState
 from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
-from imageai.core.shot import ShotSpec
+from imageai.core.shot import spec_for_settings
 from imageai.core.takes import SceneJournal, add_take, next_take_number, relative, take_stem
 from imageai.providers.openai.sora_remix_jobs import video_spec
 
 if TYPE_CHECKING:
     import argparse
 
+    from imageai.core.catalog import Catalog
     from imageai.core.jobs import JobResult
     from imageai.core.models import Project, Scene
+    from imageai.core.shot import ShotSpec
     from imageai.providers.openai.sora_client import SoraClient
     from imageai.providers.openai.sora_videos import SoraVideo
 
@@ -89,6 +91,19 @@ def _fetch(client: SoraClient, video_id: str) -> SoraVideo:
     return video
 
 
+def adopted_spec(catalog: Catalog, project: Project, video: SoraVideo) -> ShotSpec:
+    """The shot of ``video`` as the project sees it: its endpoint and price per second.
+
+    A video whose model the price table does not know keeps the project's model, at the
+    video's own length and size.
+    """
+    settings = project.settings.sora
+    fallback = spec_for_settings(ProviderName.SORA, settings, video.seconds).model_copy(
+        update={"size": video.size}
+    )
+    return video_spec(catalog, video, fallback)
+
+
 def cmd_adopt(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     project = project_store.load(folder)
@@ -102,12 +117,11 @@ def cmd_adopt(args: argparse.Namespace) -> int:
     except ProviderError as exc:
         print(f"imageai: error: {exc.user_message}", file=sys.stderr)
         return provider_exit(exc)
-    fallback = ShotSpec(provider=ProviderName.SORA, model="sora-2", seconds=4, size=video.size)
     request = JobRequest(
         scene_id=scene.id,
         index=args.scene,
         title=project.title,
-        spec=video_spec(ctx.catalog, video, fallback),
+        spec=adopted_spec(ctx.catalog, project, video),
         prompt=video.prompt or scene.prompt,
         settings=project.settings.sora,
         project_dir=folder,
