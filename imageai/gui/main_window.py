@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.video_panel.save_as_requested.connect(self._on_save_as_triggered)
         self.video_panel.preview_requested.connect(self.open_preview)
         self.video_panel.retarget_requested.connect(self.open_retarget)
+        self.video_panel.move_requested.connect(self.open_move)
         workspace.exporter.exported.connect(self._on_exporter_exported)
         workspace.exporter.export_failed.connect(self._on_exporter_export_failed)
         workspace.save_as_finished.connect(self._on_workspace_save_as_finished)
@@ -291,6 +292,13 @@ class MainWindow(QMainWindow):
     @Slot(list)
     def open_retarget(self, scene_ids: list[str]) -> RetargetDialog:
         dialog = RetargetDialog(self.ws, scene_ids, self)
+        dialog.open()
+        return dialog
+
+    @Slot(list, str, str)
+    def open_move(self, scene_ids: list[str], provider: str, model: str) -> RetargetDialog:
+        """The retarget dialog preset to ``model`` of ``provider``, cost before and after."""
+        dialog = RetargetDialog(self.ws, scene_ids, self, successor=(provider, model))
         dialog.open()
         return dialog
 

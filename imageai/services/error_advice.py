@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ErrorKind, JobError
 from imageai.core.models import ProviderName
+
+if TYPE_CHECKING:
+    from imageai.core.catalog import Catalog
+    from imageai.core.models import Project
 
 #: Seconds to wait after a rate limit when the provider gives no Retry-After.
 DEFAULT_RATE_LIMIT_WAIT = 30
@@ -31,6 +36,8 @@ class ErrorAdvice(BaseModel):
     action: ErrorAction = ErrorAction.NONE
     action_label: str = ""
     countdown_s: int = 0
+    #: The model id a `RETARGET` moves to (a server or the table named it), or None: choose.
+    successor: str | None = None
 
 
 _ACTION_LABELS = {
@@ -93,6 +100,7 @@ def advise(
             "cost before and after shown first.",
             action=ErrorAction.RETARGET,
             action_label=f"Move to {error.successor}…",
+            successor=error.successor,
         )
     if kind is ErrorKind.NOT_FOUND and provider is ProviderName.SORA:
         return _advice(
@@ -141,3 +149,25 @@ def advise_remix(
             "countdown_s": 0,
         }
     )
+
+
+def successor_move(
+    catalog: Catalog, project: Project, scene_id: str, model_id: str
+) -> tuple[list[str], tuple[str, str]]:
+    """What the move to ``model_id`` a failed scene's advice offers acts on.
+
+    Returns:
+        The scene ids to move (empty: the whole project, as the advice says, unless the scene
+        has a provider of its own) and (provider, model id) for the retarget dialog. The
+        provider is the one the catalog lists ``model_id`` under, the scene's own first; a
+        model the catalog does not know is taken to be served by the scene's provider.
+    """
+    try:
+        scene = project.scene(scene_id)
+    except KeyError:
+        scene = None
+    own = project.provider_for(scene) if scene is not None else project.provider
+    serving = [m.provider for m in catalog.models if m.id == model_id]
+    provider = own if own in serving or not serving else serving[0]
+    scene_ids = [] if own is project.provider or scene is None else [scene_id]
+    return scene_ids, (provider.value, model_id)

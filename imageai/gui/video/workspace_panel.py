@@ -26,7 +26,13 @@ from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.scene_editor import SceneEditorPanel
 from imageai.gui.video.storyboard_view import StoryboardView
 from imageai.gui.video.undo_actions import UndoRedoActions
-from imageai.services.error_advice import ErrorAction, ErrorAdvice, advise, advise_remix
+from imageai.services.error_advice import (
+    ErrorAction,
+    ErrorAdvice,
+    advise,
+    advise_remix,
+    successor_move,
+)
 from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
@@ -42,12 +48,14 @@ class VideoWorkspacePanel(QWidget):
     Signals:
         keys_requested(): an auth error or a click asks for the API key dialog
         retarget_requested(scene_ids): move scenes to another provider
+        move_requested(scene_ids, provider, model): move them to a named successor model
         preview_requested(scene_id)
         save_as_requested(): the action needs the project in a folder first
     """
 
     keys_requested = Signal()
     retarget_requested = Signal(list)
+    move_requested = Signal(list, str, str)
     preview_requested = Signal(str)
     save_as_requested = Signal()
 
@@ -373,7 +381,15 @@ class VideoWorkspacePanel(QWidget):
         elif kind is ErrorAction.OPEN_KEYS:
             self.keys_requested.emit()
         elif kind is ErrorAction.RETARGET:
-            self.retarget_requested.emit([scene_id] if scene_id else [])
+            advice = self.error_banner.advice
+            if advice is not None and advice.successor:
+                # A model the server said is gone: the dialog opens on the model it named.
+                ids, (provider, model) = successor_move(
+                    self.ws.catalog, self.ws.document.project, scene_id, advice.successor
+                )
+                self.move_requested.emit(ids, provider, model)
+            else:
+                self.retarget_requested.emit([scene_id] if scene_id else [])
 
     @Slot(str)
     def _on_reference_failed(self, message: str) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from imageai.core.catalog import default_catalog
 from imageai.core.errors import ErrorKind, JobError
-from imageai.core.models import ProviderName
+from imageai.core.models import Project, ProviderName, Scene
 from imageai.services.error_advice import (
     DEFAULT_RATE_LIMIT_WAIT,
     ErrorAction,
     advise,
     advise_remix,
+    successor_move,
 )
 
 
@@ -78,3 +80,24 @@ def test_remix_advice_keeps_the_keys_and_retarget_actions() -> None:
     assert advise_remix(_error(ErrorKind.AUTH)).action is ErrorAction.OPEN_KEYS
     retired = advise_remix(_error(ErrorKind.NOT_FOUND), provider=ProviderName.SORA)
     assert retired.action is ErrorAction.RETARGET
+
+
+def test_successor_move_finds_the_provider_and_what_moves() -> None:
+    project = Project(
+        provider=ProviderName.VEO,
+        scenes=(Scene(id="a", prompt="x"), Scene(id="b", prompt="y", provider=ProviderName.SORA)),
+    )
+    catalog = default_catalog()
+    gone = JobError(
+        kind=ErrorKind.NOT_FOUND, user_message="gone", successor="gemini-omni-1.2-flash"
+    )
+    advice = advise(gone, "Scene 1", ProviderName.VEO)
+    assert advice.successor == "gemini-omni-1.2-flash"
+    # A scene on the project's provider: the whole project moves, as the advice says.
+    assert successor_move(catalog, project, "a", "gemini-omni-1.2-flash") == (
+        [],
+        ("omni", "gemini-omni-1.2-flash"),
+    )
+    # A scene with a provider of its own moves alone; an id the table lacks stays on its provider.
+    assert successor_move(catalog, project, "b", "wan-2.6") == (["b"], ("sora", "wan-2.6"))
+    assert successor_move(catalog, project, "deleted", "x-1") == ([], ("veo", "x-1"))
