@@ -37,16 +37,21 @@ def _selection_text(est: CostEstimate) -> str:
         row = est.scenes[0]
         if row.already_rendered:
             return f"Scene {row.index}: rendered"
-        return f"Scene {row.index}: {row.formula()}"
+        unverified = "" if row.price_verified else " (unverified price)"
+        return f"Scene {row.index}: {row.formula()}{unverified}"
     if len(pending) == 1:
         return f"Selected: {pending[0].formula()}"
     return f"Selected: {est.summary()}"
 
 
+#: Appended where some price still to pay was not confirmed by the vendor.
+UNVERIFIED = " (unverified prices)"
+
+
 def _total_text(whole: CostEstimate) -> str:
     if whole.scenes and all(s.already_rendered for s in whole.scenes):
         return f"Storyboard: all {len(whole.scenes)} scenes rendered"
-    return f"Storyboard: {whole.summary()}"
+    return f"Storyboard: {whole.summary()}{UNVERIFIED if whole.unverified else ''}"
 
 
 def summarize(project: Project, selected_ids: list[str], catalog: Catalog) -> CostSummary:

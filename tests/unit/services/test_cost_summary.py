@@ -55,3 +55,16 @@ def test_a_fully_rendered_storyboard_says_so() -> None:
     assert summary.selected == "Scene 1: rendered"
     assert summary.total == "Storyboard: all 2 scenes rendered"
     assert summary.billed == "Billed so far: $1.60"
+
+
+def test_unverified_omni_prices_are_marked_in_the_cost_label() -> None:
+    scenes = (Scene(id="a", prompt="dusk", duration=8), Scene(id="b", prompt="stairs", duration=4))
+    project = Project(provider=ProviderName.OMNI, scenes=scenes)
+    summary = summarize(project, ["a"], default_catalog())
+    assert summary.selected == "Scene 1: 8 s x $0.10/s = $0.80 (unverified price)"
+    assert summary.total == "Storyboard: 2 scenes, 12 s: $1.20 (unverified prices)"
+    # Once every scene is rendered there is nothing left to price.
+    done = project.update_scene("a", state=RenderState.DONE).update_scene(
+        "b", state=RenderState.DONE
+    )
+    assert summarize(done, [], default_catalog()).total == "Storyboard: all 2 scenes rendered"
