@@ -202,12 +202,17 @@ def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Le
 
 def _unsettled_intent(request: JobRequest, ledger: Ledger) -> tuple[LedgerEntry | None, bool]:
     """The last intent for this request with neither a created job nor a sure failure after it,
-    and whether the user was already told its outcome is unknown."""
+    and whether the user was already told its outcome is unknown.
+
+    Only entries of this request count: a remix or edit of the same scene is filed under the
+    scene's id with its own fingerprint, and its failure says nothing about this create. An
+    entry without a fingerprint (older ledgers wrote failures so) still counts.
+    """
     fingerprint = request.fingerprint()
     intent: LedgerEntry | None = None
     told = False
     for entry in ledger.entries():
-        if entry.scene_id != request.scene_id:
+        if entry.scene_id != request.scene_id or entry.fingerprint not in ("", fingerprint):
             continue
         if entry.event == "intent" and entry.fingerprint == fingerprint:
             intent, told = entry, False

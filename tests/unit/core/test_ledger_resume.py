@@ -13,7 +13,7 @@ from imageai.core import project_store, render_plan
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import NetworkError, OutcomeUnknownError
 from imageai.core.job_loop import MAX_POLL_FAILURES, recover_lost_create, run_job
-from imageai.core.jobs import Created, Done, JobRequest, StartedJob
+from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode, StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, ProviderSettings, Scene, SoraSettings
 from tests.fakes.fake_provider import FakeProvider
@@ -235,3 +235,48 @@ def test_status_shows_billed_cost_per_scene_from_the_ledger(
     text = capsys.readouterr().out
     assert "billed $0.80 (est. $0.40)" in text
     assert "Total spent: $1.20" in text
+
+
+def _edit_of(request: JobRequest) -> JobRequest:
+    """An Omni-style edit of the same scene: filed under its id, with its own fingerprint."""
+    source = SourceClip(mode=SourceMode.EDIT, job_id="take-1-job")
+    edit = request.model_copy(update={"prompt": "make it rain", "source": source})
+    assert edit.fingerprint() != request.fingerprint()
+    return edit
+
+
+def test_an_edits_outcome_unknown_does_not_count_as_telling_the_user_about_a_render(
+    tmp_path: Path,
+) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)  # the render's create was in flight when the app stopped
+    edit = _edit_of(request)
+    ledger.intent(edit)
+    ledger.failed(edit, None, OutcomeUnknownError.kind.value, "the edit's answer was lost")
+    provider = FakeProvider(("done",))  # no way to look the render's create up
+    with pytest.raises(OutcomeUnknownError, match="unknown whether it was accepted"):
+        recover_lost_create(request, provider, ledger)
+    assert provider.started == []
+    # Now the user was told about the render itself: rendering again is their choice.
+    run_all([request], provider, ledger)
+    assert len(provider.started) == 1
+
+
+@pytest.mark.parametrize("settle", ["created", "failed"])
+def test_an_edits_create_or_sure_failure_does_not_settle_a_renders_lost_create(
+    tmp_path: Path, settle: str
+) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)
+    edit = _edit_of(request)
+    ledger.intent(edit)
+    if settle == "created":
+        ledger.created(edit, "edit-job", 0.5)
+    else:
+        ledger.failed(edit, None, "rate_limit", "429, the edit was not created")
+    provider = FindingProvider("job-the-lost-render-made")
+    (done,) = run_all([request], provider, ledger)
+    assert provider.started == []  # looked up and adopted, not paid a second time
+    assert done.result.job_id == "job-the-lost-render-made"
