@@ -57,6 +57,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _gui_application_first(request: pytest.FixtureRequest) -> None:
+    """Tests that run the CLI or services in-process start a QApplication before the code does.
+
+    The CLI makes a QCoreApplication when none exists (right for the app); in one pytest session
+    it would outlive the test and pytest-qt's `qapp` would then refuse it, so the suite would
+    pass or fail by the order the folders run in.
+    """
+    parts = request.node.path.parts
+    if "tests" not in parts or not {"cli", "services"} & set(parts):
+        return
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        QApplication([])
+
+
+@pytest.fixture(autouse=True)
 def _no_dangling_qthreads(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a Qt test that leaves a QThread running (napari's `_dangling_qthreads`)."""
     yield
