@@ -14,6 +14,7 @@ from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
 from imageai.cli.retarget_commands import lifecycle_json, lifecycle_lines
 from imageai.core import project_store
+from imageai.core.budget import possibly_billed
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.ledger import LEDGER_NAME, ledger_for
@@ -172,6 +173,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         r.id: round(r.usd_per_second * r.seconds, 4)
         for r in estimate(project, catalog=catalog).scenes
     }
+    # Creates sent whose answer never came: the budget counts them until the ledger settles them.
+    unknown = possibly_billed(ledger, project, catalog)
     rows = [
         {
             "id": s.id,
@@ -181,24 +184,37 @@ def cmd_status(args: argparse.Namespace) -> int:
             "job_id": s.job_id,
             "clip_path": s.clip_path,
             "billed_usd": spent.get(s.id, 0.0),
+            "possibly_billed_usd": unknown.get(s.id, 0.0),
             "estimate_usd": est.get(s.id, 0.0),
             "error": s.error.user_message if s.error else None,
         }
         for i, s in enumerate(project.scenes)
     ]
     total = round(sum(spent.values()), 4)
+    unknown_total = round(sum(unknown.values()), 4)
     if args.json:
-        summary = {"total_spent_usd": total, "total_estimate_usd": round(sum(est.values()), 4)}
+        summary = {
+            "total_spent_usd": total,
+            "total_possibly_billed_usd": unknown_total,
+            "total_estimate_usd": round(sum(est.values()), 4),
+        }
         print(json.dumps({**summary, "budget_usd": project.budget_usd, "scenes": rows}))
         return ExitCode.OK
     for row in rows:
         extra = f"  {row['error']}" if row["error"] else ""
+        if row["possibly_billed_usd"]:
+            extra = f"  possibly billed ${row['possibly_billed_usd']:.2f}{extra}"
         print(
             f"{row['index']:>3}  {row['state']:<15} {row['provider']:<8} "
             f"{row['job_id'] or '-':<28} billed ${row['billed_usd']:.2f} "
             f"(est. ${row['estimate_usd']:.2f})  {row['clip_path'] or '-'}{extra}"
         )
     print(f"Total spent: ${total:.2f} (estimate of all scenes ${sum(est.values()):.2f})")
+    if unknown_total:
+        print(
+            f"Possibly billed: ${unknown_total:.2f} (creates sent whose answer never came; "
+            f"the budget counts them until the ledger settles them)"
+        )
     return ExitCode.OK
 
 
@@ -228,9 +244,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     for request in requests:  # builds each provider: a missing key fails here, before any call
         ctx.router.provider_for(request)
-    cost = controller.check_budget(
-        requests, args.budget if args.budget is not None else project.budget_usd
-    )
+    budget = args.budget if args.budget is not None else project.budget_usd
+    requests, over = controller.split_budget(requests, budget)
+    if over:
+        numbers = ",".join(str(r.index) for r in over)
+        print(
+            f"Not rendering scene(s) {numbers}: over the ${budget:.2f} budget (spent, possibly "
+            f"billed and this render's new creates leave no room). Jobs already paid for still "
+            f"run; raise the budget with --budget to render the rest.",
+            file=sys.stderr,
+        )
+    cost = controller.check_budget(requests, budget)
     # Qt's application object is made only once the render is sure to start.
     app = QCoreApplication.instance() or QCoreApplication([])
     report = RenderReport(

@@ -6,10 +6,38 @@ import threading
 from typing import TYPE_CHECKING
 
 from imageai.core.errors import BudgetExceededError
+from imageai.core.pricing import estimate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.ledger import Ledger
+    from imageai.core.models import Project
+
+
+def possibly_billed(ledger: Ledger, project: Project, catalog: Catalog) -> dict[str, float]:
+    """USD per scene of creates sent whose outcome is unknown: each counts at the scene's price
+    until the ledger settles it, since the provider may have billed it."""
+    counts = ledger.unsettled_intents()
+    if not counts:
+        return {}
+    price = {r.id: r.usd_per_second * r.seconds for r in estimate(project, None, catalog).scenes}
+    return {
+        scene_id: round(count * price.get(scene_id, 0.0), 4) for scene_id, count in counts.items()
+    }
+
+
+def committed_spend(ledger: Ledger, project: Project, catalog: Catalog) -> float:
+    """What the budget counts as spent: the ledger's creates plus the possibly billed ones."""
+    unknown = sum(possibly_billed(ledger, project, catalog).values())
+    return round(ledger.total_spent() + unknown, 4)
+
+
+def _passes(committed_usd: float, cost_usd: float, budget_usd: float) -> bool:
+    """The one budget rule: ``cost_usd`` more on top of ``committed_usd`` passes the budget."""
+    return committed_usd + cost_usd > budget_usd + 1e-9
 
 
 class BudgetReservations:
@@ -32,8 +60,26 @@ class BudgetReservations:
         if budget_usd is None:
             return
         committed = round(spent_usd + self.total(), 4)
-        if committed + cost_usd > budget_usd + 1e-9:
+        if _passes(committed, cost_usd, budget_usd):
             raise BudgetExceededError(cost_usd, committed, budget_usd)
+
+    def fit(
+        self, costs: Mapping[str, float], spent_usd: float, budget_usd: float | None
+    ) -> tuple[list[str], list[str]]:
+        """Split ``costs`` (key -> USD, in the order to take them) into the keys that fit the
+        budget and those that do not. A cost of 0 (a resume, already paid) always fits."""
+        if budget_usd is None:
+            return list(costs), []
+        committed = round(spent_usd + self.total(), 4)
+        fits: list[str] = []
+        over: list[str] = []
+        for key, usd in costs.items():
+            if usd > 0 and _passes(committed, usd, budget_usd):
+                over.append(key)
+            else:
+                committed = round(committed + usd, 4)
+                fits.append(key)
+        return fits, over
 
     def reserve(
         self,
@@ -47,7 +93,7 @@ class BudgetReservations:
             if budget_usd is not None:
                 cost = round(sum(amounts.values()), 4)
                 committed = round(spent_usd + sum(self._held.values()), 4)
-                if committed + cost > budget_usd + 1e-9:
+                if _passes(committed, cost, budget_usd):
                     raise BudgetExceededError(cost, committed, budget_usd)
             for key, usd in amounts.items():
                 if usd > 0:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.errors import ErrorKind
 from imageai.core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -150,6 +151,33 @@ class Ledger:
 
     def total_spent(self) -> float:
         return round(sum(self.spent_by_scene().values()), 4)
+
+    def unsettled_intents(self) -> dict[str, int]:
+        """Per scene id, how many creates were sent without a settled outcome ("possibly billed").
+
+        An intent is settled by a ``created`` of its fingerprint, or by a sure failure of the
+        create itself (no job id); a failure recorded as outcome_unknown settles nothing. Each
+        lost create counts: a scene sent twice with both answers lost may be billed twice.
+        """
+        pending: dict[tuple[str, str], int] = {}
+        for entry in self.entries():
+            key = (entry.scene_id, entry.fingerprint)
+            if entry.event == "intent":
+                pending[key] = pending.get(key, 0) + 1
+            elif entry.event == "created" or (
+                entry.event == "failed"
+                and entry.job_id is None
+                and not entry.detail.startswith(ErrorKind.OUTCOME_UNKNOWN.value)
+            ):
+                if entry.fingerprint == "":  # older ledgers wrote failures without one
+                    key = next((k for k in reversed(pending) if k[0] == entry.scene_id), key)
+                if pending.get(key, 0) > 0:
+                    pending[key] -= 1
+        counts: dict[str, int] = {}
+        for (scene_id, _), count in pending.items():
+            if count:
+                counts[scene_id] = counts.get(scene_id, 0) + count
+        return counts
 
     def open_job(self, scene_id: str, fingerprint: str) -> str | None:
         """A created job for this scene and fingerprint that never finished: resume it."""

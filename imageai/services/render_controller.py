@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import continuity, render_plan
-from imageai.core.budget import BudgetReservations, reservations_for
+from imageai.core.budget import BudgetReservations, committed_spend, reservations_for
 from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.pricing import estimate
@@ -60,6 +60,8 @@ class RenderController(QObject):
         self._router = router
         self._catalog = catalog
         self._requests: dict[str, JobRequest] = {}
+        #: New creates the last `render` left out because they did not fit the budget.
+        self.over_budget: list[JobRequest] = []
         self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
         #: The project folder whose cross-process lock this controller holds while rendering.
@@ -103,6 +105,27 @@ class RenderController(QObject):
         self._reservations().check(cost, self._spent(), budget_usd)
         return cost
 
+    def split_budget(
+        self, requests: list[JobRequest], budget_usd: float | None
+    ) -> tuple[list[JobRequest], list[JobRequest]]:
+        """The requests to run and the new creates left out because they do not fit the budget.
+
+        Jobs already paid for (resumes) always run; new creates are taken in scene order while
+        they fit. Raises `BudgetExceededError` when nothing at all would run.
+        """
+        costs = self._costs(requests)
+        keys = {self.job_id_for(r.scene_id): 0.0 for r in requests} | costs
+        fits, over = self._reservations().fit(keys, self._spent(), budget_usd)
+        run = [r for r in requests if self.job_id_for(r.scene_id) in set(fits)]
+        left = [r for r in requests if self.job_id_for(r.scene_id) in set(over)]
+        if left and not run:
+            assert budget_usd is not None
+            cost = round(sum(costs.values()), 4)
+            raise BudgetExceededError(
+                cost, self._spent() + self._reservations().total(), budget_usd
+            )
+        return run, left
+
     def _costs(self, requests: list[JobRequest]) -> dict[str, float]:
         """The estimate of each new create, by runner job id (a resumed job costs nothing)."""
         new = [r.scene_id for r in requests if r.resume_job_id is None]
@@ -112,8 +135,11 @@ class RenderController(QObject):
         return {self.job_id_for(s.id): s.usd for s in scenes if not s.already_rendered}
 
     def _spent(self) -> float:
+        """Ledger spend plus creates whose outcome is unknown (they may have been billed)."""
         ledger = self._doc.ledger()
-        return ledger.total_spent() if ledger else self._doc.project.billed_usd
+        if ledger is None:
+            return self._doc.project.billed_usd
+        return committed_spend(ledger, self._doc.project, self._catalog)
 
     def _reservations(self) -> BudgetReservations:
         folder = self._doc.folder
@@ -135,11 +161,14 @@ class RenderController(QObject):
         *,
         use_project_budget: bool = True,
     ) -> list[str]:
-        """Queue the scenes; returns the job ids. Raises ValidationError / BudgetExceededError."""
+        """Queue the scenes; returns the job ids. Raises ValidationError / BudgetExceededError.
+
+        New creates that do not fit the budget are left out and kept in ``over_budget``.
+        """
         requests = self.plan(indexes)
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
-        self.check_budget(requests, budget_usd)
+        requests, self.over_budget = self.split_budget(requests, budget_usd)
         # Chained scenes, and scenes extending the previous clip, wait for the scene before
         # (checked before the lock and reservations are taken: a missing clip raises).
         steps = continuity.render_steps(self._doc.project, requests)

@@ -173,12 +173,13 @@ def test_budget_blocks_render(
             "--script",
             str(tmp_path / "r.txt"),
             "--budget",
-            "1.00",
+            "0.70",
         ]
     )
     capsys.readouterr()
+    # Not even one new create fits: nothing starts (a budget that fits some: test_budget_split).
     assert main(["video", "render", str(tmp_path / "r")]) == 2
-    assert "pass the $1.00 budget by $0.60" in capsys.readouterr().err
+    assert "pass the $0.70 budget by $0.90" in capsys.readouterr().err
     assert main(["video", "render", str(tmp_path / "r"), "--budget", "0.5"]) == 2
 
 

@@ -100,7 +100,7 @@ def test_budget_counts_ledger_spend_plus_new_creates(qtbot: QtBot, runner, tmp_p
     ledger.failed(request, "an-earlier-take", "content_policy", "blocked")
 
     with pytest.raises(BudgetExceededError) as over:
-        controller.render()
+        controller.check_budget(controller.plan(), 1.5)
     assert over.value.spent_usd == pytest.approx(0.4)
     assert over.value.estimate_usd == pytest.approx(1.2)
     assert over.value.over_usd == pytest.approx(0.1)
@@ -139,14 +139,16 @@ def test_no_budget_means_no_limit(qtbot: QtBot, runner, tmp_path) -> None:
 
 def test_queued_renders_hold_their_cost_against_the_budget(qtbot: QtBot, runner, tmp_path) -> None:
     # $0.40 a scene, $1.20 budget. Scenes 1-2 are queued and not all created yet: rendering
-    # scenes 3-4 as well would be four creates ($1.60), so it is refused before any is sent.
+    # scenes 3-4 as well would be four creates ($1.60), so only scene 3 fits; scene 4 is left out.
     gate = threading.Event()
     provider = FakeProvider(("done",), gate=gate)
     controller = _controller(_sora_project(4, budget=1.2), tmp_path, runner, provider)
     controller.render([0, 1])
+    assert controller.render([2, 3]) == ["render-scene3"]
+    assert [r.scene_id for r in controller.over_budget] == ["scene4"]
     with pytest.raises(BudgetExceededError) as over:
-        controller.render([2, 3])
-    assert over.value.spent_usd >= 0.8 - 1e-9
+        controller.render([3])  # nothing fits and nothing to resume: refused before any call
+    assert over.value.spent_usd >= 1.2 - 1e-9
     with pytest.raises(ProjectLockedError):  # another process may not render it meanwhile
         ProjectLock(tmp_path).acquire()
     with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
@@ -155,8 +157,8 @@ def test_queued_renders_hold_their_cost_against_the_budget(qtbot: QtBot, runner,
     lock = ProjectLock(tmp_path)
     lock.acquire()  # the batch ended: the project is free again
     lock.release()
-    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
-        controller.render([2])  # 0.80 spent + 0.40 fits exactly
+    with pytest.raises(BudgetExceededError):
+        controller.render([3])  # $1.20 spent: no room left
     assert len(provider.started) == 3
     assert Ledger(tmp_path / LEDGER_NAME).total_spent() == pytest.approx(1.2)
 
