@@ -23,6 +23,8 @@ class ErrorKind(StrEnum):
     TIMEOUT = "timeout"
     OUTCOME_UNKNOWN = "outcome_unknown"
     BUDGET = "budget"
+    #: The app could not write its own files (ledger, project) here: disk full, read-only.
+    STORAGE = "storage"
     UNKNOWN = "unknown"
 
 
@@ -81,6 +83,19 @@ class BudgetExceededError(ImageAIError):
             f"This render is estimated at ${estimate_usd:.2f}; with ${spent_usd:.2f} already spent "
             f"it would pass the ${budget_usd:.2f} budget by ${self.over_usd:.2f}."
         )
+
+
+class LedgerWriteError(ImageAIError):
+    """The ledger (the record of spend) could not be written; the message says what was kept."""
+
+    def __init__(self, message: str, cause: OSError) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+    @staticmethod
+    def reason(exc: OSError) -> str:
+        """Why a write failed, as the OS says it (``No space left on device``)."""
+        return exc.strerror or str(exc) or type(exc).__name__
 
 
 class JobCancelledError(ImageAIError):
@@ -214,6 +229,10 @@ class JobError(BaseModel):
             )
         if isinstance(exc, BudgetExceededError):
             return cls(kind=ErrorKind.BUDGET, user_message=str(exc), final=True)
+        if isinstance(exc, LedgerWriteError):
+            return cls(
+                kind=ErrorKind.STORAGE, user_message=str(exc), detail=repr(exc.cause), final=True
+            )
         if isinstance(exc, ModelRetiredError):
             successor = exc.successor[1] if exc.successor else None
             return cls(

@@ -26,6 +26,7 @@ from imageai.core.jobs import (
     Queued,
     VideoProvider,
 )
+from imageai.core.journal_guard import GuardedJournal
 
 if TYPE_CHECKING:
     import threading
@@ -58,8 +59,11 @@ def run_job(
     Raises:
         JobCancelledError: ``cancel`` was set.
         ProviderError: the provider failed; the job id, if any, stays in the journal.
+        LedgerWriteError: the intent could not be written, so nothing was created. Later
+            ledger writes that fail are retried and reported, never fatal: the job is paid.
     """
     scene_id = request.scene_id
+    ledger = GuardedJournal(journal)
     yield Queued(scene_id=scene_id)
     if cancel.is_set():
         raise JobCancelledError(scene_id)
@@ -69,30 +73,32 @@ def run_job(
         yield Created(scene_id=scene_id, job_id=job_id, billed_usd=0.0, resumed=True)
     else:
         provider.validate(request)
-        if journal:
-            journal.intent(request)
+        ledger.intent(request)
         try:
             job = provider.start(request)
         except ProviderError as exc:
-            if journal:
-                journal.failed(request, None, exc.kind.value, exc.user_message)
+            ledger.failed(request, None, exc.kind.value, exc.user_message)
             raise
         job_id = job.job_id
-        if journal:
-            journal.created(request, job_id, job.billed_usd)
+        # The job is paid for now: a ledger that cannot take the line must not lose its id.
+        # Created still goes out (project.json records the id) and the write is retried.
+        ledger.created(request, job_id, job.billed_usd)
         yield Created(scene_id=scene_id, job_id=job_id, billed_usd=job.billed_usd)
 
     try:
-        yield from _poll_until_done(request, provider, cancel, job_id, started, clock, journal)
+        yield from _poll_until_done(request, provider, cancel, job_id, started, clock, ledger)
     except JobCancelledError:
         provider.cancel(job_id)
         raise
-    if journal:
-        journal.completed(request, job_id)
+    ledger.completed(request, job_id)
     yield Downloading(scene_id=scene_id, job_id=job_id)
     result = provider.download(job_id, request, cancel)
-    if journal:
-        journal.downloaded(request, result)
+    ledger.downloaded(request, result)
+    if ledger.pending:
+        # Failing the job now would drop a paid clip; say it plainly and keep the clip.
+        message = ledger.report(job_id)
+        log.warning("%s: %s", scene_id, message)
+        yield Progress(scene_id=scene_id, fraction=1.0, message=message)
     yield Done(result=result)
 
 
@@ -103,7 +109,7 @@ def _poll_until_done(
     job_id: str,
     started: float,
     clock: Callable[[], float],
-    journal: Journal | None,
+    ledger: GuardedJournal,
 ) -> Iterator[JobEvent]:
     interval = provider.poll_interval
     failures = 0
@@ -119,18 +125,19 @@ def _poll_until_done(
                 # a lost permission or a spent quota the job may still finish remotely, so the
                 # ledger keeps it open: the next render polls it instead of paying again.
                 if isinstance(exc, NotFoundError):
-                    _journal_failure(journal, request, job_id, exc)
+                    ledger.failed(request, job_id, exc.kind.value, exc.user_message)
                 raise
             wait = exc.retry_after or min(MAX_POLL_INTERVAL, provider.poll_interval * 2**failures)
             log.info("poll of %s failed (%s); retrying in %.1fs", job_id, exc.kind, wait)
             _wait_or_cancel(cancel, wait, request)
             continue
         failures = 0
+        ledger.flush()  # a ledger write refused earlier (disk full) goes in as soon as it can
         if status.state is PollState.COMPLETED:
             return
         if status.state is PollState.FAILED:
             error = status.error or ProviderError("The provider reported the job failed.")
-            _journal_failure(journal, request, job_id, error)
+            ledger.failed(request, job_id, error.kind.value, error.user_message)
             raise error
         yield Progress(scene_id=request.scene_id, fraction=status.fraction, message=status.message)
         if clock() - started > request.deadline_s:
@@ -144,13 +151,6 @@ def _poll_until_done(
         else:
             wait, interval = interval, min(MAX_POLL_INTERVAL, interval * 1.5)
         _wait_or_cancel(cancel, wait, request)
-
-
-def _journal_failure(
-    journal: Journal | None, request: JobRequest, job_id: str, error: ProviderError
-) -> None:
-    if journal:
-        journal.failed(request, job_id, error.kind.value, error.user_message)
 
 
 def _wait_or_cancel(cancel: threading.Event, seconds: float, request: JobRequest) -> None:
