@@ -9,7 +9,7 @@ from imageai.core.errors import BudgetExceededError
 from imageai.core.pricing import estimate
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
@@ -29,9 +29,19 @@ def possibly_billed(ledger: Ledger, project: Project, catalog: Catalog) -> dict[
     }
 
 
-def committed_spend(ledger: Ledger, project: Project, catalog: Catalog) -> float:
-    """What the budget counts as spent: the ledger's creates plus the possibly billed ones."""
-    unknown = sum(possibly_billed(ledger, project, catalog).values())
+def committed_spend(
+    ledger: Ledger, project: Project, catalog: Catalog, in_flight: Collection[str] = ()
+) -> float:
+    """What the budget counts as spent: the ledger's creates plus the possibly billed ones.
+
+    ``in_flight`` names scenes whose create is under way in this process: their reservation
+    already holds the cost, so their open intent is not counted a second time.
+    """
+    unknown = sum(
+        usd
+        for scene_id, usd in possibly_billed(ledger, project, catalog).items()
+        if scene_id not in in_flight
+    )
     return round(ledger.total_spent() + unknown, 4)
 
 
@@ -54,6 +64,11 @@ class BudgetReservations:
     def total(self) -> float:
         with self._lock:
             return round(sum(self._held.values()), 4)
+
+    def held(self) -> frozenset[str]:
+        """The job keys holding a reservation now."""
+        with self._lock:
+            return frozenset(self._held)
 
     def check(self, cost_usd: float, spent_usd: float, budget_usd: float | None) -> None:
         """Raise `BudgetExceededError` if ``cost_usd`` more would pass the budget."""

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from imageai.core import continuity
 from imageai.core.imaging import fit_to_file
 from imageai.core.job_loop import recover_lost_create, run_job
+from imageai.core.jobs import Created
 from imageai.video.frames import extract_last_frame
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from imageai.core.jobs import JobEvent, JobRequest
@@ -28,9 +29,14 @@ def render_job(
     router: ProviderRouter,
     ledger: Ledger | None,
     seed_clip: Path | None = None,
+    on_created: Callable[[], None] | None = None,
 ) -> JobFn:
     """A job for the runner; with ``seed_clip``, the clip's last frame (fitted to the frame size
-    the provider renders) becomes the scene's reference image, in the worker thread."""
+    the provider renders) becomes the scene's reference image, in the worker thread.
+
+    ``on_created`` runs in the worker thread as soon as the create is in the ledger: a budget
+    reservation released there is never counted together with the ledger's spend.
+    """
 
     def job(cancel: threading.Event) -> Iterator[JobEvent]:
         current = request
@@ -43,7 +49,10 @@ def render_job(
         # A create sent just before a crash: adopt its job rather than pay for another.
         if ledger is not None:
             current = recover_lost_create(current, provider, ledger)
-        yield from run_job(current, provider, cancel, journal=ledger)
+        for event in run_job(current, provider, cancel, journal=ledger):
+            if isinstance(event, Created) and on_created is not None:
+                on_created()
+            yield event
 
     return job
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
@@ -139,7 +140,9 @@ class RenderController(QObject):
         ledger = self._doc.ledger()
         if ledger is None:
             return self._doc.project.billed_usd
-        return committed_spend(ledger, self._doc.project, self._catalog)
+        held = self._reservations().held()
+        in_flight = {s.id for s in self._doc.project.scenes if self.job_id_for(s.id) in held}
+        return committed_spend(ledger, self._doc.project, self._catalog, in_flight)
 
     def _reservations(self) -> BudgetReservations:
         folder = self._doc.folder
@@ -205,8 +208,9 @@ class RenderController(QObject):
                 self._doc.project, self._doc.folder, request, after, self._doc.ledger()
             )
         self._requests[job_id] = request
+        release = functools.partial(self._reservations().release, job_id)
         return self._runner.submit(
-            render_job(request, self._router, self._doc.ledger(), seed), job_id
+            render_job(request, self._router, self._doc.ledger(), seed, release), job_id
         )
 
     def cancel(self, scene_id: str) -> bool:
