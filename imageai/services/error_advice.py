@@ -60,6 +60,21 @@ def _advice(
     )
 
 
+#: Kinds whose advice is a title, the message with a sentence after it, and one action.
+_PLAIN: dict[ErrorKind, tuple[str, str, ErrorAction]] = {
+    ErrorKind.NOT_FOUND: ("Not found", "", ErrorAction.NONE),
+    ErrorKind.QUOTA: ("Out of quota", " Check the account's billing.", ErrorAction.NONE),
+    ErrorKind.INVALID_REQUEST: ("Invalid request", "", ErrorAction.EDIT_PROMPT),
+    ErrorKind.OUTCOME_UNKNOWN: (
+        "Outcome unknown",
+        " Check the provider's dashboard before retrying: a retry may be billed again.",
+        ErrorAction.RETRY,
+    ),
+    # Nothing was sent, or the job id is safe in project.json: a retry cannot pay twice.
+    ErrorKind.STORAGE: ("Cannot write the project", "", ErrorAction.RETRY),
+}
+
+
 def advise(
     error: JobError, scene_label: str = "This scene", provider: ProviderName | None = None
 ) -> ErrorAdvice:
@@ -109,21 +124,11 @@ def advise(
             "animatic, with the cost compared first.",
             ErrorAction.RETARGET,
         )
-    if kind is ErrorKind.NOT_FOUND:
-        return _advice("Not found", f"{scene_label}: {msg}")
-    if kind is ErrorKind.QUOTA:
-        return _advice("Out of quota", f"{scene_label}: {msg} Check the account's billing.")
-    if kind is ErrorKind.INVALID_REQUEST:
-        return _advice("Invalid request", f"{scene_label}: {msg}", ErrorAction.EDIT_PROMPT)
-    if kind is ErrorKind.OUTCOME_UNKNOWN:
-        return _advice(
-            "Outcome unknown",
-            f"{scene_label}: {msg} Check the provider's dashboard "
-            "before retrying: a retry may be billed again.",
-            ErrorAction.RETRY,
-        )
     if kind is ErrorKind.BUDGET:
         return _advice("Over budget", msg)
+    if kind in _PLAIN:
+        title, after, action = _PLAIN[kind]
+        return _advice(title, f"{scene_label}: {msg}{after}", action)
     return _advice("Render failed", f"{scene_label}: {msg}", ErrorAction.RETRY)
 
 

@@ -35,6 +35,7 @@ def _error(kind: ErrorKind, retry_after: float | None = None) -> JobError:
         (ErrorKind.OUTCOME_UNKNOWN, ErrorAction.RETRY),
         (ErrorKind.UNKNOWN, ErrorAction.RETRY),
         (ErrorKind.NOT_FOUND, ErrorAction.NONE),
+        (ErrorKind.STORAGE, ErrorAction.RETRY),
     ],
 )
 def test_each_kind_offers_its_action(kind: ErrorKind, action: ErrorAction) -> None:
@@ -101,3 +102,7 @@ def test_successor_move_finds_the_provider_and_what_moves() -> None:
     # A scene with a provider of its own moves alone; an id the table lacks stays on its provider.
     assert successor_move(catalog, project, "b", "wan-2.6") == (["b"], ("sora", "wan-2.6"))
     assert successor_move(catalog, project, "deleted", "x-1") == ([], ("veo", "x-1"))
+
+
+def test_a_ledger_write_failure_is_titled_for_what_it_is() -> None:
+    assert advise(_error(ErrorKind.STORAGE), "Scene 2").title == "Cannot write the project"
