@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.core.errors import ErrorKind, ImageAIError, JobError
+from imageai.core.errors import ImageAIError, JobError
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.error_banner import ErrorBanner
 from imageai.gui.video.jobs_panel import JobsPanel
 from imageai.gui.video.log_console import LogConsole
 from imageai.gui.video.provider_selector import ProviderSelectorWidget
-from imageai.gui.video.remix_dialog import RemixDialog
+from imageai.gui.video.remix_actions import RemixActionsMixin
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.scene_editor import SceneEditorPanel
 from imageai.gui.video.storyboard_view import StoryboardView
@@ -30,7 +30,6 @@ from imageai.services.error_advice import (
     ErrorAction,
     ErrorAdvice,
     advise,
-    advise_remix,
     successor_move,
 )
 from imageai.services.video_workspace import NeedsFolderError
@@ -38,11 +37,10 @@ from imageai.services.video_workspace import NeedsFolderError
 if TYPE_CHECKING:
     from imageai.core.pricing import CostEstimate
     from imageai.services.key_check_service import KeyCheckService
-    from imageai.services.remix_service import AnyRemixPlan
     from imageai.services.video_workspace import VideoWorkspace
 
 
-class VideoWorkspacePanel(QWidget):
+class VideoWorkspacePanel(RemixActionsMixin, QWidget):
     """The artist's video workflow; all state lives in the `VideoWorkspace`.
 
     Signals:
@@ -305,54 +303,6 @@ class VideoWorkspacePanel(QWidget):
         if job_id.startswith("render-"):  # the export and Save As are started again by hand
             self.request_render([job_id.removeprefix("render-")])
 
-    # ---- remix -------------------------------------------------------------------------------
-
-    def ask_remix(self, scene_id: str, prompts: list[str] | None) -> AnyRemixPlan | None:
-        """The change prompts and the agreed estimate, from the Remix dialog (None: cancelled)."""
-        dialog = RemixDialog(self.ws, scene_id, prompts, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.plan if accepted else None
-
-    def request_remix(self, scene_id: str, prompts: list[str] | None = None) -> list[str]:
-        """Ask for prompts, show the estimate, then queue the variations; returns job ids."""
-        blocker = self.ws.remixer.blocker(scene_id)
-        if blocker is not None:
-            self.show_problem("Cannot remix", blocker)
-            return []
-        plan = self.ask_remix(scene_id, prompts)
-        if plan is None:
-            return []
-        try:
-            job_ids = self.ws.remix(plan)
-        except ImageAIError as exc:  # e.g. another process is rendering this project
-            self.show_problem("Cannot remix", str(exc))
-            return []
-        self.error_banner.hide()
-        self.bottom_tabs.setCurrentWidget(self.jobs_panel)
-        self._update_actions()
-        return job_ids
-
-    @Slot()
-    def _on_remix_triggered(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.request_remix(ids[0])
-
-    @Slot(str, object)
-    def _on_remixer_remix_failed(self, scene_id: str, error: object) -> None:
-        assert isinstance(error, JobError)
-        advice = advise_remix(
-            error, self.ws.scene_label(scene_id), self.ws.remixer.provider_of(scene_id)
-        )
-        self.error_banner.show_advice(advice, scene_id)
-        if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
-            self.keys_requested.emit()
-        self._update_actions()
-
-    @Slot(str)
-    def _on_take_failed(self, message: str) -> None:
-        self.show_problem("Cannot use that take", message)
-
     @Slot(str, object)
     def _on_workspace_scene_failed(self, scene_id: str, error: object) -> None:
         assert isinstance(error, JobError)
@@ -361,10 +311,7 @@ class VideoWorkspacePanel(QWidget):
             provider = project.provider_for(project.scene(scene_id))
         except KeyError:
             provider = None
-        advice = advise(error, self.ws.scene_label(scene_id), provider)
-        self.error_banner.show_advice(advice, scene_id)
-        if error.kind in (ErrorKind.AUTH, ErrorKind.PERMISSION):
-            self.keys_requested.emit()
+        self.show_error(advise(error, self.ws.scene_label(scene_id), provider), scene_id, error)
 
     @Slot(int, int, int)
     def _on_workspace_render_finished(self, done: int, failed: int, cancelled: int) -> None:
