@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,16 +16,15 @@ os.environ.setdefault("IMAGEAI_NO_KEYRING", "1")
 os.environ.setdefault("IMAGEAI_HOME", tempfile.mkdtemp(prefix="imageai-omni-shots-"))
 
 from PIL import Image, ImageDraw
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from imageai.app import build
 from imageai.core.catalog import default_catalog
 from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.secrets import InMemorySecretStore, KeyName
 from imageai.gui.video.omni_controls_widget import OmniControlsWidget
+from tests.gui.x_screen import OUT, grab, pump
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SCENES = [
     (
         "A lighthouse on a black cliff at dusk, waves exploding below, slow push-in",
@@ -44,12 +42,6 @@ SCENES = [
 ]
 
 
-def _pump(ms: int = 300) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
 def _frame(folder: Path, name: str, sky: tuple[int, int, int]) -> Path:
     image = Image.new("RGB", (1280, 720), sky)
     draw = ImageDraw.Draw(image)
@@ -59,17 +51,6 @@ def _frame(folder: Path, name: str, sky: tuple[int, int, int]) -> Path:
     path = folder / name
     image.save(path)
     return path
-
-
-def _grab(name: str, window: QWidget) -> None:
-    """The X screen as shown (window frame, open popups), cropped to the window's frame."""
-    target = OUT / name
-    subprocess.run(["import", "-window", "root", str(target)], check=True)
-    frame = window.frameGeometry()
-    box = (frame.x(), frame.y(), frame.x() + frame.width(), frame.y() + frame.height())
-    with Image.open(target) as shot:
-        shot.crop(box).save(target)
-    print(target)
 
 
 def main() -> int:
@@ -85,7 +66,7 @@ def main() -> int:
     parts.window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
     parts.window.setGeometry(60, 40, 1440, 900)
     parts.window.show()
-    _pump(800)
+    pump(800)
     ws, panel = parts.workspace, parts.window.video_panel
     assert ws.document.project.provider is ProviderName.OMNI, ws.document.project.provider
     ws.editor.set_project_fields("Title", title="The Lighthouse")
@@ -104,11 +85,11 @@ def main() -> int:
     controls.apply(model="gemini-omni-1.2-flash", resolution="1080p", seconds=8)
     ws.document.save()
     panel.storyboard_view.select_ids([scenes[1].id])
-    _pump()
-    _grab("omni-controls.png", parts.window)
+    pump()
+    grab("omni-controls.png", parts.window)
     panel.provider_selector.combo.showPopup()
-    _pump()
-    _grab("provider-selector.png", parts.window)
+    pump()
+    grab("provider-selector.png", parts.window)
     panel.provider_selector.combo.hidePopup()
     parts.window.close()
     parts.shutdown()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,39 +17,20 @@ from pathlib import Path
 os.environ.setdefault("IMAGEAI_NO_KEYRING", "1")
 os.environ.setdefault("IMAGEAI_HOME", tempfile.mkdtemp(prefix="imageai-retire-shots-"))
 
-from PIL import Image
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from imageai.app import build
 from imageai.core import project_store
 from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, ProviderName, Scene, VeoBackend, VeoSettings
 from imageai.core.secrets import InMemorySecretStore
+from tests.gui.x_screen import OUT, grab, pump
 
-OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PROMPTS = [
     "A lighthouse on a black cliff at dusk, waves exploding below, slow push-in",
     "Close-up: the keeper's hands strike a match and light the great lamp",
     "Wide shot from the sea: the beam sweeps across thick rolling fog",
 ]
-
-
-def _pump(ms: int = 300) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def _grab(name: str, window: QWidget) -> None:
-    """The X screen as shown, cropped to the window's frame."""
-    target = OUT / name
-    subprocess.run(["import", "-window", "root", str(target)], check=True)
-    frame = window.frameGeometry()
-    box = (frame.x(), frame.y(), frame.x() + frame.width(), frame.y() + frame.height())
-    with Image.open(target) as shot:
-        shot.crop(box).save(target)
-    print(target)
 
 
 def _old_project(folder: Path) -> Path:
@@ -80,13 +60,13 @@ def main() -> int:
     parts.window.setGeometry(60, 40, 1440, 900)
     parts.window.show()
     assert parts.window.open_project(folder)
-    _pump(800)
-    _grab("retirement-note.png", parts.window)
+    pump(800)
+    grab("retirement-note.png", parts.window)
     veo = parts.window.video_panel.provider_selector.controls[ProviderName.VEO]
     dialog = veo.open_move_dialog()
     dialog.resize(640, 360)
-    _pump(600)
-    _grab("retirement-move-dialog.png", dialog)
+    pump(600)
+    grab("retirement-move-dialog.png", dialog)
     dialog.reject()
     parts.window.close()
     parts.shutdown()
