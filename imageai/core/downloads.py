@@ -22,7 +22,7 @@ from imageai.core.errors import (
     NotFoundError,
     ProviderError,
 )
-from imageai.core.media import looks_like_mp4
+from imageai.core.media import looks_like_mp4, mp4_whole
 
 if TYPE_CHECKING:
     import threading
@@ -63,7 +63,7 @@ def write_chunks(tmp: Path, chunks: Iterable[bytes], append: bool = False) -> in
 
 
 def finalize_clip(tmp: Path, dest: Path, expected_size: int | None = None) -> Path:
-    """Check a finished download (size, MP4 header) and rename it into place."""
+    """Check a finished download (size, MP4 header, box sizes) and rename it into place."""
     size = tmp.stat().st_size
     if expected_size is not None and size != expected_size:
         raise NetworkError(
@@ -71,6 +71,10 @@ def finalize_clip(tmp: Path, dest: Path, expected_size: int | None = None) -> Pa
         )
     if size == 0 or not looks_like_mp4(tmp):
         raise NetworkError("The downloaded file is not an MP4 video.", detail=str(dest))
+    if not mp4_whole(tmp):
+        # A body cut short with no Content-Length still starts with ``ftyp``: only the box
+        # sizes show bytes are missing. Retryable: a resumable download continues from here.
+        raise NetworkError("The video arrived cut short; fetching the rest.", detail=str(dest))
     os.replace(tmp, dest)
     return dest
 

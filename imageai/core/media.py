@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 from functools import cache
 from typing import TYPE_CHECKING
@@ -120,3 +121,30 @@ def looks_like_mp4(path: Path) -> bool:
     except OSError:
         return False
     return b"ftyp" in head[:16]
+
+
+def mp4_whole(path: Path) -> bool:
+    """True when every top-level box (``ftyp``, ``moov``, ``mdat`` ...) ends inside the file.
+
+    A body cut short with no Content-Length (close-delimited, or inline data cut at the source)
+    still starts with ``ftyp``; only the box sizes show that bytes are missing.
+    """
+    size = path.stat().st_size
+    offset = 0
+    with path.open("rb") as f:
+        while offset < size:
+            f.seek(offset)
+            header = f.read(16)
+            if len(header) < 8:
+                return False
+            box = struct.unpack(">I", header[:4])[0]
+            if box == 0:  # the last box runs to the end of the file
+                return True
+            if box == 1:  # a 64-bit size follows the type
+                if len(header) < 16:
+                    return False
+                box = struct.unpack(">Q", header[8:16])[0]
+            if box < 8:
+                return False
+            offset += box
+    return offset == size

@@ -25,7 +25,6 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
 from imageai.core.validation import validate_spec
-from imageai.providers.google.clip_check import check_whole
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.omni_errors import PRODUCT
@@ -179,17 +178,11 @@ class OmniClient:
             data = video.decoded()
             with temp_download(dest) as tmp:
                 write_chunks(tmp, (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)))
-                check_whole(tmp)
                 finalize_clip(tmp, dest, len(data))
             return
         assert video.uri is not None  # an OmniVideo has data or a uri
         opener = self.sdk().opener(video.uri)
-        # Staged beside the clip: a body cut short without Content-Length passes the MP4 header
-        # check, so the box sizes are checked before it may replace anything in clips/.
-        staged = dest.with_name(f".{dest.name}.staged")
-        resumable_download(opener, staged, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep)
-        check_whole(staged)
-        os.replace(staged, dest)
+        resumable_download(opener, dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep)
 
     def cancel(self, job_id: str) -> None:
         """Ask Google to stop the interaction (best effort: the job is abandoned either way)."""

@@ -22,7 +22,6 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.validation import validate_spec
-from imageai.providers.google.clip_check import check_whole
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.http import TIMEOUT
@@ -214,9 +213,6 @@ class VeoClient:
             try:
                 with temp_download(dest) as tmp:
                     expected = backend.download(video, tmp, cancel)
-                    # Box sizes must add up: inline bytes cut at the source, or a body with
-                    # no Content-Length cut short, still start with ``ftyp``.
-                    check_whole(tmp)
                     finalize_clip(tmp, dest, expected)
                 return
             except ProviderError as exc:

@@ -130,3 +130,18 @@ def test_half_written_clip_never_stands_as_done(tmp_path) -> None:
     assert _leftovers(dest.parent) == []
     _land(dest, FAKE_MP4, expected_size=len(FAKE_MP4))
     assert _leftovers(dest.parent) == ["s1.mp4"]
+
+
+@pytest.mark.parametrize("cut", [1, 9, 40])
+def test_a_clip_cut_short_without_a_length_is_never_finalized(tmp_path: Path, cut: int) -> None:
+    # Every provider's clip goes through finalize_clip: a close-delimited body cut short still
+    # starts with ``ftyp``, so only the box sizes show it (Sora, Veo, Omni and the animatic).
+    ftyp = FAKE_MP4[:24]
+    whole = ftyp + (48).to_bytes(4, "big") + b"mdat" + bytes(40)
+    tmp, dest = tmp_path / "clip.part", tmp_path / "clip.mp4"
+    tmp.write_bytes(whole[:-cut])
+    with pytest.raises(NetworkError, match="cut short"):
+        finalize_clip(tmp, dest)
+    assert not dest.exists()
+    tmp.write_bytes(whole)
+    assert finalize_clip(tmp, dest) == dest
