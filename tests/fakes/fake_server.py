@@ -370,7 +370,8 @@ def serve(
     if sample_clip is not None:
         state.sample_clip = sample_clip.read_bytes()
     server = _Server(("127.0.0.1", port), state)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll interval: shutdown() waits up to one interval, once per test.
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 

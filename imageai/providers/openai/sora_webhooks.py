@@ -109,7 +109,9 @@ class WebhookServer(ThreadingHTTPServer):
                 self._seen.popitem(last=False)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.serve_forever, name="webhooks", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, args=(0.1,), name="webhooks", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
