@@ -52,3 +52,29 @@ def test_startup_benchmark_measures_a_shown_window_and_the_cli(tmp_path: Path) -
 
     assert 0 < figures["imported_s"] <= figures["built_s"] <= figures["shown_s"] < 60
     assert 0 < startup.command_once([*startup._cli(), "--version"], tmp_path / "home") < 60
+
+
+def test_throughput_parts_split_startup_wave_gaps_and_tail() -> None:
+    from benchmarks import render_throughput
+
+    # Two slots, 3 s generations: creates at 10.5 and 10.6; the next two take the slots freed at
+    # 13.5 and 13.6, 0.3 s and 0.4 s late; the last clip lands at 17.0, the process ends at 17.3.
+    entries = [
+        {"event": "intent", "ts": 10.4},
+        {"event": "created", "ts": 10.5},
+        {"event": "intent", "ts": 10.55},
+        {"event": "created", "ts": 10.6},
+        {"event": "intent", "ts": 14.0},
+        {"event": "created", "ts": 14.1},
+        {"event": "intent", "ts": 13.8},
+        {"event": "created", "ts": 13.85},
+        {"event": "downloaded", "ts": 16.9},
+        {"event": "downloaded", "ts": 17.0},
+    ]
+
+    figures = render_throughput.parts(entries, t0=10.0, t_exit=17.3, concurrency=2, generation_s=3)
+
+    assert figures["startup_s"] == pytest.approx(0.4)
+    assert figures["wave_gap_mean_s"] == pytest.approx(0.35)
+    assert figures["wave_gap_max_s"] == pytest.approx(0.4)
+    assert figures["tail_s"] == pytest.approx(0.3)
