@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imageai.cli import adopt_commands, edit_commands, retarget_commands, scene_commands
-from imageai.cli.context import build_context
+from imageai.cli.context import build_context, money
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
 from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
@@ -242,7 +242,7 @@ def add_parsers(vsub: Any) -> None:
         required=True,
         help="what to change; repeat for several variations",
     )
-    remix.add_argument("--budget", type=float, help="USD; overrides the project's budget")
+    remix.add_argument("--budget", type=money, help="USD; overrides the project's budget")
     remix.add_argument("--json", action="store_true", help="one JSON event per line")
     remix.add_argument(
         "--resend-unknown",

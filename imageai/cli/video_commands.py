@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imageai.cli import endpoint_commands, remix_commands
-from imageai.cli.context import build_context
+from imageai.cli.context import build_context, money
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
 from imageai.cli.retarget_commands import lifecycle_json, lifecycle_lines
@@ -344,7 +344,7 @@ def add_parser(sub: Any) -> None:
         "--script", type=Path, help="text or Markdown script: one scene per paragraph"
     )
     init.add_argument("--title")
-    init.add_argument("--budget", type=float, help="budget in USD")
+    init.add_argument("--budget", type=money, help="budget in USD")
     endpoint_commands.add_endpoint_arguments(init)
     init.set_defaults(func=cmd_init)
 
@@ -357,7 +357,7 @@ def add_parser(sub: Any) -> None:
     render.add_argument("dir", type=Path)
     render.add_argument("--scenes", help="e.g. 1,3-5")
     render.add_argument("--concurrency", type=int, default=2)
-    render.add_argument("--budget", type=float, help="USD; overrides the project's budget")
+    render.add_argument("--budget", type=money, help="USD; overrides the project's budget")
     render.add_argument("--json", action="store_true", help="one JSON event per line")
     render.set_defaults(func=cmd_render)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from imageai.core.errors import ProjectFileError
 from imageai.core.models import ProviderName, VeoBackend
+from imageai.core.money import Money
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,7 +24,7 @@ class PriceRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    usd_per_second: float
+    usd_per_second: Money
     sizes: tuple[str, ...] = ()
     resolutions: tuple[str, ...] = ()
     audio: bool | None = None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from imageai.core.errors import ProjectFileError
+from imageai.core.money import Money
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,7 +33,7 @@ class ImagePriceRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    usd_per_image: float
+    usd_per_image: Money
     qualities: tuple[str, ...] = ()
     sizes: tuple[str, ...] = ()
     #: Applies only up to this many output pixels (width x height), when the size is known.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ErrorKind
+from imageai.core.money import Money
 from imageai.core.secrets import scrub
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class LedgerEntry(BaseModel):
     provider: str
     fingerprint: str = ""
     job_id: str | None = None
-    usd: float = 0.0
+    usd: Money = 0.0  # a NaN or negative amount makes the line unreadable
     detail: str = ""
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from imageai.core.errors import JobError
+from imageai.core.money import Money
 
 SCHEMA_VERSION = 1
 
@@ -138,7 +139,7 @@ class Take(_Frozen):
     thumbnail_path: str | None = None
     prompt: str = ""
     remixed_from_job_id: str | None = None
-    billed_usd: float = 0.0
+    billed_usd: Money = 0.0
 
 
 class Scene(_Frozen):
@@ -163,7 +164,7 @@ class Scene(_Frozen):
     job_provider: ProviderName | None = None
     clip_path: str | None = None
     thumbnail_path: str | None = None
-    billed_usd: float = 0.0
+    billed_usd: Money = 0.0
     rendered_prompt: str | None = None
     error: JobError | None = None
     takes: tuple[Take, ...] = ()
@@ -186,7 +187,7 @@ class Project(_Frozen):
     provider: ProviderName = ProviderName.ANIMATIC
     settings: ProviderSettings = ProviderSettings()
     scenes: tuple[Scene, ...] = ()
-    budget_usd: float | None = Field(default=None, ge=0)
+    budget_usd: Money | None = None
     #: Use the last frame of scene n as scene n+1's reference image.
     chain_scenes: bool = False
 
