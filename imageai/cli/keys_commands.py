@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
+from imageai.core.errors import ValidationError
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.secrets import KeyName, KeySource, lookup_key
 
@@ -64,9 +65,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _read_key(name: KeyName, from_stdin: bool) -> str:
+    """The key typed at a hidden prompt, or one line of standard input with ``--stdin``."""
+    if not from_stdin and not sys.stdin.isatty():
+        raise ValidationError(
+            "stdin",
+            "no terminal to type the key in; pipe it in with `imageai keys set NAME --stdin`",
+        )
+    try:
+        line = sys.stdin.readline() if from_stdin else getpass.getpass(f"{name.value} key: ")
+    except (EOFError, UnicodeDecodeError) as exc:
+        raise ValidationError("stdin", f"could not read the key ({type(exc).__name__})") from exc
+    return line.strip()
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     name = KeyName(args.name)
-    value = sys.stdin.readline().strip() if args.stdin else getpass.getpass(f"{name.value} key: ")
+    value = _read_key(name, args.stdin)
     if not value:
         print("imageai: error: empty key; nothing stored", file=sys.stderr)
         return ExitCode.INVALID_INPUT

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from imageai import __version__
 from imageai.cli import image_commands, keys_commands, video_commands, webhook_commands
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
+from imageai.cli.scrubbed_output import scrubbed_output
 from imageai.core.errors import (
     AuthError,
     BudgetExceededError,
     ErrorKind,
+    ImageAIError,
     ModelRetiredError,
     PermissionDeniedError,
     ProjectFileError,
+    ProviderError,
     ValidationError,
 )
 from imageai.core.log_setup import setup_logging
 from imageai.core.media import MediaError
+from imageai.core.paths import log_dir
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return int(exc.code or 0)
     setup_logging("imageai-cli.log", to_stderr=args.verbose, verbose=args.verbose)
+    with scrubbed_output():  # every line a command prints passes the key scrubber
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; every exception becomes a one-line error and an exit code."""
     try:
         return int(args.func(args))
     except (ValidationError, ProjectFileError, BudgetExceededError, MediaError) as exc:
@@ -53,6 +66,40 @@ def main(argv: list[str] | None = None) -> int:
     except (AuthError, PermissionDeniedError) as exc:
         print(f"imageai: error: {exc.user_message}", file=sys.stderr)
         return ExitCode.KEY_PROBLEM
+    except ProviderError as exc:
+        print(f"imageai: error: {exc.user_message}", file=sys.stderr)
+        return ExitCode.SCENE_FAILED
+    except ImageAIError as exc:
+        print(f"imageai: error: {exc}", file=sys.stderr)
+        return ExitCode.SCENE_FAILED
+    except RecursionError:
+        # A hostile file nested thousands deep: json and pydantic recurse per level.
+        print("imageai: error: the input is nested too deeply to read", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    except OSError as exc:
+        print(f"imageai: error: {os_error_text(exc)}", file=sys.stderr)
+        return ExitCode.INVALID_INPUT
+    except KeyboardInterrupt:
+        print("imageai: stopped", file=sys.stderr)
+        return ExitCode.SCENE_FAILED
+    except Exception as exc:  # CLI boundary: a one-line error, the traceback goes to the log
+        log.exception("unexpected error in %s", args.command)
+        print(
+            f"imageai: error: unexpected {type(exc).__name__}: {exc} (details in {log_dir()})",
+            file=sys.stderr,
+        )
+        return ExitCode.SCENE_FAILED
+
+
+def os_error_text(exc: OSError) -> str:
+    """``cannot write /p/x: permission denied`` rather than ``[Errno 13] ...``."""
+    reason = (exc.strerror or type(exc).__name__).lower()
+    where = f" {exc.filename}" if exc.filename else ""
+    if isinstance(exc, PermissionError):
+        return f"cannot write or read{where}: {reason} (is the folder read-only?)"
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        return f"{where.strip() or 'the path'} is a file where a folder is needed ({reason})"
+    return f"{where.strip() or 'file system'}: {reason}"
 
 
 if __name__ == "__main__":

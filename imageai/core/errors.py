@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from imageai.core.secrets import scrub
+from imageai.core.scrub import scrub
 
 
 class ErrorKind(StrEnum):
@@ -25,6 +25,9 @@ class ErrorKind(StrEnum):
     BUDGET = "budget"
     #: The app could not write its own files (ledger, project) here: disk full, read-only.
     STORAGE = "storage"
+    #: A paid clip arrived broken (cut short, zero-filled, wrong length) after every refetch;
+    #: the job stays open, so Retry downloads it again and never pays again.
+    BAD_CLIP = "bad_clip"
     UNKNOWN = "unknown"
 
 

@@ -7,13 +7,14 @@ import logging
 import os
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from imageai.core.errors import ErrorKind
+from imageai.core import project_files, settling
 from imageai.core.money import Money
-from imageai.core.secrets import scrub
+from imageai.core.scrub import scrub
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,6 +42,33 @@ class LedgerEntry(BaseModel):
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class LedgerRead:
+    """What reading ``ledger.jsonl`` found."""
+
+    entries: tuple[LedgerEntry, ...]
+    #: Line numbers (from 1) of lines that are not an entry: garbage, a hand edit, a NaN.
+    unreadable: tuple[int, ...] = ()
+    #: The last line when a crash cut it short mid-append (no newline, not JSON); the next
+    #: append moves it to ``ledger.jsonl.torn-<time>``.
+    torn_tail: int | None = None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_line(text: str) -> LedgerEntry | None:
+    try:
+        return LedgerEntry.model_validate(json.loads(text))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
 class Ledger:
     """Thread-safe appender and reader of ``ledger.jsonl``; implements the `Journal` protocol.
 
@@ -59,14 +87,11 @@ class Ledger:
         line = entry.model_dump_json(exclude_defaults=False) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # A crash can leave a last line without its newline; start on a fresh line.
-            needs_newline = False
-            if self.path.exists() and self.path.stat().st_size:
-                with self.path.open("rb") as existing:
-                    existing.seek(-1, os.SEEK_END)
-                    needs_newline = existing.read(1) != b"\n"
-            with self.path.open("a", encoding="utf-8") as out:
-                out.write(("\n" if needs_newline else "") + line)
+            # A crash can leave a last line without its newline (see `_end_torn_tail`).
+            needs_newline = self._end_torn_tail()
+            # No-follow: a received project's ledger.jsonl may be a link to a shell start-up file.
+            with project_files.open_append(self.path) as out:
+                out.write((("\n" if needs_newline else "") + line).encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
 
@@ -126,21 +151,93 @@ class Ledger:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def entries(self) -> list[LedgerEntry]:
-        """All readable entries; a torn or corrupt line (from a crash) is skipped and logged."""
+    def read(self) -> LedgerRead:
+        """Every entry, and the numbers of the lines that are not one (none is dropped unsaid)."""
         if not self.path.exists():
-            return []
-        result: list[LedgerEntry] = []
+            return LedgerRead(())
         with self._lock:
-            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines()
+            text = self.path.read_bytes().decode("utf-8", errors="replace")
+        # Split on newlines only: str.splitlines() also cuts at U+2028 and U+0085, which JSON
+        # strings (a server's error text in ``detail``) may hold unescaped.
+        lines = text.split("\n")
+        entries: list[LedgerEntry] = []
+        unreadable: list[int] = []
+        torn: int | None = None
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
+            entry = _parse_line(line)
+            if entry is not None:
+                entries.append(entry)
+            elif number == len(lines) and not _is_json(line):
+                torn = number  # the last line, without its newline: cut short mid-append
+            else:
+                unreadable.append(number)
+        return LedgerRead(tuple(entries), tuple(unreadable), torn)
+
+    def entries(self) -> list[LedgerEntry]:
+        """All readable entries; unreadable lines are logged (see `read` and `unreadable_lines`)."""
+        read = self.read()
+        for number in read.unreadable:
+            log.warning("%s:%d: unreadable ledger line", self.path, number)
+        return list(read.entries)
+
+    def unreadable_lines(self) -> tuple[int, ...]:
+        """Line numbers (from 1) of lines that are not an entry; a torn last line is not one."""
+        return self.read().unreadable
+
+    def _end_torn_tail(self) -> bool:
+        """Ready the file's end for an append (called under the lock); True: write a newline first.
+
+        A crash mid-append leaves a last line without its newline. If it is not JSON it was cut
+        short: its write never finished, so run_job never went on from it (an intent cut short
+        means no create was sent; a ``created`` cut short leaves its intent open, counted as
+        possibly billed). It is moved to ``ledger.jsonl.torn-<time>`` rather than left to
+        become an unreadable line mid-file, which would block every budgeted render. A
+        complete line that only lacks its newline is kept.
+        """
+        if self.path.is_symlink() or not self.path.exists():
+            return False  # the append itself refuses a link
+        fd = os.open(self.path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "r+b") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return False
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return False
+            start, tail = size, b""
+            while start > 0 and b"\n" not in tail:
+                start = max(0, start - 4096)
+                handle.seek(start)
+                tail = handle.read(size - start)
+            cut = tail.rfind(b"\n") + 1
+            fragment = tail[cut:]
+            if not fragment.strip() or _is_json(fragment.decode("utf-8", errors="replace")):
+                return True
+            self._keep_torn(fragment)
+            handle.truncate(start + cut)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return False
+
+    def _keep_torn(self, fragment: bytes) -> None:
+        """Save a torn last line beside the ledger (fsynced) before it is cut from it."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        for attempt in range(100):
+            name = f"{self.path.name}.torn-{stamp}" + (f"-{attempt}" if attempt else "")
             try:
-                result.append(LedgerEntry.model_validate(json.loads(line)))
-            except (ValueError, TypeError):
-                log.warning("%s:%d: unreadable ledger line skipped", self.path, number)
-        return result
+                fd = os.open(self.path.with_name(name), flags, 0o600)
+            except FileExistsError:
+                continue
+            with open(fd, "wb") as out:
+                out.write(fragment)
+                out.flush()
+                os.fsync(out.fileno())
+            log.warning("%s: a torn last line (a crash mid-write) was moved to %s", self.path, name)
+            return
+        raise FileExistsError(f"{self.path}: no free name for the torn last line")
 
     def spent_by_scene(self) -> dict[str, float]:
         """Billed USD per scene id: every create the provider accepted."""
@@ -156,29 +253,10 @@ class Ledger:
     def unsettled_intents(self) -> dict[str, int]:
         """Per scene id, how many creates were sent without a settled outcome ("possibly billed").
 
-        An intent is settled by a ``created`` of its fingerprint, or by a sure failure of the
-        create itself (no job id); a failure recorded as outcome_unknown settles nothing. Each
-        lost create counts: a scene sent twice with both answers lost may be billed twice.
+        The rule is `settling.open_intents`; each lost create counts: a scene sent twice with
+        both answers lost may be billed twice.
         """
-        pending: dict[tuple[str, str], int] = {}
-        for entry in self.entries():
-            key = (entry.scene_id, entry.fingerprint)
-            if entry.event == "intent":
-                pending[key] = pending.get(key, 0) + 1
-            elif entry.event == "created" or (
-                entry.event == "failed"
-                and entry.job_id is None
-                and not entry.detail.startswith(ErrorKind.OUTCOME_UNKNOWN.value)
-            ):
-                if entry.fingerprint == "":  # older ledgers wrote failures without one
-                    key = next((k for k in reversed(pending) if k[0] == entry.scene_id), key)
-                if pending.get(key, 0) > 0:
-                    pending[key] -= 1
-        counts: dict[str, int] = {}
-        for (scene_id, _), count in pending.items():
-            if count:
-                counts[scene_id] = counts.get(scene_id, 0) + count
-        return counts
+        return settling.open_counts(self.entries())
 
     def open_job(self, scene_id: str, fingerprint: str) -> str | None:
         """A created job for this scene and fingerprint that never finished: resume it."""
@@ -193,20 +271,9 @@ class Ledger:
         return next(reversed(open_jobs), None) if open_jobs else None
 
     def pending_intent(self, scene_id: str, fingerprint: str) -> LedgerEntry | None:
-        """The last intent for this fingerprint not followed by a created or failed entry.
-
-        Variations of one scene are created side by side, so only an entry of the same
-        fingerprint settles an intent (or one without any, as older ledgers wrote failures).
-        """
-        pending: LedgerEntry | None = None
-        for entry in self.entries():
-            if entry.scene_id != scene_id or entry.fingerprint not in ("", fingerprint):
-                continue
-            if entry.event == "intent" and entry.fingerprint == fingerprint:
-                pending = entry
-            elif entry.event in ("created", "failed") and pending is not None:
-                pending = None
-        return pending
+        """The latest open intent of this scene and fingerprint (`settling.open_intent`)."""
+        found = settling.open_intent(self.entries(), scene_id, fingerprint)
+        return None if found is None else found.entry
 
 
 _ledgers: dict[Path, Ledger] = {}
@@ -215,7 +282,7 @@ _ledgers_lock = threading.Lock()
 
 def ledger_for(path: Path) -> Ledger:
     """The one `Ledger` of the file at ``path`` in this process, so its appends share a lock."""
-    key = path.resolve()
+    key = path.parent.resolve() / path.name  # the link itself, never its target
     with _ledgers_lock:
         ledger = _ledgers.get(key)
         if ledger is None:
@@ -224,13 +291,14 @@ def ledger_for(path: Path) -> Ledger:
 
 
 def reconcile_billed(project: Project, spent: dict[str, float]) -> Project:
-    """The project with each scene's billed cost taken from the ledger, the record of spend.
+    """The project with each scene's billed cost the larger of the ledger's and its own.
 
-    After a crash the ledger can know of creates the project file never saw; it wins.
+    After a crash the ledger can know of creates the project file never saw; an unreadable
+    ledger line can hide one the project file saw. Neither figure is ever lowered.
     """
     scenes = tuple(
         scene.model_copy(update={"billed_usd": spent[scene.id]})
-        if scene.id in spent and abs(spent[scene.id] - scene.billed_usd) > 1e-9
+        if scene.id in spent and spent[scene.id] > scene.billed_usd + 1e-9
         else scene
         for scene in project.scenes
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from imageai.core.paths import log_dir
-from imageai.core.secrets import RedactingFormatter
+from imageai.core.scrub import RedactingFormatter, ScrubbingFilter
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -23,6 +23,9 @@ def setup_logging(file_name: str, *, to_stderr: bool = False, verbose: bool = Fa
     formatter = RedactingFormatter(LOG_FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)
+        # The filter scrubs the record itself (message, args, traceback text), so a handler
+        # added later with its own formatter that sees this record cannot print a key either.
+        handler.addFilter(ScrubbingFilter())
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, handlers=handlers, force=True
     )

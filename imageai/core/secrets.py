@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import threading
 from enum import StrEnum
 from typing import Protocol
 
 from pydantic import SecretStr
+
+from imageai.core.errors import ValidationError
+from imageai.core.scrub import RedactingFormatter as RedactingFormatter  # re-exported
+from imageai.core.scrub import remember_secret as _remember
+from imageai.core.scrub import scrub as scrub  # re-exported for older imports
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class InMemorySecretStore:
         return self._values.get(name)
 
     def set(self, name: KeyName, value: SecretStr) -> None:
+        checked_key(value.get_secret_value(), f"for {name.value}")
         self._values[name] = value
 
     def delete(self, name: KeyName) -> None:
@@ -66,15 +70,35 @@ class KeyringSecretStore:
 
     def set(self, name: KeyName, value: SecretStr) -> None:
         import keyring
+        import keyring.errors
 
-        keyring.set_password(SERVICE, name.value, value.get_secret_value())
+        checked_key(value.get_secret_value(), f"for {name.value}")
+        try:
+            keyring.set_password(SERVICE, name.value, value.get_secret_value())
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailableError(name, exc) from exc
 
     def delete(self, name: KeyName) -> None:
         import keyring
         import keyring.errors
 
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        try:
             keyring.delete_password(SERVICE, name.value)
+        except keyring.errors.PasswordDeleteError:
+            return  # nothing stored: deleting is done
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailableError(name, exc) from exc
+
+
+class KeyringUnavailableError(ValidationError):
+    """No OS keyring backend (a headless machine, a locked or missing secret service)."""
+
+    def __init__(self, name: KeyName, exc: Exception) -> None:
+        super().__init__(
+            "keyring",
+            f"the OS keyring cannot be used ({type(exc).__name__}); set "
+            f"{ENV_VARS[name][0]} in the environment instead",
+        )
 
 
 class KeySource(StrEnum):
@@ -92,42 +116,42 @@ def lookup_key(
         value = env.get(var, "").strip()
         if value:
             secret = SecretStr(value)
-            remember_secret(secret)
+            remember_secret(secret)  # first, so even a refused key never reaches a log
+            checked_key(value, f"in {var}")
             return secret, KeySource.ENV, var
     stored = store.get(name)
     if stored is not None and stored.get_secret_value():
         remember_secret(stored)
+        checked_key(stored.get_secret_value(), "in the keyring")
         return stored, KeySource.STORE, ""
     return None, KeySource.NONE, ""
 
 
-# Every key the app has looked up, so text bound for logs and error messages can be scrubbed of
-# it even when an API or a library echoes it back.
-_known: set[str] = set()
-_known_lock = threading.Lock()
-#: Shorter values are not scrubbed: they would match ordinary words.
-MIN_SECRET_LENGTH = 6
-
-
 def remember_secret(secret: SecretStr) -> None:
-    value = secret.get_secret_value()
-    if len(value) >= MIN_SECRET_LENGTH:
-        with _known_lock:
-            _known.add(value)
+    """Scrub this key from every log line and message from now on."""
+    _remember(secret.get_secret_value())
 
 
-def scrub(text: str) -> str:
-    """``text`` with every key the app has looked up replaced by ``***``."""
-    with _known_lock:
-        known = sorted(_known, key=len, reverse=True)
-    for value in known:
-        if value in text:
-            text = text.replace(value, "***")
-    return text
+class InvalidKeyError(ValidationError):
+    """A key holding characters no API key has (a newline, a control character, non-ASCII)."""
 
 
-class RedactingFormatter(logging.Formatter):
-    """A log formatter whose output (message and traceback) never holds a known key."""
+def checked_key(value: str, where: str) -> str:
+    """``value`` if it can be a key: printable ASCII without spaces; else `InvalidKeyError`.
 
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
+    Such a key would otherwise fail deep in the HTTP library ("Illegal header value") and look
+    like a network problem, with the key in the message.
+    """
+    for index, char in enumerate(value):
+        if char.isascii() and char.isprintable() and not char.isspace():
+            continue
+        what = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", " ": "a space"}
+        name = what.get(char) or (
+            "a control character" if char.isascii() else "a non-ASCII character"
+        )
+        raise InvalidKeyError(
+            "key",
+            f"the key {where} holds {name} at position {index + 1}; an API key is printable "
+            "ASCII with no spaces: copy it again from the provider's page",
+        )
+    return value

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ErrorKind, JobError
 from imageai.core.models import ProviderName
+from imageai.core.scrub import scrub
 
 if TYPE_CHECKING:
     from imageai.core.catalog import Catalog
@@ -79,7 +80,8 @@ def advise(
     error: JobError, scene_label: str = "This scene", provider: ProviderName | None = None
 ) -> ErrorAdvice:
     """The advice for ``error``; ``provider`` lets a retired Sora endpoint offer retargeting."""
-    msg = error.user_message
+    # A JobError built anywhere (not only by from_exception) may carry a server's echo of a key.
+    msg = scrub(error.user_message)
     kind = error.kind
     if kind is ErrorKind.RATE_LIMIT:
         wait = round(error.retry_after) if error.retry_after else DEFAULT_RATE_LIMIT_WAIT

@@ -97,6 +97,13 @@ class FakeConfig:
     retired_models: list[str] = field(default_factory=list)
     #: Omni output: "auto" (as asked), "uri" or "inline" whatever was asked.
     omni_delivery: str = "auto"
+    #: A hostile server: API routes answer this status with an error that echoes the key sent.
+    echo_key_status: int = 0
+    #: A hostile or broken server's JSON answers: "endless" (a body that never ends), "html"
+    #: (a proxy's error page with status 200) or "wrong_types" (``{"data": 5, ...}``).
+    hostile_json: str = ""
+    #: Clip downloads (any ``video/mp4`` answer) never end: an MP4 header, then zeros forever.
+    endless_clip: bool = False
 
 
 @dataclass
@@ -144,6 +151,13 @@ class FakeState:
             self.order.append(job_id)
             self.stats["creates_billed"] = self.stats.get("creates_billed", 0) + 1
             self.stats[f"creates_billed_{kind}"] = self.stats.get(f"creates_billed_{kind}", 0) + 1
+            # Generations running at once (created, generation time not over): a client's
+            # concurrency limit shows as the most seen at any create.
+            now = job.created_at
+            running = sum(
+                1 for j in self.jobs.values() if now - j.created_at < self.config.generation_seconds
+            )
+            self.stats["max_generating"] = max(self.stats.get("max_generating", 0), running)
             return job
 
     def progress(self, job: FakeJob) -> float:
@@ -242,7 +256,9 @@ class _Handler(BaseHTTPRequestHandler):
                 continue
             if (fault := _inject_fault(state, request.path)) is not None:
                 return fault
-            response = handler(state, request, match)
+            if state.config.echo_key_status:
+                return _echo_key(state.config.echo_key_status, request)
+            response = _hostile(state.config, handler(state, request, match))
             accepted = is_create and 200 <= response.status < 300
             if accepted and (
                 state.forced_drop() or state.chance(state.config.drop_after_create_rate)
@@ -274,9 +290,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for chunk in body:
-                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
-            self.wfile.write(b"0\r\n\r\n")
+            try:
+                for chunk in body:
+                    self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:  # the client hung up on an endless body: that is the test passing
+                self.close_connection = True
 
     do_GET = _dispatch
     do_POST = _dispatch
@@ -316,6 +335,41 @@ def clip_file(state: FakeState, request: FakeRequest, match: re.Match[str]) -> F
             response.cut_after = cut
             state.count("downloads_cut")
     return response
+
+
+def _echo_key(status: int, request: FakeRequest) -> FakeResponse:
+    """An error whose message repeats the key, as some APIs and proxies do."""
+    auth = request.headers.get("authorization", "").removeprefix("Bearer ")
+    key = auth or request.headers.get("x-goog-api-key", "")
+    message = f"Incorrect API key provided: {key}. Header was Authorization: Bearer {key}"
+    return FakeResponse.json(
+        {"error": {"message": message, "code": "echo", "status": "INVALID_ARGUMENT"}}, status
+    )
+
+
+def _endless(head: bytes, filler: bytes) -> Iterator[bytes]:
+    yield head
+    while True:
+        yield filler
+
+
+def _hostile(config: FakeConfig, response: FakeResponse) -> FakeResponse:
+    """The answer as the configured hostile server sends it instead."""
+    kind = response.headers.get("Content-Type", "")
+    if config.endless_clip and kind == "video/mp4":
+        return FakeResponse(
+            status=200, body=_endless(_tiny_mp4(), b"\0" * 65536), headers={"Content-Type": kind}
+        )
+    if not config.hostile_json or kind != "application/json" or response.status >= 400:
+        return response
+    if config.hostile_json == "endless":
+        body: bytes | Iterator[bytes] = _endless(b'{"data": [', b'"' + b"x" * 65534 + b'",')
+        return FakeResponse(status=200, body=body, headers={"Content-Type": kind})
+    if config.hostile_json == "html":
+        page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+        return FakeResponse(status=200, body=page, headers={"Content-Type": "text/html"})
+    wrong = {"data": 5, "models": "none", "object": 7, "id": ["x"], "status": {}, "seconds": []}
+    return FakeResponse.json(wrong)
 
 
 def _admin(state: FakeState, request: FakeRequest) -> FakeResponse:
