@@ -21,22 +21,44 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.core.secrets import KeyName, KeySource
+from imageai.core.secrets import ENV_VARS, KeyName, KeySource
 
 if TYPE_CHECKING:
     from imageai.services.app_settings import SettingsStore
     from imageai.services.key_check_service import KeyCheckService
 
-KEY_LABELS = {KeyName.OPENAI: "OpenAI (Sora 2)", KeyName.GOOGLE: "Google (Veo 3)"}
+KEY_LABELS = {KeyName.OPENAI: "OpenAI (Sora 2)", KeyName.GOOGLE: "Google (Gemini, Veo)"}
 STATUS_COLORS = {
     KeyStatus.OK: "#15803d",
     KeyStatus.NETWORK: "#b45309",
     KeyStatus.UNKNOWN: "#b45309",
 }
+NO_KEYRING = (
+    "No system keyring is available on this computer, so keys cannot be saved here. "
+    "Set them as environment variables before starting ImageAI instead: "
+    "<b>OPENAI_API_KEY</b> for OpenAI, <b>GEMINI_API_KEY</b> for Google "
+    "(Linux and macOS: <code>export GEMINI_API_KEY=…</code> in your shell profile; "
+    "Windows: <code>setx GEMINI_API_KEY …</code>). A key typed here can still be tested."
+)
+
+
+def source_text(source: KeySource, var: str, name: KeyName) -> str:
+    """Which key the app uses for ``name``, and why."""
+    if source is KeySource.ENV:
+        return (
+            f"In use: the environment variable {var}. It wins over a key saved here; "
+            f"unset {var} to use the saved key."
+        )
+    if source is KeySource.STORE:
+        return "In use: the key saved in the keyring."
+    return f"No key in use: type one and Save, or set {ENV_VARS[name][0]}."
 
 
 class KeysDialog(QDialog):
-    """Keys are written (off the GUI thread) on Save; environment variables win and say so."""
+    """Keys are written (off the GUI thread) on Save; environment variables win and say so.
+
+    Close always works, also while a save is under way or after it failed.
+    """
 
     def __init__(
         self,
@@ -51,27 +73,40 @@ class KeysDialog(QDialog):
         self._saving = False
         self.edits: dict[KeyName, QLineEdit] = {}
         self.results: dict[KeyName, QLabel] = {}
+        self.sources: dict[KeyName, QLabel] = {}
         self.test_buttons: dict[KeyName, QPushButton] = {}
+        self.notice = QLabel()
+        self.notice.setObjectName("keysNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #92400e;")
+        self.notice.hide()
         grid = QGridLayout()
         for row, name in enumerate(KeyName):
-            self._add_key_row(grid, row, name)
+            self._add_key_row(grid, 2 * row, name)
         keys_box = QGroupBox("API keys (kept in the system keyring, never in settings files)")
         keys_box.setLayout(grid)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
         layout.addWidget(keys_box)
         if settings is not None:
             layout.addWidget(self._preferences_box(settings))
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
         )
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
         checks.checked.connect(self._on_checks_checked)
+        checks.typed_checked.connect(self._on_checks_typed_checked)
         checks.check_started.connect(self._on_checks_check_started)
         checks.sources_changed.connect(self._show_sources)
         checks.saved.connect(self._on_checks_saved)
+        checks.save_failed.connect(self._on_checks_save_failed)
         checks.refresh_sources()  # the keyring is read on a job thread, never here
+        if checks.keyring_missing:
+            self._show_notice(NO_KEYRING)
         for name in KeyName:
             result = checks.result(name)
             if result is not None:
@@ -82,15 +117,20 @@ class KeysDialog(QDialog):
         edit.setEchoMode(QLineEdit.EchoMode.Password)
         test = QPushButton("Test")
         test.setProperty("key_name", name.value)
+        test.setToolTip("Check the typed key, or the key in use when nothing is typed.")
         test.clicked.connect(self._on_test_clicked)
         result = QLabel("")
         result.setWordWrap(True)
         result.setMinimumWidth(240)
+        source = QLabel("")
+        source.setWordWrap(True)
         grid.addWidget(QLabel(KEY_LABELS[name]), row, 0)
         grid.addWidget(edit, row, 1)
         grid.addWidget(test, row, 2)
         grid.addWidget(result, row, 3)
+        grid.addWidget(source, row + 1, 1, 1, 3)
         self.edits[name], self.test_buttons[name], self.results[name] = edit, test, result
+        self.sources[name] = source
         self._show_source(name)
 
     @Slot()
@@ -100,6 +140,7 @@ class KeysDialog(QDialog):
 
     def _show_source(self, name: KeyName) -> None:
         source, var = self._checks.source(name)
+        self.sources[name].setText(source_text(source, var, name))
         edit = self.edits[name]
         if source is KeySource.ENV:
             edit.setPlaceholderText(f"set by the environment variable {var} (it wins)")
@@ -126,11 +167,15 @@ class KeysDialog(QDialog):
         text = self.edits[name].text().strip()
         return SecretStr(text) if text else None
 
-    def show_result(self, name: KeyName, result: KeyCheck) -> None:
+    def show_result(self, name: KeyName, result: KeyCheck, prefix: str = "") -> None:
         label = self.results[name]
-        label.setText(("✔ " if result.ok else "✖ ") + result.message)
+        label.setText(("✔ " if result.ok else "✖ ") + prefix + result.message)
         label.setStyleSheet(f"color: {STATUS_COLORS.get(result.status, '#b91c1c')};")
-        self.test_buttons[name].setEnabled(True)
+        self.test_buttons[name].setEnabled(not self._saving)
+
+    def _show_notice(self, html: str) -> None:
+        self.notice.setText(html)
+        self.notice.show()
 
     @Slot()
     def _on_test_clicked(self) -> None:
@@ -146,8 +191,33 @@ class KeysDialog(QDialog):
 
     @Slot(str, object)
     def _on_checks_checked(self, key_name: str, result: object) -> None:
+        name = KeyName(key_name)
+        if result is None:  # the key in use changed: its old result no longer applies
+            self.results[name].clear()
+            return
         assert isinstance(result, KeyCheck)
-        self.show_result(KeyName(key_name), result)
+        source, var = self._checks.source(name)
+        where = f"Key from {var}: " if source is KeySource.ENV else "Key in use: "
+        self.show_result(name, result, where)
+
+    @Slot(str, object)
+    def _on_checks_typed_checked(self, key_name: str, result: object) -> None:
+        assert isinstance(result, KeyCheck)
+        name = KeyName(key_name)
+        self.show_result(name, result, "Typed key (not saved): ")
+        source, var = self._checks.source(name)
+        if source is KeySource.ENV:
+            self.results[name].setText(
+                f"{self.results[name].text()} It is not the key in use: {var} wins."
+            )
+
+    def _set_busy(self, busy: bool) -> None:
+        """While the keyring write runs, Save and the key fields wait; Close never does."""
+        self._saving = busy
+        self.save_button.setEnabled(not busy)
+        for name in KeyName:
+            self.edits[name].setEnabled(not busy)
+            self.test_buttons[name].setEnabled(not busy)
 
     @Slot()
     def _on_save_clicked(self) -> None:
@@ -160,15 +230,25 @@ class KeysDialog(QDialog):
         if not keys:
             self.accept()
             return
-        self._saving = True
-        self.setEnabled(False)  # until the keyring write on the job thread is done
+        self._set_busy(True)
+        self._show_notice("Saving the keys to the keyring…")
         self._checks.save(keys)
 
     @Slot()
     def _on_checks_saved(self) -> None:
         if self._saving:
-            self._saving = False
-            self.setEnabled(True)
+            self._set_busy(False)
             for edit in self.edits.values():
                 edit.clear()
+            self.notice.hide()
             self.accept()
+
+    @Slot(str)
+    def _on_checks_save_failed(self, message: str) -> None:
+        if not self._saving:
+            return
+        self._set_busy(False)
+        if self._checks.keyring_missing:
+            self._show_notice(NO_KEYRING)
+        else:
+            self._show_notice(f"The keys were not saved: {message}")
