@@ -19,11 +19,12 @@ from imageai.core.models import (
 )
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.retarget import map_from_sora, map_to_omni, map_to_sora, nearest
-from imageai.core.shot import aspect_of, parse_size, spec_for_settings
+from imageai.core.shot import aspect_of, parse_size, resolve, spec_for_settings
 from imageai.core.videos_endpoint import is_free_model, models_at
 
 if TYPE_CHECKING:
     from imageai.core.catalog import ModelInfo
+    from imageai.core.shot import ShotSpec
 
 
 class RetargetPlan(BaseModel):
@@ -84,10 +85,19 @@ def plan_retarget(
     settings = _fit_scene_durations(chosen, catalog, target, settings, notes)
     info = catalog.get(target, settings.model)
     allowed = info.seconds_for(_resolution(settings)) if info is not None else ()
+    moved_seconds = settings.seconds
+    if scene_ids is not None:
+        # The project's default duration is shared with scenes that stay: the moved scenes
+        # carry their duration themselves, so no other scene is relabelled (or re-priced).
+        kept = project.settings.for_provider(target).seconds
+        if not allowed or kept in allowed:
+            settings = settings.model_copy(update={"seconds": kept})
     scenes = []
     for index, scene in enumerate(project.scenes):
         if scene.id in ids:
             update: dict[str, Any] = {"provider": _override(project, target, scene_ids)}
+            if scene_ids is not None and scene.duration is None:
+                scene = scene.model_copy(update={"duration": moved_seconds})
             if scene_ids is None and scene.provider not in (None, target):
                 notes.append(f"Scene {index + 1}: its own provider ({scene.provider}) is dropped.")
             if scene.duration is not None and allowed and scene.duration not in allowed:
@@ -103,6 +113,7 @@ def plan_retarget(
     if scene_ids is None:
         changes["provider"] = target
     after_project = project.model_copy(update=changes)
+    notes.extend(_side_effects(project, after_project, ids))
     gone = catalog.get(source, project.settings.for_provider(source).model)
     moved = source is not target or settings.model != (gone.id if gone else None)
     if gone is not None and moved and gone.status() is ModelStatus.RETIRED:
@@ -116,6 +127,28 @@ def plan_retarget(
         after=estimate(after_project, ids, catalog),
         notes=tuple(notes),
     )
+
+
+def _side_effects(before: Project, after: Project, ids: list[str]) -> list[str]:
+    """A note for each scene not moved whose shot still changes (shared provider settings):
+    a retarget changes only what it lists."""
+    notes = []
+    for index, scene in enumerate(before.scenes):
+        if scene.id in ids:
+            continue
+        old, new = resolve(before, scene), resolve(after, after.scenes[index])
+        if old != new:
+            what = "rendered, its clip is kept; " if scene.clip_path else ""
+            notes.append(
+                f"Scene {index + 1} also changes ({what}it shares the project's "
+                f"{new.provider.value} settings): {_shot(old)} becomes {_shot(new)}."
+            )
+    return notes
+
+
+def _shot(spec: ShotSpec) -> str:
+    shape = spec.size or f"{spec.aspect} {spec.resolution}"
+    return f"{spec.model} {shape} {spec.seconds} s"
 
 
 def _as_if_live(catalog: Catalog) -> Catalog:

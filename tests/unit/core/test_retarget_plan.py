@@ -17,6 +17,7 @@ from imageai.core.models import (
     VeoSettings,
 )
 from imageai.core.retarget_plan import plan_retarget, successor_plan
+from imageai.core.shot import resolve
 
 SORA = ProviderName.SORA
 VEO = ProviderName.VEO
@@ -231,3 +232,50 @@ def test_sora_to_omni_takes_the_nearest_resolution_and_duration(
     assert note in " ".join(plan.notes)
     if seconds != expected[2]:
         assert f"cannot do {seconds} s; duration set to {expected[2]} s" in " ".join(plan.notes)
+
+
+def _veo_project_with_a_billed_scene() -> Project:
+    """Veo at 8 s; scene a rendered (billed 8 s), scene b on the animatic at its 4 s default."""
+    return Project(
+        provider=VEO,
+        settings=ProviderSettings(veo=VeoSettings(seconds=8), animatic=AnimaticSettings(seconds=4)),
+        scenes=(
+            Scene(
+                id="a",
+                prompt="Billed.",
+                state=RenderState.DONE,
+                clip_path="clips/a.mp4",
+                billed_usd=1.2,
+            ),
+            Scene(id="b", prompt="Animatic.", provider=ANIMATIC),
+        ),
+    )
+
+
+def test_retargeting_one_scene_leaves_the_projects_default_duration_alone() -> None:
+    project = _veo_project_with_a_billed_scene()
+    plan = plan_retarget(project, VEO, default_catalog(), scene_ids=["b"])
+    after = plan.project
+    assert after.settings.veo.seconds == 8
+    assert after.scene("a") == project.scene("a")
+    assert resolve(after, after.scene("a")).seconds == 8
+    # The moved scene keeps the duration it had, carried by itself.
+    assert after.scene("b").duration == 4
+    assert resolve(after, after.scene("b")).seconds == 4
+    assert not any("Scene 1" in note for note in plan.notes)
+
+
+def test_a_change_a_shared_setting_makes_to_another_scene_is_listed() -> None:
+    project = _veo_project_with_a_billed_scene()
+    project = project.model_copy(
+        update={
+            "settings": project.settings.model_copy(
+                update={"animatic": AnimaticSettings(size="720x1280", seconds=4)}
+            )
+        }
+    )
+    plan = plan_retarget(project, VEO, default_catalog(), scene_ids=["b"])
+    shared = [n for n in plan.notes if n.startswith("Scene 1 also changes")]
+    assert len(shared) == 1
+    assert "16:9 720p 8 s becomes" in shared[0] and "9:16 720p 8 s" in shared[0]
+    assert "clip is kept" in shared[0]
