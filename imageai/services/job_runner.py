@@ -11,10 +11,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from imageai.core.errors import JobCancelledError, JobError
 from imageai.core.jobs import Done, Progress
+from imageai.services.emit_refcount import keep_true_alive
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ JobFn = Callable[[threading.Event], Iterator[object]]
 
 #: Progress signals faster than this are coalesced (the GUI needs no more than ~10/s).
 PROGRESS_MIN_INTERVAL = 0.1
+#: How often the GUI thread looks again for job threads that announced their end but still run.
+REAP_INTERVAL_MS = 5
 
 _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
@@ -116,12 +119,20 @@ class JobRunner(QObject):
 
     def __init__(self, max_concurrency: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        keep_true_alive()  # before any job emits: each emit would take a reference to True
         self._max = max(1, max_concurrency)
         self._pending: deque[_Job] = deque()
         self._running: dict[str, _Job] = {}
         self._ids = itertools.count(1)
         #: Running jobs whose worker already reported the outcome; their thread is winding down.
         self._ended: set[str] = set()
+        #: Jobs whose thread said `finished` but may still run Qt's cleanup: their worker and
+        #: QThread are kept alive (and freed on this thread) until `QThread.wait` says it ended.
+        self._winding_down: list[_Job] = []
+        self._reaper = QTimer(self)
+        self._reaper.setSingleShot(True)
+        self._reaper.setInterval(REAP_INTERVAL_MS)
+        self._reaper.timeout.connect(self._reap)
 
     @property
     def max_concurrency(self) -> int:
@@ -181,11 +192,12 @@ class JobRunner(QObject):
             job.cancel.set()
         deadline = time.monotonic() + timeout_ms / 1000
         ok = True
-        for job in list(self._running.values()):
+        for job in [*self._running.values(), *self._winding_down]:
             assert job.thread is not None
             job.thread.quit()
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
             ok = job.thread.wait(remaining) and ok
+        self._reap()
         return ok
 
     def _start_ready(self) -> None:
@@ -240,11 +252,33 @@ class JobRunner(QObject):
             if job.thread is not None and job.thread.isFinished():
                 del self._running[job_id]
                 self._ended.discard(job_id)
-                if job.worker is not None:
-                    job.worker.deleteLater()
-                job.thread.deleteLater()
+                self._winding_down.append(job)
+        self._reap()
         self._start_ready()
         self._emit_idle_if_done()
+
+    @Slot()
+    def _reap(self) -> None:
+        """Free the worker and QThread of each job whose thread has really ended.
+
+        `finished` is emitted by the job thread itself and `isFinished()` is already true while
+        Qt still runs the thread's cleanup (posted deletions, its event dispatcher). Freeing the
+        objects then, or handing the worker to `deleteLater` (run by that same cleanup) while
+        its Python wrapper also owns it, deletes them under the running thread: a segfault on
+        a loaded machine. Only `wait(0)` is sure the thread is gone; the objects are then
+        dropped here, on the GUI thread, by their Python owners alone.
+        """
+        still = []
+        for job in self._winding_down:
+            assert job.thread is not None
+            if job.thread.wait(0):
+                job.worker = None
+                job.thread = None
+            else:
+                still.append(job)
+        self._winding_down = still
+        if still and not self._reaper.isActive():
+            self._reaper.start()
 
     def _emit_idle_if_done(self) -> None:
         if self.is_idle():
