@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ErrorKind, JobError
 from imageai.core.models import ProviderName
+from imageai.core.provider_names import PROVIDER_LABELS
 from imageai.core.scrub import scrub
 
 if TYPE_CHECKING:
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
 
 #: Seconds to wait after a rate limit when the provider gives no Retry-After.
 DEFAULT_RATE_LIMIT_WAIT = 30
+#: Where the GUI keeps a `/v1/videos` endpoint's base URL (the Video tab's provider controls).
+ENDPOINT_FIELD_HINT = (
+    f"To keep rendering with a compatible endpoint: in the Video tab, choose the provider "
+    f"“{PROVIDER_LABELS[ProviderName.SORA]}” and enter its “Base URL”."
+)
 
 
 class ErrorAction(StrEnum):
@@ -84,10 +90,11 @@ def advise(
     msg = scrub(error.user_message)
     kind = error.kind
     if kind is ErrorKind.RATE_LIMIT:
+        # The provider's own text may promise a retry; nothing retries a failed job: say so.
         wait = round(error.retry_after) if error.retry_after else DEFAULT_RATE_LIMIT_WAIT
         return _advice(
             "Rate limited",
-            f"{scene_label}: the provider asks to slow down. {msg}",
+            rate_limit_message(error, scene_label, "press Retry"),
             ErrorAction.RETRY,
             countdown_s=max(1, wait),
         )
@@ -122,8 +129,8 @@ def advise(
     if kind is ErrorKind.NOT_FOUND and provider is ProviderName.SORA:
         return _advice(
             "Sora is gone",
-            f"{scene_label}: {msg} Move the scenes to Gemini Omni or the "
-            "animatic, with the cost compared first.",
+            f"{scene_label}: {msg} {ENDPOINT_FIELD_HINT} Or move the scenes to Gemini Omni "
+            "or the animatic (Retarget…), with the cost compared first.",
             ErrorAction.RETARGET,
         )
     if kind is ErrorKind.BUDGET:
@@ -132,6 +139,19 @@ def advise(
         title, after, action = _PLAIN[kind]
         return _advice(title, f"{scene_label}: {msg}{after}", action)
     return _advice("Render failed", f"{scene_label}: {msg}", ErrorAction.RETRY)
+
+
+def rate_limit_message(error: JobError, scene_label: str, then: str) -> str:
+    """A rate-limited job has stopped and waits for the user (``then``: what they do)."""
+    if error.retry_after:
+        when = f"the provider asks to wait {max(1, round(error.retry_after))} s (Retry-After)"
+    else:
+        when = f"the provider gave no wait time; wait at least {DEFAULT_RATE_LIMIT_WAIT} s"
+    return (
+        f"{scene_label} stopped: the provider's rate limit was reached. It is not retried "
+        f"automatically and waits for you: {when}, then {then}. A refused request is not "
+        "billed, and a job already paid for is resumed, not paid again."
+    )
 
 
 def advise_remix(
@@ -143,6 +163,8 @@ def advise_remix(
     if advice.action not in (ErrorAction.RETRY, ErrorAction.EDIT_PROMPT):
         return advice
     message = advice.message.replace(" Edit the prompt and render again.", "")
+    if error.kind is ErrorKind.RATE_LIMIT:
+        message = rate_limit_message(error, f"{scene_label} remix", "remix again")
     hint = (
         " Change the remix prompt and remix again."
         if advice.action is ErrorAction.EDIT_PROMPT

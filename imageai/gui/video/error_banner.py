@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QTime, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from imageai.services.error_advice import ErrorAction, ErrorAdvice
@@ -57,7 +57,11 @@ class ErrorBanner(QFrame):
     def show_advice(self, advice: ErrorAdvice, scene_id: str = "") -> None:
         self._advice, self._scene_id = advice, scene_id
         self.title.setText(advice.title)
-        self.message.setText(advice.message)
+        message = advice.message
+        if advice.countdown_s > 0 and advice.action is not ErrorAction.NONE:
+            at = QTime.currentTime().addSecs(advice.countdown_s).toString("HH:mm:ss")
+            message += f" {advice.action_label} is possible from {at}."
+        self.message.setText(message)
         self.action_button.setVisible(advice.action is not ErrorAction.NONE)
         self._remaining = advice.countdown_s
         self._show_countdown()

@@ -41,7 +41,8 @@ def _error(kind: ErrorKind, retry_after: float | None = None) -> JobError:
 def test_each_kind_offers_its_action(kind: ErrorKind, action: ErrorAction) -> None:
     advice = advise(_error(kind), "Scene 2")
     assert advice.action is action
-    assert "Provider says no." in advice.message
+    if kind is not ErrorKind.RATE_LIMIT:  # its own sentence: the provider's may promise a retry
+        assert "Provider says no." in advice.message
     assert bool(advice.action_label) == (action is not ErrorAction.NONE)
 
 
@@ -106,3 +107,27 @@ def test_successor_move_finds_the_provider_and_what_moves() -> None:
 
 def test_a_ledger_write_failure_is_titled_for_what_it_is() -> None:
     assert advise(_error(ErrorKind.STORAGE), "Scene 2").title == "Cannot write the project"
+
+
+def test_rate_limit_says_the_job_waits_for_the_user_not_that_it_retries() -> None:
+    error = JobError(
+        kind=ErrorKind.RATE_LIMIT,
+        user_message="OpenAI rate limit reached; retrying later.",
+        retry_after=42.0,
+    )
+    advice = advise(error, "Scene 2")
+    assert "retrying later" not in advice.message
+    assert "not retried automatically and waits for you" in advice.message
+    assert "wait 42 s (Retry-After)" in advice.message
+    assert "press Retry" in advice.message
+    no_hint = advise(error.model_copy(update={"retry_after": None}), "Scene 2")
+    assert f"wait at least {DEFAULT_RATE_LIMIT_WAIT} s" in no_hint.message
+    remix = advise_remix(error, "Scene 2")
+    assert "press Retry" not in remix.message and "remix again" in remix.message
+
+
+def test_the_retired_endpoint_advice_names_the_field_the_window_has() -> None:
+    advice = advise(_error(ErrorKind.NOT_FOUND), provider=ProviderName.SORA)
+    assert "Settings > Sora" not in advice.message
+    assert "“OpenAI-compatible endpoint (/v1/videos)”" in advice.message
+    assert "“Base URL”" in advice.message
