@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core.webhook_apply import apply_video_event, note_in_ledger
 
 if TYPE_CHECKING:
-    from imageai.providers.openai.sora_webhooks import WebhookEvent, WebhookServer
+    from imageai.providers.openai.sora_webhooks import WebhookEvent
+    from imageai.providers.openai.webhook_server import WebhookServer
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class WebhookService(QObject):
 
     def start(self, port: int, secret: str) -> bool:
         """Start listening on 127.0.0.1:``port``; False (and a message) if it cannot."""
-        from imageai.providers.openai.sora_webhooks import serve_webhooks
+        from imageai.providers.openai.sora_webhooks import WebhookSecretError
+        from imageai.providers.openai.webhook_server import serve_webhooks
 
         self.stop()
         if not secret.strip():
@@ -56,6 +58,9 @@ class WebhookService(QObject):
             self._server = serve_webhooks(port, secret.strip(), self._event_received.emit)
         except OSError as exc:
             self.running_changed.emit(False, f"Cannot listen on port {port}: {exc.strerror}.")
+            return False
+        except WebhookSecretError as exc:  # refused before listening: no open door with no lock
+            self.running_changed.emit(False, f"Cannot start: {exc.message}.")
             return False
         self.running_changed.emit(
             True, f"Listening on http://127.0.0.1:{self._server.port}/ for signed Sora webhooks."

@@ -1,34 +1,36 @@
-"""OpenAI webhooks: verify signed ``video.completed``/``video.failed`` events and a small receiver."""
+"""OpenAI webhooks: the signing secret, and verified ``video.completed``/``video.failed`` events."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-import logging
-import threading
-from collections import OrderedDict
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 from openai import OpenAI
 from pydantic import BaseModel, ConfigDict
 
-from imageai.core.errors import ImageAIError
+from imageai.core.errors import ImageAIError, ValidationError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
-log = logging.getLogger(__name__)
+    from collections.abc import Mapping
 
 VIDEO_EVENTS = frozenset({"video.completed", "video.failed"})
-#: Bodies above this are refused unread; OpenAI's events are a few hundred bytes.
-MAX_BODY = 1 << 20
-#: Webhook ids remembered to ignore repeated deliveries of the same event.
-SEEN_IDS = 1024
+SECRET_PREFIX = "whsec_"
+#: A signing key shorter than this is refused: anyone could guess it and forge events.
+MIN_KEY_BYTES = 16
 
 
 class WebhookRejectedError(ImageAIError):
     """A webhook request was unsigned, tampered with, stale or malformed."""
+
+
+class WebhookSecretError(ValidationError):
+    """The signing secret is empty, too short or not base64: the receiver refuses to start."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("secret", message)
 
 
 class WebhookEvent(BaseModel):
@@ -51,20 +53,58 @@ class WebhookEvent(BaseModel):
         return self.data_id if self.is_video else None
 
 
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a secret as the Standard Webhooks reference reads it.
+
+    ``whsec_`` prefix optional, base64 with or without its ``=`` padding. Unlike the
+    reference, a character outside base64 is an error rather than skipped, and the key must be
+    at least `MIN_KEY_BYTES` long.
+
+    Raises:
+        WebhookSecretError: empty (``whsec_`` alone), not base64, or too short.
+    """
+    body = secret.strip().removeprefix(SECRET_PREFIX).rstrip("=")
+    if not body:
+        raise WebhookSecretError("the signing secret is empty; copy it from the webhook's page")
+    try:
+        key = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise WebhookSecretError(
+            "the signing secret is not base64 (expected whsec_ and base64 text); copy it again"
+        ) from exc
+    if len(key) < MIN_KEY_BYTES:
+        raise WebhookSecretError(
+            f"the signing secret is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed"
+        )
+    return key
+
+
+def canonical_secret(secret: str) -> str:
+    """``whsec_`` + padded base64: the one form the SDK reads as the reference does."""
+    return SECRET_PREFIX + base64.b64encode(signing_key(secret)).decode()
+
+
 @cache
 def _verifier() -> OpenAI:
-    # unwrap() needs a client object; this one never sends a request.
+    # verify_signature() needs a client object; this one never sends a request.
     return OpenAI(api_key="unused-for-webhook-verification", max_retries=0)
 
 
 def verify_webhook(payload: bytes, headers: Mapping[str, str], secret: str) -> WebhookEvent:
     """Check the Standard Webhooks signature (HMAC-SHA256, 300 s tolerance) with the SDK.
 
+    The SDK does the HMAC, the timestamp window and multiple signatures; the secret is first
+    brought to the canonical form, because the SDK reads an unprefixed secret as raw bytes and
+    cannot decode unpadded base64, both of which the Standard Webhooks reference accepts, and
+    it would take ``whsec_`` alone as an empty key (anyone could forge events).
+
     Raises:
+        WebhookSecretError: the secret itself is unusable.
         WebhookRejectedError: missing or wrong signature, stale or future timestamp, bad JSON.
     """
+    key = canonical_secret(secret)
     try:
-        _verifier().webhooks.unwrap(payload, dict(headers), secret=secret)
+        _verifier().webhooks.verify_signature(payload, dict(headers), secret=key)
         # The SDK has no model for video events yet, so read the verified JSON directly.
         data: Any = json.loads(payload)
         inner = data.get("data") or {}
@@ -74,109 +114,6 @@ def verify_webhook(payload: bytes, headers: Mapping[str, str], secret: str) -> W
             created_at=int(data.get("created_at") or 0),
             data_id=str(inner["id"]) if isinstance(inner, dict) and "id" in inner else None,
         )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         # InvalidWebhookSignatureError and the SDK's missing-header error are ValueErrors.
         raise WebhookRejectedError(f"webhook rejected: {exc}") from exc
-
-
-class WebhookServer(ThreadingHTTPServer):
-    """A local receiver; POSTs are verified, and each new verified event goes to ``on_event``."""
-
-    daemon_threads = True
-
-    def __init__(
-        self, host: str, port: int, secret: str, on_event: Callable[[WebhookEvent], None]
-    ) -> None:
-        super().__init__((host, port), _WebhookHandler)
-        self.secret = secret
-        self.on_event = on_event
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._seen_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def seen(self, webhook_id: str) -> bool:
-        with self._seen_lock:
-            return webhook_id in self._seen
-
-    def mark_seen(self, webhook_id: str) -> None:
-        with self._seen_lock:
-            self._seen[webhook_id] = None
-            if len(self._seen) > SEEN_IDS:
-                self._seen.popitem(last=False)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self.serve_forever, args=(0.1,), name="webhooks", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-
-class _WebhookHandler(BaseHTTPRequestHandler):
-    server: WebhookServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("webhook %s", format % args)
-
-    def _reply(self, status: int, message: str) -> None:
-        body = json.dumps({"status": message}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._reply(413, "too large")
-            return
-        payload = self.rfile.read(length)
-        headers = {key.lower(): value for key, value in self.headers.items()}
-        try:
-            event = verify_webhook(payload, headers, self.server.secret)
-        except WebhookRejectedError as exc:
-            log.warning("%s", exc)
-            self._reply(400, "rejected")
-            return
-        webhook_id = headers.get("webhook-id", event.id)
-        if event.is_video and not self.server.seen(webhook_id):
-            try:
-                self.server.on_event(event)
-            except Exception:  # receiver boundary: a 500 makes OpenAI deliver the event again
-                log.exception("webhook handler failed for %s", event.id)
-                self._reply(500, "handler failed")
-                return
-            # Marked only once handled, so a redelivery after a failure is not skipped.
-            self.server.mark_seen(webhook_id)
-        self._reply(200, "ok")
-
-    def do_GET(self) -> None:
-        self._reply(405, "POST webhook events here")
-
-
-def serve_webhooks(
-    port: int,
-    secret: str,
-    on_event: Callable[[WebhookEvent], None],
-    *,
-    host: str = "127.0.0.1",
-) -> WebhookServer:
-    """Start a receiver in a background thread; returns it (``port``, ``stop()``).
-
-    ``on_event`` runs on a server thread for each verified video event, once per webhook id.
-    Requests that are unsigned, tampered with or stale get 400 and never reach it.
-    """
-    server = WebhookServer(host, port, secret, on_event)
-    server.start()
-    log.info("webhook receiver listening on http://%s:%d", host, server.port)
-    return server

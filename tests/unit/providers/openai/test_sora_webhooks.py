@@ -15,9 +15,9 @@ import pytest
 from imageai.providers.openai.sora_webhooks import (
     WebhookEvent,
     WebhookRejectedError,
-    serve_webhooks,
     verify_webhook,
 )
+from imageai.providers.openai.webhook_server import serve_webhooks
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -78,7 +78,7 @@ def test_tampered_payload_is_rejected() -> None:
 
 
 def test_wrong_secret_is_rejected() -> None:
-    other = "whsec_" + base64.b64encode(b"another-secret").decode()
+    other = "whsec_" + base64.b64encode(b"another-signing-secret").decode()
     with pytest.raises(WebhookRejectedError):
         verify_webhook(*_signed(), other)
 
