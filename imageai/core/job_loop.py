@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from typing import TYPE_CHECKING
 
+from imageai.core import settling
 from imageai.core.errors import (
     JobCancelledError,
     JobTimeoutError,
@@ -24,12 +26,12 @@ from imageai.core.jobs import (
     PollState,
     Progress,
     Queued,
+    StartedJob,
     VideoProvider,
 )
 from imageai.core.journal_guard import GuardedJournal
 
 if TYPE_CHECKING:
-    import threading
     from collections.abc import Callable, Iterator
 
     from imageai.core.ledger import Ledger, LedgerEntry
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 MAX_POLL_INTERVAL = 20.0
 #: Consecutive transient poll failures tolerated before the job fails.
 MAX_POLL_FAILURES = 8
+LOOKING_MESSAGE = "The create's answer was lost; looking for the video in the account's list."
 
 
 def _jittered(seconds: float) -> float:
@@ -76,6 +79,22 @@ def run_job(
         ledger.intent(request)
         try:
             job = provider.start(request)
+        except OutcomeUnknownError as exc:
+            # The create may be billed: never sent again here. Where the API lists its jobs,
+            # look for it long enough to outlast a list that lags behind the create.
+            found = None
+            finder, entries = _finder(provider), getattr(journal, "entries", None)
+            if finder is not None and entries is not None:
+                yield Progress(scene_id=scene_id, fraction=-1.0, message=LOOKING_MESSAGE)
+                found = find_lost_create(
+                    request, finder, entries(), cancel, finder.reconcile_delays
+                )
+            if found is None:
+                message = NOT_FOUND_MESSAGE if finder is not None else exc.user_message
+                ledger.failed(request, None, exc.kind.value, message)
+                raise OutcomeUnknownError(message, detail=exc.detail) from exc
+            log.info("adopted %s, made by the create whose answer was lost", found.job_id)
+            job = StartedJob(job_id=found.job_id, billed_usd=provider.estimate(request))
         except ProviderError as exc:
             ledger.failed(request, None, exc.kind.value, exc.user_message)
             raise
@@ -163,64 +182,75 @@ LOST_CREATE_MESSAGE = (
     "look it up, so it is unknown whether it was accepted (and billed). Check the provider's "
     "console; rendering the scene again creates a new job."
 )
+NOT_FOUND_MESSAGE = (
+    "The answer to this scene's create was lost and the video did not appear in the account's "
+    "list, so it is unknown whether it was accepted: possibly billed. Check the account's "
+    "videos; rendering this scene again (by its number) looks once more, then creates a new one."
+)
 
 
-def recover_lost_create(request: JobRequest, provider: VideoProvider, ledger: Ledger) -> JobRequest:
+def _finder(provider: VideoProvider) -> settling.JobFinder | None:
+    """The provider as a finder of lost creates, when its API can list jobs (Sora can)."""
+    return provider if isinstance(provider, settling.JobFinder) else None
+
+
+def find_lost_create(
+    request: JobRequest,
+    finder: settling.JobFinder,
+    entries: list[LedgerEntry],
+    cancel: threading.Event,
+    delays: tuple[float, ...],
+) -> StartedJob | None:
+    """The job a lost create of ``request`` made, looked for over ``delays``: only a job no
+    ledger line gives to any scene, matched by what was asked (never by the clock)."""
+    known = settling.known_job_ids(entries)
+    return settling.reconcile(
+        lambda: finder.find_existing(request, known), cancel, delays, label=request.scene_id
+    )
+
+
+def recover_lost_create(
+    request: JobRequest,
+    provider: VideoProvider,
+    ledger: Ledger,
+    cancel: threading.Event | None = None,
+) -> JobRequest:
     """Before creating: settle a create whose outcome was never learned (crash, lost answer).
 
-    A provider with ``find_existing(request, since, exclude)`` (Sora) is asked for the job; if found it is
-    recorded as created and resumed, if not the create is sent again. Without a way to look (Veo)
-    the scene fails as outcome unknown once; rendering it again after that is the user's choice
-    to create anew.
+    The rule of what is open is `settling.open_intents`. A provider that can list
+    (`settling.JobFinder`) is asked for the job, over its full reconcile schedule the first
+    time and once after the user was told; if found it is recorded as created and resumed.
+    Not found, or without a way to look, the scene fails as outcome unknown (possibly billed)
+    once; rendering it again after that is the user's word to create anew.
 
     Raises:
-        OutcomeUnknownError: the provider cannot look for the job (first time only).
-        ProviderError: the look-up failed; the intent stays unsettled for the next try.
+        OutcomeUnknownError: the job was not found, or cannot be looked for (first time only).
+        JobCancelledError: ``cancel`` was set while looking; the intent stays open.
     """
     if request.resume_job_id or request.provider.value == "animatic":
         return request
-    intent, user_told = _unsettled_intent(request, ledger)
+    entries = ledger.entries()
+    intent = settling.open_intent(entries, request.scene_id, request.fingerprint())
     if intent is None:
         return request
-    finder = getattr(provider, "find_existing", None)
-    if finder is None:
-        if user_told:
-            return request
-        message = LOST_CREATE_MESSAGE.format(provider=request.provider.value.title())
-        ledger.failed(request, None, OutcomeUnknownError.kind.value, message)
-        raise OutcomeUnknownError(message, detail=f"intent at {intent.ts:.0f}")
-    # Jobs the ledger already gives to a scene are never another scene's lost create.
-    known = frozenset(e.job_id for e in ledger.entries() if e.job_id)
-    found = finder(request, intent.ts, known)
-    if found is None:
-        log.info("no job found for the unsettled create of %s; creating it", request.scene_id)
+    finder = _finder(provider)
+    if finder is not None:
+        delays = () if intent.told else finder.reconcile_delays
+        found = find_lost_create(request, finder, entries, cancel or threading.Event(), delays)
+        if found is not None:
+            log.info(
+                "adopted %s, created before the app stopped, for %s", found.job_id, request.scene_id
+            )
+            ledger.created(request, found.job_id, provider.estimate(request))
+            return request.model_copy(update={"resume_job_id": found.job_id})
+    if intent.told:
+        log.info(
+            "creating %s again: the user was told its last create is unknown", request.scene_id
+        )
         return request
-    log.info("adopted %s, created before the app stopped, for %s", found.job_id, request.scene_id)
-    ledger.created(request, found.job_id, provider.estimate(request))
-    return request.model_copy(update={"resume_job_id": found.job_id})
-
-
-def _unsettled_intent(request: JobRequest, ledger: Ledger) -> tuple[LedgerEntry | None, bool]:
-    """The last intent for this request with neither a created job nor a sure failure after it,
-    and whether the user was already told its outcome is unknown.
-
-    Only entries of this request count: a remix or edit of the same scene is filed under the
-    scene's id with its own fingerprint, and its failure says nothing about this create. An
-    entry without a fingerprint (older ledgers wrote failures so) still counts.
-    """
-    fingerprint = request.fingerprint()
-    intent: LedgerEntry | None = None
-    told = False
-    for entry in ledger.entries():
-        if entry.scene_id != request.scene_id or entry.fingerprint not in ("", fingerprint):
-            continue
-        if entry.event == "intent" and entry.fingerprint == fingerprint:
-            intent, told = entry, False
-        elif entry.event == "created":
-            intent = None
-        elif entry.event == "failed" and intent is not None:
-            if entry.detail.startswith(OutcomeUnknownError.kind.value):
-                told = True
-            else:
-                intent = None
-    return intent, told
+    if finder is not None:
+        message = NOT_FOUND_MESSAGE
+    else:
+        message = LOST_CREATE_MESSAGE.format(provider=request.provider.value.title())
+    ledger.failed(request, None, OutcomeUnknownError.kind.value, message)
+    raise OutcomeUnknownError(message, detail=f"intent at {intent.entry.ts:.0f}")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core import settling
 from imageai.core.errors import BudgetExceededError, OutcomeUnknownError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode
@@ -74,22 +75,10 @@ def edit_source(
 
 
 def outcome_unknown(ledger: Ledger, scene_id: str, fingerprint: str) -> bool:
-    """True when the last create of this request was sent and its answer never learned.
-
-    That is an intent with nothing after it (a crash), or a failure recorded as outcome unknown
-    (a lost answer) that no later create settled.
-    """
-    unknown = False
-    for entry in ledger.entries():
-        if entry.scene_id != scene_id or entry.fingerprint != fingerprint:
-            continue
-        if entry.event == "intent":
-            unknown = True
-        elif entry.event == "created":
-            unknown = False
-        elif entry.event == "failed":
-            unknown = entry.detail.startswith(OutcomeUnknownError.kind.value)
-    return unknown
+    """True when the last create of this request was sent and its answer never learned: an
+    intent with nothing after it (a crash), or one whose failure was recorded as outcome
+    unknown (a lost answer). The rule is `settling.open_intents`."""
+    return settling.last_create_unknown(ledger.entries(), scene_id, fingerprint)
 
 
 class EditPlan(BaseModel):

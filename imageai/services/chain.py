@@ -48,7 +48,7 @@ def render_job(
         provider = router.provider_for(current)
         # A create sent just before a crash: adopt its job rather than pay for another.
         if ledger is not None:
-            current = recover_lost_create(current, provider, ledger)
+            current = recover_lost_create(current, provider, ledger, cancel)
         for event in run_job(current, provider, cancel, journal=ledger):
             if isinstance(event, Created) and on_created is not None:
                 on_created()

@@ -121,21 +121,26 @@ def classify_video_error(code: str | None, message: str | None) -> ProviderError
 def created_nothing(exc: openai.OpenAIError) -> bool:
     """True when the failed create surely created nothing, so sending it again is safe.
 
-    Connection failures before the request was sent, 429 (not quota) and 5xx answers that carry
-    an API error body qualify. A dropped connection after sending, a read timeout, or a 5xx without
-    an error body (a proxy in between) leave the outcome unknown.
+    Only a connection that failed before the request was sent, and a 429 rate limit (not
+    quota), qualify. Every 5xx (with an error body or not: a server can bill and then fail),
+    408, 409, a dropped connection after sending and a read timeout leave the outcome unknown.
     """
     if isinstance(exc, openai.APIConnectionError):
         return isinstance(exc.__cause__, _BEFORE_SEND)
     if isinstance(exc, openai.RateLimitError):
         return exc.code not in QUOTA_CODES
-    if isinstance(exc, openai.InternalServerError):
-        return isinstance(exc.body, dict) and "message" in exc.body
     return False
 
 
+def refused(exc: openai.OpenAIError) -> bool:
+    """True when the server surely refused the create (a 4xx other than 408, 409 and 429)."""
+    if isinstance(exc, openai.RateLimitError):
+        return exc.code in QUOTA_CODES
+    return isinstance(exc, openai.APIStatusError) and (
+        400 <= exc.status_code < 500 and exc.status_code not in (408, 409)
+    )
+
+
 def outcome_unknown(exc: openai.OpenAIError) -> bool:
-    """True when a create may have been accepted even though no answer came back."""
-    if isinstance(exc, openai.APIConnectionError):
-        return not isinstance(exc.__cause__, _BEFORE_SEND)
-    return isinstance(exc, openai.InternalServerError) and not created_nothing(exc)
+    """True when a create may have been accepted (and billed) though no answer says so."""
+    return not created_nothing(exc) and not refused(exc)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import mimetypes
+import os
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +16,14 @@ import openai
 from openai import OpenAI
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
-from imageai.core.errors import ErrorKind, ProviderError, ValidationError
+from imageai.core.clip_check import expected_clip
+from imageai.core.errors import ErrorKind, OutcomeUnknownError, ProviderError, ValidationError
 from imageai.core.imaging import fit_to_file
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.project_files import project_path
+from imageai.core.settling import RECONCILE_DELAYS, reconcile
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import is_compatible
 from imageai.providers.openai.errors import RETIRED_MESSAGE, classify, classify_video_error
@@ -27,8 +33,7 @@ from imageai.providers.openai.sora_remix import RemixOutcome, remix_many
 from imageai.providers.openai.sora_videos import SoraVideo, iter_recent
 
 if TYPE_CHECKING:
-    import threading
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from pydantic import SecretStr
@@ -37,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Seconds to look for a create whose answer was lost, overriding the default schedule.
+LOST_CREATE_WAIT_ENV = "IMAGEAI_LOST_CREATE_WAIT_S"
 #: Connect fast, but give a multipart create with a reference image time to upload.
 TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
 
@@ -57,6 +64,8 @@ class SoraClient:
         http_client: an ``httpx2.Client`` for the SDK (tests hand in a mock transport).
         poll_interval: seconds between polls when the API sends no ``openai-poll-after-ms``.
         sleep: how to wait between create and download attempts (tests pass a no-op).
+        reconcile_delays: pauses between looks for a create whose answer was lost; by default
+            `RECONCILE_DELAYS`, scaled to ``IMAGEAI_LOST_CREATE_WAIT_S`` seconds when set.
     """
 
     name = ProviderName.SORA
@@ -71,6 +80,7 @@ class SoraClient:
         http_client: httpx2.Client | None = None,
         poll_interval: float = 2.0,
         sleep: Callable[[float], None] = time.sleep,
+        reconcile_delays: tuple[float, ...] | None = None,
     ) -> None:
         options: dict[str, Any] = {"timeout": TIMEOUT, "max_retries": 2}
         if base_url is not None:
@@ -83,6 +93,9 @@ class SoraClient:
         # Where requests really go (the SDK resolves OPENAI_BASE_URL itself when base_url is None).
         self.endpoint = str(self._client.base_url)
         self.poll_interval = poll_interval
+        self.reconcile_delays = (
+            reconcile_delays if reconcile_delays is not None else delays_from_env(os.environ)
+        )
         self._creator = SafeCreator(self._client, sleep=sleep)
         self._downloader = AssetDownloader(self._client, sleep=sleep)
 
@@ -183,11 +196,13 @@ class SoraClient:
 
     def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
         """The clip to clips/<scene>.mp4, then the thumbnail and spritesheet (best effort)."""
-        clip = self._downloader.clip(job_id, request.clips_dir / f"{request.scene_id}.mp4", cancel)
-        thumbnail = self._image(job_id, "thumbnail", request.thumbs_dir / request.scene_id, cancel)
-        self._image(
-            job_id, "spritesheet", request.thumbs_dir / f"{request.scene_id}-sprites", cancel
-        )
+        # Every path is checked before the paid clip is fetched (no link, no name that escapes).
+        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+        thumb_stem = project_path(request.project_dir, "thumbs", request.scene_id)
+        sprites_stem = project_path(request.project_dir, "thumbs", f"{request.scene_id}-sprites")
+        clip = self._downloader.clip(job_id, dest, cancel, expected_clip(request, job_id))
+        thumbnail = self._image(job_id, "thumbnail", thumb_stem, cancel)
+        self._image(job_id, "spritesheet", sprites_stem, cancel)
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.SORA,
@@ -218,17 +233,34 @@ class SoraClient:
             raise classify(exc, video_id=job_id) from exc
 
     def remix(self, source_job_id: str, prompt: str) -> StartedJob:
-        """One variation of a completed video; billed like a new video of the same shape."""
+        """One variation of a completed video; billed like a new video of the same shape.
+
+        A remix whose answer was lost is looked for over `reconcile_delays`, never sent again.
+        """
         intent = CreateIntent(prompt=prompt, remixed_from=source_job_id)
-        video = self._creator.run(lambda c: c.videos.remix(source_job_id, prompt=prompt), intent)
+        try:
+            video = self._creator.run(
+                lambda c: c.videos.remix(source_job_id, prompt=prompt), intent
+            )
+        except OutcomeUnknownError:
+            found = reconcile(
+                lambda: self.find_remix(source_job_id, prompt),
+                threading.Event(),
+                self.reconcile_delays,
+            )
+            if found is None:
+                raise
+            return found
         return StartedJob(job_id=video.id, billed_usd=self._billed(video))
 
-    def find_remix(self, source_job_id: str, prompt: str, since: float) -> StartedJob | None:
-        """A remix of ``source_job_id`` with ``prompt`` created since ``since`` (Unix time): the
-        video of a create whose id a crash kept from the ledger."""
-        intent = CreateIntent(prompt=prompt, remixed_from=source_job_id, since=since)
+    def find_remix(
+        self, source_job_id: str, prompt: str, exclude: frozenset[str] = frozenset()
+    ) -> StartedJob | None:
+        """A remix of ``source_job_id`` with ``prompt`` that is no other create's (``exclude``:
+        jobs the ledger gives to some scene): the video of a create whose answer was lost."""
+        intent = CreateIntent(prompt=prompt, remixed_from=source_job_id)
         try:
-            video = self._creator.find(intent)
+            video = self._creator.find(intent, exclude)
         except openai.OpenAIError as exc:
             raise classify(exc) from exc
         return (
@@ -253,23 +285,17 @@ class SoraClient:
             raise classify(exc, video_id=job_id) from exc
 
     def find_existing(
-        self, request: JobRequest, since: float, exclude: frozenset[str] = frozenset()
+        self, request: JobRequest, exclude: frozenset[str] = frozenset()
     ) -> StartedJob | None:
-        """A video matching ``request`` created since ``since`` (Unix time), for a resume after
-        a crash between sending a create and recording its id; ``exclude`` are ids known to
-        belong to other jobs."""
+        """The video a create of ``request`` made whose answer was lost (`settling.JobFinder`):
+        matched by model, size, seconds and prompt among the newest videos, never by the
+        clock; ``exclude`` are ids the ledger gives to some scene."""
         spec = request.spec
         intent = CreateIntent(
-            prompt=request.prompt,
-            model=spec.model,
-            size=spec.size,
-            seconds=spec.seconds,
-            since=since,
+            prompt=request.prompt, model=spec.model, size=spec.size, seconds=spec.seconds
         )
-        for job_id in exclude:
-            self._creator.claim(job_id)
         try:
-            video = self._creator.find(intent)
+            video = self._creator.find(intent, exclude)
         except openai.OpenAIError as exc:
             raise classify(exc) from exc
         return None if video is None else StartedJob(job_id=video.id, billed_usd=0.0)
@@ -312,6 +338,22 @@ class SoraClient:
             # A missing preview never costs the user the clip itself.
             log.warning("no %s for %s: %s", variant, job_id, exc.user_message)
             return None
+
+
+def delays_from_env(environ: Mapping[str, str]) -> tuple[float, ...]:
+    """`RECONCILE_DELAYS`, scaled to a total of ``IMAGEAI_LOST_CREATE_WAIT_S`` seconds if set
+    (a finite number >= 0; anything else keeps the default)."""
+    raw = environ.get(LOST_CREATE_WAIT_ENV)
+    try:
+        total = float(raw) if raw is not None else math.nan
+    except ValueError:
+        total = math.nan
+    if not math.isfinite(total) or total < 0:
+        if raw is not None:
+            log.warning("ignoring %s=%r: not a number of seconds", LOST_CREATE_WAIT_ENV, raw)
+        return RECONCILE_DELAYS
+    scale = total / sum(RECONCILE_DELAYS)
+    return tuple(d * scale for d in RECONCILE_DELAYS)
 
 
 def _base_model(model: str) -> str:

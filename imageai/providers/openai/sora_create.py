@@ -1,5 +1,5 @@
-"""Billable creates that are never sent twice blindly: retry only when nothing was created,
-and after an ambiguous failure adopt the video the API did create."""
+"""Billable creates that are never sent twice blindly: sent again only when nothing can have
+been created; an ambiguous failure is outcome unknown, and the video it made can be found."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import openai
@@ -24,22 +24,28 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: How far the server's clock may be behind ours when matching ``created_at`` to the intent.
-CLOCK_SKEW_S = 30.0
 MAX_BACKOFF_S = 20.0
+#: Videos looked at, newest first, when searching for a lost create.
+SEARCH_LIMIT = 100
+LOST_MESSAGE = (
+    "Creating this video was interrupted after it was sent (no answer, or a server error), so "
+    "it is unknown whether it was accepted (and billed). It is never sent again blindly."
+)
 
 
 @dataclass(frozen=True)
 class CreateIntent:
-    """What a create asked for; None fields are not compared when looking for the result."""
+    """What a create asked for; None fields are not compared when looking for the result.
+
+    There is no time window: a server clock behind ours must not hide the video. A video is
+    told apart by what was asked and by not being any other create's (claimed or excluded).
+    """
 
     prompt: str
     model: str | None = None
     size: str | None = None
     seconds: int | None = None
     remixed_from: str | None = None
-    #: Unix time just before the first send.
-    since: float = field(default_factory=time.time)
 
     def matches(self, video: SoraVideo) -> bool:
         # A video whose prompt is not listed (some compatible endpoints omit it) cannot be told
@@ -65,8 +71,7 @@ class SafeCreator:
 
     Args:
         client: an SDK client; creates go through a copy with ``max_retries=0``.
-        attempts: creates sent at most, counting those found not to have happened.
-        settle_s: pause before looking a second time for a video the list may not show yet.
+        attempts: creates sent at most, counting those surely refused before anything was made.
         sleep: how to wait between attempts (tests pass a no-op).
     """
 
@@ -75,14 +80,12 @@ class SafeCreator:
         client: OpenAI,
         *,
         attempts: int = 4,
-        settle_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client.with_options(max_retries=0)
-        # Listing is a GET and safe to repeat; it decides whether a create is sent again.
+        # Listing is a GET and safe to repeat; it decides whether a lost create is adopted.
         self._lister = client.with_options(max_retries=4)
         self._attempts = attempts
-        self._settle_s = settle_s
         self._sleep = sleep
         # Videos already handed out, so two identical scenes never adopt the same video.
         self._claimed: set[str] = set()
@@ -99,43 +102,29 @@ class SafeCreator:
             return True
 
     def run(self, send: Callable[[OpenAI], Video], intent: CreateIntent) -> SoraVideo:
-        """Create once; on failure retry only where it is safe, adopting a created video.
+        """Create once; send again only when nothing can have been created (a 429, or a
+        connection that failed before sending).
 
         Raises:
-            OutcomeUnknownError: the video may exist but could not be looked up.
+            OutcomeUnknownError: the create may have been accepted (a 5xx, 408, 409, a dropped
+                connection, a timeout): never sent again here; the caller looks for it.
             ProviderError: the create failed for sure (classified).
         """
         last: ProviderError | None = None
-        ambiguous = False
         for attempt in range(self._attempts):
             try:
-                video = self._send(send, intent)
+                return self._send(send, intent)
             except openai.OpenAIError as exc:
                 error = classify(exc)
                 if outcome_unknown(exc):
-                    ambiguous = True
-                    log.warning("create outcome unknown (%s); looking for the video", error.kind)
-                    found = self._find(intent, error)
-                    if found is not None:
-                        log.info("adopted %s created by the lost request", found.id)
-                        return found
-                elif not created_nothing(exc):
+                    log.warning("create outcome unknown (%s); not sending it again", error.kind)
+                    raise OutcomeUnknownError(LOST_MESSAGE, detail=error.user_message) from exc
+                if not created_nothing(exc):
                     raise error from exc
                 last = error
                 if attempt + 1 < self._attempts:
                     self._sleep(self._backoff(attempt, error))
-                continue
-            return video
         assert last is not None
-        if ambiguous:
-            # Some send may have created a video that the list did not show yet: leave the
-            # intent unsettled so the next render looks again before paying.
-            raise OutcomeUnknownError(
-                "Creating this video was interrupted and it could not be found afterwards, so "
-                "it is unknown whether Sora accepted (and billed) it. Rendering again looks for "
-                "it first.",
-                detail=last.user_message,
-            )
         raise last
 
     def _send(self, send: Callable[[OpenAI], Video], intent: CreateIntent) -> SoraVideo:
@@ -156,29 +145,19 @@ class SafeCreator:
         with self._lock:
             self._lock.wait_for(lambda: not self._sending.get(intent.key), timeout=timeout)
 
-    def find(self, intent: CreateIntent) -> SoraVideo | None:
-        """The newest unclaimed video matching ``intent`` created since it (claimed on return)."""
-        for video in iter_recent(self._lister, newer_than=intent.since - CLOCK_SKEW_S, limit=100):
-            if intent.matches(video) and self.claim(video.id):
-                return video
-        return None
+    def find(self, intent: CreateIntent, exclude: frozenset[str] = frozenset()) -> SoraVideo | None:
+        """The newest matching video among the latest `SEARCH_LIMIT` that is no other create's
+        (not claimed in this process, not in ``exclude``); claimed on return.
 
-    def _find(self, intent: CreateIntent, cause: ProviderError) -> SoraVideo | None:
+        Raises:
+            openai.OpenAIError: the list could not be read.
+        """
         self._wait_for_identical_sends(intent)
-        for look in range(2):
-            try:
-                found = self.find(intent)
-            except openai.OpenAIError as exc:
-                raise OutcomeUnknownError(
-                    "The create request was interrupted and the video list could not be read, so "
-                    "it is unknown whether Sora accepted (and billed) it. Check the account's "
-                    "videos before rendering this scene again.",
-                    detail=f"{cause.user_message} / {classify(exc).user_message}",
-                ) from exc
-            if found is not None:
-                return found
-            if look == 0 and self._settle_s > 0:
-                self._sleep(self._settle_s)
+        for video in iter_recent(self._lister, newer_than=0, limit=SEARCH_LIMIT):
+            if video.id in exclude or not intent.matches(video):
+                continue
+            if self.claim(video.id):
+                return video
         return None
 
     @staticmethod

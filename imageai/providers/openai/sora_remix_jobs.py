@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.budget import check_ledger_readable
 from imageai.core.errors import BudgetExceededError, ProviderError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, PollState
 from imageai.core.models import ProviderName, RenderState
 from imageai.core.pricing import price_per_second
+from imageai.core.settling import known_job_ids, open_intent
 from imageai.core.takes import SceneJournal, created_usd, take_request
 from imageai.providers.openai.sora_remix import SAME_FOR_EVERY_PROMPT, RemixOutcome
 
@@ -149,6 +151,7 @@ def check_budget(
 
     ``reserved_usd`` is what queued jobs of the project will create but have not yet.
     """
+    check_ledger_readable(ledger, budget_usd)  # unreadable lines may hide spend
     spent = round(ledger.total_spent() + reserved_usd, 4)
     if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
         raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
@@ -196,11 +199,12 @@ def adopt_unsettled(
     client: SoraClient, ledger: Ledger, request: JobRequest, source_job_id: str
 ) -> str | None:
     """The remix an interrupted create of ``request`` made, recorded as created; None if the
-    ledger shows no unsettled intent for it or the account has no such video."""
-    pending = ledger.pending_intent(request.scene_id, request.fingerprint())
-    if pending is None:
+    ledger shows no open intent for it (`settling.open_intent`, the rule renders use too) or
+    the account has no such video that the ledger does not already give to some scene."""
+    entries = ledger.entries()
+    if open_intent(entries, request.scene_id, request.fingerprint()) is None:
         return None
-    found = client.find_remix(source_job_id, request.prompt, since=pending.ts)
+    found = client.find_remix(source_job_id, request.prompt, exclude=known_job_ids(entries))
     if found is None:
         return None
     ledger.created(request, found.job_id, found.billed_usd)

@@ -11,7 +11,7 @@ import pytest
 from imageai.cli.main import main
 from imageai.core import project_store, render_plan
 from imageai.core.catalog import default_catalog
-from imageai.core.errors import NetworkError, OutcomeUnknownError
+from imageai.core.errors import JobCancelledError, NetworkError, OutcomeUnknownError
 from imageai.core.job_loop import MAX_POLL_FAILURES, recover_lost_create, run_job
 from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode, StartedJob
 from imageai.core.ledger import LEDGER_NAME, Ledger
@@ -129,16 +129,22 @@ def test_corrupt_ledger_keeps_every_readable_line(tmp_path: Path) -> None:
 class FindingProvider(FakeProvider):
     """A provider that can look up a create whose answer was lost (as Sora lists its videos)."""
 
-    def __init__(self, existing: str | None) -> None:
+    reconcile_delays = (0.0, 0.0, 0.0)
+
+    def __init__(self, existing: str | None, visible_after: int = 0) -> None:
         super().__init__(("done",))
         self.existing = existing
-        self.looked_since: list[float] = []
+        #: Looks that miss before the job shows (a list lagging behind the create).
+        self.visible_after = visible_after
+        self.looks: list[frozenset[str]] = []
 
     def find_existing(
-        self, request: JobRequest, since: float, exclude: frozenset[str] = frozenset()
+        self, request: JobRequest, exclude: frozenset[str] = frozenset()
     ) -> StartedJob | None:
-        self.looked_since.append(since)
-        return None if self.existing is None else StartedJob(job_id=self.existing, billed_usd=0)
+        self.looks.append(exclude)
+        if self.existing is None or len(self.looks) <= self.visible_after:
+            return None
+        return StartedJob(job_id=self.existing, billed_usd=0)
 
 
 def test_lost_create_is_adopted_not_sent_again(tmp_path: Path) -> None:
@@ -151,17 +157,64 @@ def test_lost_create_is_adopted_not_sent_again(tmp_path: Path) -> None:
 
     assert provider.started == []
     assert done.result.job_id == "job-sent-before-crash"
-    assert provider.looked_since == [ledger.entries()[0].ts]
+    assert len(provider.looks) == 1
     assert ledger.spent_by_scene() == {"scene1": pytest.approx(SCENE_USD)}
 
 
-def test_lost_create_not_found_is_created_once(tmp_path: Path) -> None:
+def test_lost_create_in_a_lagging_list_is_found_by_a_later_look(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    ledger.intent(plan(sora_project(1), tmp_path, ledger)[0])
+    provider = FindingProvider("job-listed-late", visible_after=3)
+
+    (done,) = run_all(plan(sora_project(1), tmp_path, ledger), provider, ledger)
+
+    assert provider.started == []
+    assert done.result.job_id == "job-listed-late"
+    assert len(provider.looks) == 4
+
+
+def test_lost_create_looks_past_jobs_the_ledger_gives_to_any_scene(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    first, second = plan(sora_project(2), tmp_path, ledger)
+    ledger.intent(first)
+    ledger.created(first, "job-of-scene1", SCENE_USD)
+    ledger.intent(second)
+    provider = FindingProvider("job-of-scene2")
+    recover_lost_create(second, provider, ledger)
+    assert provider.looks == [frozenset({"job-of-scene1"})]
+
+
+def test_lost_create_not_found_is_outcome_unknown_until_the_user_renders_again(
+    tmp_path: Path,
+) -> None:
     ledger = Ledger(tmp_path / LEDGER_NAME)
     ledger.intent(plan(sora_project(1), tmp_path, ledger)[0])
     provider = FindingProvider(None)
-    run_all(plan(sora_project(1), tmp_path, ledger), provider, ledger)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    with pytest.raises(OutcomeUnknownError, match="possibly billed"):
+        recover_lost_create(request, provider, ledger)
+    assert len(provider.looks) == len(FindingProvider.reconcile_delays) + 1  # every look spent
+    assert provider.started == []
+    assert ledger.unsettled_intents() == {"scene1": 1}
+    # The user was told and asks again: one more look, then a new create.
+    run_all([request], provider, ledger)
+    assert len(provider.looks) == len(FindingProvider.reconcile_delays) + 2
     assert len(provider.started) == 1
     assert ledger.total_spent() == pytest.approx(SCENE_USD)
+
+
+def test_search_for_a_lost_create_stops_on_cancel(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    ledger.intent(request)
+    provider = FindingProvider(None)
+    provider.reconcile_delays = (3600.0,)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(JobCancelledError):
+        recover_lost_create(request, provider, ledger, cancel)
+    assert len(provider.looks) == 1
+    assert ledger.unsettled_intents() == {"scene1": 1}  # still possibly billed, still open
 
 
 def test_create_reported_outcome_unknown_is_looked_up_on_the_next_render(tmp_path: Path) -> None:
@@ -182,7 +235,7 @@ def test_surely_failed_create_is_simply_sent_again(tmp_path: Path) -> None:
     ledger.failed(request, None, "rate_limit", "429, nothing created")
     provider = FindingProvider("must-not-be-adopted")
     run_all([request], provider, ledger)
-    assert provider.looked_since == []
+    assert provider.looks == []
     assert len(provider.started) == 1
 
 

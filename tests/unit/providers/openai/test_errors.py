@@ -24,7 +24,9 @@ from imageai.core.errors import (
     QuotaError,
     RateLimitError,
 )
-from imageai.core.jobs import JobRequest
+from imageai.core.job_loop import run_job
+from imageai.core.jobs import Created, JobRequest
+from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
 from imageai.providers.openai.errors import RETIRED_MESSAGE
@@ -40,8 +42,12 @@ KEY = "sk-secret-value-123"
 NO_RETRY = {"x-should-retry": "false"}
 
 
+#: No waiting between looks for a lost create.
+DELAYS = (0.0, 0.0, 0.0, 0.0)
+
+
 def _client() -> SoraClient:
-    return SoraClient(SecretStr(KEY), base_url=BASE, sleep=lambda _: None)
+    return SoraClient(SecretStr(KEY), base_url=BASE, sleep=lambda _: None, reconcile_delays=DELAYS)
 
 
 def _request(tmp_path: Path, prompt: str = "a lighthouse at dusk") -> JobRequest:
@@ -168,20 +174,29 @@ def test_poll_timeout_is_timeout(httpx2_mock) -> None:
 # ---- the SDK never retries a create; the adapter retries only where nothing was created --------
 
 
-@pytest.mark.parametrize("status", [408, 409])
-def test_create_is_not_retried_on_answers_the_sdk_would_retry(httpx2_mock, tmp_path, status):
-    route = httpx2_mock.post(f"{BASE}/videos").mock(return_value=_error(status, None))
-    with pytest.raises(ProviderError):
+def _listing(*videos: dict) -> httpx.Response:
+    return httpx.Response(200, json={"object": "list", "data": list(videos), "has_more": False})
+
+
+def _until_created(client: SoraClient, request: JobRequest, ledger: Ledger) -> str:
+    """Run the job (the path every render takes) until its create is settled; the job id."""
+    for event in run_job(request, client, threading.Event(), journal=ledger):
+        if isinstance(event, Created):
+            return event.job_id
+    raise AssertionError("no Created event")
+
+
+@pytest.mark.parametrize("status", [408, 409, 500, 502, 503])
+def test_create_answered_with_a_possibly_billed_status_is_never_sent_again(
+    httpx2_mock, tmp_path, status
+):
+    # A server can bill the create and then fail: a 5xx with an API error body is no proof
+    # that nothing was made (break 6a: one scene was billed 4 times).
+    route = httpx2_mock.post(f"{BASE}/videos").mock(return_value=_error(status, "server_error"))
+    with pytest.raises(OutcomeUnknownError) as caught:
         _client().start(_request(tmp_path))
+    assert caught.value.final
     assert route.call_count == 1
-
-
-def test_create_5xx_with_error_body_is_retried_a_bounded_number_of_times(httpx2_mock, tmp_path):
-    route = httpx2_mock.post(f"{BASE}/videos").mock(return_value=_error(503, "overloaded"))
-    with pytest.raises(ProviderError):
-        _client().start(_request(tmp_path))
-    # 4 attempts of the adapter, each one request: the SDK (default 2 retries) adds none.
-    assert route.call_count == 4
 
 
 def test_create_connect_failure_is_retried_then_succeeds(httpx2_mock, tmp_path) -> None:
@@ -207,39 +222,65 @@ def test_create_rate_limit_is_retried(httpx2_mock, tmp_path) -> None:
 
 def test_create_read_timeout_adopts_the_created_video(httpx2_mock, tmp_path) -> None:
     create = httpx2_mock.post(f"{BASE}/videos").mock(side_effect=httpx2.ReadTimeout("timed out"))
-    listing = {
-        "object": "list",
-        "data": [_video("video_9", prompt="other"), _video("video_7")],
-        "has_more": False,
-        "last_id": "video_7",
-    }
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
-    job = _client().start(_request(tmp_path))
-    assert job.job_id == "video_7"
+    httpx2_mock.get(f"{BASE}/videos").mock(
+        return_value=_listing(_video("video_9", prompt="other"), _video("video_7"))
+    )
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    assert _until_created(_client(), _request(tmp_path), ledger) == "video_7"
     assert create.call_count == 1
+    assert ledger.unsettled_intents() == {}
 
 
-def test_old_matching_video_is_not_adopted(httpx2_mock, tmp_path) -> None:
+def test_lost_create_is_found_in_a_list_that_lags_behind(httpx2_mock, tmp_path) -> None:
+    # Break 6b: the list was looked at twice, then the create sent again.
+    create = httpx2_mock.post(f"{BASE}/videos").mock(
+        side_effect=[_error(500, "server_error"), httpx.Response(200, json=_video("video_2"))]
+    )
+    lists = httpx2_mock.get(f"{BASE}/videos").mock(
+        side_effect=[_listing(), _listing(), _listing(), _listing(_video("video_1"))]
+    )
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    assert _until_created(_client(), _request(tmp_path), ledger) == "video_1"
+    assert create.call_count == 1
+    assert lists.call_count == 4
+
+
+def test_lost_create_is_found_when_the_server_clock_is_behind(httpx2_mock, tmp_path) -> None:
+    # Break 6c: matching within a 30 s window missed a video stamped 120 s in the past.
     create = httpx2_mock.post(f"{BASE}/videos").mock(
         side_effect=[httpx2.RemoteProtocolError("dropped"), httpx.Response(200, json=_video())]
     )
-    old = _video("video_old", created_at=int(time.time()) - 3600)
-    httpx2_mock.get(f"{BASE}/videos").mock(
-        return_value=httpx.Response(200, json={"object": "list", "data": [old]})
-    )
-    assert _client().start(_request(tmp_path)).job_id == "video_1"
-    assert create.call_count == 2
+    behind = _video("video_behind", created_at=int(time.time()) - 120)
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=_listing(behind))
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    assert _until_created(_client(), _request(tmp_path), ledger) == "video_behind"
+    assert create.call_count == 1
+
+
+def test_lost_create_never_adopts_a_video_the_ledger_gives_to_a_scene(httpx2_mock, tmp_path):
+    create = httpx2_mock.post(f"{BASE}/videos").mock(side_effect=httpx2.ReadTimeout("timed out"))
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=_listing(_video("video_old")))
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    earlier = _request(tmp_path).model_copy(update={"scene_id": "s0"})
+    ledger.created(earlier, "video_old", 0.8)  # same prompt and shape, another scene's video
+    with pytest.raises(OutcomeUnknownError, match="possibly billed"):
+        _until_created(_client(), _request(tmp_path), ledger)
+    assert create.call_count == 1
+    assert ledger.unsettled_intents() == {"s1": 1}
 
 
 def test_unknown_outcome_when_the_list_cannot_be_read(httpx2_mock, tmp_path) -> None:
     create = httpx2_mock.post(f"{BASE}/videos").mock(
         side_effect=httpx2.RemoteProtocolError("dropped")
     )
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=_error(500, "server_error"))
+    lists = httpx2_mock.get(f"{BASE}/videos").mock(return_value=_error(500, "server_error"))
+    ledger = Ledger(tmp_path / LEDGER_NAME)
     with pytest.raises(OutcomeUnknownError) as caught:
-        _client().start(_request(tmp_path))
+        _until_created(_client(), _request(tmp_path), ledger)
     assert caught.value.final
     assert create.call_count == 1
+    assert lists.call_count >= len(DELAYS) + 1  # every look tried, none sent the create
+    assert ledger.unsettled_intents() == {"s1": 1}
 
 
 def test_quota_at_create_is_not_retried(httpx2_mock, tmp_path) -> None:
@@ -260,7 +301,7 @@ def test_lost_create_never_adopts_an_identical_scenes_video_in_flight(httpx2_moc
     """Two scenes with the same prompt: A's create drops while B's is still being answered.
 
     A must not adopt B's new video from the list before B claims it; it waits, finds nothing
-    of its own, and creates again.
+    of its own, and ends outcome unknown (never sent again).
     """
     b_sent, release = threading.Event(), threading.Event()
     calls: list[int] = []
@@ -271,18 +312,20 @@ def test_lost_create_never_adopts_an_identical_scenes_video_in_flight(httpx2_moc
             b_sent.set()
             release.wait(10)
             return httpx.Response(200, json=_video("video_B"))
-        if len(calls) == 2:  # scene A: the connection drops after sending
-            raise httpx2.RemoteProtocolError("dropped")
-        return httpx.Response(200, json=_video("video_A"))
+        raise httpx2.RemoteProtocolError("dropped")  # scene A: dropped after sending
 
     httpx2_mock.post(f"{BASE}/videos").mock(side_effect=create)
-    listing = {"object": "list", "data": [_video("video_B")], "has_more": False}
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=_listing(_video("video_B")))
     client = _client()
+    ledger = Ledger(tmp_path / LEDGER_NAME)
     results: dict[str, str] = {}
 
     def start(scene: str) -> None:
-        results[scene] = client.start(_request(tmp_path)).job_id
+        request = _request(tmp_path).model_copy(update={"scene_id": scene})
+        try:
+            results[scene] = _until_created(client, request, ledger)
+        except OutcomeUnknownError:
+            results[scene] = "unknown"
 
     b = threading.Thread(target=start, args=("B",))
     b.start()
@@ -293,32 +336,21 @@ def test_lost_create_never_adopts_an_identical_scenes_video_in_flight(httpx2_moc
     release.set()
     a.join(10)
     b.join(10)
-    assert results == {"B": "video_B", "A": "video_A"}
-    assert len(calls) == 3
+    assert results == {"B": "video_B", "A": "unknown"}
+    assert len(calls) == 2
 
 
 def test_a_listed_video_without_prompt_is_never_adopted(httpx2_mock, tmp_path) -> None:
-    create = httpx2_mock.post(f"{BASE}/videos").mock(
-        side_effect=[httpx2.ReadTimeout("timed out"), httpx.Response(200, json=_video("video_1"))]
-    )
-    listing = {"object": "list", "data": [_video("video_other", prompt=None)], "has_more": False}
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
-    assert _client().start(_request(tmp_path)).job_id == "video_1"
-    assert create.call_count == 2
-
-
-def test_giving_up_after_ambiguous_creates_is_outcome_unknown(httpx2_mock, tmp_path) -> None:
-    """The intent must stay unsettled so the next render looks for the video before paying."""
-    httpx2_mock.post(f"{BASE}/videos").mock(side_effect=httpx2.ReadTimeout("timed out"))
-    empty = {"object": "list", "data": [], "has_more": False}
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=empty))
+    create = httpx2_mock.post(f"{BASE}/videos").mock(side_effect=httpx2.ReadTimeout("timed out"))
+    httpx2_mock.get(f"{BASE}/videos").mock(return_value=_listing(_video("video_x", prompt=None)))
     with pytest.raises(OutcomeUnknownError):
-        _client().start(_request(tmp_path))
+        _until_created(_client(), _request(tmp_path), Ledger(tmp_path / LEDGER_NAME))
+    assert create.call_count == 1
 
 
 def test_find_existing_skips_jobs_the_ledger_gives_to_other_scenes(httpx2_mock, tmp_path) -> None:
-    listing = {"object": "list", "data": [_video("video_A"), _video("video_B")], "has_more": False}
-    httpx2_mock.get(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=listing))
-    since = time.time() - 60
-    found = _client().find_existing(_request(tmp_path), since, frozenset({"video_A"}))
+    httpx2_mock.get(f"{BASE}/videos").mock(
+        return_value=_listing(_video("video_A"), _video("video_B"))
+    )
+    found = _client().find_existing(_request(tmp_path), frozenset({"video_A"}))
     assert found is not None and found.job_id == "video_B"

@@ -156,6 +156,7 @@ class InterruptedSora:
     def __init__(self, crash_on: str, lost: dict[str, str] | None = None) -> None:
         self.crash_on = crash_on
         self.lost = lost or {}  # prompt -> a video the API made though its id never came back
+        self.excluded: list[frozenset[str]] = []
         self.remixed: list[str] = []
 
     def get_video(self, job_id: str) -> SoraVideo:
@@ -172,7 +173,10 @@ class InterruptedSora:
             for p in prompts
         ]
 
-    def find_remix(self, source: str, prompt: str, since: float) -> StartedJob | None:
+    def find_remix(
+        self, source: str, prompt: str, exclude: frozenset[str] = frozenset()
+    ) -> StartedJob | None:
+        self.excluded.append(exclude)
         found = self.lost.get(prompt)
         return None if found is None else StartedJob(job_id=found, billed_usd=0.4)
 
@@ -229,6 +233,27 @@ def test_a_variation_job_adopts_an_unsettled_create_instead_of_sending_again(
         ("intent", None),
         ("created", "video_lost_a"),
     ]
+
+
+def test_a_remix_reported_outcome_unknown_is_still_adopted_on_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # The remix CLI records a lost answer as a failure of kind outcome_unknown: that settles
+    # nothing (the rule renders use), so the next run looks for the video before paying.
+    plan, ledger = _plan(tmp_path, ["a", "b"])
+    ledger.intent(plan.requests[0])
+    ledger.created(plan.requests[0], "video_a", 0.4)
+    ledger.intent(plan.requests[1])
+    ledger.failed(plan.requests[1], None, "outcome_unknown", "the answer was lost")
+    client = InterruptedSora(crash_on="-", lost={"b": "video_lost_b"})
+    project = Project(settings=SETTINGS, scenes=(SCENE,))
+    again = plan_remix(
+        default_catalog(), project, SCENE, tmp_path, ["a", "b"], SPEC, ledger,
+        cast("SoraClient", client),
+    )  # fmt: skip
+    assert again.resumed == ("video_a", "video_lost_b")
+    assert client.remixed == []
+    assert client.excluded == [frozenset({"video_a"})]  # another take's video is never adopted
 
 
 def test_variations_created_side_by_side_settle_only_their_own_intent(tmp_path: Path) -> None:
