@@ -14,7 +14,7 @@ from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import RenderReport
 from imageai.cli.retarget_commands import lifecycle_json, lifecycle_lines
 from imageai.core import project_store
-from imageai.core.budget import possibly_billed
+from imageai.core.budget import billed_by_scene, possibly_billed
 from imageai.core.catalog import Catalog, load_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.ledger import LEDGER_NAME, ledger_for
@@ -166,7 +166,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     project = project_store.load(args.dir)
     ledger = ledger_for(args.dir / LEDGER_NAME)
-    spent = ledger.spent_by_scene()
+    # The larger of the ledger's and project.json's figure: an unreadable line can hide spend.
+    spent = billed_by_scene(ledger, project)
+    read = ledger.read()
     catalog = load_catalog(price_override_file())
     # The full price of each scene (rendered ones included), to set against what was billed.
     est = {
@@ -197,6 +199,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             "total_spent_usd": total,
             "total_possibly_billed_usd": unknown_total,
             "total_estimate_usd": round(sum(est.values()), 4),
+            "ledger_unreadable_lines": list(read.unreadable),
+            "ledger_torn_last_line": read.torn_tail,
         }
         print(json.dumps({**summary, "budget_usd": project.budget_usd, "scenes": rows}))
         return ExitCode.OK
@@ -215,7 +219,26 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"Possibly billed: ${unknown_total:.2f} (creates sent whose answer never came; "
             f"the budget counts them until the ledger settles them)"
         )
+    for line in _ledger_lines(args.dir, read.unreadable, read.torn_tail):
+        print(line)
     return ExitCode.OK
+
+
+def _ledger_lines(folder: Path, unreadable: tuple[int, ...], torn: int | None) -> list[str]:
+    """What `status` says about ledger lines that are not entries, and how to repair them."""
+    lines = []
+    if unreadable:
+        lines.append(
+            f"Ledger: {len(unreadable)} unreadable line(s) in {folder / LEDGER_NAME} (line "
+            f"{', '.join(map(str, unreadable))}): renders with a budget are refused until they "
+            "are fixed or deleted (keep a copy of the file first)."
+        )
+    if torn is not None:
+        lines.append(
+            f"Ledger: line {torn} was cut short by a crash mid-write; the next render moves it "
+            f"to {LEDGER_NAME}.torn-<time>."
+        )
+    return lines
 
 
 def cmd_render(args: argparse.Namespace) -> int:

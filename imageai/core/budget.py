@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from imageai.core.errors import BudgetExceededError
+from imageai.core.errors import BudgetExceededError, ValidationError
 from imageai.core.pricing import estimate
 
 if TYPE_CHECKING:
@@ -15,6 +15,51 @@ if TYPE_CHECKING:
     from imageai.core.catalog import Catalog
     from imageai.core.ledger import Ledger
     from imageai.core.models import Project
+
+
+class UnreadableLedgerError(ValidationError):
+    """The ledger has lines that are not entries: the spend they record is unknown."""
+
+    def __init__(self, path: Path, lines: tuple[int, ...]) -> None:
+        self.path = path
+        self.lines = lines
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        super().__init__(
+            "ledger",
+            f"{path} has {len(lines)} unreadable line(s) (line {shown}), so the spend it "
+            "records is unknown and a render with a budget is refused. Keep a copy of the "
+            "file, then fix or delete those lines (each line is one JSON record; "
+            "`imageai video status` lists them) and render again, or render without a budget.",
+        )
+
+
+def check_ledger_readable(ledger: Ledger | None, budget_usd: float | None) -> None:
+    """Refuse a budgeted render while the ledger has unreadable lines (mid-file garbage).
+
+    A torn last line from a crash mid-append is not one: the next append sets it aside.
+    """
+    if budget_usd is None or ledger is None:
+        return
+    lines = ledger.unreadable_lines()
+    if lines:
+        raise UnreadableLedgerError(ledger.path, lines)
+
+
+def billed_by_scene(ledger: Ledger, project: Project) -> dict[str, float]:
+    """USD billed per scene id: the larger of the ledger's creates and project.json's figure.
+
+    Either can miss a create: the project file one that a crash kept from being saved, the
+    ledger one whose line became unreadable. Scenes deleted since keep their ledger spend.
+    """
+    billed = dict(ledger.spent_by_scene())
+    for scene in project.scenes:
+        if scene.billed_usd > billed.get(scene.id, 0.0):
+            billed[scene.id] = scene.billed_usd
+    return billed
+
+
+def billed_total(ledger: Ledger, project: Project) -> float:
+    return round(sum(billed_by_scene(ledger, project).values()), 4)
 
 
 def possibly_billed(ledger: Ledger, project: Project, catalog: Catalog) -> dict[str, float]:
@@ -32,7 +77,8 @@ def possibly_billed(ledger: Ledger, project: Project, catalog: Catalog) -> dict[
 def committed_spend(
     ledger: Ledger, project: Project, catalog: Catalog, in_flight: Collection[str] = ()
 ) -> float:
-    """What the budget counts as spent: the ledger's creates plus the possibly billed ones.
+    """What the budget counts as spent: what was billed (`billed_by_scene`) plus the possibly
+    billed creates.
 
     ``in_flight`` names scenes whose create is under way in this process: their reservation
     already holds the cost, so their open intent is not counted a second time.
@@ -42,7 +88,7 @@ def committed_spend(
         for scene_id, usd in possibly_billed(ledger, project, catalog).items()
         if scene_id not in in_flight
     )
-    return round(ledger.total_spent() + unknown, 4)
+    return round(billed_total(ledger, project) + unknown, 4)
 
 
 def _passes(committed_usd: float, cost_usd: float, budget_usd: float) -> bool:
