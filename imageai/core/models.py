@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from imageai.core.errors import JobError
 from imageai.core.money import Money
+from imageai.core.project_files import ID_RULE, is_valid_id
 
 SCHEMA_VERSION = 1
 
@@ -168,6 +169,14 @@ class Scene(_Frozen):
     rendered_prompt: str | None = None
     error: JobError | None = None
     takes: tuple[Take, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        # The id names the scene's files (clips/<id>.mp4): it must never be a path.
+        if not is_valid_id(value):
+            raise ValueError(f"scene id {value[:80]!r} is not a valid id ({ID_RULE})")
+        return value
 
     @field_validator("duration")
     @classmethod

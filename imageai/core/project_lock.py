@@ -8,6 +8,7 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
+from imageai.core import project_files
 from imageai.core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ class ProjectLock:
         if self._handle is not None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        # No-follow: a received project's lock file may be a link to a file worth truncating.
+        handle = project_files.open_update(self.path)
         if not _try_lock(handle):
             handle.seek(0)
             holder = handle.read(200).strip() or "pid unknown"

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import shutil
-import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError as PydanticValidationError
 
-from imageai.core.errors import ProjectFileError
+from imageai.core import project_files
+from imageai.core.errors import ProjectFileError, ValidationError
 from imageai.core.models import SCHEMA_VERSION, Project
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 PROJECT_FILE = "project.json"
 BACKUP_FILE = "project.json.bak"
 SUBDIRS = ("clips", "refs", "thumbs")
+#: Entries of a project the app writes; none may be a symlink (a received folder's trap).
+RESERVED = (PROJECT_FILE, BACKUP_FILE, "ledger.jsonl", ".imageai.lock", *SUBDIRS)
+#: A project file larger than this is not one the app wrote.
+MAX_PROJECT_BYTES = 32 << 20
 
 
 def project_file(folder: Path) -> Path:
@@ -24,46 +32,43 @@ def project_file(folder: Path) -> Path:
 
 def create_folder(folder: Path) -> None:
     """Make the project folder and its subfolders; refuses a folder that holds a project."""
-    if project_file(folder).exists():
+    if folder.exists() and not folder.is_dir():
+        raise ProjectFileError(f"{folder} is a file, not a folder")
+    if project_file(folder).exists() or project_file(folder).is_symlink():
         raise ProjectFileError(f"{folder} already holds a project ({PROJECT_FILE})")
+    _refuse_links(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for sub in SUBDIRS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        project_files.project_dir(folder, sub)
+
+
+@contextlib.contextmanager
+def creating(folder: Path) -> Iterator[None]:
+    """Make a new project folder for the block; if the block fails, nothing made is left."""
+    existed = folder.exists()
+    made = [sub for sub in SUBDIRS if not (folder / sub).exists()]
+    create_folder(folder)
+    try:
+        yield
+    except BaseException:
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            for sub in made:
+                shutil.rmtree(folder / sub, ignore_errors=True)
+        raise
 
 
 def atomic_write_text(path: Path, text: str, backup: Path | None = None) -> None:
     """Write via a temp file, fsync and rename; the old file is kept at ``backup`` if given."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if backup is not None and path.exists():
-            shutil.copy2(path, backup)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open directories.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    project_files.write_atomic(path, text.encode("utf-8"), backup)
 
 
 def save(project: Project, folder: Path) -> None:
     """Save atomically, keeping the previous version as ``project.json.bak``."""
+    folder.mkdir(parents=True, exist_ok=True)
     for sub in SUBDIRS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        project_files.project_dir(folder, sub)
     text = project.model_dump_json(indent=2) + "\n"
     atomic_write_text(project_file(folder), text, backup=folder / BACKUP_FILE)
 
@@ -73,10 +78,14 @@ def load(folder: Path) -> Project:
     path = project_file(folder)
     if not folder.exists():
         raise ProjectFileError(f"{folder}: no such project folder")
+    _refuse_links(folder)
     if not path.is_file():
         raise ProjectFileError(f"{folder}: not a project folder (no {PROJECT_FILE})")
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = project_files.read_regular(path, MAX_PROJECT_BYTES)
+        text = raw.decode("utf-8")
+    except ValidationError as exc:
+        raise ProjectFileError(f"{path}: cannot read: {exc.message}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectFileError(f"{path}: cannot read: {exc}") from exc
     if not text.strip():
@@ -88,14 +97,12 @@ def load(folder: Path) -> Project:
             f"{path}: not valid JSON (truncated or corrupt) at line {exc.lineno}, "
             f"column {exc.colno}: {exc.msg}{_backup_hint(folder)}"
         ) from exc
+    except RecursionError as exc:
+        raise ProjectFileError(f"{path}: not a project (JSON nested too deeply)") from exc
     if not isinstance(data, dict):
         raise ProjectFileError(f"{path}: expected a JSON object at the top level")
-    version = data.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise ProjectFileError(
-            f"{path}: made by a newer ImageAI (schema {version}; this one reads up to "
-            f"{SCHEMA_VERSION}). Update ImageAI to open it."
-        )
+    _check_version(path, data)
+    _check_scene_ids(path, data.get("scenes"))
     try:
         return Project.model_validate(data)
     except PydanticValidationError as exc:
@@ -104,6 +111,52 @@ def load(folder: Path) -> Project:
             for err in exc.errors()[:5]
         )
         raise ProjectFileError(f"{path}: invalid project: {problems}") from exc
+
+
+def _refuse_links(folder: Path) -> None:
+    if links := project_files.links_out(folder, RESERVED):
+        raise ProjectFileError(
+            f"{folder}: {', '.join(links)} {'is a' if len(links) == 1 else 'are'} symbolic "
+            "link(s); a project folder must hold its own files (replace the link with the "
+            "file or folder itself), so nothing the app writes can land outside it"
+        )
+
+
+def _check_version(path: Path, data: dict[str, Any]) -> None:
+    """Only a schema this app knows opens; anything else is refused, never rewritten."""
+    if "schema_version" not in data:
+        return
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ProjectFileError(
+            f"{path}: schema_version must be a whole number, not {json.dumps(version)[:40]}"
+        )
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(
+            f"{path}: made by a newer ImageAI (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}). Update ImageAI to open it."
+        )
+    if version < 1:
+        raise ProjectFileError(f"{path}: schema_version {version} is not a known version")
+
+
+def _check_scene_ids(path: Path, scenes: object) -> None:
+    """Each scene id names the scene's files: a plain id, and no two alike."""
+    if not isinstance(scenes, list):
+        return
+    seen: set[str] = set()
+    for number, scene in enumerate(scenes, 1):
+        if not isinstance(scene, dict) or "id" not in scene:
+            continue
+        scene_id = scene["id"]
+        if not project_files.is_valid_id(scene_id):
+            raise ProjectFileError(
+                f"{path}: scene {number}: id {json.dumps(scene_id)[:80]} is not a valid id "
+                f"({project_files.ID_RULE}); it names the scene's files"
+            )
+        if scene_id in seen:
+            raise ProjectFileError(f"{path}: scene {number}: id {scene_id!r} is used twice")
+        seen.add(scene_id)
 
 
 def _backup_hint(folder: Path) -> str:

@@ -9,6 +9,7 @@ costs nothing.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import shutil
@@ -29,6 +30,7 @@ from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.media import MediaError, ffmpeg_exe, read_progress
 from imageai.core.models import AnimaticSettings, ProviderName
+from imageai.core.project_files import project_path, write_atomic
 from imageai.core.prompts import TITLE_CARD_TEMPLATE, render
 from imageai.core.title_card import draw_title_card
 from imageai.core.validation import validate_spec
@@ -164,8 +166,9 @@ class AnimaticProvider:
         try:
             source = workdir / "source.png"
             self._source_image(request, size).save(source, format="PNG")
-            request.clips_dir.mkdir(parents=True, exist_ok=True)
-            part = request.clips_dir / f".{request.scene_id}.{job_id}.part.mp4"
+            part = project_path(
+                request.project_dir, "clips", f".{request.scene_id}.{job_id}.part.mp4"
+            )
             command = ffmpeg_command(
                 source,
                 size,
@@ -248,7 +251,8 @@ class AnimaticProvider:
         if render_ is None or render_.process.poll() != 0:
             raise NotFoundError("The animatic render is not finished.", detail=job_id)
         try:
-            clip = finalize_clip(render_.part, request.clips_dir / f"{request.scene_id}.mp4")
+            dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+            clip = finalize_clip(render_.part, dest)
             thumb = self._write_thumbnail(render_.source, request)
         finally:
             self._forget(job_id)
@@ -264,14 +268,13 @@ class AnimaticProvider:
     @staticmethod
     def _write_thumbnail(source: Path, request: JobRequest) -> Path:
         # The clip's first frame is the source image itself, so no decode is needed.
-        request.thumbs_dir.mkdir(parents=True, exist_ok=True)
-        target = request.thumbs_dir / f"{request.scene_id}.jpg"
-        tmp = target.with_name(f".{target.name}.part")
+        target = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
+        data = io.BytesIO()
         with Image.open(source) as img:
             thumb = img.convert("RGB")
             thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
-            thumb.save(tmp, format="JPEG", quality=85)
-        tmp.replace(target)
+            thumb.save(data, format="JPEG", quality=85)
+        write_atomic(target, data.getvalue())
         return target
 
     def cancel(self, job_id: str) -> None:

@@ -24,6 +24,7 @@ from imageai.core.errors import (
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
+from imageai.core.project_files import project_path
 from imageai.core.validation import validate_spec
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
@@ -159,9 +160,10 @@ class OmniClient:
         status = view.poll_status(self._context("poll"))
         if status.state is not PollState.COMPLETED or view.video is None:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
-        dest = request.clips_dir / f"{request.scene_id}.mp4"
+        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+        thumb_dest = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
         self._save(view.video, dest, cancel)
-        thumb = clip_thumbnail(dest, request.thumbs_dir / f"{request.scene_id}.jpg")
+        thumb = clip_thumbnail(dest, thumb_dest)
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.OMNI,

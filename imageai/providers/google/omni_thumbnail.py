@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-from typing import TYPE_CHECKING
+import tempfile
+from pathlib import Path
 
 from imageai.core.media import MediaError, ffmpeg_exe
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +22,10 @@ def clip_thumbnail(clip: Path, out_jpg: Path, width: int = THUMB_WIDTH) -> Path 
     Omni sends no thumbnail of its own; a missing one only costs the picture in the list.
     """
     out_jpg.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_jpg.with_name(f".{out_jpg.stem}.part.jpg")
+    # A fresh temp name (O_EXCL): ffmpeg -y would write through a link left at a fixed name.
+    fd, name = tempfile.mkstemp(prefix=f".{out_jpg.stem}.", suffix=".part.jpg", dir=out_jpg.parent)
+    os.close(fd)
+    tmp = Path(name)
     cmd = [
         *("-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(clip)),
         *("-an", "-frames:v", "1", "-vf", f"scale={width}:-2", "-q:v", "4", str(tmp)),

@@ -21,6 +21,7 @@ from imageai.core.errors import (
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
+from imageai.core.project_files import project_path
 from imageai.core.validation import validate_spec
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
@@ -195,7 +196,7 @@ class VeoClient:
         status = view.poll_status(self._context(request.spec.model, "poll"))
         if status.state is not PollState.COMPLETED:
             raise status.error or ProviderError("The Veo operation has not finished yet.")
-        dest = request.clips_dir / f"{request.scene_id}.mp4"
+        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
         self._download_with_retries(view.videos[0], dest, cancel)
         return JobResult(
             scene_id=request.scene_id,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from imageai.core import project_store
+from imageai.core import project_files, project_store
 from imageai.core.errors import ProjectFileError
 from imageai.core.models import Project, Scene
 
@@ -37,7 +37,7 @@ def test_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     def boom(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(project_store.os, "replace", boom)
+    monkeypatch.setattr(project_files.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
         project_store.save(Project(title="lost"), tmp_path)
     monkeypatch.undo()
