@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 import httpx2
 
+from imageai.core.clip_check import ClipCheckError, check_clip, give_up
 from imageai.core.errors import (
     InvalidRequestError,
     JobCancelledError,
@@ -22,16 +23,21 @@ from imageai.core.errors import (
     NotFoundError,
     ProviderError,
 )
-from imageai.core.media import looks_like_mp4, mp4_whole
+from imageai.core.media import looks_like_mp4
+from imageai.core.response_limits import capped
 
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from contextlib import AbstractContextManager
 
+    from imageai.core.clip_check import ExpectedClip
+
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
+#: Fetches of one clip before a clip that keeps failing its check is given up (never re-created).
+CLIP_ATTEMPTS = 3
 #: Failures that leave a partial download worth resuming.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (httpx.TransportError, httpx2.TransportError)
 
@@ -50,9 +56,18 @@ def temp_download(dest: Path) -> Iterator[Path]:
         raise
 
 
-def write_chunks(tmp: Path, chunks: Iterable[bytes], append: bool = False) -> int:
-    """Write chunks as they arrive (memory stays flat); returns the bytes written."""
+def write_chunks(
+    tmp: Path, chunks: Iterable[bytes], append: bool = False, *, max_bytes: int | None = None
+) -> int:
+    """Write chunks as they arrive (memory stays flat); returns the bytes written.
+
+    ``max_bytes`` caps the whole file (`response_limits.clip_byte_limit`): past it the download
+    stops with `ResponseTooLargeError` (final) instead of filling the disk.
+    """
     written = 0
+    if max_bytes is not None:
+        already = tmp.stat().st_size if append and tmp.exists() else 0
+        chunks = capped(chunks, max_bytes - already, "the clip")
     with tmp.open("ab" if append else "wb") as out:
         for chunk in chunks:
             out.write(chunk)
@@ -62,21 +77,82 @@ def write_chunks(tmp: Path, chunks: Iterable[bytes], append: bool = False) -> in
     return written
 
 
-def finalize_clip(tmp: Path, dest: Path, expected_size: int | None = None) -> Path:
-    """Check a finished download (size, MP4 header, box sizes) and rename it into place."""
+def finalize_clip(
+    tmp: Path, dest: Path, expected_size: int | None = None, *, expect: ExpectedClip | None
+) -> Path:
+    """Check a finished download and rename it into place; every provider's clip comes here.
+
+    Checks: the size, the MP4 header, top-level boxes that add up to the file with ``moov`` and
+    ``mdat``, a first video track that decodes to its last frame, and (``expect``) the length
+    the provider promised (`clip_check.expected_clip`).
+
+    Raises:
+        ClipCheckError: the clip is not whole or not what was asked; ``resumable`` says whether
+            the bytes so far are worth continuing with ``Range``.
+    """
     size = tmp.stat().st_size
+    if expected_size is not None and size < expected_size:
+        raise ClipCheckError(
+            f"The download stopped early ({size} of {expected_size} bytes).",
+            resumable=True,
+            detail=str(dest),
+        )
     if expected_size is not None and size != expected_size:
-        raise NetworkError(
-            f"The download stopped early ({size} of {expected_size} bytes).", detail=str(dest)
+        raise ClipCheckError(
+            f"The download is longer than announced ({size} of {expected_size} bytes).",
+            detail=str(dest),
         )
     if size == 0 or not looks_like_mp4(tmp):
-        raise NetworkError("The downloaded file is not an MP4 video.", detail=str(dest))
-    if not mp4_whole(tmp):
-        # A body cut short with no Content-Length still starts with ``ftyp``: only the box
-        # sizes show bytes are missing. Retryable: a resumable download continues from here.
-        raise NetworkError("The video arrived cut short; fetching the rest.", detail=str(dest))
+        raise ClipCheckError("The downloaded file is not an MP4 video.", detail=str(dest))
+    check_clip(tmp, expect)
     os.replace(tmp, dest)
     return dest
+
+
+def fetch_checked_clip(
+    fetch: Callable[[Path], int | None],
+    dest: Path,
+    cancel: threading.Event,
+    *,
+    expect: ExpectedClip | None,
+    attempts: int = CLIP_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Path:
+    """Fetch a clip into a temp file until it passes `finalize_clip`; never creates a job.
+
+    ``fetch(tmp)`` writes the body into ``tmp`` (appending with ``Range`` from its size when it
+    can) and returns the full size if known; it handles its own network retries. A clip cut
+    short keeps its bytes for the next fetch; a garbage one is emptied first.
+
+    Raises:
+        BadClipError: still failing after ``attempts`` fetches; what arrived is in
+            ``clips/.rejected/``.
+        JobCancelledError: ``cancel`` was set.
+        ProviderError: ``fetch`` failed.
+    """
+    last: ClipCheckError | None = None
+    with temp_download(dest) as tmp:
+        for attempt in range(attempts):
+            if cancel.is_set():
+                raise JobCancelledError("download cancelled")
+            _before_refetch(tmp, last)
+            total = fetch(tmp)
+            try:
+                return finalize_clip(tmp, dest, total, expect=expect)
+            except ClipCheckError as exc:
+                last = exc
+                log.info("clip %s failed its check (%s)", dest.name, exc.user_message)
+            if attempt + 1 < attempts:
+                sleep(min(8.0, 2.0**attempt) * random.uniform(0.5, 1.0))
+        assert last is not None
+        raise give_up(tmp, dest, last, attempts, expect)
+
+
+def _before_refetch(tmp: Path, failed: ProviderError | None) -> None:
+    """Empty ``tmp`` after a clip that failed as garbage, so the next fetch starts at byte 0
+    (done only before a fetch, so the last garbage stays for `give_up` to keep)."""
+    if isinstance(failed, ClipCheckError) and not failed.resumable:
+        tmp.write_bytes(b"")
 
 
 def finalize_file(tmp: Path, dest: Path) -> Path:
@@ -104,28 +180,35 @@ def resumable_download(
     *,
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
+    expect: ExpectedClip | None,
 ) -> Path:
     """Stream a clip to a temp file, resuming with ``Range`` after a cut; rename when checked.
 
     A server that answers 206 continues where the temp file stops; one that ignores ``Range``
-    (200) starts over. The clip lands at ``dest`` only once complete (size) and an MP4.
+    (200) starts over. The clip lands at ``dest`` only once `finalize_clip` passes it; a clip
+    that fails the check is fetched again (continued if only its end is missing).
 
     Raises:
         JobCancelledError: ``cancel`` was set (no partial file is left).
+        BadClipError: the clip failed its check on every stream; it is kept in
+            ``clips/.rejected/``.
         ProviderError: a final error answer, or still failing after ``attempts`` streams.
     """
     last: ProviderError | None = None
     with temp_download(dest) as tmp:
         for attempt in range(attempts):
+            _before_refetch(tmp, last)
             offset = tmp.stat().st_size
             try:
                 with open_from(offset) as response:
                     total = _write_response(response, tmp, offset, cancel)
                 if total is None or tmp.stat().st_size >= total:
-                    return finalize_clip(tmp, dest, total)
+                    return finalize_clip(tmp, dest, total, expect=expect)
                 last = NetworkError(
                     f"The download stopped at {tmp.stat().st_size} of {total} bytes."
                 )
+            except ClipCheckError as exc:
+                last = exc
             except ProviderError as exc:
                 if exc.final:
                     raise
@@ -137,6 +220,8 @@ def resumable_download(
                 wait = last.retry_after or min(8.0, 2.0**attempt) * random.uniform(0.5, 1.0)
                 sleep(wait)
         assert last is not None
+        if isinstance(last, ClipCheckError):
+            raise give_up(tmp, dest, last, attempts, expect)
         raise last  # inside the block, so the partial temp file is removed
 
 

@@ -123,28 +123,101 @@ def looks_like_mp4(path: Path) -> bool:
     return b"ftyp" in head[:16]
 
 
-def mp4_whole(path: Path) -> bool:
-    """True when every top-level box (``ftyp``, ``moov``, ``mdat`` ...) ends inside the file.
+class Mp4Layout(BaseModel):
+    """The top-level boxes of an MP4 file and whether they add up to the file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: Box types in file order, e.g. ``("ftyp", "moov", "mdat")``.
+    boxes: tuple[str, ...]
+    #: Every box ends inside the file and the last one ends with it.
+    whole: bool
+    #: The last box runs past the end: bytes are missing at the end (a resume can finish it).
+    truncated: bool
+
+
+_BOX_TYPE = re.compile(rb"[A-Za-z0-9 \xa9]{4}")
+
+
+def mp4_layout(path: Path) -> Mp4Layout:
+    """Walk the top-level boxes (``ftyp``, ``moov``, ``mdat`` ...) of ``path``.
 
     A body cut short with no Content-Length (close-delimited, or inline data cut at the source)
-    still starts with ``ftyp``; only the box sizes show that bytes are missing.
+    still starts with ``ftyp``; only the box sizes show that bytes are missing. A box with a
+    size under 8 or a type that is not four printable characters (zeros) is garbage, not a cut.
     """
     size = path.stat().st_size
+    boxes: list[str] = []
     offset = 0
     with path.open("rb") as f:
         while offset < size:
             f.seek(offset)
             header = f.read(16)
             if len(header) < 8:
-                return False
+                return Mp4Layout(boxes=tuple(boxes), whole=False, truncated=True)
             box = struct.unpack(">I", header[:4])[0]
+            kind = header[4:8]
+            if not _BOX_TYPE.fullmatch(kind):
+                return Mp4Layout(boxes=tuple(boxes), whole=False, truncated=False)
+            boxes.append(kind.decode("latin-1"))
             if box == 0:  # the last box runs to the end of the file
-                return True
+                return Mp4Layout(boxes=tuple(boxes), whole=True, truncated=False)
             if box == 1:  # a 64-bit size follows the type
                 if len(header) < 16:
-                    return False
+                    return Mp4Layout(boxes=tuple(boxes), whole=False, truncated=True)
                 box = struct.unpack(">Q", header[8:16])[0]
             if box < 8:
-                return False
+                return Mp4Layout(boxes=tuple(boxes), whole=False, truncated=False)
             offset += box
-    return offset == size
+    return Mp4Layout(boxes=tuple(boxes), whole=offset == size, truncated=offset > size)
+
+
+def mp4_whole(path: Path) -> bool:
+    """True when every top-level box ends inside the file (see `mp4_layout`)."""
+    return mp4_layout(path).whole
+
+
+class DecodeReport(BaseModel):
+    """What a full decode of a clip's first video track found."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: Frames decoded (0: nothing decodes).
+    frames: int
+    #: Where the last decoded frame ends, in seconds: the length of the video that plays.
+    seconds: float
+    #: ffmpeg's first error lines; empty when the whole track decoded cleanly.
+    error: str = ""
+
+
+def decode_video(path: Path, timeout: float = 300.0) -> DecodeReport:
+    """Decode every frame of the first video track and say how far it got.
+
+    One pass, nothing written (``-f null``). Measured with this ffmpeg on a loaded 2-core
+    machine: an 8 s clip takes 0.5 s at 720p, 1.3 s at 1080p, 2.2 s at 4k; decoding only the
+    first and last frame (``-sseof``) saved little, since the last frame needs its whole GOP.
+    ``-xerror`` stops at the first damaged packet, so a clip with zeros inside fails.
+
+    Raises:
+        MediaError: ffmpeg is missing, could not start, or ran past ``timeout``.
+    """
+    cmd = [
+        ffmpeg_exe(),
+        *("-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(path)),
+        *("-map", "0:v:0", "-f", "null", "-progress", "pipe:1", "-nostats", "-"),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise MediaError(f"ffmpeg could not check {path.name}: {exc}") from exc
+    frames, out_us = 0, 0
+    for line in proc.stdout.splitlines():
+        key, _, value = line.partition("=")
+        if key == "frame" and value.strip().isdigit():
+            frames = int(value)
+        elif key == "out_time_us" and value.strip().lstrip("-").isdigit():
+            out_us = max(out_us, int(value))
+    error = "\n".join(proc.stderr.strip().splitlines()[:3])
+    if proc.returncode != 0 and not error:
+        error = f"ffmpeg exit code {proc.returncode}"
+    return DecodeReport(frames=frames, seconds=out_us / 1_000_000, error=error)

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes import clips
+
 
 class DropConnection(Exception):  # noqa: N818 - a control-flow signal, not an error
     """Close the socket without answering (simulates a connection lost mid-request)."""
@@ -97,6 +99,12 @@ class FakeConfig:
     retired_models: list[str] = field(default_factory=list)
     #: Omni output: "auto" (as asked), "uri" or "inline" whatever was asked.
     omni_delivery: str = "auto"
+    #: The first N clips served are zeros of the right length (a broken CDN's sparse file).
+    zero_filled_clips: int = 0
+    #: The first N clips served are valid MP4s 3 s longer than the job asked for.
+    wrong_duration_clips: int = 0
+    #: Seconds each clip body takes to send (a slow download, to kill a process during it).
+    slow_clip_seconds: float = 0.0
     #: A hostile server: API routes answer this status with an error that echoes the key sent.
     echo_key_status: int = 0
     #: A hostile or broken server's JSON answers: "endless" (a body that never ends), "html"
@@ -164,17 +172,40 @@ class FakeState:
         elapsed = time.time() - job.created_at
         return min(1.0, elapsed / max(self.config.generation_seconds, 1e-6))
 
-    def clip(self) -> bytes:
-        """The MP4 served for every finished job."""
-        if self.config.clip_bytes and len(self.sample_clip) != self.config.clip_bytes:
+    def clip(self, job: FakeJob | None = None) -> bytes:
+        """The MP4 served for a finished job: a real clip of the length it asked for (the
+        sample clip, or 4 s, for a plain file), unless a bad-clip fault is due."""
+        seconds = _job_seconds(job) if job is not None else None
+        if seconds is not None:
+            base = clips.mp4_clip(seconds)
+        else:
+            base = self.sample_clip or clips.mp4_clip(4)
+        if self.config.clip_bytes and len(base) != self.config.clip_bytes:
             with self.lock:  # built once per size: a 200 MB clip is not rebuilt per request
                 cached = self.padded_clip
-                if len(cached) != self.config.clip_bytes:
-                    base = self.sample_clip or _tiny_mp4()
-                    cached = base + b"\0" * max(0, self.config.clip_bytes - len(base))
+                if len(cached) != self.config.clip_bytes or not cached.startswith(base):
+                    cached = clips.padded(base, self.config.clip_bytes)
                     self.padded_clip = cached
-                return cached
-        return self.sample_clip or _tiny_mp4()
+                base = cached
+        return self._bad_clip(base, seconds)
+
+    def _bad_clip(self, clip: bytes, seconds: float | None) -> bytes:
+        with self.lock:
+            if self.stats.get("zero_filled_clips", 0) < self.config.zero_filled_clips:
+                self.stats["zero_filled_clips"] = self.stats.get("zero_filled_clips", 0) + 1
+                return bytes(len(clip))
+            if self.stats.get("wrong_duration_clips", 0) < self.config.wrong_duration_clips:
+                self.stats["wrong_duration_clips"] = self.stats.get("wrong_duration_clips", 0) + 1
+                return clips.mp4_clip((seconds or 4) + 3)
+        return clip
+
+
+def _job_seconds(job: FakeJob) -> float | None:
+    """The length a job asked for (Sora ``seconds``, Omni ``duration``, Veo ``durationSeconds``)."""
+    value = job.params.get("seconds") or (job.params.get("parameters") or {}).get(
+        "durationSeconds", 8 if job.kind == "veo" else None
+    )
+    return float(value) if value is not None else None
 
 
 def _tiny_mp4() -> bytes:
@@ -286,6 +317,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            pace = self.server.state.config.slow_clip_seconds
+            if pace > 0 and response.headers.get("Content-Type") == "video/mp4":
+                self._write_slowly(body, pace)
+                return
             self.wfile.write(body)
         else:
             self.send_header("Transfer-Encoding", "chunked")
@@ -296,6 +331,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"0\r\n\r\n")
             except OSError:  # the client hung up on an endless body: that is the test passing
                 self.close_connection = True
+
+    def _write_slowly(self, body: bytes, seconds: float) -> None:
+        step = max(1, len(body) // 50)
+        try:
+            for start in range(0, len(body), step):
+                self.wfile.write(body[start : start + step])
+                self.wfile.flush()
+                time.sleep(seconds / 50)
+        except OSError:  # the client went away (killed mid-download): that is the test
+            self.close_connection = True
 
     do_GET = _dispatch
     do_POST = _dispatch

@@ -156,7 +156,7 @@ def _interaction(
         host = request.headers.get("host", "127.0.0.1")
         video["uri"] = f"http://{host}/download/{version}/files/{job.id}:download?alt=media"
     else:
-        video["data"] = base64.b64encode(state.clip()).decode()
+        video["data"] = base64.b64encode(state.clip(job)).decode()
     steps = [
         {"type": "user_input", "content": [{"type": "text", "text": job.params["prompt"]}]},
         {"type": "model_output", "content": [video]},
@@ -207,7 +207,7 @@ def download(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeR
             job.downloads_cut = True
             cut = state.config.cut_download_after
     state.count("omni_downloads")
-    body, status, headers = state.clip(), 200, {}
+    body, status, headers = state.clip(job), 200, {}
     if state.config.ranges and request.headers.get("range"):
         state.count("range_requests")
         status, body, headers = ranged(body, request.headers["range"])

@@ -274,9 +274,9 @@ def download_content(state: FakeState, request: FakeRequest, match: re.Match[str
     if variant != "video":
         return _error(400, f"Invalid variant {variant!r}.", "invalid_value")
     state.count("sora_downloads")
-    status, body, headers = _ranged(state.clip(), request.headers.get("range"))
+    status, body, headers = _ranged(state.clip(job), request.headers.get("range"))
     if state.config.wrong_range_start and request.headers.get("range"):
-        body = state.clip()
+        body = state.clip(job)
         headers = {"Content-Range": f"bytes 0-{len(body) - 1}/{len(body)}"}
     response = FakeResponse(
         status=status, body=body, headers={"Content-Type": "video/mp4", **headers}

@@ -138,7 +138,10 @@ def vertex_fetch(state: FakeState, request: FakeRequest, match: Match[str]) -> F
     if state.progress(job) < 1.0:
         return FakeResponse.json({"name": name, "done": False})
     state.count("veo_downloads")
-    video = {"bytesBase64Encoded": base64.b64encode(state.clip()).decode(), "mimeType": "video/mp4"}
+    video = {
+        "bytesBase64Encoded": base64.b64encode(state.clip(job)).decode(),
+        "mimeType": "video/mp4",
+    }
     return FakeResponse.json({"name": name, "done": True, "response": {"videos": [video]}})
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from PIL import Image
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.clip_check import expected_clip
 from imageai.core.downloads import finalize_clip
 from imageai.core.errors import NotFoundError, ProviderError, ValidationError
 from imageai.core.imaging import fit_image, open_image
@@ -252,7 +253,7 @@ class AnimaticProvider:
             raise NotFoundError("The animatic render is not finished.", detail=job_id)
         try:
             dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
-            clip = finalize_clip(render_.part, dest)
+            clip = finalize_clip(render_.part, dest, expect=expected_clip(request, job_id))
             thumb = self._write_thumbnail(render_.source, request)
         finally:
             self._forget(job_id)

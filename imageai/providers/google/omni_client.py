@@ -9,11 +9,11 @@ import time
 from typing import TYPE_CHECKING
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
+from imageai.core.clip_check import expected_clip
 from imageai.core.downloads import (
     CHUNK,
-    finalize_clip,
+    fetch_checked_clip,
     resumable_download,
-    temp_download,
     write_chunks,
 )
 from imageai.core.errors import (
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
     from pydantic import SecretStr
 
+    from imageai.core.clip_check import ExpectedClip
     from imageai.providers.google.omni_interaction import InteractionView, OmniVideo
     from imageai.providers.google.omni_sdk import OmniSdk
 
@@ -162,7 +163,7 @@ class OmniClient:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
         thumb_dest = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
-        self._save(view.video, dest, cancel)
+        self._save(job_id, view.video, dest, cancel, expected_clip(request, job_id))
         thumb = clip_thumbnail(dest, thumb_dest)
         return JobResult(
             scene_id=request.scene_id,
@@ -173,18 +174,35 @@ class OmniClient:
             billed_usd=self.estimate(request),
         )
 
-    def _save(self, video: OmniVideo, dest: Path, cancel: threading.Event) -> None:
+    def _save(
+        self,
+        job_id: str,
+        video: OmniVideo,
+        dest: Path,
+        cancel: threading.Event,
+        expect: ExpectedClip,
+    ) -> None:
         if cancel.is_set():
             raise JobCancelledError("download cancelled")
-        if video.data is not None:
-            data = video.decoded()
-            with temp_download(dest) as tmp:
-                write_chunks(tmp, (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)))
-                finalize_clip(tmp, dest, len(data))
+        if video.data is None:
+            assert video.uri is not None  # an OmniVideo has data or a uri
+            opener = self.sdk().opener(video.uri)
+            resumable_download(
+                opener, dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep, expect=expect
+            )
             return
-        assert video.uri is not None  # an OmniVideo has data or a uri
-        opener = self.sdk().opener(video.uri)
-        resumable_download(opener, dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep)
+        fetches = 0
+
+        def fetch(tmp: Path) -> int:
+            nonlocal video, fetches
+            fetches += 1
+            if fetches > 1:  # inline bytes come with the interaction: ask for it again
+                video = self.sdk().get(job_id, self._context("poll")).video or video
+            data = video.decoded() if video.data is not None else b""
+            write_chunks(tmp, (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)))
+            return len(data)
+
+        fetch_checked_clip(fetch, dest, cancel, expect=expect, sleep=self._sleep)
 
     def cancel(self, job_id: str) -> None:
         """Ask Google to stop the interaction (best effort: the job is abandoned either way)."""

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
-from imageai.core.downloads import finalize_clip, temp_download
+from imageai.core.clip_check import expected_clip
+from imageai.core.downloads import fetch_checked_clip
 from imageai.core.errors import (
     JobCancelledError,
     ModelGoneError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
     from pydantic import SecretStr
 
+    from imageai.core.clip_check import ExpectedClip
     from imageai.providers.google.veo_operation import OperationView, VideoRef
     from imageai.providers.google.veo_payload import VeoPayload
 
@@ -197,7 +199,7 @@ class VeoClient:
         if status.state is not PollState.COMPLETED:
             raise status.error or ProviderError("The Veo operation has not finished yet.")
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
-        self._download_with_retries(view.videos[0], dest, cancel)
+        self._download_checked(job_id, view, dest, cancel, expected_clip(request, job_id))
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.VEO,
@@ -206,16 +208,35 @@ class VeoClient:
             billed_usd=self.estimate(request),
         )
 
-    def _download_with_retries(self, video: VideoRef, dest: Path, cancel: threading.Event) -> None:
+    def _download_checked(
+        self,
+        job_id: str,
+        view: OperationView,
+        dest: Path,
+        cancel: threading.Event,
+        expect: ExpectedClip,
+    ) -> None:
+        """The first sample, fetched again while it fails `finalize_clip` (never re-created)."""
+        fetches = 0
+
+        def fetch(tmp: Path) -> int | None:
+            nonlocal view, fetches
+            fetches += 1
+            if fetches > 1:  # inline bytes come with the operation: ask for it again
+                view = self.backend().fetch(job_id, self._context(_model_of(job_id), "poll"))
+            return self._download_with_retries(view.videos[0], tmp, cancel)
+
+        fetch_checked_clip(fetch, dest, cancel, expect=expect, sleep=self._sleep)
+
+    def _download_with_retries(
+        self, video: VideoRef, tmp: Path, cancel: threading.Event
+    ) -> int | None:
         backend = self.backend()
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             if cancel.is_set():
                 raise JobCancelledError("download cancelled")
             try:
-                with temp_download(dest) as tmp:
-                    expected = backend.download(video, tmp, cancel)
-                    finalize_clip(tmp, dest, expected)
-                return
+                return backend.download(video, tmp, cancel)
             except ProviderError as exc:
                 wait = retry_wait(exc, attempt, self._backoff_s)
                 if not _transient(exc) or attempt == DOWNLOAD_ATTEMPTS or wait is None:
@@ -223,6 +244,7 @@ class VeoClient:
                 log.info("Veo download failed (%s); retry in %.1fs", exc.kind, wait)
                 if cancel.wait(wait):
                     raise JobCancelledError("download cancelled") from exc
+        raise ProviderError("The Veo download failed.")  # not reached: the last try raises
 
     def cancel(self, job_id: str) -> None:
         """Nothing to call: Vertex AI offers no cancel for Veo operations."""

@@ -12,7 +12,12 @@ import httpx
 import httpx2
 import openai
 
-from imageai.core.downloads import finalize_clip, finalize_file, temp_download, write_chunks
+from imageai.core.downloads import (
+    fetch_checked_clip,
+    finalize_file,
+    temp_download,
+    write_chunks,
+)
 from imageai.core.errors import JobCancelledError, NetworkError, ProviderError
 from imageai.providers.openai.errors import classify
 
@@ -23,6 +28,8 @@ if TYPE_CHECKING:
 
     from openai import OpenAI
     from openai._response import StreamedBinaryAPIResponse
+
+    from imageai.core.clip_check import ExpectedClip
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +55,18 @@ class AssetDownloader:
         self._attempts = attempts
         self._sleep = sleep
 
-    def clip(self, video_id: str, dest: Path, cancel: threading.Event) -> Path:
-        """The MP4, checked (size, header) and renamed to ``dest`` only when complete."""
-        with temp_download(dest) as tmp:
-            total, _ = self._fetch(video_id, "video", tmp, cancel)
-            return finalize_clip(tmp, dest, expected_size=total)
+    def clip(
+        self, video_id: str, dest: Path, cancel: threading.Event, expect: ExpectedClip | None
+    ) -> Path:
+        """The MP4, renamed to ``dest`` only once `finalize_clip` passes it; a clip that fails
+        is fetched again (continued with ``Range`` when only its end is missing)."""
+        return fetch_checked_clip(
+            lambda tmp: self._fetch(video_id, "video", tmp, cancel)[0],
+            dest,
+            cancel,
+            expect=expect,
+            sleep=self._sleep,
+        )
 
     def image(self, video_id: str, variant: Variant, stem: Path, cancel: threading.Event) -> Path:
         """A thumbnail or spritesheet saved as ``stem`` plus the suffix of its content type."""

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from imageai.core.clip_check import REJECTED_DIR, BadClipError
 from imageai.core.errors import (
     ContentPolicyError,
     JobCancelledError,
@@ -22,6 +23,7 @@ from imageai.core.jobs import Done, PollState
 from imageai.core.ledger import Ledger
 from imageai.core.models import OmniSettings
 from imageai.providers.google.omni_client import OmniClient
+from tests.fakes.clips import mp4_clip
 from tests.unit.providers.google.test_omni_gemini import (
     CREATE,
     FILE,
@@ -43,12 +45,8 @@ def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
-#: A structurally whole MP4: every top-level box's size adds up to the file.
-CLIP = (
-    _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2")
-    + _box(b"moov", b"\x00" * 64)
-    + _box(b"mdat", bytes(range(256)) * 16)
-)
+#: A real, playable MP4 of `omni_request`'s 6 s: passes the clip check.
+CLIP = mp4_clip(6)
 
 
 @pytest.fixture
@@ -59,7 +57,9 @@ def client() -> Iterator[OmniClient]:
 
 
 def _no_temp_files(clips: Path) -> bool:
-    return not clips.exists() or not any(p.name.startswith(".") for p in clips.iterdir())
+    # clips/.rejected/ keeps a paid clip that failed its check; no other dot file may stay.
+    hidden = [p for p in clips.iterdir() if p.name.startswith(".")] if clips.exists() else []
+    return all(p.name == REJECTED_DIR for p in hidden)
 
 
 def test_a_download_that_keeps_failing_keeps_the_job_and_a_later_try_needs_no_new_create(
@@ -104,10 +104,11 @@ def test_a_clip_cut_short_on_every_try_is_never_saved(
         side_effect=lambda _r: httpx.Response(200, stream=httpx.ByteStream(CLIP[:700]))
     )
     # A close-delimited body (no Content-Length) that stops early looks like a clean end.
-    with pytest.raises(NetworkError, match="cut short"):
+    with pytest.raises(BadClipError, match="cut short"):
         client.download("int-1", omni_request(tmp_path), threading.Event())
     assert not (tmp_path / "clips" / "s1.mp4").exists()
     assert _no_temp_files(tmp_path / "clips")
+    assert (tmp_path / "clips" / REJECTED_DIR / "s1.mp4").read_bytes() == CLIP[:700]
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,8 @@ def test_corrupt_inline_video_is_a_clear_error_and_no_clip(
     httpx2_mock.get(GET).mock(return_value=finished(data=data))
     with pytest.raises(ProviderError):
         client.download("int-1", omni_request(tmp_path), threading.Event())
-    assert not (tmp_path / "clips").exists() or not any((tmp_path / "clips").iterdir())
+    assert not (tmp_path / "clips" / "s1.mp4").exists()
+    assert _no_temp_files(tmp_path / "clips")
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,7 @@ def test_corrupt_inline_video_is_a_clear_error_and_no_clip(
 def test_inline_video_in_any_base64_dialect_lands_in_clips(
     httpx2_mock: respx.Router, client: OmniClient, tmp_path: Path, encode: Any
 ) -> None:
-    body = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2") + _box(b"mdat", b"\xfb\xff" * 300)
+    body = CLIP
     httpx2_mock.get(GET).mock(return_value=finished(data=encode(body)))
     result = client.download("int-1", omni_request(tmp_path), threading.Event())
     assert result.clip_path.read_bytes() == body

@@ -25,14 +25,15 @@ from imageai.providers.google.errors import ErrorContext, gone_model, status_fro
 from imageai.providers.google.omni_client import OmniClient
 from imageai.providers.google.omni_interaction import read_interaction
 from imageai.providers.google.omni_payload import Task, build_create, check_request, task_for
+from tests.fakes.clips import mp4_clip
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 OMNI = "gemini-omni-1.1-flash"
 OMNI_12 = "gemini-omni-1.2-flash"
-#: A valid ftyp header and padding: passes the MP4 check.
-MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 2000
+#: A real, playable MP4 of `omni_request`'s 6 s: passes the clip check.
+MP4 = mp4_clip(6)
 
 
 def make_image(path: Path, size: tuple[int, int] = (640, 360), color: str = "red") -> Path:

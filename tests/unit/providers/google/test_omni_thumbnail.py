@@ -9,10 +9,12 @@ from PIL import Image
 
 from imageai.core.media import ffmpeg_exe
 from imageai.providers.google.omni_thumbnail import clip_thumbnail
-from tests.unit.providers.google.test_omni_payload import MP4
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+#: An ftyp header and zeros: looks like an MP4, decodes to nothing.
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 2000
 
 
 def test_thumbnail_is_the_first_frame_scaled_to_width(tmp_path: Path) -> None:

@@ -129,16 +129,17 @@ def test_a_cloud_storage_download_cut_short_without_length_is_fetched_again(
 ) -> None:
     import threading
 
-    from tests.unit.providers.google.test_omni_clip import CLIP
+    from tests.fakes.clips import mp4_clip
 
+    clip = mp4_clip(8)
     done = {"name": OP, "done": True, "response": {"videos": [{"gcsUri": "gs://b/v.mp4"}]}}
     api.post(FETCH).mock(return_value=_json(200, done))
     # A close-delimited body that stops early looks like a clean end: only box sizes tell.
-    cut = httpx.Response(200, stream=httpx.ByteStream(CLIP[:700]))
+    cut = httpx.Response(200, stream=httpx.ByteStream(clip[:700]))
     gcs = api.get("https://storage.googleapis.com/download/storage/v1/b/b/o/v.mp4").mock(
-        side_effect=[cut, httpx.Response(200, content=CLIP)]
+        side_effect=[cut, httpx.Response(200, content=clip)]
     )
     result = client.download(OP, _request(tmp_path), threading.Event())
-    assert result.clip_path.read_bytes() == CLIP
+    assert result.clip_path.read_bytes() == clip
     assert gcs.call_count == 2
     assert [p.name for p in (tmp_path / "clips").iterdir()] == ["s1.mp4"]

@@ -29,6 +29,7 @@ from imageai.core.key_check import KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.providers.google.veo_client import VeoClient
 from imageai.services.error_advice import ErrorAction, advise
+from tests.fakes.clips import mp4_clip
 from tests.unit.providers.google.test_veo_payload import decoded_size, make_image, veo_request
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ RESOURCE = f"projects/proj/locations/us-central1/publishers/google/models/{MODEL
 CREATE = f"{HOST}/v1beta1/{RESOURCE}:predictLongRunning"
 FETCH = f"{HOST}/v1beta1/{RESOURCE}:fetchPredictOperation"
 OP = f"{RESOURCE}/operations/op-7"
-MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 2000
+MP4 = mp4_clip(8)  # `veo_request`'s 8 s, real and playable: passes the clip check
 
 
 def _settings(**kw: Any) -> VeoSettings:
