@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
 
     collector = GuiGarbageCollector(app)
     parts = build()
+    from imageai.gui.theme import ThemeController
+
+    ThemeController(app, parts.workspace.settings)  # Fusion, light or dark (or the system's)
     reopen_last(parts)
     parts.window.show()
     code = app.exec()

@@ -167,12 +167,28 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved", 3000)
         return True
 
+    def project_folder_dialog(self, title: str) -> QFileDialog:
+        """A dialog for the project's folder where a new folder's name can be typed (it is
+        created on save), starting from the project's title."""
+        dialog = QFileDialog(self, title)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Project folder:")
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, "Save here")
+        dialog.selectFile(self.ws.document.project.title.strip() or "Untitled")
+        return dialog
+
+    def choose_project_folder(self, title: str = "Save project as a folder") -> Path | None:
+        dialog = self.project_folder_dialog(title)
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return Path(dialog.selectedFiles()[0])
+
     def save_as(self, folder: Path | None = None) -> bool:
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Save project in folder")
-            if not chosen:
+            folder = self.choose_project_folder()
+            if folder is None:
                 return False
-            folder = Path(chosen)
         try:
             path = self.ws.save_as(folder)
         except (OSError, ImageAIError) as exc:
@@ -239,9 +255,24 @@ class MainWindow(QMainWindow):
     def _on_save_as_triggered(self) -> None:
         self.save_as()
 
+    def explain_import_needs_folder(self) -> bool:
+        """Why a script import saves the project first; True to go on and choose a folder."""
+        answer = QMessageBox.information(
+            self,
+            "Save the project first",
+            "Importing a script needs a saved project: each scene's reference images are "
+            "copied into the project's folder.\n\nNext, choose where the project goes: type "
+            "a new folder's name (it is created) or pick an empty folder.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Ok,
+        )
+        return answer == QMessageBox.StandardButton.Ok
+
     @Slot()
     def _on_import_triggered(self) -> None:
-        if self.ws.document.folder is None and not self.save_as():
+        if self.ws.document.folder is None and not (
+            self.explain_import_needs_folder() and self.save_as()
+        ):
             return
         chosen, _ = QFileDialog.getOpenFileName(
             self, "Import script", "", "Scripts (*.txt *.md);;All files (*)"

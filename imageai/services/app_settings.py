@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,14 @@ SETTINGS_FILE = "settings.json"
 MAX_RECENT = 8
 
 
+class Theme(StrEnum):
+    """The window's colours: the system's scheme (followed live), or always light or dark."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
 class Preferences(BaseModel):
     """What the user chooses in the settings dialog."""
 
@@ -35,6 +44,9 @@ class Preferences(BaseModel):
     reopen_last_project: bool = Field(default=True, description="Open the last project on start.")
     webhook_port: int = Field(
         default=8787, ge=1, le=65535, description="Port of the optional Sora webhook receiver."
+    )
+    theme: Theme = Field(
+        default=Theme.SYSTEM, description="Light, dark, or as the system's colour scheme."
     )
 
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from imageai.core.models import ProviderName
 from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL, VIDEOS_ENDPOINT_SHORT
-from imageai.gui.video.storyboard_view import SceneCardDelegate
+from imageai.gui.video.storyboard_view import SceneCardDelegate, card_rects
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.services.storyboard_model import SceneRole
 
@@ -78,7 +78,12 @@ def test_card_badge_shows_the_short_user_facing_name(
     image = QImage(360, 92, QImage.Format.Format_ARGB32)
     painter = RecordingPainter(image)
     try:
-        SceneCardDelegate._paint_text(painter, QRect(0, 0, 360, 92), index, QColor("black"))
+        bold = QFont(painter.font())
+        bold.setBold(True)
+        rects = card_rects(
+            QRect(0, 0, 360, 92), QFontMetrics(bold), painter.fontMetrics(), badge, "est. $0.00"
+        )
+        SceneCardDelegate._paint_text(painter, rects, index, QColor("black"), bold)
     finally:
         painter.end()
     assert badge in painter.texts

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.secrets import ENV_VARS, KeyName, KeySource
+from imageai.services.app_settings import Theme
 
 if TYPE_CHECKING:
     from imageai.services.app_settings import SettingsStore
@@ -32,6 +34,11 @@ STATUS_COLORS = {
     KeyStatus.OK: "#15803d",
     KeyStatus.NETWORK: "#b45309",
     KeyStatus.UNKNOWN: "#b45309",
+}
+THEME_LABELS = {
+    Theme.SYSTEM: "As the system (light or dark)",
+    Theme.LIGHT: "Light",
+    Theme.DARK: "Dark",
 }
 NO_KEYRING = (
     "No system keyring is available on this computer, so keys cannot be saved here. "
@@ -156,11 +163,17 @@ class KeysDialog(QDialog):
         self.concurrency_spin = QSpinBox()
         self.concurrency_spin.setRange(1, 16)
         self.concurrency_spin.setValue(prefs.max_concurrency)
+        self.theme_combo = QComboBox()
+        for theme, label in THEME_LABELS.items():
+            self.theme_combo.addItem(label, theme.value)
+        self.theme_combo.setCurrentIndex(self.theme_combo.findData(prefs.theme.value))
         box = QGroupBox("Preferences")
         grid = QGridLayout(box)
         grid.addWidget(self.confirm_check, 0, 0, 1, 2)
         grid.addWidget(QLabel("Renders at the same time"), 1, 0)
         grid.addWidget(self.concurrency_spin, 1, 1)
+        grid.addWidget(QLabel("Appearance"), 2, 0)
+        grid.addWidget(self.theme_combo, 2, 1)
         return box
 
     def typed_key(self, name: KeyName) -> SecretStr | None:
@@ -225,6 +238,7 @@ class KeysDialog(QDialog):
             self._settings.set_preferences(
                 confirm_before_render=self.confirm_check.isChecked(),
                 max_concurrency=self.concurrency_spin.value(),
+                theme=Theme(self.theme_combo.currentData()),
             )
         keys = {name: key for name in KeyName if (key := self.typed_key(name)) is not None}
         if not keys:

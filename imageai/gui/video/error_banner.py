@@ -22,6 +22,8 @@ class ErrorBanner(QFrame):
         self.setObjectName("errorBanner")
         self.setStyleSheet(
             "#errorBanner { background: #fef2f2; border: 1px solid #fca5a5; border-radius: 6px; }"
+            # Its own text colour: the palette's would be light on this pink in the dark theme.
+            "#errorBanner QLabel { color: #450a0a; }"
         )
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; color: #991b1b;")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ImageAIError
 from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.provider_names import PROVIDER_LABELS
+from imageai.gui.scrolled import scrolled
 from imageai.gui.video.image_row import image_row
 from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.gui.video.veo_images_widget import VeoImagesWidget
@@ -29,7 +30,7 @@ from imageai.services.controls_state import rendered_prompt, scene_seconds
 from imageai.services.omni_controls_state import omni_scene_fields
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
 
     from imageai.core.models import Scene
     from imageai.services.video_workspace import VideoWorkspace
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 AUDIO_PLACEHOLDER = "e.g. no dialogue; waves and wind; no music"
+#: Below this width the editor's two columns stack.
+REFLOW_WIDTH = 620
 
 
 def _form_labels(form: QFormLayout) -> list[QLabel]:
@@ -67,6 +70,8 @@ class SceneEditorPanel(QWidget):
         self.setAcceptDrops(True)
         self.prompt_edit = QPlainTextEdit()
         self.prompt_edit.setPlaceholderText("Describe the shot: subject, action, camera, light…")
+        self.prompt_edit.setTabChangesFocus(True)  # a prompt never needs a tab character
+        self.prompt_edit.setMinimumHeight(60)
         self.prompt_edit.textChanged.connect(self._on_prompt_edit_text_changed)
         self.duration_combo = QComboBox()
         self.duration_combo.activated.connect(self._on_duration_combo_activated)
@@ -109,16 +114,37 @@ class SceneEditorPanel(QWidget):
         right = QVBoxLayout()
         right.addWidget(QLabel("Prompt that will be sent (from the template)"))
         right.addWidget(self.sent_prompt, 1)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        self._left, self._right = left, right
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.addLayout(left, 3)
+        self.columns.addLayout(right, 2)
         self.takes_strip = TakesStripWidget(workspace)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.columns, 1)
+        inner.addWidget(self.takes_strip)
+        # The editor scrolls rather than setting the window's minimum size (it fits 1024x700).
+        self.scroll_area = scrolled(content)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.takes_strip)
+        layout.addWidget(self.scroll_area)
         workspace.document.project_changed.connect(self._on_document_project_changed)
         self.set_scene(None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Narrow: the sent prompt goes under the editor instead of beside it.
+        side_by_side = (
+            self._left.minimumSize().width()
+            + self._right.minimumSize().width()
+            + self.columns.spacing()
+            + self.scroll_area.verticalScrollBar().sizeHint().width()
+        )
+        narrow = event.size().width() < max(REFLOW_WIDTH, side_by_side)
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+        super().resizeEvent(event)
 
     @property
     def scene_id(self) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import (
@@ -11,8 +11,10 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QFontMetrics,
     QImageReader,
     QPainter,
+    QPaintEvent,
     QPen,
     QPixmap,
     QPixmapCache,
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
 
 CARD_HEIGHT = 92
 THUMB = QSize(128, 72)
+#: A narrow card (a 1024-wide window) gets a smaller thumbnail, so text, badge and price fit.
+SMALL_THUMB = QSize(96, 54)
+NARROW_CARD = 340
 PROVIDER_COLORS = {"animatic": "#6b7280", "omni": "#7c3aed", "sora": "#0f766e", "veo": "#1d4ed8"}
 STATE_COLORS = {
     "done": "#15803d",
@@ -46,6 +51,48 @@ STATE_COLORS = {
     "pending": "#6b7280",
 }
 _Index = QModelIndex | QPersistentModelIndex
+EMPTY_HINT = (
+    "No scenes yet.\n\nAdd a scene (Ctrl+Shift+N, or “Add scene” in the toolbar) and describe "
+    "the shot, or import a script with File > Import script… (one scene per paragraph)."
+)
+
+
+class CardRects(NamedTuple):
+    """Where each part of a card goes; nothing overlaps and all of it is inside the card."""
+
+    thumb: QRect
+    header: QRect
+    badge: QRect
+    body: QRect
+    state: QRect
+    price: QRect
+
+
+def card_rects(
+    rect: QRect, bold: QFontMetrics, plain: QFontMetrics, badge: str, price: str
+) -> CardRects:
+    """Lay a card out in ``rect``: the price and the badge keep their full width, the header
+    and state give way (they are elided to what is left)."""
+    thumb_size = THUMB if rect.width() >= NARROW_CARD else SMALL_THUMB
+    thumb = QRect(
+        rect.left() + 8,
+        rect.top() + (rect.height() - thumb_size.height()) // 2,
+        thumb_size.width(),
+        thumb_size.height(),
+    )
+    left = thumb.right() + 10
+    text = QRect(left, rect.top() + 6, max(0, rect.right() - 8 - left), rect.height() - 12)
+    line = QRect(text.left(), text.top(), text.width(), 18)
+    badge_width = min(bold.horizontalAdvance(badge) + 16, text.width() // 2)
+    badge_rect = QRect(line.right() - badge_width + 1, line.top() + 1, badge_width, 16)
+    header = QRect(line.left(), line.top(), max(0, badge_rect.left() - 6 - line.left()), 18)
+    footer = QRect(text.left(), text.bottom() - 15, text.width(), 16)
+    price_width = min(plain.horizontalAdvance(price) + 2, footer.width())
+    price_rect = QRect(footer.right() - price_width + 1, footer.top(), price_width, 16)
+    state = QRect(footer.left(), footer.top(), max(0, price_rect.left() - 8 - footer.left()), 16)
+    body_height = min(plain.lineSpacing() * 2, max(0, footer.top() - line.bottom() - 4))
+    body = QRect(text.left(), line.bottom() + 3, text.width(), body_height)
+    return CardRects(thumb, header, badge_rect, body, state, price_rect)
 
 
 def load_thumbnail(path: str | None) -> QPixmap | None:
@@ -85,22 +132,29 @@ class SceneCardDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 3, -4, -3)
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        base = palette.highlight().color().lighter(170) if selected else palette.base().color()
-        painter.setPen(QPen(palette.highlight().color() if selected else QColor("#d1d5db"), 1.2))
+        highlight = palette.highlight().color()
+        dark = palette.base().color().lightness() < 128
+        base = (
+            (highlight.darker(160) if dark else highlight.lighter(170))
+            if selected
+            else palette.base().color()
+        )
+        border = highlight if selected else palette.mid().color()
+        painter.setPen(QPen(border, 1.2))
         painter.setBrush(base)
         painter.drawRoundedRect(rect, 6, 6)
-        thumb_rect = QRect(
-            rect.left() + 8,
-            rect.top() + (rect.height() - THUMB.height()) // 2,
-            THUMB.width(),
-            THUMB.height(),
+        bold = QFont(option.font)
+        bold.setBold(True)
+        rects = card_rects(
+            rect,
+            QFontMetrics(bold),
+            QFontMetrics(option.font),
+            str(index.data(SceneRole.PROVIDER_NAME)),
+            _price_text(index),
         )
-        self._paint_thumbnail(painter, thumb_rect, index.data(SceneRole.THUMBNAIL))
-        text_left = thumb_rect.right() + 12
-        text_rect = QRect(
-            text_left, rect.top() + 6, rect.right() - text_left - 8, rect.height() - 12
-        )
-        self._paint_text(painter, text_rect, index, palette.text().color())
+        self._paint_thumbnail(painter, rects.thumb, index.data(SceneRole.THUMBNAIL))
+        painter.setFont(option.font)
+        self._paint_text(painter, rects, index, palette.text().color(), bold)
         painter.restore()
 
     @staticmethod
@@ -125,47 +179,51 @@ class SceneCardDelegate(QStyledItemDelegate):
         painter.drawPixmap(rect, scaled, source)
 
     @staticmethod
-    def _paint_text(painter: QPainter, rect: QRect, index: _Index, color: QColor) -> None:
-        metrics = painter.fontMetrics()
-        bold = QFont(painter.font())
-        bold.setBold(True)
+    def _paint_text(
+        painter: QPainter, rects: CardRects, index: _Index, color: QColor, bold: QFont
+    ) -> None:
+        plain = QFont(painter.font())
+        metrics = QFontMetrics(plain)
+        bold_metrics = QFontMetrics(bold)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         provider = str(index.data(SceneRole.PROVIDER))
         badge_text = str(index.data(SceneRole.PROVIDER_NAME))
         state = str(index.data(SceneRole.STATE))
-        cost: SceneCost | None = index.data(SceneRole.COST)
-        line = QRect(rect.left(), rect.top(), rect.width(), 18)
         header = f"Scene {index.data(SceneRole.NUMBER)}  ·  {index.data(SceneRole.SECONDS)} s"
         painter.setFont(bold)
         painter.setPen(color)
-        painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, header)
-        badge_width = painter.fontMetrics().horizontalAdvance(badge_text) + 16
-        badge = QRect(line.right() - badge_width, line.top() + 1, badge_width, 16)
+        elide = Qt.TextElideMode.ElideRight
+        painter.drawText(
+            rects.header, left, bold_metrics.elidedText(header, elide, rects.header.width())
+        )
         painter.setBrush(QColor(PROVIDER_COLORS.get(provider, "#6b7280")))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(badge, 8, 8)
+        painter.drawRoundedRect(rects.badge, 8, 8)
         painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
-        painter.setFont(QFont(bold.family(), bold.pointSize()))
-        footer = QRect(rect.left(), rect.bottom() - 16, rect.width(), 16)
+        painter.drawText(
+            rects.badge,
+            Qt.AlignmentFlag.AlignCenter,
+            bold_metrics.elidedText(badge_text, elide, rects.badge.width() - 8),
+        )
+        painter.setFont(plain)
         painter.setPen(QColor(STATE_COLORS.get(state, "#6b7280")))
         painter.drawText(
-            footer,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            state.replace("_", " "),
+            rects.state,
+            left,
+            metrics.elidedText(state.replace("_", " "), elide, rects.state.width()),
         )
-        painter.setPen(QColor("#374151"))
-        scene = index.data(SceneRole.SCENE)
-        if cost is not None and cost.already_rendered:
-            price = f"billed ${scene.billed_usd:.2f}" if scene is not None else ""
-        else:
-            price = "" if cost is None else f"est. ${cost.usd:.2f}"
-        painter.drawText(footer, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, price)
+        painter.setPen(color)
+        painter.drawText(
+            rects.price,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            _price_text(index),
+        )
         excerpt = index.data(SceneRole.EXCERPT)
         painter.setPen(color if excerpt else QColor("#9ca3af"))
         # Two lines at most, so the footer stays readable.
-        body = QRect(rect.left(), line.bottom() + 3, rect.width(), metrics.lineSpacing() * 2)
+        body = rects.body
         text = excerpt or "No prompt yet: write one in the scene editor."
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(body.width() * 1.7))
+        text = metrics.elidedText(text, elide, int(body.width() * 1.7))
         painter.setClipRect(body)
         painter.drawText(
             body,
@@ -173,6 +231,14 @@ class SceneCardDelegate(QStyledItemDelegate):
             | int(Qt.TextFlag.TextWordWrap),
             text,
         )
+
+
+def _price_text(index: _Index) -> str:
+    cost: SceneCost | None = index.data(SceneRole.COST)
+    scene = index.data(SceneRole.SCENE)
+    if cost is not None and cost.already_rendered:
+        return f"billed ${scene.billed_usd:.2f}" if scene is not None else ""
+    return "" if cost is None else f"est. ${cost.usd:.2f}"
 
 
 class StoryboardView(QListView):
@@ -193,6 +259,23 @@ class StoryboardView(QListView):
         self.setMinimumWidth(360)
         #: The right-click menu's actions (None: a separator); the panel sets them.
         self.context_actions: list[QAction | None] = []
+
+    def empty_hint(self) -> str:
+        """What to do first, shown in place of the cards while there are none."""
+        return EMPTY_HINT if self.model() is None or self.model().rowCount() == 0 else ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        hint = self.empty_hint()
+        if hint:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(
+                self.viewport().rect().adjusted(24, 24, -24, -24),
+                int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                hint,
+            )
+            painter.end()
 
     def context_menu(self) -> QMenu:
         menu = QMenu(self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ImageAIError, JobError
+from imageai.gui.scrolled import scrolled
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.error_banner import ErrorBanner
 from imageai.gui.video.jobs_panel import JobsPanel
@@ -81,7 +82,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.bottom_tabs = bottom
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.scene_editor)
-        right.addWidget(self.provider_selector)
+        right.addWidget(scrolled(self.provider_selector))  # scrolls: the window fits 1024x700
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
         upper = QSplitter(Qt.Orientation.Horizontal)
@@ -119,7 +120,8 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
 
     def _build_actions(self) -> None:
         stack = self.ws.editor.undo_stack
-        self.add_action = self._action("Add scene", self._on_add_triggered, "Ctrl+N")
+        # Ctrl+N is File > New project; one key for two actions would trigger neither.
+        self.add_action = self._action("Add scene", self._on_add_triggered, "Ctrl+Shift+N")
         self.duplicate_action = self._action("Duplicate", self._on_duplicate_triggered, "Ctrl+D")
         self.delete_action = self._action(
             "Delete", self._on_delete_triggered, QKeySequence(QKeySequence.StandardKey.Delete)
@@ -214,6 +216,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             self.retarget_action,
         ):
             action.setEnabled(has)
+        self.render_all_action.setEnabled(bool(self.ws.document.project.scenes))
         ids = self.selected_ids()
         self.preview_action.setEnabled(len(ids) == 1)
         self.cancel_action.setEnabled(self.ws.is_busy())

@@ -1,0 +1,92 @@
+"""The main window fits 1024x700 and reflows: nothing clipped, cards keep badge and price."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from imageai.app import build
+from imageai.core.catalog import default_catalog
+from imageai.core.secrets import InMemorySecretStore
+from imageai.gui.video.storyboard_view import card_rects
+from tests.gui.conftest import wait_threads_done
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytestqt.qtbot import QtBot
+
+    from imageai.app import AppParts
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    qtbot.add_widget(parts.window)
+    yield parts
+    parts.shutdown()
+    wait_threads_done(qtbot)
+
+
+def _in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def test_the_window_fits_1024x700_with_nothing_clipped(qtbot: QtBot, app_parts: AppParts) -> None:
+    window, ws = app_parts.window, app_parts.workspace
+    for i in range(3):
+        ws.editor.add_scene(prompt=f"Scene {i}: a long prompt about the lighthouse at dusk " * 3)
+    window.show()
+    window.resize(1024, 700)
+    qtbot.wait_until(lambda: window.size().width() == 1024 and window.size().height() == 700)
+    panel = window.video_panel
+    editor = panel.scene_editor
+    panel.storyboard_view.select_ids([ws.document.project.scenes[0].id])
+    key_widgets = [
+        panel.storyboard_view,
+        panel.toolbar,
+        panel.cost_label,
+        editor,
+        editor.prompt_edit,
+        editor.duration_combo,
+        panel.provider_selector.combo,
+    ]
+    for widget in key_widgets:
+        assert widget.isVisible(), widget
+        assert window.rect().contains(_in_window(widget, window)), widget
+    # The editor reflows into the width it has: no sideways clipping inside its scroll area.
+    viewport = editor.scroll_area.viewport()
+    content = editor.scroll_area.widget()
+    qtbot.wait_until(lambda: content.width() <= viewport.width())
+    for widget in (editor.prompt_edit, editor.sent_prompt, editor.provider_combo):
+        box = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+        assert box.left() >= 0 and box.right() <= viewport.width(), widget
+        assert widget.width() >= widget.minimumSizeHint().width(), widget
+    # Every toolbar action is reachable (shown, or in the toolbar's overflow menu).
+    assert panel.toolbar.width() <= window.width()
+
+
+@pytest.mark.parametrize("width", [300, 360, 420, 520])
+def test_card_parts_stay_inside_the_card_and_apart(width: int) -> None:
+    font = QFont()
+    bold = QFont(font)
+    bold.setBold(True)
+    plain_metrics, bold_metrics = QFontMetrics(font), QFontMetrics(bold)
+    card = QRect(4, 3, width - 8, 86)
+    price = "billed $12.80"
+    rects = card_rects(card, bold_metrics, plain_metrics, "/v1/videos", price)
+    for part in rects:
+        assert card.contains(part) or part.isEmpty(), (part, card)
+    assert not rects.header.intersects(rects.badge)
+    assert not rects.state.intersects(rects.price)
+    assert not rects.thumb.intersects(rects.header)
+    assert rects.price.width() >= plain_metrics.horizontalAdvance(price)
+    assert rects.badge.width() >= bold_metrics.horizontalAdvance("/v1/videos") + 8
+    assert rects.body.bottom() < rects.state.top()
