@@ -4,7 +4,8 @@ Routes live in `sora_routes` and `veo_routes`; this module holds the server, the
 (jobs, billed creates) and fault injection (429/500/503, connection resets, and dropping the
 connection *after* a create was accepted and billed).
 
-Admin routes: ``GET /_fake/stats``, ``POST /_fake/config`` (JSON), ``POST /_fake/reset``.
+Admin routes: ``GET /_fake/stats``, ``GET /_fake/billed`` (billed creates per prompt),
+``POST /_fake/config`` (JSON), ``POST /_fake/reset``.
 Run: ``python -m tests.fakes.fake_server --port-file PATH [--config JSON]``.
 """
 
@@ -92,9 +93,15 @@ class FakeConfig:
     ranges: bool = True
     #: A broken server: Range requests get 206 with the whole body, labelled as from byte 0.
     wrong_range_start: bool = False
-    #: Omni: bill the first N creates, then answer them 500 (and this share of the others).
+    #: Omni and /v1/videos: bill the first N creates, then answer them 500 with an API error
+    #: body (and this share of the others).
     fail_first_creates: int = 0
     fail_after_create_rate: float = 0.0
+    #: /v1/videos: a created video shows in ``GET /v1/videos`` only this many seconds later.
+    list_lag_seconds: float = 0.0
+    #: /v1/videos: the server's clock is this many seconds off ours (negative: behind), as
+    #: its ``created_at``, ``completed_at`` and ``expires_at`` show.
+    clock_skew_seconds: float = 0.0
     #: Omni models answered 404 "... is no longer available" (a retirement).
     retired_models: list[str] = field(default_factory=list)
     #: Omni output: "auto" (as asked), "uri" or "inline" whatever was asked.
@@ -421,6 +428,11 @@ def _admin(state: FakeState, request: FakeRequest) -> FakeResponse:
     if request.path == "/_fake/stats":
         with state.lock:
             return FakeResponse.json({**state.stats, "jobs": len(state.jobs)})
+    if request.path == "/_fake/billed":
+        # Billed creates per prompt: a scene billed twice shows as a count above 1.
+        with state.lock:
+            prompts = [str(job.params.get("prompt")) for job in state.jobs.values()]
+        return FakeResponse.json({p: prompts.count(p) for p in set(prompts)})
     if request.path == "/_fake/config" and request.method == "POST":
         with state.lock:
             for key, value in request.json().items():

@@ -1,4 +1,9 @@
-"""The fake server's OpenAI Videos API routes (``/v1/videos`` ...), with simulated generation time."""
+"""The fake server's OpenAI Videos API routes (``/v1/videos`` ...), with simulated generation time.
+
+Faults of their own: a create billed then answered 500 (``fail_first_creates``,
+``fail_after_create_rate``), a list that lags behind creates (``list_lag_seconds``) and a server
+clock off ours (``clock_skew_seconds``).
+"""
 
 from __future__ import annotations
 
@@ -93,10 +98,13 @@ def _video(state: FakeState, job: FakeJob) -> dict[str, Any]:
             "code": "moderation_blocked",
             "message": "Your request was blocked by our moderation system.",
         }
+    # The server's own clock, which may be off ours (clock_skew_seconds).
+    skew = state.config.clock_skew_seconds
+    done_at = int(done_at + skew)
     return {
         "id": job.id,
         "object": "video",
-        "created_at": int(job.created_at),
+        "created_at": int(job.created_at + skew),
         "completed_at": done_at if status == "completed" else None,
         "expires_at": done_at + EXPIRES_AFTER if status == "completed" else None,
         "status": status,
@@ -163,7 +171,19 @@ def create_video(state: FakeState, request: FakeRequest, match: re.Match[str]) -
     params["has_reference"] = isinstance(fields.get("input_reference"), bytes)
     params["blocked"] = state.config.blocked_word.lower() in params["prompt"].lower()
     job = state.new_job("sora", params, prefix="video_")
+    if _fail_after_billing(state):
+        # Billed, then a server error with an API error body: no proof that nothing was made.
+        state.count("failed_after_create")
+        return _error(500, "The server had an error processing your request.", "server_error",
+                      err_type="server_error")  # fmt: skip
     return FakeResponse.json(_video(state, job))
+
+
+def _fail_after_billing(state: FakeState) -> bool:
+    with state.lock:
+        if state.stats.get("failed_after_create", 0) < state.config.fail_first_creates:
+            return True
+    return state.chance(state.config.fail_after_create_rate)
 
 
 @route("POST", rf"^/v1/videos/{_VIDEO_ID}/remix$", create=True)
@@ -205,8 +225,16 @@ def list_videos(state: FakeState, request: FakeRequest, match: re.Match[str]) ->
     limit = int(request.query.get("limit", ["20"])[0])
     order = request.query.get("order", ["desc"])[0]
     after = request.query.get("after", [None])[0]
+    # A lagging list: a video shows only list_lag_seconds after it was created.
+    listed_before = time.time() - state.config.list_lag_seconds
     with state.lock:
-        ids = [i for i in state.order if i in state.jobs and state.jobs[i].kind == "sora"]
+        ids = [
+            i
+            for i in state.order
+            if i in state.jobs
+            and state.jobs[i].kind == "sora"
+            and state.jobs[i].created_at <= listed_before
+        ]
     if order == "desc":
         ids.reverse()
     if after is not None:

@@ -42,19 +42,27 @@ def fake() -> Iterator[Any]:
         config=FakeConfig(generation_seconds=0.3, valid_keys=[KEY], no_video_keys=["sk-no-video"]),
     )
     yield server
+    while _OPEN:  # the SDK's pooled connections, closed before the server goes
+        _OPEN.pop().close()
     server.shutdown()
     server.server_close()
 
 
+#: Clients made by a test, closed at its end.
+_OPEN: list[SoraClient] = []
+
+
 def _client(server: Any, key: str = KEY) -> SoraClient:
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    return SoraClient(
+    client = SoraClient(
         SecretStr(key),
         base_url=url,
         poll_interval=0.05,
         sleep=lambda _: None,
         reconcile_delays=(0.05, 0.05, 0.05),
     )
+    _OPEN.append(client)
+    return client
 
 
 def _request(tmp_path: Path, prompt: str = "a red fox runs through snow", **kw: Any) -> JobRequest:
@@ -183,6 +191,32 @@ def test_dropped_create_adopts_the_video_and_bills_once(fake, tmp_path) -> None:
     assert fake.state.stats["creates_billed"] == 1
     assert job.job_id in fake.state.jobs
     assert job.billed_usd == pytest.approx(0.40)
+
+
+def test_create_billed_then_answered_500_is_adopted_not_sent_again(fake, tmp_path) -> None:
+    fake.state.config.fail_first_creates = 1
+    job = _until_created(_client(fake), _request(tmp_path), Ledger(tmp_path / LEDGER_NAME))
+    assert fake.state.stats["failed_after_create"] == 1
+    assert fake.state.stats["creates_billed"] == 1
+    assert job.job_id in fake.state.jobs
+
+
+def test_dropped_create_is_found_in_a_list_that_lags_behind(fake, tmp_path) -> None:
+    fake.state.config.drop_first_creates = 1
+    fake.state.config.list_lag_seconds = 0.5
+    client = _client(fake)
+    client.reconcile_delays = (0.2,) * 6  # looks over 1.2 s, longer than the lag
+    job = _until_created(client, _request(tmp_path), Ledger(tmp_path / LEDGER_NAME))
+    assert fake.state.stats["creates_billed"] == 1
+    assert job.job_id in fake.state.jobs
+
+
+def test_dropped_create_is_found_when_the_server_clock_is_behind(fake, tmp_path) -> None:
+    fake.state.config.drop_first_creates = 1
+    fake.state.config.clock_skew_seconds = -120
+    job = _until_created(_client(fake), _request(tmp_path), Ledger(tmp_path / LEDGER_NAME))
+    assert fake.state.stats["creates_billed"] == 1
+    assert job.job_id in fake.state.jobs
 
 
 def test_identical_scenes_never_adopt_the_same_video(fake, tmp_path) -> None:
