@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.response_limits import MAX_JSON_BYTES, ResponseTooLargeError, capped
 from imageai.providers.google.errors import BAD_KEY_REASONS, status_from_body
 from imageai.providers.google.http import json_body
 
@@ -29,7 +30,9 @@ def check_gemini_key(api_key: SecretStr | None, base_url: str, http: httpx.Clien
     params: dict[str, Any] = {"pageSize": 1000}
     for _ in range(MAX_MODEL_PAGES):
         try:
-            response = http.get(f"{base}/{API_VERSION}/models", params=params, headers=headers)
+            response = _capped_get(http, f"{base}/{API_VERSION}/models", params, headers)
+        except ResponseTooLargeError as exc:
+            return KeyCheck(status=KeyStatus.UNKNOWN, message=exc.user_message)
         except httpx.TransportError as exc:
             return KeyCheck(
                 status=KeyStatus.NETWORK,
@@ -51,6 +54,23 @@ def check_gemini_key(api_key: SecretStr | None, base_url: str, http: httpx.Clien
     return KeyCheck(
         status=KeyStatus.OK, message=f"The key works and sees {', '.join(sorted(names))}."
     )
+
+
+def _capped_get(
+    http: httpx.Client, url: str, params: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    """The answer, read only up to `MAX_JSON_BYTES` (a hostile server's endless body stops)."""
+    with http.stream("GET", url, params=params, headers=headers) as streamed:
+        body = b"".join(capped(streamed.iter_bytes(), MAX_JSON_BYTES, "the model list"))
+        # The body is already decoded: drop the headers that would make httpx decode it again.
+        kept = {
+            k: v
+            for k, v in streamed.headers.items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        }
+        return httpx.Response(
+            streamed.status_code, headers=kept, content=body, request=streamed.request
+        )
 
 
 def _video_models(data: dict[str, Any]) -> set[str]:

@@ -66,6 +66,8 @@ def classify(exc: openai.OpenAIError, *, video_id: str | None = None) -> Provide
         exc: the SDK's exception.
         video_id: the video the call was about, so a 404 can say it may be deleted or expired.
     """
+    if isinstance(exc.__cause__, ProviderError):  # our own cap (ResponseTooLargeError) stopped it
+        return exc.__cause__
     if isinstance(exc, openai.APITimeoutError):
         return JobTimeoutError("The OpenAI API did not answer in time.", detail=exc.message)
     if isinstance(exc, openai.APIConnectionError):

@@ -23,10 +23,12 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.project_files import project_path
+from imageai.core.response_limits import clip_byte_limit
 from imageai.core.settling import RECONCILE_DELAYS, reconcile
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import is_compatible
 from imageai.providers.openai.errors import RETIRED_MESSAGE, classify, classify_video_error
+from imageai.providers.openai.http import capped_http_client
 from imageai.providers.openai.sora_create import CreateIntent, SafeCreator
 from imageai.providers.openai.sora_download import AssetDownloader
 from imageai.providers.openai.sora_remix import RemixOutcome, remix_many
@@ -85,8 +87,8 @@ class SoraClient:
         options: dict[str, Any] = {"timeout": TIMEOUT, "max_retries": 2}
         if base_url is not None:
             options["base_url"] = base_url
-        if http_client is not None:
-            options["http_client"] = http_client
+        # No answer but a clip may exceed a few MB: a hostile endpoint cannot fill memory.
+        options["http_client"] = http_client or capped_http_client()
         self._client = OpenAI(api_key=api_key.get_secret_value(), **options)
         self._catalog = catalog or default_catalog()
         self._usd_per_second = usd_per_second
@@ -200,7 +202,8 @@ class SoraClient:
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
         thumb_stem = project_path(request.project_dir, "thumbs", request.scene_id)
         sprites_stem = project_path(request.project_dir, "thumbs", f"{request.scene_id}-sprites")
-        clip = self._downloader.clip(job_id, dest, cancel, expected_clip(request, job_id))
+        bound = clip_byte_limit(request.spec.seconds, request.spec.frame_size)
+        clip = self._downloader.clip(job_id, dest, cancel, expected_clip(request, job_id), bound)
         thumbnail = self._image(job_id, "thumbnail", thumb_stem, cancel)
         self._image(job_id, "spritesheet", sprites_stem, cancel)
         return JobResult(

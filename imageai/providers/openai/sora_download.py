@@ -56,12 +56,17 @@ class AssetDownloader:
         self._sleep = sleep
 
     def clip(
-        self, video_id: str, dest: Path, cancel: threading.Event, expect: ExpectedClip | None
+        self,
+        video_id: str,
+        dest: Path,
+        cancel: threading.Event,
+        expect: ExpectedClip | None,
+        max_bytes: int | None = None,
     ) -> Path:
         """The MP4, renamed to ``dest`` only once `finalize_clip` passes it; a clip that fails
         is fetched again (continued with ``Range`` when only its end is missing)."""
         return fetch_checked_clip(
-            lambda tmp: self._fetch(video_id, "video", tmp, cancel)[0],
+            lambda tmp: self._fetch(video_id, "video", tmp, cancel, max_bytes)[0],
             dest,
             cancel,
             expect=expect,
@@ -76,7 +81,12 @@ class AssetDownloader:
             return finalize_file(tmp, stem.with_suffix(suffix))
 
     def _fetch(
-        self, video_id: str, variant: Variant, tmp: Path, cancel: threading.Event
+        self,
+        video_id: str,
+        variant: Variant,
+        tmp: Path,
+        cancel: threading.Event,
+        max_bytes: int | None = None,
     ) -> tuple[int | None, str]:
         last: ProviderError | None = None
         for attempt in range(self._attempts):
@@ -86,7 +96,7 @@ class AssetDownloader:
                 with self._client.videos.with_streaming_response.download_content(
                     video_id, variant=variant, extra_headers=headers
                 ) as response:
-                    return self._save(response, tmp, cancel)
+                    return self._save(response, tmp, cancel, max_bytes)
             except openai.OpenAIError as exc:
                 last = classify(exc, video_id=video_id)
                 if last.final:
@@ -103,7 +113,10 @@ class AssetDownloader:
 
     @staticmethod
     def _save(
-        response: StreamedBinaryAPIResponse, tmp: Path, cancel: threading.Event
+        response: StreamedBinaryAPIResponse,
+        tmp: Path,
+        cancel: threading.Event,
+        max_bytes: int | None = None,
     ) -> tuple[int | None, str]:
         content_type = response.headers.get("content-type", "")
         resumed = response.status_code == 206
@@ -121,7 +134,8 @@ class AssetDownloader:
             total = int(match[1]) if match else None
         elif (length := response.headers.get("content-length")) is not None:
             total = int(length)
-        write_chunks(tmp, _until_cancelled(response.iter_bytes(CHUNK), cancel), append=resumed)
+        chunks = _until_cancelled(response.iter_bytes(CHUNK), cancel)
+        write_chunks(tmp, chunks, append=resumed, max_bytes=max_bytes)
         return total, content_type
 
 

@@ -1,0 +1,92 @@
+"""Caps on what a server may send: JSON answers at a few MB, clips by their seconds and size."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx2
+
+from imageai.core.errors import ErrorKind, ProviderError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+#: An API answer (a video's status, a page of the list, the model list) is a few kB; a body
+#: past this is a broken or hostile server and is refused before it fills memory.
+MAX_JSON_BYTES = 8 << 20
+#: Bytes per pixel per frame a clip may take: H.264 at its most generous is ~0.1; 0.5 leaves a
+#: wide margin for any codec or container overhead the providers use.
+BYTES_PER_PIXEL_FRAME = 0.5
+MAX_FPS = 60
+#: The floor of any clip's bound (a tiny clip with large headers), and the size assumed when
+#: a request does not say its resolution (4K).
+MIN_CLIP_BYTES = 32 << 20
+DEFAULT_PIXELS = 3840 * 2160
+
+
+class ResponseTooLargeError(ProviderError):
+    """A server sent more than any correct answer could need; nothing more is read."""
+
+    kind = ErrorKind.INVALID_REQUEST
+    final = True  # the same server would send the same again
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(
+            f"The server sent more than {limit // (1 << 20)} MB for {what}, far more than it "
+            "can need; it was stopped and nothing was kept. Check the endpoint (base URL)."
+        )
+
+
+def clip_byte_limit(seconds: float, frame_size: tuple[int, int] | None = None) -> int:
+    """The most bytes a clip of ``seconds`` at ``frame_size`` may take: the one place that says."""
+    pixels = frame_size[0] * frame_size[1] if frame_size else DEFAULT_PIXELS
+    per_second = pixels * MAX_FPS * BYTES_PER_PIXEL_FRAME
+    return max(MIN_CLIP_BYTES, int(max(seconds, 1.0) * per_second))
+
+
+def capped(chunks: Iterable[bytes], limit: int, what: str) -> Iterator[bytes]:
+    """``chunks`` until more than ``limit`` bytes have passed; then `ResponseTooLargeError`."""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > limit:
+            raise ResponseTooLargeError(what, limit)
+        yield chunk
+
+
+class _CappedStream(httpx2.SyncByteStream):
+    def __init__(self, inner: httpx2.SyncByteStream, limit: int, what: str) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._what = what
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from capped(self._inner, self._limit, self._what)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class CappedTransport(httpx2.BaseTransport):
+    """Wraps a transport so no answer but a media download exceeds `MAX_JSON_BYTES`.
+
+    Media (``.../content`` and ``video/*`` answers) is left to the download code, which caps it
+    by the clip's own bound.
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport, limit: int = MAX_JSON_BYTES) -> None:
+        self._inner = inner
+        self._limit = limit
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = self._inner.handle_request(request)
+        kind = response.headers.get("content-type", "")
+        if request.url.path.endswith("/content") or kind.startswith(("video/", "image/")):
+            return response
+        stream = response.stream
+        if isinstance(stream, httpx2.SyncByteStream):
+            response.stream = _CappedStream(stream, self._limit, f"{request.url.path}")
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
