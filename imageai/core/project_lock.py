@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING
 
 from imageai.core import project_files
 from imageai.core.errors import ValidationError
+from imageai.core.part_files import remove_stale_parts
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -120,6 +121,8 @@ def acquire_project(folder: Path, what: str = "jobs") -> None:
         if lock is None:
             lock = ProjectLock(key)
             lock.acquire(what)
+            # No process had it and none of ours did: no download writes a .part here now.
+            remove_stale_parts(key)
         _held[key] = (lock, count + 1)
 
 
