@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,19 @@ if TYPE_CHECKING:
     from imageai.providers.openai.sora_videos import SoraVideo
 
 PROMPT_EXCERPT = 48
+#: What a video id may be: it goes into a URL path, so no "/", no spaces, and a bounded length.
+VIDEO_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,200}")
+
+
+def checked_video_id(value: str) -> str:
+    """``value`` if it can be a video id, else a `ValidationError` (without echoing it)."""
+    if VIDEO_ID.fullmatch(value) is None or set(value) == {"."}:
+        raise ValidationError(
+            "video-id",
+            "a video id is 1-200 letters, digits, '_', '-', '.' or ':' "
+            "(see `imageai video remote-list`)",
+        )
+    return value
 
 
 def _created(ts: int) -> str:
@@ -105,6 +119,7 @@ def adopted_spec(catalog: Catalog, project: Project, video: SoraVideo) -> ShotSp
 
 
 def cmd_adopt(args: argparse.Namespace) -> int:
+    checked_video_id(args.video_id)
     folder: Path = args.dir
     project = project_store.load(folder)
     scene = scene_at(project, args.scene)
@@ -203,6 +218,7 @@ def _record(
 
 def cmd_remote_delete(args: argparse.Namespace) -> int:
     """Delete a video on the Sora endpoint; only when asked, since the API has no undo."""
+    checked_video_id(args.video_id)
     if not args.yes:
         raise ValidationError(
             "yes", f"deleting {args.video_id} on the server cannot be undone; add --yes to do it"

@@ -28,7 +28,7 @@ from imageai.core.settling import RECONCILE_DELAYS, reconcile
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import is_compatible
 from imageai.providers.openai.errors import RETIRED_MESSAGE, classify, classify_video_error
-from imageai.providers.openai.http import capped_http_client
+from imageai.providers.openai.http import MALFORMED_ANSWER, capped_http_client, malformed_answer
 from imageai.providers.openai.sora_create import CreateIntent, SafeCreator
 from imageai.providers.openai.sora_download import AssetDownloader
 from imageai.providers.openai.sora_remix import RemixOutcome, remix_many
@@ -280,12 +280,16 @@ class SoraClient:
             return list(iter_recent(self._client, newer_than=0, limit=limit))
         except openai.OpenAIError as exc:
             raise classify(exc) from exc
+        except MALFORMED_ANSWER as exc:
+            raise malformed_answer("a list of videos", exc) from exc
 
     def get_video(self, job_id: str) -> SoraVideo:
         try:
             return SoraVideo.from_sdk(self._client.videos.retrieve(job_id))
         except openai.OpenAIError as exc:
             raise classify(exc, video_id=job_id) from exc
+        except MALFORMED_ANSWER as exc:
+            raise malformed_answer("a video", exc) from exc
 
     def find_existing(
         self, request: JobRequest, exclude: frozenset[str] = frozenset()
@@ -310,9 +314,12 @@ class SoraClient:
             # Some compatible endpoints serve no model list; the videos call decides then.
             with contextlib.suppress(openai.NotFoundError):
                 quick.models.list()
-            quick.videos.list(limit=1)
+            quick.videos.list(limit=1).data[:1]  # touched: a malformed page fails here
         except openai.OpenAIError as exc:
             return _key_check_failed(classify(exc))
+        except MALFORMED_ANSWER as exc:
+            error = malformed_answer("a model or video list", exc)
+            return KeyCheck(status=KeyStatus.UNKNOWN, message=error.user_message)
         return KeyCheck(status=KeyStatus.OK, message="The key works and has video access.")
 
     # ---- helpers ---------------------------------------------------------------------------

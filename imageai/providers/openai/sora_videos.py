@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -50,7 +51,7 @@ class SoraVideo(BaseModel):
             progress=video.progress,
             model=str(video.model),
             size=str(video.size),
-            seconds=int(video.seconds),
+            seconds=listed_seconds(video.seconds),
             prompt=video.prompt,
             created_at=video.created_at,
             completed_at=video.completed_at,
@@ -63,6 +64,18 @@ class SoraVideo(BaseModel):
     @property
     def state(self) -> PollState:
         return STATES.get(self.status, PollState.RUNNING)
+
+
+def listed_seconds(value: object) -> int:
+    """Whole seconds of a listed video: ``"4.5"`` counts as 5, never shorter than the clip.
+
+    Raises:
+        ValueError: not a finite, non-negative number (a malformed answer).
+    """
+    seconds = float(str(value))
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"seconds {value!r} is not a length")
+    return math.ceil(seconds)
 
 
 def same_model(listed: str, wanted: str) -> bool:
