@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 
 from imageai.core.shot import resolve
+from imageai.services.storyboard_model import excerpt
+
+#: Characters of the scene's prompt in the "Use as reference for scene N: …" button.
+TARGET_PROMPT_CHARS = 24
 
 if TYPE_CHECKING:
     from imageai.gui.images.images_panel import ImagesPanel
@@ -21,9 +25,34 @@ class ImagesLink(QObject):
         super().__init__(window)
         self._window = window
         self._gallery_root = gallery_root
+        self._images: ImagesPanel | None = None
 
     def attach(self, images: ImagesPanel) -> None:
+        self._images = images
         images.reference_chosen.connect(self._on_images_reference_chosen)
+        images.job_submitted.connect(self._window.ws.jobs.set_label)
+        self._window.video_panel.scene_editor.scene_changed.connect(self._show_target)
+        self._window.ws.document.project_changed.connect(self._show_target)
+        self._show_target()
+
+    def reference_target(self) -> str | None:
+        """The scene a gallery image would become the reference of, as the user reads it:
+        ``scene 3: A lighthouse at du…``; None when no single scene is selected."""
+        scene_id = self._window.video_panel.scene_editor.scene_id
+        project = self._window.ws.document.project
+        try:
+            number = project.index_of(scene_id) + 1 if scene_id is not None else 0
+        except KeyError:
+            return None
+        if not number:
+            return None
+        prompt = excerpt(project.scenes[number - 1].prompt, TARGET_PROMPT_CHARS)
+        return f"scene {number}: {prompt}" if prompt else f"scene {number}"
+
+    @Slot()
+    def _show_target(self) -> None:
+        if self._images is not None:
+            self._images.gallery.set_reference_target(self.reference_target())
 
     def frame_size(self) -> tuple[int, int] | None:
         """The selected scene's output size (the fitted reference must match it exactly)."""
@@ -45,6 +74,7 @@ class ImagesLink(QObject):
                 "Select one scene in the Video tab first, then choose “Use as scene reference”."
             )
             return
+        target = self.reference_target()
         editor.set_reference(Path(path))
         self._window.tabs.setCurrentWidget(self._window.video_panel)
-        self._window.statusBar().showMessage("Reference image set for the selected scene.")
+        self._window.statusBar().showMessage(f"Reference image set for {target}.")

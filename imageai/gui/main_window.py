@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         workspace.save_as_finished.connect(self._on_workspace_save_as_finished)
         workspace.save_as_failed.connect(self._on_workspace_save_as_failed)
         workspace.document.dirty_changed.connect(self._update_title)
+        # Inserting or moving scenes renumbers them: the jobs list follows.
+        workspace.document.project_changed.connect(workspace.jobs.refresh_labels)
         workspace.document.saved.connect(self._update_title)
         workspace.project_opened.connect(self._update_title)
         workspace.settings.changed.connect(self._on_settings_changed)

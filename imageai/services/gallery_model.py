@@ -24,7 +24,27 @@ if TYPE_CHECKING:
 TIMES = "\N{MULTIPLICATION SIGN}"
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Characters of the prompt in a caption's first line.
+CAPTION_CHARS = 32
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def captions(entries: Iterable[GalleryEntry]) -> dict[Path, str]:
+    """A caption for each entry, no two alike (see `GalleryModel.caption`)."""
+    base: dict[Path, str] = {}
+    groups: dict[str, list[GalleryEntry]] = {}
+    for entry in entries:
+        text = " ".join(entry.meta.prompt.split())
+        text = text if len(text) <= CAPTION_CHARS else text[: CAPTION_CHARS - 1] + "…"
+        when = entry.meta.created.astimezone().strftime("%H:%M")
+        base[entry.path] = f"{text}\n{when}"
+        groups.setdefault(base[entry.path], []).append(entry)
+    for caption, same in groups.items():
+        if len(same) > 1:
+            same.sort(key=lambda e: (e.meta.created, e.path.name))
+            for number, entry in enumerate(same, 1):
+                base[entry.path] = f"{caption} · {number} of {len(same)}"
+    return base
 
 
 def load_thumbnail(path: Path, edge: int) -> QImage:
@@ -65,6 +85,7 @@ class GalleryModel(QAbstractListModel):
         self._filter = ""
         self._entries: list[GalleryEntry] = []
         self._thumbs: dict[Path, QPixmap] = {}
+        self._captions: dict[Path, str] | None = None
 
     @property
     def store(self) -> GalleryStore:
@@ -78,6 +99,7 @@ class GalleryModel(QAbstractListModel):
         """Re-read the folder (applying the current filter)."""
         self.beginResetModel()
         self._entries = self._store.search(self._filter)
+        self._captions = None
         self._thumbs = {p: t for p, t in self._thumbs.items() if p.exists()}
         self.endResetModel()
         self.count_changed.emit(len(self._entries))
@@ -98,6 +120,7 @@ class GalleryModel(QAbstractListModel):
             return
         self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
         self._entries[0:0] = new
+        self._captions = None
         self.endInsertRows()
         self.count_changed.emit(len(self._entries))
 
@@ -118,6 +141,7 @@ class GalleryModel(QAbstractListModel):
         self._store.delete(entry)
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._entries[row]
+        self._captions = None
         self._thumbs.pop(entry.path, None)
         self.endRemoveRows()
         self.count_changed.emit(len(self._entries))
@@ -131,8 +155,7 @@ class GalleryModel(QAbstractListModel):
             return None
         meta = entry.meta
         if role == Qt.ItemDataRole.DisplayRole:
-            text = meta.prompt.replace("\n", " ")
-            return text if len(text) <= 40 else text[:39] + "…"
+            return self.caption(entry)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(entry.path)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -146,6 +169,13 @@ class GalleryModel(QAbstractListModel):
         if role == PATH_ROLE:
             return str(entry.path)
         return None
+
+    def caption(self, entry: GalleryEntry) -> str:
+        """The prompt's start, then the time it was made; images that would read the same
+        (one prompt, several images in the same minute) are numbered in the order made."""
+        if self._captions is None:
+            self._captions = captions(self._entries)
+        return self._captions.get(entry.path, "")
 
     def _thumbnail(self, path: Path) -> QPixmap:
         thumb = self._thumbs.get(path)

@@ -89,7 +89,11 @@ def format_elapsed(seconds: float) -> str:
 
 
 class JobsModel(QAbstractTableModel):
-    """Follows a `JobRunner`; ``label_for(job_id)`` names each job (e.g. "Scene 3")."""
+    """Follows a `JobRunner`; ``label_for(job_id)`` names each job (e.g. "Scene 3").
+
+    Scene numbers change when scenes are inserted or moved: `refresh_labels` names every row
+    again. A job the label function does not know (an image) gets its name from `set_label`.
+    """
 
     def __init__(
         self,
@@ -101,6 +105,7 @@ class JobsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[JobRow] = []
         self._label_for = label_for
+        self._labels: dict[str, str] = {}
         self._clock = clock
         runner.job_queued.connect(self._on_runner_job_queued)
         runner.job_started.connect(self._on_runner_job_started)
@@ -148,6 +153,24 @@ class JobsModel(QAbstractTableModel):
             return row.error.user_message
         return None
 
+    def set_label(self, job_id: str, label: str) -> None:
+        """Name ``job_id`` (now, and when it is queued again) instead of ``label_for``."""
+        self._labels[job_id] = label
+        self._update(job_id, label=label)
+
+    def label(self, job_id: str) -> str:
+        return self._labels.get(job_id) or self._label_for(job_id)
+
+    @Slot()
+    def refresh_labels(self) -> None:
+        """Name every row again (connect to the project's changes)."""
+        for number, row in enumerate(self._rows):
+            label = self.label(row.job_id)
+            if label != row.label:
+                row.label = label
+                index = self.index(number, Column.JOB)
+                self.dataChanged.emit(index, index)
+
     def clear_finished(self) -> None:
         keep = [r for r in self._rows if r.status in ACTIVE]
         if len(keep) != len(self._rows):
@@ -175,7 +198,7 @@ class JobsModel(QAbstractTableModel):
 
     @Slot(str)
     def _on_runner_job_queued(self, job_id: str) -> None:
-        fresh = JobRow(job_id=job_id, label=self._label_for(job_id), queued_at=self._clock())
+        fresh = JobRow(job_id=job_id, label=self.label(job_id), queued_at=self._clock())
         for number, row in enumerate(self._rows):
             if row.job_id == job_id:  # a retry reuses the row
                 self._rows[number] = fresh

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 
 from imageai.core.gallery_store import GalleryStore, ImageMeta
-from imageai.services.gallery_model import ENTRY_ROLE, PATH_ROLE, GalleryModel
+from imageai.services.gallery_model import CAPTION_CHARS, ENTRY_ROLE, PATH_ROLE, GalleryModel
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,7 +58,9 @@ def test_rows_newest_first_with_thumbnails_and_tooltips(qtbot: QtBot, tmp_path: 
     tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert "gemini-3-pro-image" in tip and "$0.134" in tip and "640" in tip
     long_label = model.data(model.index(1, 0), Qt.ItemDataRole.DisplayRole)
-    assert len(long_label) == 40 and long_label.endswith("…")
+    first_line, when = long_label.split("\n")
+    assert len(first_line) == CAPTION_CHARS and first_line.endswith("…")
+    assert len(when) == len("09:00")  # the time it was made tells same-prompt images apart
 
 
 def test_filter_add_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
@@ -79,3 +81,16 @@ def test_filter_add_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
     assert model.rowCount() == 1
     model.set_filter("")
     assert model.rowCount() == 2
+
+
+def test_images_of_one_prompt_made_together_get_numbered_captions(tmp_path: Path) -> None:
+    store = GalleryStore(tmp_path)
+    add(store, "a lighthouse at dusk", 0)
+    add(store, "a lighthouse at dusk", 0)
+    add(store, "a harbour", 0)
+    model = GalleryModel(store)
+    model.refresh()
+    captions = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert len(set(captions)) == 3
+    numbered = sorted(c for c in captions if c.startswith("a lighthouse"))
+    assert numbered[0].endswith(" · 1 of 2") and numbered[1].endswith(" · 2 of 2")

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from imageai.services.gallery_model import GalleryModel
 
+REFERENCE_TEXT = "Use as scene reference…"
+REFERENCE_TIP = "Select one scene in the Video tab first: the image becomes its reference."
+
 
 class GalleryView(QWidget):
     """Shows a `GalleryModel`; buttons act on the selected image.
@@ -67,7 +70,7 @@ class GalleryView(QWidget):
             ("copy", "Copy", self.copy_requested),
             ("reveal", "Show in folder", self.reveal_requested),
             ("edit", "Edit…", self.edit_requested),
-            ("reference", "Use as scene reference…", self.reference_requested),
+            ("reference", REFERENCE_TEXT, self.reference_requested),
             ("delete", "Delete", self.delete_requested),
         ):
             button = QPushButton(label)
@@ -75,6 +78,9 @@ class GalleryView(QWidget):
             self.buttons[key] = button
             row.addWidget(button)
         row.addStretch(1)
+        self.buttons["reference"].setToolTip(REFERENCE_TIP)
+        #: The scene a reference goes to, as the user reads it ("scene 3: A lighthouse…").
+        self.reference_target: str | None = None
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -93,6 +99,17 @@ class GalleryView(QWidget):
         self.grid.customContextMenuRequested.connect(self._on_grid_context_menu)
         self._on_model_count_changed(model.rowCount())
         self._on_selection_changed()
+
+    def set_reference_target(self, target: str | None) -> None:
+        """Name the scene "Use as reference" will change (None: no single scene selected)."""
+        self.reference_target = target
+        button = self.buttons["reference"]
+        button.setText(f"Use as reference for {target}" if target else REFERENCE_TEXT)
+        button.setToolTip(
+            f"The selected image becomes the reference image of {target}."
+            if target
+            else REFERENCE_TIP
+        )
 
     def selected_row(self) -> int:
         rows = self.grid.selectionModel().selectedIndexes()

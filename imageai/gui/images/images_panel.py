@@ -62,6 +62,11 @@ def error_text(error: JobError) -> str:
     return f"{title} {error.user_message}".strip()
 
 
+def _excerpt(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 class ImagesPanel(QWidget):
     """The image generator and gallery.
 
@@ -80,6 +85,8 @@ class ImagesPanel(QWidget):
     """
 
     reference_chosen = Signal(str)
+    #: (job id, label): an image job was submitted; the jobs list names it with the label.
+    job_submitted = Signal(str, str)
     generation_finished = Signal(object)
     generation_failed = Signal(object)
 
@@ -181,6 +188,7 @@ class ImagesPanel(QWidget):
         fn = functools.partial(run_image_job, request, provider, catalog=self._catalog)
         self._result = None
         self._job_id = self._runner.submit(fn, job_id=request.job_id)
+        self.job_submitted.emit(self._job_id, f"Image: {_excerpt(request.prompt)}")
         self.form.set_busy(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
@@ -338,7 +346,10 @@ class ImagesPanel(QWidget):
             self.reference_chosen.emit(str(dialog.fitted_path.resolve()))
 
     def make_reference_dialog(self, source: Path) -> ReferenceDialog:
-        return ReferenceDialog(source, self._frame_size(), self._refs_dir(), self)
+        dialog = ReferenceDialog(source, self._frame_size(), self._refs_dir(), self)
+        if self.gallery.reference_target:
+            dialog.setWindowTitle(f"Use as reference for {self.gallery.reference_target}")
+        return dialog
 
     def _ask_delete(self, entry: GalleryEntry) -> bool:
         answer = QMessageBox.question(

@@ -59,9 +59,12 @@ class SceneEditorPanel(QWidget):
 
     Signals:
         reference_failed(message): a picked or dropped file could not be used
+        scene_changed(scene_id or None): another scene (or none) is shown
     """
 
     reference_failed = Signal(str)
+    #: The scene shown changed (its id, or None).
+    scene_changed = Signal(object)
 
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,10 +154,13 @@ class SceneEditorPanel(QWidget):
         return self._scene_id
 
     def set_scene(self, scene_id: str | None) -> None:
+        changed = scene_id != self._scene_id
         self._scene_id = scene_id
         self.takes_strip.set_scene(scene_id)
         self.veo_images.set_scene(scene_id)
         self._refresh(force=True)
+        if changed:
+            self.scene_changed.emit(scene_id)
 
     def _scene(self) -> Scene | None:
         if self._scene_id is None:
