@@ -79,6 +79,8 @@ _PLAIN: dict[ErrorKind, tuple[str, str, ErrorAction]] = {
     ),
     # Nothing was sent, or the job id is safe in project.json: a retry cannot pay twice.
     ErrorKind.STORAGE: ("Cannot write the project", "", ErrorAction.RETRY),
+    # The paid job is kept open in the ledger: a retry downloads it again, never re-creates it.
+    ErrorKind.BAD_CLIP: ("Bad download", "", ErrorAction.RETRY),
 }
 
 

@@ -36,6 +36,7 @@ def _error(kind: ErrorKind, retry_after: float | None = None) -> JobError:
         (ErrorKind.UNKNOWN, ErrorAction.RETRY),
         (ErrorKind.NOT_FOUND, ErrorAction.NONE),
         (ErrorKind.STORAGE, ErrorAction.RETRY),
+        (ErrorKind.BAD_CLIP, ErrorAction.RETRY),
     ],
 )
 def test_each_kind_offers_its_action(kind: ErrorKind, action: ErrorAction) -> None:
@@ -107,6 +108,12 @@ def test_successor_move_finds_the_provider_and_what_moves() -> None:
 
 def test_a_ledger_write_failure_is_titled_for_what_it_is() -> None:
     assert advise(_error(ErrorKind.STORAGE), "Scene 2").title == "Cannot write the project"
+
+
+def test_a_clip_that_failed_its_check_offers_a_retry_that_downloads_again() -> None:
+    advice = advise(_error(ErrorKind.BAD_CLIP), "Scene 2")
+    assert advice.title == "Bad download"
+    assert advice.action is ErrorAction.RETRY
 
 
 def test_rate_limit_says_the_job_waits_for_the_user_not_that_it_retries() -> None:
