@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+import io
+import warnings
+from typing import TYPE_CHECKING, BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from imageai.core.errors import ValidationError
 from imageai.core.models import FitMode
+from imageai.core.project_files import write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -17,12 +20,69 @@ SUPPORTED_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 MIME_FOR_FORMAT = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
+#: The largest reference the app decodes: 40 megapixels (8K is 33); far more than any video
+#: frame needs, and a bound on memory (a 12000x12000 image would take over 800 MB).
+MAX_PIXELS = 40_000_000
+#: The largest reference file read at all.
+MAX_BYTES = 100 << 20
+
+
+def check_image_size(width: int, height: int, path: Path | str) -> None:
+    """Refuse an image larger than `MAX_PIXELS`, naming its size and the limit."""
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            "reference_image",
+            f"{path} is {width}x{height} pixels; references may have at most "
+            f"{MAX_PIXELS // 1_000_000} megapixels (e.g. 7680x5200): scale it down first",
+        )
+
+
+def _opened(source: Path | BinaryIO, label: Path | str) -> Image.Image:
+    """``Image.open`` that turns Pillow's decompression-bomb warning or error into ours."""
+    with warnings.catch_warnings():
+        # Our own limit (below Pillow's) is checked next, before any pixel is decoded.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(source)
+        except Image.DecompressionBombError as exc:
+            bomb = 2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+            raise ValidationError(
+                "reference_image",
+                f"{label} has more than {bomb} megapixels; references may have at most "
+                f"{MAX_PIXELS // 1_000_000} megapixels: scale it down first",
+            ) from exc
+    try:
+        check_image_size(img.width, img.height, label)
+    except ValidationError:
+        img.close()
+        raise
+    return img
+
+
+def decode_image(data: bytes, label: Path | str) -> Image.Image:
+    """Decode ``data`` fully (size-checked before any pixel is decoded); clear error if not an
+    image the providers take."""
+    try:
+        with _opened(io.BytesIO(data), label) as img:
+            if img.format not in MIME_FOR_FORMAT:
+                raise ValidationError(
+                    "reference_image", f"{label} is a {img.format} image, not PNG, JPEG or WebP"
+                )
+            img.load()
+            return ImageOps.exif_transpose(img)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            "reference_image", f"{label} is not a readable image (PNG, JPEG or WebP)"
+        ) from exc
+
+
 def open_image(path: Path) -> Image.Image:
-    """Open and fully load an image, with EXIF rotation applied; clear error when unreadable."""
+    """Open and fully load an image, with EXIF rotation applied; clear error when unreadable
+    or larger than `MAX_PIXELS`."""
     if not path.is_file():
         raise ValidationError("reference_image", f"{path} does not exist")
     try:
-        with Image.open(path) as img:
+        with _opened(path, path) as img:
             img.load()
             return ImageOps.exif_transpose(img)
     except (UnidentifiedImageError, OSError) as exc:
@@ -49,11 +109,15 @@ def fit_to_file(source: Path, size: tuple[int, int], mode: FitMode, out_dir: Pat
     data = source.read_bytes()
     key = hashlib.sha256(data + f"{size}{mode}".encode()).hexdigest()[:10]
     target = out_dir / f"{source.stem}-{size[0]}x{size[1]}-{mode.value}-{key}.png"
-    if target.is_file():
+    # A link there (a received project's) could point at any private image: it is not reused.
+    if target.is_file() and not target.is_symlink():
         return target
     fitted = fit_image(open_image(source), size, mode)
+    if out_dir.is_symlink():
+        raise ValidationError("reference_image", f"{out_dir} is a symbolic link; not writing there")
     out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp.png")
-    fitted.save(tmp, format="PNG")
-    tmp.replace(target)
+    png = io.BytesIO()
+    fitted.save(png, format="PNG")
+    # A temp file of a fresh name, renamed: a link left at the target is replaced, not followed.
+    write_atomic(target, png.getvalue())
     return target

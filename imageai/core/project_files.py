@@ -64,6 +64,7 @@ def project_dir(root: Path, sub: str) -> Path:
     """``root/sub`` (one of `SUBFOLDERS`), made if missing; refused if it is or holds a link."""
     if sub not in SUBFOLDERS:
         raise ProjectPathError(f"{sub!r} is not a project folder")
+    root.mkdir(parents=True, exist_ok=True)
     folder = root
     for part in sub.split("/"):
         folder = folder / part

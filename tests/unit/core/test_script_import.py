@@ -20,7 +20,7 @@ def test_paragraphs_and_tags() -> None:
         "The keeper climbs\nthe stairs. [ref: images/stairs.png] [4s]\n\n\n"
         "Fade out."
     )
-    assert parse_script(text) == [
+    assert [(s.prompt, s.duration, s.ref) for s in parse_script(text)] == [
         ("A lighthouse at dusk.", 8, None),
         ("The keeper climbs the stairs.", 4, "images/stairs.png"),
         ("Fade out.", None, None),
