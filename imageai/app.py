@@ -142,10 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     from imageai.services.gui_gc import GuiGarbageCollector
 
     collector = GuiGarbageCollector(app)
-    parts = build()
-    from imageai.gui.theme import ThemeController
+    from imageai.gui.theme import ThemeController, apply_theme
+    from imageai.services.app_settings import load_settings
 
-    ThemeController(app, parts.workspace.settings)  # Fusion, light or dark (or the system's)
+    apply_theme(app, load_settings().preferences.theme)  # before the widgets are made
+    parts = build()
+    ThemeController(app, parts.workspace.settings)  # then live: settings and system scheme
     reopen_last(parts)
     parts.window.show()
     code = app.exec()

@@ -85,7 +85,10 @@ class KeysDialog(QDialog):
         self.notice = QLabel()
         self.notice.setObjectName("keysNotice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #92400e;")
+        self.notice.setStyleSheet(
+            "#keysNotice { color: #78350f; background: #fffbeb; border: 1px solid #fcd34d;"
+            " border-radius: 4px; padding: 6px; }"
+        )
         self.notice.hide()
         grid = QGridLayout()
         for row, name in enumerate(KeyName):
@@ -104,6 +107,7 @@ class KeysDialog(QDialog):
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
         checks.checked.connect(self._on_checks_checked)
         checks.typed_checked.connect(self._on_checks_typed_checked)

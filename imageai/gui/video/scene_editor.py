@@ -107,7 +107,9 @@ class SceneEditorPanel(QWidget):
         self.form = form
         left = QVBoxLayout()
         self.title_label = QLabel("No scene selected")
-        self.title_label.setStyleSheet("font-weight: bold")
+        bold = self.title_label.font()
+        bold.setBold(True)
+        self.title_label.setFont(bold)  # a font, not a style sheet: it follows theme changes
         left.addWidget(self.title_label)
         left.addWidget(self.prompt_edit, 1)
         left.addLayout(form)

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QImageReader,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QPixmap,
     QPixmapCache,
@@ -152,17 +153,19 @@ class SceneCardDelegate(QStyledItemDelegate):
             str(index.data(SceneRole.PROVIDER_NAME)),
             _price_text(index),
         )
-        self._paint_thumbnail(painter, rects.thumb, index.data(SceneRole.THUMBNAIL))
+        self._paint_thumbnail(painter, rects.thumb, index.data(SceneRole.THUMBNAIL), palette)
         painter.setFont(option.font)
         self._paint_text(painter, rects, index, palette.text().color(), bold)
         painter.restore()
 
     @staticmethod
-    def _paint_thumbnail(painter: QPainter, rect: QRect, path: str | None) -> None:
+    def _paint_thumbnail(
+        painter: QPainter, rect: QRect, path: str | None, palette: QPalette
+    ) -> None:
         pixmap = load_thumbnail(path)
         if pixmap is None:
-            painter.fillRect(rect, QColor("#e5e7eb"))
-            painter.setPen(QColor("#6b7280"))
+            painter.fillRect(rect, palette.alternateBase())
+            painter.setPen(palette.placeholderText().color())
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "no image")
             return
         scaled = pixmap.scaled(
