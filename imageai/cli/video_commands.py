@@ -27,6 +27,7 @@ from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL
+from imageai.video.output_check import OutputPathError, check_output
 
 if TYPE_CHECKING:
     import argparse
@@ -109,10 +110,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         project = project.model_copy(update={"budget_usd": args.budget})
     if args.script is not None and not args.script.is_file():
         raise ValidationError("script", f"{args.script} does not exist")
-    project_store.create_folder(folder)
-    if args.script is not None:
-        project = project.model_copy(update={"scenes": tuple(import_script(args.script, folder))})
-    project_store.save(project, folder)
+    # A failed init (a refused reference in the script, a disk error) leaves nothing behind.
+    with project_store.creating(folder):
+        if args.script is not None:
+            scenes = import_script(args.script, folder, args.allow_refs_from or ())
+            project = project.model_copy(update={"scenes": tuple(scenes)})
+        project_store.save(project, folder)
     print(f"Created {folder} ({short_name(provider)}, {len(project.scenes)} scenes)")
     return ExitCode.OK
 
@@ -322,6 +325,7 @@ def cmd_assemble(args: argparse.Namespace) -> int:
         )
     clips = [args.dir / str(s.clip_path) for s in project.scenes]
     out: Path = args.output or args.dir / "cut.mp4"
+    _check_output(out, args.dir, clips, force=args.force)
 
     def progress(fraction: float) -> None:
         if sys.stderr.isatty():
@@ -332,6 +336,25 @@ def cmd_assemble(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     print(out)
     return ExitCode.OK
+
+
+def _check_output(out: Path, folder: Path, clips: list[Path], *, force: bool) -> None:
+    """Refuse a project file or a non-regular file; ask before replacing a file (a terminal),
+    or refuse unless ``--force``."""
+    try:
+        check_output(out, folder, clips, overwrite=force)
+    except OutputPathError as exc:
+        if not exc.exists or not _confirm(f"{out} exists. Replace it? [y/N] "):
+            raise
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
 
 
 def add_parser(sub: Any) -> None:
@@ -366,6 +389,13 @@ def add_parser(sub: Any) -> None:
     init.add_argument(
         "--script", type=Path, help="text or Markdown script: one scene per paragraph"
     )
+    init.add_argument(
+        "--allow-refs-from",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="a folder the script's [ref: ...] images may also come from (besides its own)",
+    )
     init.add_argument("--title")
     init.add_argument("--budget", type=money, help="budget in USD")
     endpoint_commands.add_endpoint_arguments(init)
@@ -392,6 +422,7 @@ def add_parser(sub: Any) -> None:
     asm = vsub.add_parser("assemble", help="concatenate the clips into one MP4")
     asm.add_argument("dir", type=Path)
     asm.add_argument("-o", "--output", type=Path)
+    asm.add_argument("--force", action="store_true", help="replace an existing output file")
     asm.set_defaults(func=cmd_assemble)
 
     remix_commands.add_parsers(vsub)

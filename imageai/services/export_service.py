@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Progress
 from imageai.core.models import RenderState
+from imageai.video.output_check import check_output
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -77,8 +78,11 @@ class ExportService(QObject):
         runner.job_failed.connect(self._on_runner_job_failed)
 
     def export(self, project: Project, folder: Path, out: Path) -> str:
-        """Queue the export; raises `ValidationError` when a scene is not rendered."""
+        """Queue the export; raises `ValidationError` when a scene is not rendered or ``out``
+        is one of the project's files or not a regular file (the save dialog asked before
+        replacing an existing one)."""
         clips = clips_in_order(project, folder)
+        check_output(out, folder, clips, overwrite=True)
         self._out = out
         return self._runner.submit(_assemble_job(clips, out), EXPORT_JOB_ID)
 

@@ -191,6 +191,8 @@ def assemble(
         if not copied:
             command = reencode_command(clips, infos, tmp, workdir / "progress2.txt")
             _run(command, total_us, workdir / "progress2.txt", report, cancel)
+        if out.exists() and not out.is_file():  # a folder or a device: never replaced
+            raise AssemblyError(f"{out} is not a regular file; the cut was not written there.")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
