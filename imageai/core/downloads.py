@@ -181,8 +181,11 @@ def resumable_download(
     attempts: int = 4,
     sleep: Callable[[float], None] = time.sleep,
     expect: ExpectedClip | None,
+    max_bytes: int | None = None,
 ) -> Path:
     """Stream a clip to a temp file, resuming with ``Range`` after a cut; rename when checked.
+
+    ``max_bytes`` (`response_limits.request_clip_limit`) stops a body that never ends.
 
     A server that answers 206 continues where the temp file stops; one that ignores ``Range``
     (200) starts over. The clip lands at ``dest`` only once `finalize_clip` passes it; a clip
@@ -201,7 +204,7 @@ def resumable_download(
             offset = tmp.stat().st_size
             try:
                 with open_from(offset) as response:
-                    total = _write_response(response, tmp, offset, cancel)
+                    total = _write_response(response, tmp, offset, cancel, max_bytes)
                 if total is None or tmp.stat().st_size >= total:
                     return finalize_clip(tmp, dest, total, expect=expect)
                 last = NetworkError(
@@ -226,7 +229,11 @@ def resumable_download(
 
 
 def _write_response(
-    response: BodyStream, tmp: Path, offset: int, cancel: threading.Event
+    response: BodyStream,
+    tmp: Path,
+    offset: int,
+    cancel: threading.Event,
+    max_bytes: int | None = None,
 ) -> int | None:
     """Append (206 from ``offset``) or rewrite (200) ``tmp``; returns the full size if known."""
     if response.status_code >= 400:
@@ -241,7 +248,8 @@ def _write_response(
         total, append = int(match[2]), True
     elif (length := response.headers.get("content-length")) is not None and length.isdigit():
         total = int(length)
-    write_chunks(tmp, until_cancelled(response.iter_bytes(CHUNK), cancel), append=append)
+    chunks = until_cancelled(response.iter_bytes(CHUNK), cancel)
+    write_chunks(tmp, chunks, append=append, max_bytes=max_bytes)
     return total
 
 

@@ -11,6 +11,9 @@ from imageai.core.errors import ErrorKind, ProviderError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from imageai.core.clip_check import ExpectedClip
+    from imageai.core.jobs import JobRequest
+
 #: An API answer (a video's status, a page of the list, the model list) is a few kB; a body
 #: past this is a broken or hostile server and is refused before it fills memory.
 MAX_JSON_BYTES = 8 << 20
@@ -42,6 +45,15 @@ def clip_byte_limit(seconds: float, frame_size: tuple[int, int] | None = None) -
     pixels = frame_size[0] * frame_size[1] if frame_size else DEFAULT_PIXELS
     per_second = pixels * MAX_FPS * BYTES_PER_PIXEL_FRAME
     return max(MIN_CLIP_BYTES, int(max(seconds, 1.0) * per_second))
+
+
+def request_clip_limit(request: JobRequest, expect: ExpectedClip | None = None) -> int:
+    """`clip_byte_limit` for a request: its frame size, and the longest length it may return
+    (an Omni extend returns the source with the new seconds joined on)."""
+    seconds = float(request.spec.seconds)
+    if expect is not None and expect.ranges:
+        seconds = max(seconds, *(high for _low, high in expect.ranges))
+    return clip_byte_limit(seconds, request.spec.frame_size)
 
 
 def capped(chunks: Iterable[bytes], limit: int, what: str) -> Iterator[bytes]:

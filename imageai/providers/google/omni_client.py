@@ -25,6 +25,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
 from imageai.core.project_files import project_path
+from imageai.core.response_limits import request_clip_limit
 from imageai.core.validation import validate_spec
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
@@ -163,7 +164,9 @@ class OmniClient:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
         thumb_dest = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
-        self._save(job_id, view.video, dest, cancel, expected_clip(request, job_id))
+        expect = expected_clip(request, job_id)
+        bound = request_clip_limit(request, expect)
+        self._save(job_id, view.video, dest, cancel, expect, bound)
         thumb = clip_thumbnail(dest, thumb_dest)
         return JobResult(
             scene_id=request.scene_id,
@@ -181,6 +184,7 @@ class OmniClient:
         dest: Path,
         cancel: threading.Event,
         expect: ExpectedClip,
+        max_bytes: int | None = None,
     ) -> None:
         if cancel.is_set():
             raise JobCancelledError("download cancelled")
@@ -188,7 +192,13 @@ class OmniClient:
             assert video.uri is not None  # an OmniVideo has data or a uri
             opener = self.sdk().opener(video.uri)
             resumable_download(
-                opener, dest, cancel, attempts=DOWNLOAD_ATTEMPTS, sleep=self._sleep, expect=expect
+                opener,
+                dest,
+                cancel,
+                attempts=DOWNLOAD_ATTEMPTS,
+                sleep=self._sleep,
+                expect=expect,
+                max_bytes=max_bytes,
             )
             return
         fetches = 0

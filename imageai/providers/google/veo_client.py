@@ -23,6 +23,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.project_files import project_path
+from imageai.core.response_limits import request_clip_limit
 from imageai.core.validation import validate_spec
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
@@ -52,7 +53,9 @@ class VeoBackendClient(Protocol):
 
     def create(self, payload: VeoPayload, context: ErrorContext) -> str: ...
     def fetch(self, name: str, context: ErrorContext) -> OperationView: ...
-    def download(self, video: VideoRef, tmp: Path, cancel: threading.Event) -> int | None: ...
+    def download(
+        self, video: VideoRef, tmp: Path, cancel: threading.Event, max_bytes: int | None = None
+    ) -> int | None: ...
     def check(self, model: str) -> KeyCheck: ...
 
 
@@ -199,7 +202,9 @@ class VeoClient:
         if status.state is not PollState.COMPLETED:
             raise status.error or ProviderError("The Veo operation has not finished yet.")
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
-        self._download_checked(job_id, view, dest, cancel, expected_clip(request, job_id))
+        expect = expected_clip(request, job_id)
+        bound = request_clip_limit(request, expect)
+        self._download_checked(job_id, view, dest, cancel, expect, bound)
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.VEO,
@@ -215,6 +220,7 @@ class VeoClient:
         dest: Path,
         cancel: threading.Event,
         expect: ExpectedClip,
+        max_bytes: int | None = None,
     ) -> None:
         """The first sample, fetched again while it fails `finalize_clip` (never re-created)."""
         fetches = 0
@@ -224,19 +230,19 @@ class VeoClient:
             fetches += 1
             if fetches > 1:  # inline bytes come with the operation: ask for it again
                 view = self.backend().fetch(job_id, self._context(_model_of(job_id), "poll"))
-            return self._download_with_retries(view.videos[0], tmp, cancel)
+            return self._download_with_retries(view.videos[0], tmp, cancel, max_bytes)
 
         fetch_checked_clip(fetch, dest, cancel, expect=expect, sleep=self._sleep)
 
     def _download_with_retries(
-        self, video: VideoRef, tmp: Path, cancel: threading.Event
+        self, video: VideoRef, tmp: Path, cancel: threading.Event, max_bytes: int | None = None
     ) -> int | None:
         backend = self.backend()
         for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
             if cancel.is_set():
                 raise JobCancelledError("download cancelled")
             try:
-                return backend.download(video, tmp, cancel)
+                return backend.download(video, tmp, cancel, max_bytes)
             except ProviderError as exc:
                 wait = retry_wait(exc, attempt, self._backoff_s)
                 if not _transient(exc) or attempt == DOWNLOAD_ATTEMPTS or wait is None:

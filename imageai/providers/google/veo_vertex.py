@@ -135,16 +135,20 @@ class VertexVeoBackend:
         )
         return _view(operation)
 
-    def download(self, video: VideoRef, tmp: Path, cancel: threading.Event) -> int | None:
+    def download(
+        self, video: VideoRef, tmp: Path, cancel: threading.Event, max_bytes: int | None = None
+    ) -> int | None:
         if video.data is not None:
             data = video.data
             write_chunks(tmp, (data[i : i + CHUNK] for i in range(0, len(data), CHUNK)))
             return len(data)
         if video.uri and video.uri.startswith("gs://"):
-            return self._download_gcs(video.uri, tmp, cancel)
+            return self._download_gcs(video.uri, tmp, cancel, max_bytes)
         raise ProviderError("Vertex AI returned no video bytes and no gs:// URI.")
 
-    def _download_gcs(self, uri: str, tmp: Path, cancel: threading.Event) -> int | None:
+    def _download_gcs(
+        self, uri: str, tmp: Path, cancel: threading.Event, max_bytes: int | None = None
+    ) -> int | None:
         try:
             headers = bearer_header(self._credentials)
             with self._http.stream("GET", gcs_media_url(uri), headers=headers) as response:
@@ -153,7 +157,7 @@ class VertexVeoBackend:
                     status = status_from_body(response.status_code, response.content)
                     raise classify(status, ErrorContext(action="download"))
                 size = response.headers.get("content-length")
-                write_chunks(tmp, iter_chunks(response, cancel))
+                write_chunks(tmp, iter_chunks(response, cancel), max_bytes=max_bytes)
         except httpx.TransportError as exc:
             raise transport_error(exc, "download") from None
         return int(size) if size and size.isdigit() else None

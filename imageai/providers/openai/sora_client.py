@@ -23,7 +23,7 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.project_files import project_path
-from imageai.core.response_limits import clip_byte_limit
+from imageai.core.response_limits import request_clip_limit
 from imageai.core.settling import RECONCILE_DELAYS, reconcile
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import is_compatible
@@ -202,8 +202,8 @@ class SoraClient:
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
         thumb_stem = project_path(request.project_dir, "thumbs", request.scene_id)
         sprites_stem = project_path(request.project_dir, "thumbs", f"{request.scene_id}-sprites")
-        bound = clip_byte_limit(request.spec.seconds, request.spec.frame_size)
-        clip = self._downloader.clip(job_id, dest, cancel, expected_clip(request, job_id), bound)
+        expect = expected_clip(request, job_id)
+        clip = self._downloader.clip(job_id, dest, cancel, expect, request_clip_limit(request))
         thumbnail = self._image(job_id, "thumbnail", thumb_stem, cancel)
         self._image(job_id, "spritesheet", sprites_stem, cancel)
         return JobResult(

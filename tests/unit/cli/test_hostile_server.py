@@ -82,3 +82,21 @@ def test_the_clip_bound_grows_with_seconds_and_size() -> None:
     assert clip_byte_limit(8, (3840, 2160)) > clip_byte_limit(8, (1280, 720))
     # Generous: a real 8 s 720p clip is ~10 MB.
     assert clip_byte_limit(8, (1280, 720)) > 50 * (1 << 20)
+
+
+@pytest.mark.parametrize("delivery", ["uri"])
+def test_an_endless_omni_clip_stops_at_its_bound(
+    fake: _Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], delivery: str
+) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text("A lighthouse at dusk. [4s]\n")
+    folder = tmp_path / "omni"
+    assert main(["video", "init", str(folder), "--provider", "omni", "--script", str(script)]) == 0
+    fake.state.config.omni_delivery = delivery
+    fake.state.config.endless_clip = True
+    code = main(["video", "render", str(folder), "--budget", "5"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "MB for the clip, far more than it can need" in out + err
+    big = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_size > MIN_CLIP_BYTES]
+    assert big == []
