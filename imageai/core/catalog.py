@@ -9,7 +9,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from imageai.core.errors import ProjectFileError
 from imageai.core.models import ProviderName, VeoBackend
@@ -90,6 +90,9 @@ class ModelInfo(BaseModel):
     #: Omni ``edit`` (remix a clip) and ``extend`` (continue a clip).
     supports_edit: bool = False
     supports_extend: bool = False
+    #: The longest prompt (characters) the model takes, and where that was read.
+    max_prompt_chars: int | None = Field(default=None, gt=0)
+    prompt_limit_source: str = ""
     prices: tuple[PriceRule, ...]
 
     def status(self, today: date | None = None) -> ModelStatus:

@@ -15,6 +15,7 @@ from imageai.core.models import (
     VeoBackend,
     VeoSettings,
 )
+from imageai.core.prompts import scene_prompt
 from imageai.core.shot import ShotSpec, parse_size, resolve
 from imageai.core.videos_endpoint import azure_retirement, custom_model_info, is_compatible
 
@@ -107,6 +108,7 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
         info = validate_spec(catalog, spec)
     except ValidationError as exc:
         raise exc.prefixed(label) from exc
+    check_prompt_length(info, scene_prompt(project, scene), label)
     settings = project.settings.for_provider(spec.provider)
     if spec.provider is ProviderName.OMNI:
         assert isinstance(settings, OmniSettings)
@@ -136,6 +138,22 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
         if scene.last_frame_image and not info.supports_last_frame:
             raise ValidationError("last_frame_image", f"{label}: {info.id} has no last frame")
     return spec
+
+
+#: For models the table does not know (ids on a compatible endpoint): still a bound.
+DEFAULT_MAX_PROMPT_CHARS = 10_000
+
+
+def check_prompt_length(info: ModelInfo, prompt: str, label: str) -> None:
+    """Refuse a prompt longer than the model's limit (the table's, with its source)."""
+    limit = info.max_prompt_chars or DEFAULT_MAX_PROMPT_CHARS
+    if len(prompt) > limit:
+        source = f" ({info.prompt_limit_source})" if info.prompt_limit_source else ""
+        raise ValidationError(
+            "prompt",
+            f"{label}: the prompt is {len(prompt):,} characters; {info.id} takes at most "
+            f"{limit:,}{source}",
+        )
 
 
 def validate_project(
