@@ -66,6 +66,18 @@ def capped(chunks: Iterable[bytes], limit: int, what: str) -> Iterator[bytes]:
         yield chunk
 
 
+def head_bytes(chunks: Iterable[bytes], limit: int = MAX_JSON_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``chunks``, the rest left unread (an error body to classify)."""
+    parts: list[bytes] = []
+    total = 0
+    for chunk in chunks:
+        parts.append(chunk[: limit - total])
+        total += len(parts[-1])
+        if total >= limit:
+            break
+    return b"".join(parts)
+
+
 class _CappedStream(httpx2.SyncByteStream):
     def __init__(self, inner: httpx2.SyncByteStream, limit: int, what: str) -> None:
         self._inner = inner

@@ -21,6 +21,7 @@ from imageai.core.errors import (
 )
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import VeoBackend
+from imageai.core.response_limits import head_bytes
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
@@ -210,9 +211,9 @@ class OmniSdk:
                 response.close()
                 continue
             if response.status_code >= 400:
-                response.read()
+                body = head_bytes(response.iter_bytes())  # a hostile error body is not endless
                 response.close()
-                status = status_from_body(response.status_code, response.content)
+                status = status_from_body(response.status_code, body)
                 context = ErrorContext(action="download", product=PRODUCT)
                 raise classify(status, context, retry_after_seconds(response.headers))
             return response

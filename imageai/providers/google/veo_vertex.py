@@ -13,6 +13,7 @@ from google.genai import types
 from imageai.core.downloads import write_chunks
 from imageai.core.errors import AuthError, NetworkError, OutcomeUnknownError, ProviderError
 from imageai.core.key_check import KeyCheck, KeyStatus
+from imageai.core.response_limits import head_bytes
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
@@ -153,8 +154,8 @@ class VertexVeoBackend:
             headers = bearer_header(self._credentials)
             with self._http.stream("GET", gcs_media_url(uri), headers=headers) as response:
                 if response.status_code >= 400:
-                    response.read()
-                    status = status_from_body(response.status_code, response.content)
+                    body = head_bytes(response.iter_bytes())  # a hostile error body is not endless
+                    status = status_from_body(response.status_code, body)
                     raise classify(status, ErrorContext(action="download"))
                 size = response.headers.get("content-length")
                 write_chunks(tmp, iter_chunks(response, cancel), max_bytes=max_bytes)
