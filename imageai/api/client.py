@@ -56,6 +56,19 @@ def _secret_store(provider: ProviderName, api_key: str | None, env: dict[str, st
     return KeyringSecretStore()
 
 
+def _checked_budget(budget_usd: float | None) -> float | None:
+    """``budget_usd`` if it is None or a finite number of 0 or more (NaN would switch it off)."""
+    if budget_usd is None:
+        return None
+    if (
+        isinstance(budget_usd, bool)
+        or not isinstance(budget_usd, int | float)
+        or not (math.isfinite(budget_usd) and budget_usd >= 0)
+    ):
+        raise ValidationError("budget_usd", "the budget must be a finite number of 0 or more")
+    return float(budget_usd)
+
+
 class VideoClient:
     """Videos from one provider into one output folder, with a ledger there.
 
@@ -88,9 +101,7 @@ class VideoClient:
         catalog: Catalog | None = None,
     ) -> None:
         self.provider = provider_name(provider)
-        if budget_usd is not None and not (math.isfinite(budget_usd) and budget_usd >= 0):
-            raise ValidationError("budget_usd", "the budget must be a finite number of 0 or more")
-        self.budget_usd = budget_usd
+        self.budget_usd = _checked_budget(budget_usd)
         self.output_dir = Path(output_dir).expanduser().absolute()
         env = dict(os.environ if environ is None else environ)
         self._catalog = catalog or load_catalog(price_override_file())
@@ -107,6 +118,10 @@ class VideoClient:
 
     def ledger(self) -> Ledger:
         return ledger_for(self.output_dir / LEDGER_NAME)
+
+    def _budget(self, budget_usd: float | None) -> float | None:
+        """A call's budget: its own ``budget_usd`` (checked), else the client's."""
+        return self.budget_usd if budget_usd is None else _checked_budget(budget_usd)
 
     # -- checks and prices --------------------------------------------------------------------
 
@@ -142,6 +157,7 @@ class VideoClient:
         on_progress: Callable[[VideoProgress], None] | None = None,
         cancel: CancelToken | None = None,
         resend_unknown: bool = False,
+        budget_usd: float | None = None,
     ) -> VideoResult:
         """Make one video and wait for it; failures come back as the result's ``error``.
 
@@ -150,6 +166,10 @@ class VideoClient:
             cancel: a token whose ``cancel()`` stops the job (its created job stays resumable).
             resend_unknown: create again a video whose earlier create may have been billed
                 (its answer was lost and the provider cannot look it up).
+            budget_usd: the budget for this call instead of the client's (None: the client's).
+
+        Raises:
+            ValidationError: ``budget_usd`` is negative, NaN or infinite.
         """
         return self.generate_batch(
             [config],
@@ -157,6 +177,7 @@ class VideoClient:
             on_progress=on_progress,
             cancel=cancel,
             resend_unknown=resend_unknown,
+            budget_usd=budget_usd,
         )[0]
 
     def generate_batch(
@@ -167,18 +188,22 @@ class VideoClient:
         on_progress: Callable[[VideoProgress], None] | None = None,
         cancel: CancelToken | None = None,
         resend_unknown: bool = False,
+        budget_usd: float | None = None,
     ) -> list[VideoResult]:
         """Make several videos, never more than ``concurrency`` at once; results in order.
 
-        New creates that do not fit the budget fail with error kind ``budget`` before any is
-        sent; jobs already paid for always run.
+        New creates that do not fit the budget (``budget_usd`` for this call, or the client's
+        when None) fail with error kind ``budget`` before any is sent; jobs already paid for
+        always run.
 
         Raises:
-            ValidationError: ``concurrency`` is below 1, or another process is making videos
-                in the same output folder (`ProjectLockedError`).
+            ValidationError: ``concurrency`` is below 1, ``budget_usd`` is negative, NaN or
+                infinite, or another process is making videos in the same output folder
+                (`ProjectLockedError`).
         """
         if not isinstance(concurrency, int) or concurrency < 1:
             raise ValidationError("concurrency", "must be a whole number of at least 1")
+        budget = self._budget(budget_usd)
         token = cancel or CancelToken()
         with self._tokens_lock:
             self._tokens.add(token)
@@ -190,7 +215,7 @@ class VideoClient:
                 list(configs),
                 concurrency=concurrency,
                 cancel=token.event,
-                budget_usd=self.budget_usd,
+                budget_usd=budget,
                 on_progress=on_progress,
                 resend_unknown=resend_unknown,
             )
@@ -205,13 +230,19 @@ class VideoClient:
         on_progress: Callable[[VideoProgress], None] | None = None,
         cancel: CancelToken | None = None,
         resend_unknown: bool = False,
+        budget_usd: float | None = None,
     ) -> VideoResult:
         """`generate_video` for asyncio: runs in a thread; ``on_progress`` runs on the loop.
 
         Cancelling the awaiting task cancels the job (its created job stays resumable).
         """
         results = await self.generate_batch_async(
-            [config], 1, on_progress=on_progress, cancel=cancel, resend_unknown=resend_unknown
+            [config],
+            1,
+            on_progress=on_progress,
+            cancel=cancel,
+            resend_unknown=resend_unknown,
+            budget_usd=budget_usd,
         )
         return results[0]
 
@@ -223,8 +254,10 @@ class VideoClient:
         on_progress: Callable[[VideoProgress], None] | None = None,
         cancel: CancelToken | None = None,
         resend_unknown: bool = False,
+        budget_usd: float | None = None,
     ) -> list[VideoResult]:
         """`generate_batch` for asyncio, without blocking the event loop."""
+        self._budget(budget_usd)  # a bad budget raises here, not in the thread
         token = cancel or CancelToken()
         report = aio.on_loop(on_progress)
         return await aio.in_thread(
@@ -234,6 +267,7 @@ class VideoClient:
                 on_progress=report,
                 cancel=token,
                 resend_unknown=resend_unknown,
+                budget_usd=budget_usd,
             ),
             token,
         )
@@ -254,13 +288,20 @@ class VideoClient:
         *,
         on_progress: Callable[[VideoProgress], None] | None = None,
         cancel: CancelToken | None = None,
+        budget_usd: float | None = None,
     ) -> VideoResult:
         """A new video changing ``source`` as ``prompt`` says: an Omni edit, or a
-        ``/v1/videos`` remix. Journalled and budgeted like any create.
+        ``/v1/videos`` remix. Journalled, priced (as the source's shot) and budgeted like any
+        create; run again, it resumes or reuses the same remix instead of paying again.
+
+        Args:
+            budget_usd: the budget for this call instead of the client's (None: the client's).
 
         Raises:
-            ValidationError: the provider or model cannot remix, or ``source`` did not succeed.
+            ValidationError: the provider or model cannot remix, ``source`` did not succeed,
+                the prompt is empty, or ``budget_usd`` is negative, NaN or infinite.
         """
+        budget = self._budget(budget_usd)
         token = cancel or CancelToken()
         with self._tokens_lock:
             self._tokens.add(token)
@@ -272,7 +313,7 @@ class VideoClient:
                 source,
                 prompt,
                 cancel=token.event,
-                budget_usd=self.budget_usd,
+                budget_usd=budget,
                 on_progress=on_progress,
             )
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from imageai.api.config import VideoConfig
 from imageai.core.errors import ErrorKind, JobError
@@ -72,10 +72,10 @@ class VideoCost(_Frozen):
 class VideoInfo(_Frozen):
     """A video the provider lists (``openai-videos``)."""
 
-    job_id: str
+    job_id: str = Field(min_length=1, max_length=200)
     status: str
     model: str
-    seconds: int
+    seconds: int = Field(gt=0)
     size: str | None = None
     prompt: str = ""
     created_at: float = 0.0

@@ -87,7 +87,11 @@ def follow(
     try:
         for event in job(cancel):
             if isinstance(event, Created):
-                job_id, resumed = event.job_id, event.resumed
+                # The first Created says whether this run made the job: a remix yields its
+                # own, then the job loop follows that job as a resume.
+                if job_id is None:
+                    resumed = event.resumed
+                job_id = event.job_id
                 new_spend += 0.0 if event.resumed else event.billed_usd
                 if on_created is not None and not released:
                     released = True

@@ -99,6 +99,9 @@ class FakeConfig:
     fail_after_create_rate: float = 0.0
     #: /v1/videos: a created video shows in ``GET /v1/videos`` only this many seconds later.
     list_lag_seconds: float = 0.0
+    #: /v1/videos: raw objects listed first by ``GET /v1/videos`` (a broken or hostile
+    #: endpoint's odd entries, e.g. ``"seconds": "4.5"`` or fields missing).
+    listed_extra: list[dict[str, Any]] = field(default_factory=list)
     #: /v1/videos: the server's clock is this many seconds off ours (negative: behind), as
     #: its ``created_at``, ``completed_at`` and ``expires_at`` show.
     clock_skew_seconds: float = 0.0

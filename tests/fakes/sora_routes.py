@@ -241,6 +241,8 @@ def list_videos(state: FakeState, request: FakeRequest, match: re.Match[str]) ->
         ids = ids[ids.index(after) + 1 :] if after in ids else []
     page = ids[:limit]
     data = [_video(state, state.jobs[i]) for i in page]
+    if after is None:
+        data = [*state.config.listed_extra, *data]
     return FakeResponse.json(
         {
             "object": "list",
