@@ -122,8 +122,37 @@ def test_json_nested_100k_deep_exits_2(
     _clean(err)
 
 
+READ_ONLY_COMMANDS = [
+    ["video", "render", "{dir}"],
+    ["video", "retarget", "{dir}", "--provider", "animatic", "--yes"],
+]
+
+
+@pytest.mark.parametrize("argv", READ_ONLY_COMMANDS)
+def test_a_folder_that_refuses_writes_exits_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    """As a read-only folder answers (also when tests run as root, who may write anywhere)."""
+    from imageai.core import project_files
+
+    folder = _sora_folder(tmp_path)
+
+    def refuse(path: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(project_files, "open_update", refuse)
+    code = main([a.replace("{dir}", str(folder)) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2
+    _clean(err)
+    assert "Permission denied" in err or "permission denied" in err
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-@pytest.mark.parametrize("argv", [["video", "render", "{dir}", "--yes"]])
+@pytest.mark.parametrize("argv", READ_ONLY_COMMANDS)
 def test_a_read_only_project_folder_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
