@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from imageai.api import VideoConfig
+from imageai.api import VideoConfig, VideoResult
 from imageai.core.errors import ErrorKind, ValidationError
 
 if TYPE_CHECKING:
@@ -78,7 +78,8 @@ def test_a_bad_call_budget_raises_before_anything_is_sent(
     calls: list[Callable[[], object]] = [
         lambda: client.generate_video(SHOTS[0], budget_usd=bad),  # type: ignore[arg-type]
         lambda: client.generate_batch(SHOTS, budget_usd=bad),  # type: ignore[arg-type]
-        lambda: asyncio.run(client.generate_video_async(SHOTS[0], budget_usd=bad)),  # type: ignore[arg-type]
+        lambda: asyncio.run(client.generate_video_async(SHOTS[0], budget_usd=bad)),
+        lambda: client.remix_video(_done(), "at night", budget_usd=bad),  # type: ignore[arg-type]  # type: ignore[arg-type]
     ]
     for call in calls:
         with pytest.raises(ValidationError) as info:
@@ -86,6 +87,10 @@ def test_a_bad_call_budget_raises_before_anything_is_sent(
         assert info.value.field == "budget_usd"
     assert fake.started == []
     assert not client.ledger().path.exists() or client.ledger().entries() == []
+
+
+def _done() -> VideoResult:
+    return VideoResult(success=True, config=SHOTS[0], provider="omni", key="api-x", job_id="j")
 
 
 def test_the_budget_is_keyword_only(omni_client: Callable[..., VideoClient]) -> None:
