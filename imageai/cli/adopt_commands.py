@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imageai.cli.context import build_context
+from imageai.cli.context import build_context, project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
 from imageai.core import project_store
@@ -120,8 +120,14 @@ def adopted_spec(catalog: Catalog, project: Project, video: SoraVideo) -> ShotSp
 
 def cmd_adopt(args: argparse.Namespace) -> int:
     checked_video_id(args.video_id)
+    # Adopting writes the ledger and project.json: refused while a render holds the project
+    # (its saves would drop the adopted clip, and the next render pay for the scene again).
+    with project_for_writing(args.dir, "adopt") as project:
+        return _adopt(args, project)
+
+
+def _adopt(args: argparse.Namespace, project: Project) -> int:
     folder: Path = args.dir
-    project = project_store.load(folder)
     scene = scene_at(project, args.scene)
     if any(t.job_id == args.video_id for t in scene.takes) or scene.job_id == args.video_id:
         raise ValidationError("video-id", f"{args.video_id} is already scene {args.scene}'s")

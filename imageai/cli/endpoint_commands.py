@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imageai.cli.context import project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.catalog import load_catalog
 from imageai.core.errors import ValidationError
-from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.models import ProviderName
 from imageai.core.paths import price_override_file
 from imageai.core.shot import spec_for_settings
 from imageai.core.validation import validate_spec
@@ -61,7 +62,6 @@ def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_endpoint(args: argparse.Namespace) -> int:
-    project = project_store.load(args.dir)
     update = endpoint_update(args)
     if args.model is not None:
         if not args.model.strip():
@@ -71,12 +71,17 @@ def cmd_endpoint(args: argparse.Namespace) -> int:
         update["size"] = parse_free_size(args.size)
     if args.seconds is not None:
         update["seconds"] = parse_free_seconds(args.seconds)
-    settings: SoraSettings = project.settings.sora.model_copy(update=update)
     catalog = load_catalog(price_override_file())
-    info = validate_spec(catalog, spec_for_settings(ProviderName.SORA, settings))
-    if update:
-        changed = project.settings.model_copy(update={"sora": settings})
-        project_store.save(project.model_copy(update={"settings": changed}), args.dir)
+    if not update:
+        settings = project_store.load(args.dir).settings.sora
+        info = validate_spec(catalog, spec_for_settings(ProviderName.SORA, settings))
+    else:
+        # A render in another process saves the project as it goes: do not race it.
+        with project_for_writing(args.dir, "endpoint change") as project:
+            settings = project.settings.sora.model_copy(update=update)
+            info = validate_spec(catalog, spec_for_settings(ProviderName.SORA, settings))
+            changed = project.settings.model_copy(update={"sora": settings})
+            project_store.save(project.model_copy(update={"settings": changed}), args.dir)
     rule = info.price_rule(size=settings.size)
     known = catalog.get(ProviderName.SORA, settings.model) is not None
     source = "price table" if known else "your price"

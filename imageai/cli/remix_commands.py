@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imageai.cli import adopt_commands, edit_commands, retarget_commands, scene_commands
-from imageai.cli.context import build_context, money
+from imageai.cli.context import build_context, money, project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
 from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
@@ -16,7 +16,6 @@ from imageai.core import project_store
 from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.models import ProviderName
-from imageai.core.project_lock import holding_project
 from imageai.core.remix_plan import clean_prompts, edits_clips
 from imageai.core.shot import resolve
 from imageai.core.takes import (
@@ -56,8 +55,14 @@ INTERRUPTED = (
 
 
 def cmd_remix(args: argparse.Namespace) -> int:
+    # Another process rendering or remixing this project is refused before any call, not
+    # raced; the project is read once the lock is held.
+    with project_for_writing(args.dir, "remix") as project:
+        return _remix_scene(args, project)
+
+
+def _remix_scene(args: argparse.Namespace, project: Project) -> int:
     folder: Path = args.dir
-    project = project_store.load(folder)
     scene = scene_at(project, args.scene)
     ctx = build_context()
     if edits_clips(ctx.catalog, project, scene):
@@ -75,9 +80,7 @@ def cmd_remix(args: argparse.Namespace) -> int:
         if hint:
             print(f"Hint: {hint}.", file=sys.stderr)
         return provider_exit(exc)
-    # Another process rendering or remixing this project is refused, not raced.
-    with holding_project(folder, "remix"):
-        return _remix(args, folder, project, scene, prompts, client, source, ctx.catalog)
+    return _remix(args, folder, project, scene, prompts, client, source, ctx.catalog)
 
 
 def _remix(
@@ -202,14 +205,16 @@ def _take_rows(scene: Scene) -> list[dict[str, Any]]:
 
 def cmd_take(args: argparse.Namespace) -> int:
     folder: Path = args.dir
-    project = project_store.load(folder)
-    scene = scene_at(project, args.scene)
-    if args.choose is not None:
-        try:
-            scene = choose_take(scene, args.choose)
-        except ValidationError as exc:
-            raise exc.prefixed(f"scene {args.scene}") from exc
-        project_store.save(project.with_scene(scene), folder)
+    if args.choose is None:
+        scene = scene_at(project_store.load(folder), args.scene)
+    else:
+        # A render in another process saves the project as it goes: do not race it.
+        with project_for_writing(folder, "take --choose") as project:
+            try:
+                scene = choose_take(scene_at(project, args.scene), args.choose)
+            except ValidationError as exc:
+                raise exc.prefixed(f"scene {args.scene}") from exc
+            project_store.save(project.with_scene(scene), folder)
     rows = _take_rows(scene)
     if args.json:
         print(json.dumps({"scene": scene.id, "index": args.scene, "takes": rows}))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imageai.cli.context import project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.catalog import load_catalog
@@ -90,7 +91,14 @@ def _successor_plan(project: Project, catalog: Catalog) -> RetargetPlan | None:
 
 def cmd_retarget(args: argparse.Namespace) -> int:
     folder: Path = args.dir
-    project = project_store.load(folder)
+    if not args.yes:
+        return _retarget(args, folder, project_store.load(folder))
+    # Applying writes project.json: planned from the project as it is once the lock is held.
+    with project_for_writing(folder, "retarget") as project:
+        return _retarget(args, folder, project)
+
+
+def _retarget(args: argparse.Namespace, folder: Path, project: Project) -> int:
     catalog = load_catalog(price_override_file())
     if args.successor:
         if args.scenes or args.provider:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from imageai.cli.context import project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.sora_jobs import scene_at
 from imageai.core import project_store
@@ -14,7 +15,6 @@ from imageai.core.catalog import load_catalog
 from imageai.core.errors import ValidationError
 from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.paths import price_override_file
-from imageai.core.project_lock import holding_project
 
 if TYPE_CHECKING:
     import argparse
@@ -71,19 +71,20 @@ def _row(project: Project, scene: Scene, number: int) -> dict[str, Any]:
 
 def cmd_scene(args: argparse.Namespace) -> int:
     folder: Path = args.dir
-    project = project_store.load(folder)
-    scene = scene_at(project, args.number)
     changes: dict[str, Any] = {}
     if args.continuity is not None:
         changes["continuity"] = OmniContinuity(args.continuity)
     if args.audio is not None:
         changes["audio_direction"] = clean_audio(args.audio)
-    if changes:
-        scene = scene.model_copy(update=changes)
-        project = project.with_scene(scene)
-        check_continuity(load_catalog(price_override_file()), project, scene, args.number)
+    if not changes:
+        project = project_store.load(folder)
+        scene = scene_at(project, args.number)
+    else:
         # A render in another process saves the project as it goes: do not race it.
-        with holding_project(folder, "scene edit"):
+        with project_for_writing(folder, "scene edit") as project:
+            scene = scene_at(project, args.number).model_copy(update=changes)
+            project = project.with_scene(scene)
+            check_continuity(load_catalog(price_override_file()), project, scene, args.number)
             project_store.save(project, folder)
         if scene.audio_direction and project.provider_for(scene) is not ProviderName.OMNI:
             print(

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from imageai.core import project_store
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
+from imageai.core.project_lock import holding_project
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,7 +87,11 @@ class ProjectDocument(QObject):
         target = folder or self._folder
         if target is None:
             raise ValueError("the project has no folder yet; choose one with Save As")
-        project_store.save(self._project, target)
+        # A render in another process saves the project as it goes: refused (ProjectLockedError,
+        # an ImageAIError the window shows), never written over. This app's own render holds
+        # the lock already, and the count lets it through.
+        with holding_project(target, "save"):
+            project_store.save(self._project, target)
         self._folder = target
         self._set_dirty(False)
         self.saved.emit(str(target))
