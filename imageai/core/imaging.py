@@ -37,6 +37,15 @@ def check_image_size(width: int, height: int, path: Path | str) -> None:
         )
 
 
+def _check_file_size(path: Path) -> None:
+    size = path.stat().st_size if path.is_file() else 0
+    if size > MAX_BYTES:
+        raise ValidationError(
+            "reference_image",
+            f"{path} is {size >> 20} MB; references may be at most {MAX_BYTES >> 20} MB",
+        )
+
+
 def _opened(source: Path | BinaryIO, label: Path | str) -> Image.Image:
     """``Image.open`` that turns Pillow's decompression-bomb warning or error into ours."""
     with warnings.catch_warnings():
@@ -81,6 +90,7 @@ def open_image(path: Path) -> Image.Image:
     or larger than `MAX_PIXELS`."""
     if not path.is_file():
         raise ValidationError("reference_image", f"{path} does not exist")
+    _check_file_size(path)
     try:
         with _opened(path, path) as img:
             img.load()
@@ -106,6 +116,7 @@ def fit_image(
 
 def fit_to_file(source: Path, size: tuple[int, int], mode: FitMode, out_dir: Path) -> Path:
     """Fit ``source`` to ``size`` and save it as PNG in ``out_dir``; reuses an identical earlier fit."""
+    _check_file_size(source)
     data = source.read_bytes()
     key = hashlib.sha256(data + f"{size}{mode}".encode()).hexdigest()[:10]
     target = out_dir / f"{source.stem}-{size[0]}x{size[1]}-{mode.value}-{key}.png"

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from imageai.core.errors import ValidationError
-from imageai.core.imaging import MAX_PIXELS, decode_image, fit_to_file, open_image
+from imageai.core.imaging import MAX_BYTES, MAX_PIXELS, decode_image, fit_to_file, open_image
 from imageai.core.models import FitMode
 from imageai.core.script_import import copy_reference, import_script, parse_script
 
@@ -169,3 +169,14 @@ def test_a_linked_fitted_reference_is_rewritten_not_sent(tmp_path: Path) -> None
         assert img.getpixel((0, 0)) == (255, 0, 0)
     with Image.open(private) as img:
         assert img.getpixel((0, 0)) == (0, 0, 255)
+
+
+def test_a_huge_reference_file_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.png"
+    with path.open("wb") as out:
+        out.truncate(MAX_BYTES + 1)  # sparse: no disk used
+
+    with pytest.raises(ValidationError, match="at most 100 MB"):
+        fit_to_file(path, (32, 32), FitMode.CROP, tmp_path / "fitted")
+    with pytest.raises(ValidationError, match="at most 100 MB"):
+        open_image(path)
