@@ -172,5 +172,31 @@ def test_append_refuses_a_fifo_instead_of_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "ledger.jsonl"
     os.mkfifo(fifo)
 
-    with pytest.raises(OSError), open_append(fifo):
+    with pytest.raises(OSError, match="No such device or address"), open_append(fifo):
         pass
+
+
+def test_a_hostile_scene_id_never_becomes_a_path_in_a_provider(tmp_path: Path) -> None:
+    from imageai.core.jobs import JobRequest
+    from imageai.core.models import AnimaticSettings, ProviderName
+    from imageai.core.shot import ShotSpec
+    from imageai.providers.animatic.provider import AnimaticProvider
+
+    project = tmp_path / "deep" / "er" / "p"
+    project_store.create_folder(project)
+    request = JobRequest(
+        scene_id="../../../x/evil",
+        index=1,
+        spec=ShotSpec(provider=ProviderName.ANIMATIC, model="animatic", seconds=1, size="640x360"),
+        prompt="evil",
+        settings=AnimaticSettings(size="640x360", seconds=1),
+        project_dir=project,
+    )
+    provider = AnimaticProvider()
+    try:
+        with pytest.raises(ProjectPathError, match="not a plain file name"):
+            provider.start(request)
+    finally:
+        provider.close()
+    assert not (tmp_path / "x").exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
