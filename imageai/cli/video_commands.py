@@ -22,7 +22,7 @@ from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
 from imageai.core.pricing import estimate
 from imageai.core.provider_names import short_name
-from imageai.core.render_plan import held_back, parse_scene_selection
+from imageai.core.render_plan import parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
@@ -31,6 +31,9 @@ from imageai.video.output_check import OutputPathError, check_output
 
 if TYPE_CHECKING:
     import argparse
+
+    from imageai.cli.context import CliContext
+    from imageai.services.render_plan import RenderPlan
 
 
 def _settings_update(args: argparse.Namespace, provider: ProviderName) -> dict[str, Any]:
@@ -245,51 +248,44 @@ def _ledger_lines(folder: Path, unreadable: tuple[int, ...], torn: int | None) -
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from imageai.core.project_lock import holding_project
+
+    if args.concurrency < 1:
+        raise ValidationError("concurrency", "must be at least 1")
+    project_store.load(args.dir)  # a clear error for a missing or broken project, before the lock
+    ctx = build_context()
+    # Plan only once the lock is held: a render that ran while this one waited is seen in the
+    # project and the ledger, and its scenes are not created (and paid for) again.
+    with holding_project(args.dir, "render"):
+        return _render_locked(args, ctx)
+
+
+def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
     from imageai.services.render_controller import RenderController
 
-    ctx = build_context()
     doc = ProjectDocument.open(args.dir)
     project = doc.project
     indexes = parse_scene_selection(args.scenes, len(project.scenes)) if args.scenes else None
-    if args.concurrency < 1:
-        raise ValidationError("concurrency", "must be at least 1")
     runner = JobRunner(args.concurrency)
     controller = RenderController(doc, runner, ctx.router, ctx.catalog)
-    requests = controller.plan(indexes)
-    if held := held_back(project, indexes):
-        numbers = ",".join(map(str, held))
-        print(
-            f"Not rendering scene(s) {numbers}: a create was sent but its outcome is unknown "
-            f"(it may be billed). Check the provider's console; to create again anyway, run "
-            f"`imageai video render {args.dir} --scenes {numbers}`.",
-            file=sys.stderr,
-        )
-    for request in requests:  # builds each provider: a missing key fails here, before any call
-        ctx.router.provider_for(request)
-    budget = args.budget if args.budget is not None else project.budget_usd
-    requests, over = controller.split_budget(requests, budget)
-    if over:
-        numbers = ",".join(str(r.index) for r in over)
-        print(
-            f"Not rendering scene(s) {numbers}: over the ${budget:.2f} budget (spent, possibly "
-            f"billed and this render's new creates leave no room). Jobs already paid for still "
-            f"run; raise the budget with --budget to render the rest.",
-            file=sys.stderr,
-        )
-    cost = controller.check_budget(requests, budget)
+    # One plan: validated, priced, budget-split and key-checked (a missing key fails here)
+    # before any call; the render runs exactly this.
+    plan = controller.prepare(indexes, args.budget, use_project_budget=args.budget is None)
+    _print_left_out(plan, args.dir)
     # Qt's application object is made only once the render is sure to start.
     app = QCoreApplication.instance() or QCoreApplication([])
+    requests = plan.requests
     report = RenderReport(
         {r.scene_id: f"scene {r.index}" for r in requests},
         as_json=args.json,
         project_dir=args.dir,
         providers={r.scene_id: r.provider for r in requests},
     )
-    report.planned([r.scene_id for r in requests], cost)
+    report.planned([r.scene_id for r in requests], plan.total_usd)
     runner.job_event.connect(report.on_event)
     controller.scene_progress.connect(report.on_progress)
     controller.scene_failed.connect(report.on_failed)
@@ -299,19 +295,53 @@ def cmd_render(args: argparse.Namespace) -> int:
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(200)
-    if controller.render(indexes, args.budget, use_project_budget=args.budget is None):
-        app.exec()
-    runner.shutdown(10_000)
-    ctx.router.close()
-    ticker.stop()
-    signal.signal(signal.SIGINT, previous_handler)
+    try:
+        if controller.render(plan):
+            app.exec()
+    finally:
+        runner.shutdown(10_000)
+        ctx.router.close()
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous_handler)
     final = doc.project
     wanted = [final.scenes[i] for i in indexes] if indexes is not None else list(final.scenes)
     failed = [s for s in wanted if s.state is not RenderState.DONE]
     report.finished(
         len(wanted) - len(failed), len(failed), ledger_for(args.dir / LEDGER_NAME).total_spent()
     )
+    if controller.save_error is not None:
+        # Scenes may be done here, but project.json does not say so: never exit as a success.
+        # The ledger has every job; the next render resumes from it and pays nothing again.
+        print(f"error: {controller.save_error.user_message}", file=sys.stderr)
+        return ExitCode.SCENE_FAILED
     return ExitCode.OK if not failed else ExitCode.SCENE_FAILED
+
+
+def _print_left_out(plan: RenderPlan, folder: Path) -> None:
+    """Say which scenes this render leaves alone, and why."""
+    if plan.held_back:
+        numbers = ",".join(map(str, plan.held_back))
+        print(
+            f"Not rendering scene(s) {numbers}: a create was sent but its outcome is unknown "
+            f"(it may be billed). Check the provider's console; to create again anyway, run "
+            f"`imageai video render {folder} --scenes {numbers}`.",
+            file=sys.stderr,
+        )
+    for done in plan.finished:
+        print(
+            f"Scene {done.request.index}: already rendered (the ledger has its clip "
+            f"{done.clip.name}); marked done, not created again.",
+            file=sys.stderr,
+        )
+    if plan.over_budget:
+        assert plan.budget_usd is not None
+        print(
+            f"Not rendering scene(s) {plan.scene_numbers(plan.over_budget)}: over the "
+            f"${plan.budget_usd:.2f} budget (spent, possibly billed and this render's new "
+            f"creates leave no room). Jobs already paid for still run; raise the budget with "
+            f"--budget to render the rest.",
+            file=sys.stderr,
+        )
 
 
 def cmd_assemble(args: argparse.Namespace) -> int:

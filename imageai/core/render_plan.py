@@ -133,6 +133,58 @@ def resumable_job(
     return None
 
 
+def finished_in_ledger(ledger: Ledger | None, request: JobRequest) -> tuple[str, Path] | None:
+    """The job and clip of a render of exactly this request that the ledger says ended well.
+
+    A ``created`` of the request's fingerprint and a ``downloaded`` of that job whose clip is
+    still a file in the project folder: another process (or a run whose project save failed)
+    finished the scene, and creating it again would pay twice.
+    """
+    if ledger is None:
+        return None
+    fingerprint, created, found = request.fingerprint(), set(), None
+    for entry in ledger.entries():
+        if entry.scene_id != request.scene_id or entry.job_id is None:
+            continue
+        if entry.event == "created" and entry.fingerprint == fingerprint:
+            created.add(entry.job_id)
+        elif entry.event == "downloaded" and entry.job_id in created:
+            clip = _clip_in(request.project_dir, entry.detail)
+            found = (entry.job_id, clip) if clip is not None else found
+    return found
+
+
+def _clip_in(project_dir: Path, recorded: str) -> Path | None:
+    """The ledger's clip path if it is a non-empty regular file inside the project, else None.
+
+    The ledger is a file in a folder someone else may have written: its path is not trusted.
+    """
+    if not recorded:
+        return None
+    path = Path(recorded)
+    path = path if path.is_absolute() else project_dir / path
+    try:
+        inside = path.resolve().is_relative_to(project_dir.resolve())
+        ok = inside and not path.is_symlink() and path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return None
+    return path if ok else None
+
+
+def apply_finished(project: Project, request: JobRequest, job_id: str, clip: Path) -> Project:
+    """The project with the scene done from the ledger's record of its finished job."""
+    return project.update_scene(
+        request.scene_id,
+        state=RenderState.DONE,
+        job_id=job_id,
+        job_provider=request.provider,
+        clip_path=_relative(clip, request.project_dir),
+        thumbnail_path=None,  # the ledger records no thumbnail; an older one is of another clip
+        rendered_prompt=request.prompt,
+        error=None,
+    )
+
+
 def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Project:
     """The project after ``event`` for the request's scene."""
     scene_id = request.scene_id

@@ -149,6 +149,10 @@ class JobRunner(QObject):
     def pending_count(self) -> int:
         return len(self._pending)
 
+    def is_pending(self, job_id: str) -> bool:
+        """The job is queued and has not started (cancelling it sends nothing)."""
+        return any(j.job_id == job_id for j in self._pending)
+
     def is_idle(self) -> bool:
         return not self._pending and not self._running
 

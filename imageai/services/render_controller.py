@@ -1,50 +1,66 @@
-"""`RenderController`: renders a project's scenes through the `JobRunner`, shared by GUI and CLI."""
+"""`RenderController`: runs a `RenderPlan` through the `JobRunner`, shared by GUI and CLI."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import continuity, render_plan
-from imageai.core.budget import BudgetReservations, committed_spend, reservations_for
-from imageai.core.errors import BudgetExceededError, ErrorKind, JobError
+from imageai.core.budget import BudgetReservations, reservations_for
+from imageai.core.errors import ErrorKind, JobCancelledError, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
-from imageai.core.pricing import estimate
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.services.chain import ChainQueue, render_job
+from imageai.services.render_plan import (
+    ProjectSaveError,
+    RenderPlan,
+    StalePlanError,
+    disk_stamp,
+    job_id_for,
+)
+from imageai.services.render_planner import RenderPlanner
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
     from imageai.providers.router import ProviderRouter
-    from imageai.services.job_runner import JobRunner
+    from imageai.services.job_runner import JobFn, JobRunner
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
 
 
 class RenderController(QObject):
-    """Turns "render these scenes" into jobs and job events into saved project state.
+    """Turns a `RenderPlan` into jobs and job events into saved project state.
 
+    `prepare` makes the plan (no lock, no reservation, no call); `render(plan)` takes the
+    project lock, checks that the ledger and project.json are as the plan saw them, saves the
+    project once (a project that cannot be saved starts nothing), reserves the budget and
+    queues the jobs.
     The project is saved when a job is created (its id must survive a crash) and when it ends.
     Saves asked for in one pass of the event loop are written once, on the next pass (and before
     ``batch_finished``): a wave of jobs ending and starting otherwise meant eight fsynced saves
-    back to back on the GUI thread.
+    back to back on the GUI thread. A save that fails stops new creates (paid jobs go on; the
+    ledger keeps them) and is reported by ``save_failed``.
     With ``Project.chain_scenes``, each scene waits for the one before it and starts from its
     last frame.
 
     Signals:
         scene_progress(scene_id, fraction, message)
         scene_failed(scene_id, JobError)
+        save_failed(JobError): project.json could not be written (kind storage)
         batch_finished(done, failed, cancelled): every job of the last render call ended
     """
 
     scene_progress = Signal(str, float, str)
     scene_failed = Signal(str, object)
+    save_failed = Signal(object)
     batch_finished = Signal(int, int, int)
 
     def __init__(
@@ -60,13 +76,20 @@ class RenderController(QObject):
         self._runner = runner
         self._router = router
         self._catalog = catalog
+        self._planner = RenderPlanner(document, router, catalog)
         self._requests: dict[str, JobRequest] = {}
         #: New creates the last `render` left out because they did not fit the budget.
         self.over_budget: list[JobRequest] = []
+        #: The last failed project save of this render, if any (the CLI exits non-zero on it).
+        self.save_error: JobError | None = None
+        #: Set when a save failed: jobs not yet started create nothing (resumes still run).
+        self._no_new_creates = threading.Event()
         self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
         #: The project folder whose cross-process lock this controller holds while rendering.
         self._locked: Path | None = None
+        #: Counts the times the lock was taken: a plan made under the same term needs no check.
+        self._lock_term = 0
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
@@ -81,68 +104,43 @@ class RenderController(QObject):
         return bool(self._requests) or bool(self._chain)
 
     def job_id_for(self, scene_id: str) -> str:
-        return f"render-{scene_id}"
+        return job_id_for(scene_id)
+
+    def _busy(self) -> set[str]:
+        return {r.scene_id for r in self._requests.values()} | {
+            s.id for s in self._doc.project.scenes if s.id in self._chain
+        }
+
+    def prepare(
+        self,
+        indexes: list[int] | None = None,
+        budget_usd: float | None = None,
+        *,
+        use_project_budget: bool = True,
+    ) -> RenderPlan:
+        """Validate, price, budget-check and key-check a render; no lock, reservation or call.
+
+        ``budget_usd`` None with ``use_project_budget`` means the project's budget.
+        Raises `ValidationError`, `BudgetExceededError` or `AuthError` (a missing key).
+        """
+        if budget_usd is None and use_project_budget:
+            budget_usd = self._doc.project.budget_usd
+        term = self._lock_term if self._locked is not None else None
+        return self._planner.prepare(indexes, budget_usd, busy=self._busy(), lock_term=term)
 
     def plan(self, indexes: list[int] | None = None) -> list[JobRequest]:
-        """Validate and build the requests for the scenes to render; raises before any API call."""
-        folder = self._doc.folder
-        if folder is None:
-            raise ValueError("save the project before rendering: clips go in its folder")
-        project = self._doc.project
-        ledger = self._doc.ledger()
-        return [
-            render_plan.build_request(self._catalog, project, scene, folder, ledger)
-            for scene in render_plan.scenes_to_render(project, indexes)
-            if self.job_id_for(scene.id) not in self._requests and scene.id not in self._chain
-        ]
+        """The requests a render of ``indexes`` would run or leave out, before any budget."""
+        requests, _, _ = self._planner.requests(self._planner.snapshot(), indexes, self._busy())
+        return requests
 
     def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
-        """Raise `BudgetExceededError` if the new spend would pass the budget; returns the estimate.
-
-        Spend counts the ledger's creates plus what queued renders and remixes of this project
-        have reserved but not created yet.
-        """
-        cost = round(sum(self._costs(requests).values()), 4)
-        self._reservations().check(cost, self._spent(), budget_usd)
+        """Raise `BudgetExceededError` if all of ``requests`` would pass the budget; returns
+        their estimate. Spend counts the ledger and what queued jobs have reserved."""
+        ledger = self._planner.snapshot()
+        project = self._doc.project
+        cost = round(sum(self._planner.costs(project, requests).values()), 4)
+        self._reservations().check(cost, self._planner.spent(ledger, project, ()), budget_usd)
         return cost
-
-    def split_budget(
-        self, requests: list[JobRequest], budget_usd: float | None
-    ) -> tuple[list[JobRequest], list[JobRequest]]:
-        """The requests to run and the new creates left out because they do not fit the budget.
-
-        Jobs already paid for (resumes) always run; new creates are taken in scene order while
-        they fit. Raises `BudgetExceededError` when nothing at all would run.
-        """
-        costs = self._costs(requests)
-        keys = {self.job_id_for(r.scene_id): 0.0 for r in requests} | costs
-        fits, over = self._reservations().fit(keys, self._spent(), budget_usd)
-        run = [r for r in requests if self.job_id_for(r.scene_id) in set(fits)]
-        left = [r for r in requests if self.job_id_for(r.scene_id) in set(over)]
-        if left and not run:
-            assert budget_usd is not None
-            cost = round(sum(costs.values()), 4)
-            raise BudgetExceededError(
-                cost, self._spent() + self._reservations().total(), budget_usd
-            )
-        return run, left
-
-    def _costs(self, requests: list[JobRequest]) -> dict[str, float]:
-        """The estimate of each new create, by runner job id (a resumed job costs nothing)."""
-        new = [r.scene_id for r in requests if r.resume_job_id is None]
-        if not new:
-            return {}
-        scenes = estimate(self._doc.project, new, self._catalog).scenes
-        return {self.job_id_for(s.id): s.usd for s in scenes if not s.already_rendered}
-
-    def _spent(self) -> float:
-        """Ledger spend plus creates whose outcome is unknown (they may have been billed)."""
-        ledger = self._doc.ledger()
-        if ledger is None:
-            return self._doc.project.billed_usd
-        held = self._reservations().held()
-        in_flight = {s.id for s in self._doc.project.scenes if self.job_id_for(s.id) in held}
-        return committed_spend(ledger, self._doc.project, self._catalog, in_flight)
 
     def _reservations(self) -> BudgetReservations:
         folder = self._doc.folder
@@ -159,36 +157,38 @@ class RenderController(QObject):
 
     def render(
         self,
-        indexes: list[int] | None = None,
+        plan: RenderPlan | list[int] | None = None,
         budget_usd: float | None = None,
         *,
         use_project_budget: bool = True,
     ) -> list[str]:
-        """Queue the scenes; returns the job ids. Raises ValidationError / BudgetExceededError.
+        """Run ``plan`` (or prepare one for these scene indexes first); returns the job ids.
 
-        New creates that do not fit the budget are left out and kept in ``over_budget``.
+        Raises `StalePlanError` when another process changed the project since the plan was
+        made (nothing is sent; prepare again), `ProjectSaveError` when the project cannot be
+        saved, and `BudgetExceededError` when queued jobs took the room meanwhile.
         """
-        requests = self.plan(indexes)
-        if budget_usd is None and use_project_budget:
-            budget_usd = self._doc.project.budget_usd
-        requests, self.over_budget = self.split_budget(requests, budget_usd)
-        # Chained scenes, and scenes extending the previous clip, wait for the scene before
-        # (checked before the lock and reservations are taken: a missing clip raises).
-        steps = continuity.render_steps(self._doc.project, requests)
-        if requests and self._locked is None:
-            # Another process rendering this project would create the same scenes again.
-            assert self._doc.folder is not None
-            acquire_project(self._doc.folder, "render")
-            self._locked = self._doc.folder
-        # Held until each create returns: a second render or a remix queued meanwhile counts it.
+        if not isinstance(plan, RenderPlan):
+            plan = self.prepare(plan, budget_usd, use_project_budget=use_project_budget)
+        if plan.folder != self._doc.folder:
+            raise StalePlanError(plan.folder)
+        self.over_budget = list(plan.over_budget)
+        if plan.requests or plan.finished:
+            self._lock(plan)
         try:
-            self._reservations().reserve(self._costs(requests), self._spent(), budget_usd)
-        except BudgetExceededError:
+            self._apply_finished(plan)
+            if plan.requests:
+                self._save_or_raise()
+                # Held until each create returns: a render or remix queued meanwhile counts it.
+                self._reservations().reserve(plan.costs, plan.spent_usd, plan.budget_usd)
+        except Exception:
             self._unlock()
             raise
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        self.save_error = None
+        self._no_new_creates.clear()
         job_ids = []
-        for step in steps:
+        for step in plan.steps:
             if step.waits and step.after is not None:
                 self._chain.hold(step.after, step.request)
                 job_ids.append(self.job_id_for(step.request.scene_id))
@@ -198,6 +198,37 @@ class RenderController(QObject):
             self._unlock()
             self.batch_finished.emit(0, 0, 0)
         return job_ids
+
+    def _lock(self, plan: RenderPlan) -> None:
+        """Take the project lock; then the plan must match the files (another process may have
+        rendered between the plan and the lock)."""
+        folder = plan.folder
+        if self._locked is None:
+            # Another process rendering this project would create the same scenes again.
+            acquire_project(folder, "render")
+            self._locked = folder
+            self._lock_term += 1
+        elif plan.lock_term == self._lock_term:
+            return  # planned while this controller held the lock: nobody else wrote since
+        if disk_stamp(folder) != plan.stamp:
+            self._unlock()
+            raise StalePlanError(folder)
+
+    def _apply_finished(self, plan: RenderPlan) -> None:
+        project = self._doc.project
+        for done in plan.finished:
+            project = render_plan.apply_finished(project, done.request, done.job_id, done.clip)
+        if plan.finished:
+            self._doc.set_project(project, dirty=False)
+
+    def _save_or_raise(self) -> None:
+        """Save before any create: a project that cannot be saved would lose the job ids."""
+        self._save_timer.stop()
+        try:
+            self._doc.save()
+        except OSError as exc:
+            assert self._doc.folder is not None
+            raise ProjectSaveError(self._doc.folder, exc) from exc
 
     def _submit(self, request: JobRequest, after: str | None = None) -> str:
         job_id = self.job_id_for(request.scene_id)
@@ -209,9 +240,19 @@ class RenderController(QObject):
             )
         self._requests[job_id] = request
         release = functools.partial(self._reservations().release, job_id)
-        return self._runner.submit(
-            render_job(request, self._router, self._doc.ledger(), seed, release), job_id
-        )
+        job = render_job(request, self._router, self._doc.ledger(), seed, release)
+        return self._runner.submit(self._guarded(job, request, job_id), job_id)
+
+    def _guarded(self, job: JobFn, request: JobRequest, job_id: str) -> JobFn:
+        """The job, stopped before it starts when a save failed meanwhile and it would create."""
+        stop = self._no_new_creates
+
+        def guarded(cancel: threading.Event) -> Iterator[object]:
+            if stop.is_set() and request.resume_job_id is None:
+                raise JobCancelledError(job_id)  # nothing sent: the next render creates it
+            yield from job(cancel)
+
+        return guarded
 
     def cancel(self, scene_id: str) -> bool:
         waiting = self._chain.drop_scene(scene_id)
@@ -261,8 +302,29 @@ class RenderController(QObject):
         self._save_timer.stop()
         try:
             self._doc.save()
-        except OSError:
+        except OSError as exc:
             log.exception("could not save the project after a render event")
+            self._on_save_failed(exc)
+
+    def _on_save_failed(self, exc: OSError) -> None:
+        """Stop new creates; running jobs go on polling and downloading (they are paid for)."""
+        self._no_new_creates.set()
+        first = self.save_error is None
+        folder = self._doc.folder
+        assert folder is not None
+        error = ProjectSaveError(folder, exc)
+        self.save_error = JobError(
+            kind=ErrorKind.STORAGE, user_message=str(error), detail=repr(exc), final=True
+        )
+        if first:
+            self.save_failed.emit(self.save_error)
+        for job_id, request in list(self._requests.items()):
+            if request.resume_job_id is None and self._runner.is_pending(job_id):
+                self._runner.cancel(job_id)
+        waiting = self._chain.drop_all()
+        if waiting:
+            self._end_waiting(waiting, None)
+            self._maybe_finished()
 
     @Slot(str, object)
     def _on_runner_job_event(self, job_id: str, event: object) -> None:

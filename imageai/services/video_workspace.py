@@ -12,7 +12,6 @@ from imageai.core import project_store
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, ledger_for, reconcile_billed
 from imageai.core.models import Project, ProviderName, RenderState, Scene
-from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.project_copy import copy_project_files
 from imageai.core.script_import import copy_reference, import_script
 from imageai.services.cost_summary import CostTracker
@@ -22,6 +21,7 @@ from imageai.services.log_relay import LogRelay
 from imageai.services.project_document import ProjectDocument
 from imageai.services.remix_service import AnyRemixPlan, RemixService
 from imageai.services.render_controller import RenderController
+from imageai.services.render_plan import RenderPlan
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
 
@@ -48,6 +48,7 @@ class VideoWorkspace(QObject):
         project_opened(): New / Open replaced the project
         scene_failed(scene_id, JobError)
         render_finished(done, failed, cancelled)
+        render_save_failed(JobError): a render could not save project.json; new creates stopped
         save_as_finished(path): a Save As that copied files on a job thread is done
         save_as_failed(JobError): it failed or was cancelled; the project stays where it was
     """
@@ -55,6 +56,7 @@ class VideoWorkspace(QObject):
     project_opened = Signal()
     scene_failed = Signal(str, object)
     render_finished = Signal(int, int, int)
+    render_save_failed = Signal(object)
     save_as_finished = Signal(str)
     save_as_failed = Signal(object)
 
@@ -83,6 +85,7 @@ class VideoWorkspace(QObject):
         self.remixer.take_added.connect(self._on_remixer_take_added)
         self.exporter.exported.connect(self._on_exporter_exported)
         self.controller.scene_failed.connect(self._on_controller_scene_failed)
+        self.controller.save_failed.connect(self._on_controller_save_failed)
         self.controller.batch_finished.connect(self._on_controller_batch_finished)
         runner.job_finished.connect(self._on_runner_job_finished)
         runner.job_finished.connect(self._on_runner_save_as_ended)
@@ -263,20 +266,32 @@ class VideoWorkspace(QObject):
         project = self.document.project
         return sorted(project.index_of(i) for i in scene_ids)
 
-    def plan(self, scene_ids: list[str] | None) -> CostEstimate:
-        """Validate the render and price it; raises `ValidationError` or `NeedsFolderError`."""
+    def plan(self, scene_ids: list[str] | None) -> RenderPlan:
+        """Validate, price, budget-check and key-check the render, with no lock, reservation or
+        call; raises `ValidationError`, `BudgetExceededError`, `AuthError` (a missing key) or
+        `NeedsFolderError`. The confirm dialog shows this plan and `render` runs it."""
         if self.document.folder is None:
             raise NeedsFolderError("save the project before rendering: clips go in its folder")
         if not self.document.project.scenes:
             raise ValidationError("scenes", "the storyboard has no scenes yet")
-        requests = self.controller.plan(self.indexes_of(scene_ids))
-        new = [r.scene_id for r in requests if r.resume_job_id is None]
-        return estimate(self.document.project, new, self.catalog)
+        return self.controller.prepare(self.indexes_of(scene_ids))
 
-    def render(self, scene_ids: list[str] | None) -> list[str]:
+    def render(self, plan: RenderPlan | list[str] | None) -> list[str]:
+        """Run a confirmed ``plan`` (or plan these scene ids and run that at once).
+
+        Raises `StalePlanError` when another process rendered the project since the plan was
+        made (plan again and show it), and `ProjectSaveError` when the project cannot be saved.
+        """
         if self.document.folder is None:
             raise NeedsFolderError("save the project before rendering: clips go in its folder")
-        job_ids = self.controller.render(self.indexes_of(scene_ids))
+        if not isinstance(plan, RenderPlan):
+            plan = self.plan(plan)
+        job_ids = self.controller.render(plan)
+        for done in plan.finished:
+            self.log.note(
+                f"{self.scene_label(done.request.scene_id)} was already rendered by another "
+                "run (the ledger has its clip): marked done, not paid again"
+            )
         if job_ids:
             self.log.note(f"Rendering {len(job_ids)} scene(s)")
         return job_ids
@@ -341,6 +356,12 @@ class VideoWorkspace(QObject):
             logging.WARNING,
         )
         self.scene_failed.emit(scene_id, error)
+
+    @Slot(object)
+    def _on_controller_save_failed(self, error: object) -> None:
+        assert isinstance(error, JobError)
+        self.log.note(f"Cannot write the project: {error.user_message}", logging.ERROR)
+        self.render_save_failed.emit(error)
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:

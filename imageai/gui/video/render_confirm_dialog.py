@@ -1,4 +1,4 @@
-"""`RenderConfirmDialog`: the estimate, shown before any money is spent."""
+"""`RenderConfirmDialog`: the render plan, shown before any money is spent."""
 
 from __future__ import annotations
 
@@ -14,47 +14,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.services.render_plan import plan_lines, spend_line
+
 if TYPE_CHECKING:
-    from imageai.core.pricing import CostEstimate
-
-
-def estimate_lines(est: CostEstimate) -> list[str]:
-    lines = []
-    for row in est.scenes:
-        lines.append(f"Scene {row.index}  {row.provider.value} {row.model}: {row.formula()}")
-    return lines
+    from imageai.services.render_plan import RenderPlan
 
 
 class RenderConfirmDialog(QDialog):
-    """Lists each scene's cost; "Don't ask again" turns the confirmation off in preferences."""
+    """Lists each scene's cost, the paid jobs resumed, and the scenes left out (over budget,
+    outcome unknown); "Don't ask again" turns the confirmation off in preferences."""
 
-    def __init__(
-        self,
-        est: CostEstimate,
-        billed_usd: float,
-        budget_usd: float | None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, plan: RenderPlan, billed_usd: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Render scenes?")
-        total = QLabel(f"<b>{est.summary()}</b>")
-        details = QPlainTextEdit("\n".join(estimate_lines(est)))
-        details.setReadOnly(True)
-        details.setMaximumHeight(160)
-        spent = f"Billed so far: ${billed_usd:.2f}"
-        if budget_usd is not None:
-            spent += f" of a ${budget_usd:.2f} budget"
+        total = QLabel(f"<b>{plan.summary()}</b>")
+        self.details = QPlainTextEdit("\n".join(plan_lines(plan)))
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(160)
+        self.spent = QLabel(spend_line(plan, billed_usd))
+        self.spent.setWordWrap(True)
         self.dont_ask = QCheckBox("Don't ask again (change it in Settings)")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(f"Render for ${est.total_usd:.2f}")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(f"Render for ${plan.total_usd:.2f}")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(total)
-        layout.addWidget(details)
-        layout.addWidget(QLabel(spent))
+        layout.addWidget(self.details)
+        layout.addWidget(self.spent)
         layout.addWidget(self.dont_ask)
         layout.addWidget(buttons)

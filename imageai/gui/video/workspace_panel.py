@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.core.errors import ImageAIError, JobError
+from imageai.core.errors import ErrorKind, ImageAIError, JobError, ProviderError
 from imageai.gui.scrolled import scrolled
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.error_banner import ErrorBanner
@@ -33,11 +33,12 @@ from imageai.services.error_advice import (
     advise,
     successor_move,
 )
+from imageai.services.render_plan import ProjectSaveError, StalePlanError
 from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
-    from imageai.core.pricing import CostEstimate
     from imageai.services.key_check_service import KeyCheckService
+    from imageai.services.render_plan import RenderPlan
     from imageai.services.video_workspace import VideoWorkspace
 
 
@@ -162,6 +163,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         ws.editor.selection_requested.connect(self._on_editor_selection_requested)
         ws.scene_failed.connect(self._on_workspace_scene_failed)
         ws.render_finished.connect(self._on_workspace_render_finished)
+        ws.render_save_failed.connect(self._on_workspace_render_save_failed)
         ws.project_opened.connect(self._on_workspace_project_opened)
         ws.runner.job_started.connect(self._update_actions)
         self.storyboard_view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -256,34 +258,58 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.request_render(None)
 
     def request_render(self, scene_ids: list[str] | None) -> list[str]:
-        """Validate, price, confirm when it costs money, then queue; returns the job ids."""
+        """Plan (validated, priced, key-checked), confirm when it costs money, then run that
+        same plan; returns the job ids."""
         try:
-            est = self.ws.plan(scene_ids)
-            if est.total_usd > 0 and not self.confirm_render(est):
-                return []
-            job_ids = self.ws.render(scene_ids)
+            try:
+                job_ids = self._confirm_and_render(scene_ids)
+            except StalePlanError as exc:
+                # Another process rendered since the plan was made: show the new plan.
+                self.ws.log.note(str(exc))
+                job_ids = self._confirm_and_render(scene_ids)
         except NeedsFolderError as exc:
             self.show_problem("Save the project first", f"{exc}. Use File > Save As.")
             self.save_as_requested.emit()
             return []
+        except (ProviderError, ProjectSaveError) as exc:
+            # A missing key, found before the project is locked or any budget reserved.
+            error = JobError.from_exception(exc)
+            if isinstance(exc, ProjectSaveError):
+                error = JobError(kind=ErrorKind.STORAGE, user_message=str(exc), final=True)
+            self.show_error(advise(error, "Render"), "", error)
+            return []
         except ImageAIError as exc:
             self.show_problem("Cannot render", str(exc))
+            return []
+        if job_ids is None:
             return []
         self.error_banner.hide()
         self.bottom_tabs.setCurrentWidget(self.jobs_panel)
         self._update_actions()
         return job_ids
 
-    def confirm_render(self, est: CostEstimate) -> bool:
+    def _confirm_and_render(self, scene_ids: list[str] | None) -> list[str] | None:
+        """Run the plan the user saw; None when they cancelled."""
+        plan = self.ws.plan(scene_ids)
+        if (plan.total_usd > 0 or plan.over_budget) and not self.confirm_render(plan):
+            return None
+        return self.ws.render(plan)
+
+    def confirm_render(self, plan: RenderPlan) -> bool:
         prefs = self.ws.settings.preferences
         if not prefs.confirm_before_render:
             return True
-        project = self.ws.document.project
-        dialog = RenderConfirmDialog(est, project.billed_usd, project.budget_usd, self)
+        billed = self.ws.document.project.billed_usd
+        dialog = RenderConfirmDialog(plan, billed, self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if accepted and dialog.dont_ask.isChecked():
             self.ws.settings.set_preferences(confirm_before_render=False)
         return accepted
+
+    @Slot(object)
+    def _on_workspace_render_save_failed(self, error: object) -> None:
+        assert isinstance(error, JobError)
+        self.show_error(advise(error, "Render"), "", error)
 
     def show_problem(self, title: str, message: str) -> None:
         self.error_banner.show_advice(ErrorAdvice(title=title, message=message))
