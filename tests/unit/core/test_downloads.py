@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from imageai.core.clip_check import ExpectedClip
 from imageai.core.downloads import (
     finalize_clip,
     http_opener,
@@ -15,7 +16,6 @@ from imageai.core.downloads import (
     temp_download,
     write_chunks,
 )
-from imageai.core.clip_check import ExpectedClip
 from imageai.core.errors import JobCancelledError, NetworkError, NotFoundError
 from tests.fakes.clips import mp4_clip
 from tests.fakes.fake_server import FakeConfig, serve
