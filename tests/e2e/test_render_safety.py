@@ -55,8 +55,14 @@ def _assert_all_done(folder: Path, count: int) -> None:
 
 
 def test_faulty_server_renders_twelve_scenes_billing_exactly_twelve(
-    fake_api: Callable[..., FakeServerProcess], imageai_cli: ImageaiCli, tmp_path: Path
+    fake_api: Callable[..., FakeServerProcess],
+    imageai_cli: ImageaiCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A create answered 5xx or reset is never re-sent: the list is searched for it (2 s here,
+    # the fake's list does not lag), and a scene not found waits for the user's word.
+    monkeypatch.setenv("IMAGEAI_LOST_CREATE_WAIT_S", "2")
     server = fake_api(
         fault_rate=0.2,
         drop_after_create_rate=0.1,
@@ -70,6 +76,14 @@ def test_faulty_server_renders_twelve_scenes_billing_exactly_twelve(
     _sora_project(imageai_cli, folder, 12)
 
     render = imageai_cli.run("video", "render", str(folder), "--concurrency", "4", "--json")
+    for _ in range(6):  # the user renders the scenes told "outcome unknown" again, by number
+        left = [str(i + 1) for i, s in enumerate(project_store.load(folder).scenes)
+                if s.state is not RenderState.DONE]  # fmt: skip
+        if not left:
+            break
+        render = imageai_cli.run(
+            "video", "render", str(folder), "--scenes", ",".join(left), "--json"
+        )
 
     assert render.returncode == 0, render.stdout[-3000:]
     _assert_all_done(folder, 12)
