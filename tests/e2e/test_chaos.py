@@ -233,3 +233,35 @@ def test_chaos_without_a_list_bills_no_scene_twice_and_counts_lost_creates(
     answered = stats["creates_billed"] - stats["dropped_after_create"]
     assert len(done) == answered
     assert unknown  # at least the first create was dropped after billing
+
+
+def test_lost_answers_behind_a_lagging_list_and_a_slow_clock_bill_each_scene_once(
+    fake_api: Callable[..., FakeServerProcess], imageai_cli: ImageaiCli, tmp_path: Path
+) -> None:
+    # The cases: a list lagging 3 s (8 billed for 4 scenes) and a server clock 120 s
+    # behind (8 for 4), with creates billed then answered 500 and others dropped; the default
+    # search schedule, as a user has it.
+    server = fake_api(
+        list_lag_seconds=3.0,
+        clock_skew_seconds=-120.0,
+        fail_first_creates=1,
+        drop_first_creates=2,
+        generation_seconds=0.3,
+        poll_after_ms=50,
+    )
+    imageai_cli.server = server
+    folder = tmp_path / "lagging"
+    _project(folder, ProviderName.SORA)
+    project = project_store.load(folder)
+    project_store.save(project.model_copy(update={"scenes": project.scenes[:4]}), folder)
+
+    _render(imageai_cli, folder)
+
+    for scene in project_store.load(folder).scenes:
+        assert scene.state is RenderState.DONE, (scene.id, scene.state, scene.error)
+        _check_clip(folder, scene.clip_path)
+    stats = server.stats()
+    assert (stats["failed_after_create"], stats["dropped_after_create"]) == (1, 2)
+    assert stats["creates_billed"] == 4
+    assert sorted(_billed(server).values()) == [1] * 4
+    assert _status(imageai_cli, folder)["total_possibly_billed_usd"] == 0
