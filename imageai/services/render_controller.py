@@ -39,16 +39,13 @@ log = logging.getLogger(__name__)
 class RenderController(QObject):
     """Turns a `RenderPlan` into jobs and job events into saved project state.
 
-    `prepare` makes the plan (no lock, no reservation, no call); `render(plan)` takes the
-    project lock, checks that the ledger and project.json are as the plan saw them, saves the
-    project once (a project that cannot be saved starts nothing), reserves the budget and
-    queues the jobs.
-    The project is saved when a job is created (its id must survive a crash) and when it ends.
-    Saves asked for in one pass of the event loop are written once, on the next pass (and before
-    ``batch_finished``): a wave of jobs ending and starting otherwise meant eight fsynced saves
-    back to back on the GUI thread. A save that fails stops new creates (paid jobs go on; the
-    ledger keeps them) and is reported by ``save_failed``.
-    With ``Project.chain_scenes``, each scene waits for the one before it and starts from its
+    `prepare` makes the plan (no lock, reservation or call); `render(plan)` takes the lock,
+    checks the files are as the plan saw them, saves (a project that cannot be saved starts
+    nothing), reserves the budget and queues the jobs. The project is saved on each create and
+    end; saves asked for in one pass of the event loop are written once, on the next pass (and
+    before ``batch_finished``), not eight fsynced saves back to back on the GUI thread. A save
+    that fails stops new creates (paid jobs go on) and is reported by ``save_failed``.
+    With ``Project.chain_scenes``, each scene waits for the one before and starts from its
     last frame.
 
     Signals:
@@ -134,13 +131,7 @@ class RenderController(QObject):
         return requests
 
     def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
-        """Raise `BudgetExceededError` if all of ``requests`` would pass the budget; returns
-        their estimate. Spend counts the ledger and what queued jobs have reserved."""
-        ledger = self._planner.snapshot()
-        project = self._doc.project
-        cost = round(sum(self._planner.costs(project, requests).values()), 4)
-        self._reservations().check(cost, self._planner.spent(ledger, project, ()), budget_usd)
-        return cost
+        return self._planner.check_budget(requests, budget_usd)
 
     def _reservations(self) -> BudgetReservations:
         folder = self._doc.folder
@@ -177,10 +168,11 @@ class RenderController(QObject):
             self._lock(plan)
         try:
             self._apply_finished(plan)
-            if plan.requests:
+            if plan.requests or plan.finished:
                 self._save_or_raise()
+            if plan.requests:
                 # Held until each create returns: a render or remix queued meanwhile counts it.
-                self._reservations().reserve(plan.costs, plan.spent_usd, plan.budget_usd)
+                self._reservations().reserve(plan.costs, self._spent_now(plan), plan.budget_usd)
         except Exception:
             self._unlock()
             raise
@@ -213,6 +205,16 @@ class RenderController(QObject):
         if disk_stamp(folder) != plan.stamp:
             self._unlock()
             raise StalePlanError(folder)
+
+    def _spent_now(self, plan: RenderPlan) -> float:
+        """The plan's spend, or the ledger's again if this app's own jobs wrote to it since
+        (their reservations, counted when the plan was made, became ledger spend)."""
+        if disk_stamp(plan.folder)[0] == plan.stamp[0]:
+            return plan.spent_usd
+        held = self._reservations().held()
+        project = self._doc.project
+        in_flight = {s.id for s in project.scenes if job_id_for(s.id) in held}
+        return self._planner.spent(self._planner.snapshot(), project, in_flight)
 
     def _apply_finished(self, plan: RenderPlan) -> None:
         project = self._doc.project

@@ -128,6 +128,15 @@ class RenderPlanner:
             lock_term=lock_term,
         )
 
+    def check_budget(self, requests: list[JobRequest], budget_usd: float | None) -> float:
+        """Raise `BudgetExceededError` if all of ``requests`` would pass the budget; returns
+        their estimate. Spend counts the ledger and what queued jobs have reserved."""
+        project = self._doc.project
+        cost = round(sum(self.costs(project, requests).values()), 4)
+        spent = self.spent(self.snapshot(), project, ())
+        reservations_for(self.folder()).check(cost, spent, budget_usd)
+        return cost
+
     def preflight(self, requests: list[JobRequest]) -> tuple[str, ...]:
         """Build each provider the requests need: a missing key raises now, before any lock,
         reservation or call (the router keeps them for the jobs)."""
