@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 import httpx2
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 #: An API answer (a video's status, a page of the list, the model list) is a few kB; a body
 #: past this is a broken or hostile server and is refused before it fills memory.
 MAX_JSON_BYTES = 8 << 20
+#: An answer that may carry a whole clip inline as base64 (Gemini Omni's ``delivery: inline``):
+#: far above any inline clip (Google keeps inline output to a few MB), far below a full disk.
+MAX_INLINE_ANSWER_BYTES = 128 << 20
 #: Bytes per pixel per frame a clip may take: H.264 at its most generous is ~0.1; 0.5 leaves a
 #: wide margin for any codec or container overhead the providers use.
 BYTES_PER_PIXEL_FRAME = 0.5
@@ -114,3 +118,17 @@ class CappedTransport(httpx2.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+
+
+class _ClosingClient(httpx2.Client):
+    def __del__(self) -> None:
+        # As the SDKs' own default clients do: a client nobody closed closes when collected.
+        with contextlib.suppress(Exception):
+            if not self.is_closed:
+                self.close()
+
+
+def capped_client(limit: int = MAX_JSON_BYTES) -> httpx2.Client:
+    """An ``httpx2.Client`` (for an SDK's ``http_client``/``httpx_client``) whose answers stop
+    at ``limit`` bytes, media downloads excepted."""
+    return _ClosingClient(transport=CappedTransport(httpx2.HTTPTransport(), limit))

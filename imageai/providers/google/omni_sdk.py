@@ -21,7 +21,7 @@ from imageai.core.errors import (
 )
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import VeoBackend
-from imageai.core.response_limits import head_bytes
+from imageai.core.response_limits import MAX_INLINE_ANSWER_BYTES, capped_client, head_bytes
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
@@ -107,6 +107,8 @@ class OmniSdk:
                 api_version=GEMINI_API_VERSION,
                 timeout=SDK_TIMEOUT_MS,
                 retry_options=retry,
+                # A hostile endpoint's endless answer stops (answers may hold an inline clip).
+                httpx_client=capped_client(MAX_INLINE_ANSWER_BYTES),
             )
             return genai.Client(api_key=key, http_options=options)
 

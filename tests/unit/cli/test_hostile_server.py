@@ -100,3 +100,20 @@ def test_an_endless_omni_clip_stops_at_its_bound(
     assert "MB for the clip, far more than it can need" in out + err
     big = [p for p in folder.rglob("*") if p.is_file() and p.stat().st_size > MIN_CLIP_BYTES]
     assert big == []
+
+
+def test_an_endless_omni_answer_is_cut_at_its_cap(
+    fake: _Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text("A lighthouse at dusk. [4s]\n")
+    folder = tmp_path / "omni"
+    assert main(["video", "init", str(folder), "--provider", "omni", "--script", str(script)]) == 0
+    fake.state.config.hostile_json = "endless"
+    code = main(["video", "render", str(folder), "--budget", "5"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "Traceback" not in err
+    # A create whose answer never ended may have been billed: said so, never created again.
+    assert "ResponseTooLargeError" in out + err
+    assert "may or may not have been created" in out + err
