@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from imageai.core.errors import JobCancelledError
+from imageai.providers.google.http import CHUNK
 from tests.unit.providers.google.test_veo_vertex import (  # noqa: F401 - fixtures
     FETCH,
     MP4,
@@ -19,6 +20,7 @@ from tests.unit.providers.google.test_veo_vertex import (  # noqa: F401 - fixtur
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     import respx
@@ -61,3 +63,30 @@ def test_download_without_cancel_fetches_the_clip(
     result = client.download(OP, _request(tmp_path), threading.Event())
     assert gcs.called
     assert result.clip_path.read_bytes() == MP4
+
+
+def test_cancel_mid_stream_stops_reading_the_body(
+    api: respx.MockRouter,  # noqa: F811
+    client: VeoClient,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    done = {
+        "name": OP,
+        "done": True,
+        "response": {"videos": [{"gcsUri": "gs://bucket/out/clip.mp4"}]},
+    }
+    api.post(FETCH).mock(return_value=httpx.Response(200, json=done))
+    cancel = threading.Event()
+    pulled: list[int] = []
+
+    def body() -> Iterator[bytes]:
+        for number in range(20):
+            pulled.append(number)
+            yield b"\0" * CHUNK
+            cancel.set()  # the user cancels once the first MiB has arrived
+
+    api.get(GCS).mock(return_value=httpx.Response(200, content=body()))
+    with pytest.raises(JobCancelledError):
+        client.download(OP, _request(tmp_path), cancel)
+    assert len(pulled) <= 2  # stopped at once, not after the whole body
+    assert not list((tmp_path / "clips").glob("*.mp4"))
