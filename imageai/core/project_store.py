@@ -11,7 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from imageai.core import project_files
 from imageai.core.errors import ProjectFileError, ValidationError
-from imageai.core.models import SCHEMA_VERSION, Project
+from imageai.core.models import SCHEMA_VERSION, Project, Scene
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -104,13 +104,45 @@ def load(folder: Path) -> Project:
     _check_version(path, data)
     _check_scene_ids(path, data.get("scenes"))
     try:
-        return Project.model_validate(data)
+        project = Project.model_validate(data)
     except PydanticValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'project'}: {err['msg']}"
             for err in exc.errors()[:5]
         )
         raise ProjectFileError(f"{path}: invalid project: {problems}") from exc
+    _check_file_paths(path, folder, project)
+    return project
+
+
+def _scene_files(scene: Scene) -> Iterator[tuple[str, str]]:
+    for name in ("reference_image", "last_frame_image", "clip_path", "thumbnail_path"):
+        if value := getattr(scene, name):
+            yield name, value
+    for value in scene.extra_reference_images:
+        yield "extra_reference_images", value
+    for take in scene.takes:
+        for name in ("clip_path", "thumbnail_path"):
+            if value := getattr(take, name):
+                yield f"takes.{name}", value
+
+
+def _check_file_paths(path: Path, folder: Path, project: Project) -> None:
+    """Every file a scene names is inside the project (links resolved): a received project
+    cannot make the app read, upload or join a file from elsewhere (``/home/me/passport.jpg``,
+    ``../../.ssh/id_rsa``)."""
+    root = folder.resolve()
+    for number, scene in enumerate(project.scenes, 1):
+        for name, value in _scene_files(scene):
+            try:
+                inside = (folder / value).resolve().is_relative_to(root)
+            except (OSError, RuntimeError, ValueError):
+                inside = False
+            if not inside:
+                raise ProjectFileError(
+                    f"{path}: scene {number}: {name} {value[:200]!r} is outside the project "
+                    "folder; a project may only use files inside it (put the image in refs/)"
+                )
 
 
 def _refuse_links(folder: Path) -> None:

@@ -200,3 +200,44 @@ def test_a_hostile_scene_id_never_becomes_a_path_in_a_provider(tmp_path: Path) -
         provider.close()
     assert not (tmp_path / "x").exists()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("reference_image", "/home/me/passport.jpg"),
+        ("reference_image", "../../.ssh/id_rsa"),
+        ("last_frame_image", "refs/../../secret.png"),
+        ("clip_path", "../other-project/clips/s1.mp4"),
+        ("extra_reference_images", ["refs/ok.png", "/etc/shadow"]),
+    ],
+)
+def test_a_file_outside_the_project_is_refused_at_load(
+    project: Path, field: str, value: object
+) -> None:
+    data = json.loads((project / "project.json").read_text())
+    data["scenes"][0][field] = value
+
+    (project / "project.json").write_text(json.dumps(data))
+
+    with pytest.raises(ProjectFileError, match=f"scene 1: {field} .* is outside the project"):
+        project_store.load(project)
+
+
+def test_a_reference_linked_out_of_refs_is_refused_at_load(project: Path, victim: Path) -> None:
+    (project / "refs" / "door.png").symlink_to(victim)
+    data = json.loads((project / "project.json").read_text())
+    data["scenes"][0]["reference_image"] = "refs/door.png"
+    (project / "project.json").write_text(json.dumps(data))
+
+    with pytest.raises(ProjectFileError, match=r"reference_image 'refs/door\.png' is outside"):
+        project_store.load(project)
+
+
+def test_files_inside_the_project_load(project: Path) -> None:
+    data = json.loads((project / "project.json").read_text())
+    data["scenes"][0]["reference_image"] = "refs/door.png"
+    data["scenes"][0]["clip_path"] = str(project / "clips" / "s1.mp4")
+    (project / "project.json").write_text(json.dumps(data))
+
+    assert project_store.load(project).scenes[0].reference_image == "refs/door.png"
