@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from imageai.core.project_lock import ProjectLockedError
 from imageai.core.webhook_apply import apply_video_event, note_in_ledger
 
 if TYPE_CHECKING:
@@ -86,6 +87,11 @@ class WebhookService(QObject):
         folder = self._doc.folder
         if folder is not None:
             note_in_ledger(folder, project, changed, event.video_id, event.type)
-            self._doc.save()
+            try:
+                self._doc.save()
+            except ProjectLockedError:
+                # A render in another process saves the project as it goes and polls the same
+                # job: its file is not written over; the window shows the event meanwhile.
+                log.info("webhook %s: the project is busy in another process", event.type)
         log.info("webhook %s updated scenes %s", event.type, changed)
         self.scenes_updated.emit(changed)

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from imageai.core import project_store
-from imageai.core.models import Project, Scene
+from imageai.core.models import Project, RenderState, Scene
 from imageai.core.project_lock import ProjectLockedError, holding_project
+from imageai.providers.openai.sora_webhooks import WebhookEvent
 from imageai.services.project_document import ProjectDocument
+from imageai.services.webhook_service import WebhookService
 from tests.unit.cli.test_writing_commands_lock import held  # noqa: F401 - the fixture
 
 if TYPE_CHECKING:
@@ -39,3 +41,20 @@ def test_save_while_this_process_renders_goes_through(qapp: object, tmp_path: Pa
     doc.set_project(doc.project.model_copy(update={"title": "again"}))
     doc.save()  # and with nobody holding it
     assert project_store.load(folder).title == "again"
+
+
+def test_a_webhook_event_while_another_process_renders_does_not_raise(
+    qapp: object,
+    held: Path,  # noqa: F811 - the fixture
+) -> None:
+    project = project_store.load(held)
+    scene = project.scenes[1].model_copy(
+        update={"job_id": "video_9", "state": RenderState.RENDERING}
+    )
+    doc = ProjectDocument(project.with_scene(scene), held)
+    before = (held / "project.json").read_bytes()
+    service = WebhookService(doc)
+    event = WebhookEvent(id="evt_1", type="video.completed", created_at=1, data_id="video_9")
+    service._on_self_event_received(event)  # the slot the receiver's signal reaches
+    assert (held / "project.json").read_bytes() == before  # the render's file, untouched
+    assert doc.project.scene(scene.id).state is RenderState.DOWNLOADING
