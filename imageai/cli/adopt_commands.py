@@ -17,6 +17,7 @@ from imageai.core.errors import ErrorKind, JobError, ProviderError, ValidationEr
 from imageai.core.jobs import JobRequest, PollState
 from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, RenderState, SoraSettings, Take
+from imageai.core.settling import open_intent
 from imageai.core.shot import spec_for_settings
 from imageai.core.takes import SceneJournal, add_take, next_take_number, relative, take_stem
 from imageai.providers.openai.sora_remix_jobs import video_spec
@@ -148,8 +149,11 @@ def _adopt(args: argparse.Namespace, project: Project) -> int:
         project_dir=folder,
     )
     ledger = ledger_for(folder / LEDGER_NAME)
-    # Paid for elsewhere: recorded as created at no cost, so spend stays honest.
-    ledger.created(request, video.id, 0.0)
+    # Paid for elsewhere: recorded as created at no cost, so spend stays honest. The video of
+    # this scene's own lost create (an open intent of the same request) was billed here: it
+    # settles that intent at its price, so the budget never drops by a paid create.
+    lost = open_intent(ledger.entries(), scene.id, request.fingerprint())
+    ledger.created(request, video.id, client.estimate(request) if lost is not None else 0.0)
     as_take = scene.state is RenderState.DONE and scene.clip_path is not None
     stem = take_stem(scene.id, next_take_number(scene)) if as_take else scene.id
     if not as_take:
