@@ -133,7 +133,8 @@ class VideoWorkspace(QObject):
     def save(self) -> Path:
         if self.document.folder is None:
             raise NeedsFolderError("choose a folder with Save As")
-        path = self.document.save()
+        # The user's Save never writes over what a render in another process saved meanwhile.
+        path = self.document.save(if_unchanged=True)
         self.settings.add_recent(path)
         return path
 
