@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEDGER_NAME = "ledger.jsonl"
+#: Never write through a link a received project planted; no newline translation on Windows.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class LedgerEntry(BaseModel):
@@ -198,7 +201,7 @@ class Ledger:
         """
         if self.path.is_symlink() or not self.path.exists():
             return False  # the append itself refuses a link
-        fd = os.open(self.path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(self.path, os.O_RDWR | _BINARY | _NOFOLLOW)
         with open(fd, "r+b") as handle:
             size = handle.seek(0, os.SEEK_END)
             if size == 0:
@@ -224,7 +227,7 @@ class Ledger:
     def _keep_torn(self, fragment: bytes) -> None:
         """Save a torn last line beside the ledger (fsynced) before it is cut from it."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY | _NOFOLLOW
         for attempt in range(100):
             name = f"{self.path.name}.torn-{stamp}" + (f"-{attempt}" if attempt else "")
             try:
