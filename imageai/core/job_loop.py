@@ -30,6 +30,7 @@ from imageai.core.jobs import (
     VideoProvider,
 )
 from imageai.core.journal_guard import GuardedJournal
+from imageai.core.thumbnails import ensure_thumbnail
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -82,17 +83,15 @@ def run_job(
         except OutcomeUnknownError as exc:
             # The create may be billed: never sent again here. Where the API lists its jobs,
             # look for it long enough to outlast a list that lags behind the create.
-            found = None
             finder, entries = _finder(provider), getattr(journal, "entries", None)
-            if finder is not None and entries is not None:
-                yield Progress(scene_id=scene_id, fraction=-1.0, message=LOOKING_MESSAGE)
-                found = find_lost_create(
-                    request, finder, entries(), cancel, finder.reconcile_delays
-                )
+            if finder is None or entries is None:
+                ledger.failed(request, None, exc.kind.value, exc.user_message)
+                raise
+            yield Progress(scene_id=scene_id, fraction=-1.0, message=LOOKING_MESSAGE)
+            found = find_lost_create(request, finder, entries(), cancel, finder.reconcile_delays)
             if found is None:
-                message = NOT_FOUND_MESSAGE if finder is not None else exc.user_message
-                ledger.failed(request, None, exc.kind.value, message)
-                raise OutcomeUnknownError(message, detail=exc.detail) from exc
+                ledger.failed(request, None, exc.kind.value, NOT_FOUND_MESSAGE)
+                raise OutcomeUnknownError(NOT_FOUND_MESSAGE, detail=exc.detail) from exc
             log.info("adopted %s, made by the create whose answer was lost", found.job_id)
             job = StartedJob(job_id=found.job_id, billed_usd=provider.estimate(request))
         except ProviderError as exc:
@@ -113,6 +112,8 @@ def run_job(
     yield Downloading(scene_id=scene_id, job_id=job_id)
     result = provider.download(job_id, request, cancel)
     ledger.downloaded(request, result)
+    # Cosmetic, after the paid clip is journalled: a picture for every provider's clip.
+    result = ensure_thumbnail(result, request.project_dir)
     if ledger.pending:
         # Failing the job now would drop a paid clip; say it plainly and keep the clip.
         message = ledger.report(job_id)

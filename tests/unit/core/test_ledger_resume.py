@@ -333,3 +333,33 @@ def test_an_edits_create_or_sure_failure_does_not_settle_a_renders_lost_create(
     (done,) = run_all([request], provider, ledger)
     assert provider.started == []  # looked up and adopted, not paid a second time
     assert done.result.job_id == "job-the-lost-render-made"
+
+
+def test_a_render_stopped_while_searching_for_its_lost_create_leaves_it_open(
+    tmp_path: Path,
+) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    provider = FindingProvider(None)
+    provider.lose_answers = 1
+    provider.reconcile_delays = (3600.0,)
+    cancel = threading.Event()
+    job = run_job(request, provider, cancel, journal=ledger)
+    events = [next(job), next(job)]  # queued, then "looking for the video"
+    assert "looking for the video" in getattr(events[1], "message", "")
+    cancel.set()
+    with pytest.raises(JobCancelledError):
+        next(job)
+    assert len(provider.started) == 1  # sent once, never again
+    assert ledger.unsettled_intents() == {"scene1": 1}
+    assert [e.event for e in ledger.entries()] == ["intent"]
+
+
+def test_a_lost_answer_without_a_list_is_outcome_unknown_at_once(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    request = plan(sora_project(1), tmp_path, ledger)[0]
+    provider = FakeProvider(("done",), lose_answers=1)  # like Omni and Veo: no list
+    with pytest.raises(OutcomeUnknownError, match="answer was lost"):
+        list(run_job(request, provider, threading.Event(), journal=ledger))
+    assert len(provider.started) == 1
+    assert ledger.unsettled_intents() == {"scene1": 1}
