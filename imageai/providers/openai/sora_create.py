@@ -132,7 +132,12 @@ class SafeCreator:
         with self._lock:
             self._sending[intent.key] = self._sending.get(intent.key, 0) + 1
         try:
-            video = SoraVideo.from_sdk(send(self._client))
+            answer = send(self._client)
+            try:
+                video = SoraVideo.from_sdk(answer)
+            except (ValueError, TypeError) as exc:
+                # A 2xx we cannot read may still be a created (billed) video.
+                raise OutcomeUnknownError(LOST_MESSAGE, detail=f"unreadable answer: {exc}") from exc
             if not self.claim(video.id):
                 log.error("video %s was already adopted for another scene's lost create", video.id)
             return video

@@ -199,6 +199,16 @@ def test_create_answered_with_a_possibly_billed_status_is_never_sent_again(
     assert route.call_count == 1
 
 
+@pytest.mark.parametrize(
+    "body", [{"id": 5, "object": "video"}, {"object": "video", "status": "queued"}, {}]
+)
+def test_create_answered_2xx_that_cannot_be_read_is_outcome_unknown(httpx2_mock, tmp_path, body):
+    route = httpx2_mock.post(f"{BASE}/videos").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(OutcomeUnknownError):
+        _client().start(_request(tmp_path))
+    assert route.call_count == 1
+
+
 def test_create_connect_failure_is_retried_then_succeeds(httpx2_mock, tmp_path) -> None:
     route = httpx2_mock.post(f"{BASE}/videos").mock(
         side_effect=[httpx2.ConnectError("refused"), httpx.Response(200, json=_video())]
