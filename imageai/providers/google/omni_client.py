@@ -31,7 +31,6 @@ from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.omni_errors import PRODUCT
 from imageai.providers.google.omni_payload import build_create, check_request
-from imageai.providers.google.omni_thumbnail import clip_thumbnail
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,17 +162,14 @@ class OmniClient:
         if status.state is not PollState.COMPLETED or view.video is None:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
         dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
-        thumb_dest = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
         expect = expected_clip(request, job_id)
         bound = request_clip_limit(request, expect)
         self._save(job_id, view.video, dest, cancel, expect, bound)
-        thumb = clip_thumbnail(dest, thumb_dest)
         return JobResult(
             scene_id=request.scene_id,
             provider=ProviderName.OMNI,
             job_id=job_id,
             clip_path=dest,
-            thumbnail_path=thumb,
             billed_usd=self.estimate(request),
         )
 

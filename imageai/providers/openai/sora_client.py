@@ -235,10 +235,13 @@ class SoraClient:
         except openai.OpenAIError as exc:
             raise classify(exc, video_id=job_id) from exc
 
-    def remix(self, source_job_id: str, prompt: str) -> StartedJob:
+    def remix(
+        self, source_job_id: str, prompt: str, exclude: frozenset[str] = frozenset()
+    ) -> StartedJob:
         """One variation of a completed video; billed like a new video of the same shape.
 
-        A remix whose answer was lost is looked for over `reconcile_delays`, never sent again.
+        A remix whose answer was lost is looked for over `reconcile_delays` among the videos
+        not in ``exclude`` (those the ledger gives to some scene), never sent again.
         """
         intent = CreateIntent(prompt=prompt, remixed_from=source_job_id)
         try:
@@ -247,7 +250,7 @@ class SoraClient:
             )
         except OutcomeUnknownError:
             found = reconcile(
-                lambda: self.find_remix(source_job_id, prompt),
+                lambda: self.find_remix(source_job_id, prompt, exclude),
                 threading.Event(),
                 self.reconcile_delays,
             )
@@ -270,9 +273,14 @@ class SoraClient:
             None if video is None else StartedJob(job_id=video.id, billed_usd=self._billed(video))
         )
 
-    def remix_batch(self, source_job_id: str, prompts: list[str]) -> list[RemixOutcome]:
-        """N variations of one source, one per prompt; a failure does not lose the others."""
-        return remix_many(self.remix, source_job_id, prompts)
+    def remix_batch(
+        self, source_job_id: str, prompts: list[str], exclude: frozenset[str] = frozenset()
+    ) -> list[RemixOutcome]:
+        """N variations of one source, one per prompt; a failure does not lose the others.
+        ``exclude``: videos a lost answer's search never adopts (the ledger's)."""
+        return remix_many(
+            lambda source, prompt: self.remix(source, prompt, exclude), source_job_id, prompts
+        )
 
     def list_videos(self, limit: int = 20) -> list[SoraVideo]:
         """The account's most recent videos, newest first (to adopt one into a scene)."""

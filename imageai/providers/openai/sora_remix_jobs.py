@@ -179,7 +179,8 @@ def create_remixes(
         request = plan.requests[i]
         if stop is None:
             ledger.intent(request)
-            (outcome,) = client.remix_batch(plan.source_job_id, [request.prompt])
+            known = known_job_ids(ledger.entries())
+            (outcome,) = client.remix_batch(plan.source_job_id, [request.prompt], known)
         else:
             outcome = RemixOutcome(
                 source_job_id=plan.source_job_id, prompt=request.prompt, error=stop

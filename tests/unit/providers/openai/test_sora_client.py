@@ -342,6 +342,20 @@ def test_dropped_remix_is_adopted_not_sent_again(fake, tmp_path) -> None:
     assert client.get_video(remix.job_id).remixed_from_video_id == source.job_id
 
 
+def test_dropped_remix_never_adopts_a_remix_the_ledger_already_has(fake, tmp_path) -> None:
+    client = _client(fake)
+    source = client.start(_request(tmp_path))
+    _wait_done(client, source.job_id)
+    earlier = client.remix(source.job_id, "at dawn")  # a take recorded by an earlier run
+    fake.state.config.drop_after_create_rate = 1.0
+    fake.state.config.list_lag_seconds = 0.3  # the new remix is not listed at the first look
+    later = _client(fake)  # a new process: only the ledger knows the earlier take
+    later.reconcile_delays = (0.2,) * 5
+    remix = later.remix(source.job_id, "at dawn", exclude=frozenset({earlier.job_id}))
+    assert remix.job_id != earlier.job_id
+    assert fake.state.stats["creates_billed"] == 3
+
+
 def test_batch_remix_starts_one_take_per_prompt(fake, tmp_path) -> None:
     client = _client(fake)
     source = client.start(_request(tmp_path))

@@ -71,7 +71,9 @@ class ScriptedSora:
     def get_video(self, job_id: str) -> SoraVideo:
         return self.video
 
-    def remix_batch(self, source: str, prompts: list[str]) -> list[RemixOutcome]:
+    def remix_batch(
+        self, source: str, prompts: list[str], exclude: frozenset[str] = frozenset()
+    ) -> list[RemixOutcome]:
         self.remixed += prompts
         assert self.error is not None
         return [RemixOutcome(source_job_id=source, prompt=p, error=self.error) for p in prompts]
@@ -162,7 +164,9 @@ class InterruptedSora:
     def get_video(self, job_id: str) -> SoraVideo:
         return _video()
 
-    def remix_batch(self, source: str, prompts: list[str]) -> list[RemixOutcome]:
+    def remix_batch(
+        self, source: str, prompts: list[str], exclude: frozenset[str] = frozenset()
+    ) -> list[RemixOutcome]:
         self.remixed += prompts
         if self.crash_on in prompts:
             raise KeyboardInterrupt
