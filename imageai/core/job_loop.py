@@ -31,7 +31,6 @@ from imageai.core.jobs import (
 )
 from imageai.core.journal_guard import GuardedJournal
 from imageai.core.thumbnails import ensure_thumbnail
-from imageai.core.thumbnails import ensure_thumbnail
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -113,8 +112,6 @@ def run_job(
     yield Downloading(scene_id=scene_id, job_id=job_id)
     result = provider.download(job_id, request, cancel)
     ledger.downloaded(request, result)
-    # Cosmetic, after the paid clip is journalled: a picture for every provider's clip.
-    result = ensure_thumbnail(result, request.project_dir)
     # Cosmetic, after the paid clip is journalled: a picture for every provider's clip.
     result = ensure_thumbnail(result, request.project_dir)
     if ledger.pending:
