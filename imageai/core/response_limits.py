@@ -95,11 +95,31 @@ class _CappedStream(httpx2.SyncByteStream):
         self._inner.close()
 
 
+class _DecodedStream(httpx2.SyncByteStream):
+    def __init__(self, encoded: httpx2.Response) -> None:
+        self._encoded = encoded
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._encoded.iter_bytes()
+
+    def close(self) -> None:
+        self._encoded.close()
+
+
+def _asks_for_media(request: httpx2.Request) -> bool:
+    # What the request asked for, never what the server answers: a hostile server could label
+    # an endless answer to a JSON call ``video/mp4``. The openai SDK's download_content asks
+    # for application/binary (kept across redirects); the path covers other callers.
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith("/content") or accept.startswith("application/binary")
+
+
 class CappedTransport(httpx2.BaseTransport):
     """Wraps a transport so no answer but a media download exceeds `MAX_JSON_BYTES`.
 
-    Media (``.../content`` and ``video/*`` answers) is left to the download code, which caps it
-    by the clip's own bound.
+    The cap counts decoded bytes: a gzip answer is decoded here, as a few MB of gzip can
+    inflate to GB. Media (a request for ``.../content`` or ``application/binary``) is left
+    to the download code, which caps it by the clip's own bound.
     """
 
     def __init__(self, inner: httpx2.BaseTransport, limit: int = MAX_JSON_BYTES) -> None:
@@ -108,12 +128,18 @@ class CappedTransport(httpx2.BaseTransport):
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         response = self._inner.handle_request(request)
-        kind = response.headers.get("content-type", "")
-        if request.url.path.endswith("/content") or kind.startswith(("video/", "image/")):
+        if _asks_for_media(request):
             return response
         stream = response.stream
-        if isinstance(stream, httpx2.SyncByteStream):
-            response.stream = _CappedStream(stream, self._limit, f"{request.url.path}")
+        if not isinstance(stream, httpx2.SyncByteStream):
+            return response
+        if "content-encoding" in response.headers:
+            encoded = httpx2.Response(response.status_code, headers=response.headers, stream=stream)
+            stream = _DecodedStream(encoded)
+            # The client must not decode again, nor compare against the encoded length.
+            del response.headers["content-encoding"]
+            response.headers.pop("content-length", None)
+        response.stream = _CappedStream(stream, self._limit, f"{request.url.path}")
         return response
 
     def close(self) -> None:

@@ -100,3 +100,58 @@ def test_an_extend_may_return_more_than_its_new_seconds(tmp_path: Path) -> None:
     )
     extended = ExpectedClip(ranges=((3.5, 4.5), (23.5, 24.5)))
     assert request_clip_limit(request, extended) > request_clip_limit(request)
+
+
+class _Body(httpx2.SyncByteStream):
+    """A body as a socket gives it: read only when the client reads (``content=`` reads at once)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self._data), 65536):
+            yield self._data[start : start + 65536]
+
+
+def _capped_client(headers: dict[str, str], body: bytes, limit: int = 1 << 20) -> httpx2.Client:
+    def answer(_request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers=headers, stream=_Body(body))
+
+    return httpx2.Client(transport=CappedTransport(httpx2.MockTransport(answer), limit=limit))
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "gzip, gzip", "deflate"])
+def test_the_json_cap_counts_decoded_bytes_not_a_compressed_bomb(encoding: str) -> None:
+    import gzip
+    import zlib
+
+    body = b"\0" * (64 << 20)  # 64 MB that compresses to ~64 kB (a gzip bomb, small)
+    for coding in reversed([c.strip() for c in encoding.split(",")]):
+        body = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
+    assert len(body) < 1 << 20  # under the cap as sent
+    headers = {"content-type": "application/json", "content-encoding": encoding}
+    with _capped_client(headers, body) as client, pytest.raises(ResponseTooLargeError):
+        client.get("http://api.test/v1/videos")
+
+
+def test_a_small_compressed_json_answer_still_decodes() -> None:
+    import gzip
+
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    with _capped_client(headers, gzip.compress(b'{"data": []}')) as client:
+        assert client.get("http://api.test/v1/videos").json() == {"data": []}
+
+
+def test_a_json_endpoint_answering_as_video_is_still_capped() -> None:
+    # The server chooses its content-type; only the request says what is a media download.
+    video = {"content-type": "video/mp4"}
+    with _capped_client(video, b"x" * 5000, 1000) as client, pytest.raises(ResponseTooLargeError):
+        client.get("http://api.test/v1/videos", headers={"accept": "application/json"})
+
+
+def test_a_media_download_redirected_elsewhere_is_left_to_the_clip_cap() -> None:
+    # The SDK's download_content asks for application/binary; a redirect keeps that header.
+    video = {"content-type": "video/mp4"}
+    with _capped_client(video, b"x" * 5000, 1000) as client:
+        got = client.get("http://cdn.test/a.mp4", headers={"accept": "application/binary"})
+        assert len(got.content) == 5000
