@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Progress
-from imageai.core.models import RenderState
+from imageai.services.cut_playlist import chosen_clip
 from imageai.video.output_check import check_output
 
 if TYPE_CHECKING:
@@ -25,11 +25,12 @@ EXPORT_JOB_ID = "export-cut"
 
 def clips_in_order(project: Project, folder: Path) -> list[Path]:
     """The clips in storyboard order; raises naming the scenes not rendered yet."""
-    missing = [i + 1 for i, s in enumerate(project.scenes) if s.state is not RenderState.DONE]
+    chosen = [chosen_clip(s, folder) for s in project.scenes]
+    missing = [i + 1 for i, clip in enumerate(chosen) if clip is None]
     if missing or not project.scenes:
         listed = ", ".join(map(str, missing)) or "there are no scenes"
         raise ValidationError("scenes", f"render every scene first (not rendered: {listed})")
-    return [folder / str(s.clip_path) for s in project.scenes]
+    return [clip for clip in chosen if clip is not None]
 
 
 def _assemble_job(clips: list[Path], out: Path) -> JobFn:
