@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +21,6 @@ from imageai.providers.openai.sora_webhooks import (
 )
 
 if TYPE_CHECKING:
-    import socket
     from collections.abc import Callable
     from pathlib import Path
 
@@ -70,6 +70,9 @@ class WebhookServer(ThreadingHTTPServer):
         self.on_event = on_event
         self.read_timeout = read_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
+        # Connections still reading their request, and when each must be cut (see watch()).
+        self._deadlines: dict[socket.socket, float] = {}
+        self._deadlines_lock = threading.Lock()
         self.seen_ids = seen or SeenIds()
         self._thread: threading.Thread | None = None
         super().__init__((host, port), _WebhookHandler)
@@ -83,6 +86,30 @@ class WebhookServer(ThreadingHTTPServer):
 
     def mark_seen(self, webhook_id: str) -> None:
         self.seen_ids.add(webhook_id)
+
+    def watch(self, connection: socket.socket) -> None:
+        """Cut ``connection`` unless its whole request (line, headers, body) arrives in time.
+
+        A per-read timeout alone does not bound a sender that dribbles its request head a
+        byte at a time; this deadline does, without a thread per connection.
+        """
+        with self._deadlines_lock:
+            self._deadlines[connection] = time.monotonic() + 2 * self.read_timeout
+
+    def unwatch(self, connection: socket.socket) -> None:
+        with self._deadlines_lock:
+            self._deadlines.pop(connection, None)
+
+    def service_actions(self) -> None:
+        # Runs in the serve_forever loop, every poll interval.
+        now = time.monotonic()
+        with self._deadlines_lock:
+            late = [conn for conn, deadline in self._deadlines.items() if deadline < now]
+            for conn in late:
+                del self._deadlines[conn]
+        for conn in late:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
@@ -132,6 +159,11 @@ class _WebhookHandler(BaseHTTPRequestHandler):
         super().setup()
         # Every read (request line, headers, body) gives up after this; see also _read_body.
         self.connection.settimeout(self.server.read_timeout)
+        self.server.watch(self.connection)
+
+    def finish(self) -> None:
+        self.server.unwatch(self.connection)
+        super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("webhook %s", format % args)
@@ -197,6 +229,7 @@ class _WebhookHandler(BaseHTTPRequestHandler):
         payload = self._read_body(length)
         if payload is None:
             return
+        self.server.unwatch(self.connection)  # read in time; handling it is not the sender's
         headers = {key.lower(): value for key, value in self.headers.items()}
         try:
             event = verify_webhook(payload, headers, self.server.secret)

@@ -259,3 +259,28 @@ def test_the_seen_record_is_bounded_and_a_broken_one_starts_empty(tmp_path: Path
 def test_unsigned_garbage_is_rejected_not_crashing() -> None:
     with pytest.raises(WebhookRejectedError):
         verify_webhook(b"\xff\xfe", {"webhook-id": "a"}, SECRET)
+
+
+def test_headers_dribbled_byte_by_byte_do_not_hold_the_connection(
+    receiver: tuple[int, list[WebhookEvent]],
+) -> None:
+    # Each byte arrives well within the per-read timeout (0.5 s), so only a deadline on the
+    # whole request head frees the thread; without one the connection is held forever.
+    port, _ = receiver
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST / HTTP/1.1\r\n")
+        closed = False
+        for _ in range(100):  # up to 20 s of dribbling, 40 times the deadline
+            try:
+                s.sendall(b"X-Slow: a\r\n")
+            except OSError:  # reset: the server closed it
+                closed = True
+                break
+            s.settimeout(0.2)
+            try:
+                data = s.recv(65536)
+            except TimeoutError:
+                continue
+            closed = data == b"" or data.split(b" ")[1] == b"408"
+            break
+        assert closed
