@@ -99,6 +99,8 @@ def load(folder: Path) -> Project:
         ) from exc
     except RecursionError as exc:
         raise ProjectFileError(f"{path}: not a project (JSON nested too deeply)") from exc
+    except ValueError as exc:  # an integer past Python's 4300-digit limit
+        raise ProjectFileError(f"{path}: not a project (a number too long to read)") from exc
     if not isinstance(data, dict):
         raise ProjectFileError(f"{path}: expected a JSON object at the top level")
     _check_version(path, data)

@@ -241,3 +241,17 @@ def test_files_inside_the_project_load(project: Path) -> None:
     (project / "project.json").write_text(json.dumps(data))
 
     assert project_store.load(project).scenes[0].reference_image == "refs/door.png"
+
+
+@pytest.mark.parametrize("field", ["schema_version", "title"])
+def test_a_number_too_long_to_read_is_the_clear_error(project: Path, field: str) -> None:
+    # json.loads raises a plain ValueError (not JSONDecodeError) past 4300 digits.
+    data = json.loads((project / "project.json").read_text())
+    data[field] = "@@"
+    text = json.dumps(data).replace('"@@"', "9" * 5000)
+    (project / "project.json").write_text(text)
+
+    with pytest.raises(ProjectFileError, match="too long"):
+        project_store.load(project)
+
+    assert (project / "project.json").read_text() == text
