@@ -41,7 +41,10 @@ def check_output(
     project = project_dir.resolve()
     if real.is_relative_to(project):
         inside = real.relative_to(project).parts
-        if inside and (inside[0] in PROJECT_FOLDERS or inside[0] in PROJECT_FILES):
+        # As a macOS or Windows disk reads it: Clips/ is clips/, and Windows drops a trailing
+        # dot or space, so any spelling of a project entry is that entry.
+        top = inside[0].casefold().rstrip(". ") if inside else ""
+        if top in PROJECT_FOLDERS or top in PROJECT_FILES:
             raise OutputPathError(
                 f"{out} is one of the project's own files ({'/'.join(inside)}); "
                 "write the cut elsewhere, e.g. cut.mp4 in the project folder"

@@ -133,3 +133,15 @@ def test_failed_init_in_an_existing_folder_removes_only_what_it_made(tmp_path: P
     )
 
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    "target", ["Clips/s1.mp4", "CLIPS/s2.mp4", "Project.JSON", "clips./s1.mp4"]
+)
+def test_output_onto_a_project_file_spelled_otherwise_is_refused(
+    project: Path, target: str
+) -> None:
+    # On macOS and Windows disks Clips/ is clips/ (and Windows drops a trailing dot), so a
+    # different spelling of a project folder would replace the paid clip with the cut.
+    with pytest.raises(OutputPathError, match="one of the project's own files"):
+        check_output(project / target, project, overwrite=True)
