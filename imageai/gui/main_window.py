@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget,
 
 from imageai.core.errors import ImageAIError
 from imageai.gui.settings.keys_dialog import KeysDialog
-from imageai.gui.video.preview_player import PreviewDialog
 from imageai.gui.video.project_settings_dialog import open_project_settings
 from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
@@ -54,7 +53,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.video_panel.keys_requested.connect(self.open_keys_dialog)
         self.video_panel.save_as_requested.connect(self._on_save_as_triggered)
-        self.video_panel.preview_requested.connect(self.open_preview)
         self.video_panel.retarget_requested.connect(self.open_retarget)
         self.video_panel.move_requested.connect(self.open_move)
         workspace.exporter.exported.connect(self._on_exporter_exported)
@@ -311,16 +309,6 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_exporter_export_failed(self, error: object) -> None:
         self.show_error("Export failed", getattr(error, "user_message", str(error)))
-
-    @Slot(str)
-    def open_preview(self, scene_id: str) -> PreviewDialog | None:
-        clip = self.ws.rendered_clip(scene_id)
-        if clip is None:
-            self.show_error("Nothing to preview", "Render the scene first.")
-            return None
-        dialog = PreviewDialog(clip, f"{self.ws.scene_label(scene_id)} — preview", self)
-        dialog.open()
-        return dialog
 
     @Slot(list)
     def open_retarget(self, scene_ids: list[str]) -> RetargetDialog:

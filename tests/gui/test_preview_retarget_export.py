@@ -1,4 +1,4 @@
-"""Preview (player or system-player fallback), retarget with costs first, export with progress."""
+"""Retarget with costs first, export with progress (the player: test_player_widget.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from imageai.core.errors import ImageAIError
 from imageai.core.media import probe
 from imageai.core.models import ProviderName
-from imageai.gui.video.preview_player import PreviewDialog
 from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.services.export_service import EXPORT_JOB_ID
 from imageai.services.jobs_model import JobStatus
@@ -51,28 +50,6 @@ def test_export_assembles_the_cut_with_progress(
     row = ws.jobs.row_for(EXPORT_JOB_ID)
     assert row is not None
     assert (row.label, row.status) == ("Export cut", JobStatus.DONE)
-
-
-# A machine without a PulseAudio server still plays video; Qt says so once.
-@pytest.mark.qt_log_ignore("PulseAudioService", "does not support propagateSizeHints")
-def test_preview_plays_the_clip_or_falls_back_to_the_system_player(
-    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
-) -> None:
-    ws = make_workspace(scenes=1)
-    _render_all(qtbot, ws)
-    clip = ws.rendered_clip(ws.document.project.scenes[0].id)
-    assert clip is not None
-    player = PreviewDialog(clip, use_multimedia=True)
-    qtbot.add_widget(player)
-    source = player.source()
-    assert source is not None
-    assert source.toLocalFile() == str(clip)
-    fallback = PreviewDialog(clip, use_multimedia=False)
-    qtbot.add_widget(fallback)
-    assert fallback.player is None
-    assert not fallback.play_button.isEnabled()
-    assert "system player" in fallback.message.text()
-    assert fallback.system_button.isEnabled()
 
 
 def test_retarget_dialog_shows_before_and_after_cost_and_applies_undoably(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ProviderError
 from imageai.gui.scrolled import scrolled
 from imageai.gui.video.cost_label import CostLabel
+from imageai.gui.video.cut_viewer import CutViewer
 from imageai.gui.video.error_banner import ErrorBanner
 from imageai.gui.video.jobs_panel import JobsPanel
 from imageai.gui.video.log_console import LogConsole
@@ -49,14 +50,12 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         keys_requested(): an auth error or a click asks for the API key dialog
         retarget_requested(scene_ids): move scenes to another provider
         move_requested(scene_ids, provider, model): move them to a named successor model
-        preview_requested(scene_id)
         save_as_requested(): the action needs the project in a folder first
     """
 
     keys_requested = Signal()
     retarget_requested = Signal(list)
     move_requested = Signal(list, str, str)
-    preview_requested = Signal(str)
     save_as_requested = Signal()
 
     def __init__(
@@ -69,6 +68,8 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.ws = workspace
         self.storyboard_view = StoryboardView()
         self.storyboard_view.setModel(workspace.storyboard)
+        # The embedded player over the timeline; both follow the storyboard's selection.
+        self.viewer = CutViewer(workspace, self.storyboard_view)
         self.scene_editor = SceneEditorPanel(workspace)
         self.provider_selector = ProviderSelectorWidget(workspace, keys)
         self.cost_label = CostLabel(workspace.costs)
@@ -94,10 +95,12 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         upper.setSizes([470, 930])
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(upper)
+        vertical.addWidget(self.viewer)
         vertical.addWidget(bottom)
         vertical.setStretchFactor(0, 3)
-        vertical.setStretchFactor(1, 1)
-        vertical.setSizes([620, 240])
+        vertical.setStretchFactor(1, 3)
+        vertical.setStretchFactor(2, 1)
+        vertical.setSizes([420, 340, 140])
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.error_banner)
@@ -378,15 +381,14 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
 
     @Slot()
     def _on_preview_triggered(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) == 1:
-            self.preview_requested.emit(ids[0])
+        if len(self.selected_ids()) == 1:
+            self.viewer.play_selected()
 
     @Slot()
     def _on_storyboard_double_clicked(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 1 and self.ws.rendered_clip(ids[0]) is not None:
-            self.preview_requested.emit(ids[0])
+            self.viewer.play_selected()
 
     @Slot()
     def _on_retarget_triggered(self) -> None:

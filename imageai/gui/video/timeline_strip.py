@@ -1,0 +1,210 @@
+"""`TimelineStrip`: the cut as blocks as wide as their scenes are long, with a playhead."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from imageai.gui.video.storyboard_view import STATE_COLORS, _price_text, load_thumbnail
+from imageai.services.cut_playlist import (
+    Block,
+    block_layout,
+    playhead_x,
+    row_at,
+    total_width,
+    visible_rows,
+)
+from imageai.services.storyboard_model import SceneRole
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QAbstractItemModel, QModelIndex
+    from PySide6.QtGui import QMouseEvent, QPaintEvent, QResizeEvent, QWheelEvent
+
+PX_PER_SECOND = 24
+STRIP_HEIGHT = 96
+FOOTER = 18
+
+
+class TimelineStrip(QAbstractScrollArea):
+    """A custom-painted strip: only the blocks in view are painted, so 500 scenes scroll as
+    smoothly as 5. It shares the storyboard's model and selection model: a click on a block
+    selects that scene exactly as a click on its card does."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineStrip")
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFixedHeight(STRIP_HEIGHT + self.horizontalScrollBar().sizeHint().height() + 4)
+        self._model: QAbstractItemModel | None = None
+        self._selection: QItemSelectionModel | None = None
+        self.blocks: list[Block] = []
+        #: (row, 0..1) of the cut's playhead, or None when the cut is not playing.
+        self.playhead: tuple[int, float] | None = None
+        #: Rows painted by the last paint: only those in view (checked by the tests).
+        self.painted_rows: range = range(0)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, self.height())
+
+    # ---- model and selection -----------------------------------------------------------------
+
+    def setModel(self, model: QAbstractItemModel) -> None:
+        self._model = model
+        for signal in (
+            model.modelReset,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.rowsMoved,
+            model.dataChanged,
+            model.layoutChanged,
+        ):
+            signal.connect(self.relayout)
+        self.relayout()
+
+    def setSelectionModel(self, selection: QItemSelectionModel) -> None:
+        self._selection = selection
+        selection.selectionChanged.connect(self.viewport().update)
+        selection.currentChanged.connect(self._on_selection_current_changed)
+
+    def relayout(self) -> None:
+        model = self._model
+        rows = model.rowCount() if model is not None else 0
+        seconds = [
+            float(model.index(r, 0).data(SceneRole.SECONDS) or 0) for r in range(rows) if model
+        ]
+        self.blocks = block_layout(seconds, PX_PER_SECOND)
+        self._update_scrollbar()
+        self.viewport().update()
+
+    def _update_scrollbar(self) -> None:
+        bar = self.horizontalScrollBar()
+        bar.setRange(0, max(0, total_width(self.blocks) - self.viewport().width()))
+        bar.setPageStep(self.viewport().width())
+        bar.setSingleStep(PX_PER_SECOND * 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_scrollbar()
+
+    def ensure_visible(self, row: int) -> None:
+        if not 0 <= row < len(self.blocks):
+            return
+        block, bar = self.blocks[row], self.horizontalScrollBar()
+        width = self.viewport().width()
+        if block.x < bar.value():
+            bar.setValue(block.x - 4)
+        elif block.x + block.width > bar.value() + width:
+            bar.setValue(block.x + block.width - width + 4)
+
+    def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.ensure_visible(current.row())
+
+    def set_playhead(self, row: int, fraction: float) -> None:
+        self.playhead = (row, fraction)
+        self.ensure_visible(row)
+        self.viewport().update()
+
+    def clear_playhead(self) -> None:
+        self.playhead = None
+        self.viewport().update()
+
+    # ---- input -------------------------------------------------------------------------------
+
+    def row_at_pos(self, x: int) -> int | None:
+        return row_at(self.blocks, x + self.horizontalScrollBar().value())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        row = self.row_at_pos(int(event.position().x()))
+        if row is None or self._model is None or self._selection is None:
+            super().mousePressEvent(event)
+            return
+        index = self._model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag
+        toggle = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        command = flags.Toggle if toggle else flags.ClearAndSelect
+        self._selection.setCurrentIndex(index, command | flags.Rows)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # A plain wheel scrolls along the strip: it has nothing to scroll vertically.
+        delta = event.angleDelta()
+        step = delta.x() or delta.y()
+        bar = self.horizontalScrollBar()
+        bar.setValue(bar.value() - step)
+        event.accept()
+
+    # ---- painting ----------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        offset = self.horizontalScrollBar().value()
+        width = self.viewport().width()
+        self.painted_rows = visible_rows(self.blocks, offset, offset + width)
+        model = self._model
+        if model is not None:
+            for row in self.painted_rows:
+                self._paint_block(painter, row, model.index(row, 0), offset)
+        if self.playhead is not None and self.playhead[0] < len(self.blocks):
+            x = playhead_x(self.blocks, *self.playhead) - offset
+            painter.setPen(QPen(QColor("#dc2626"), 2))
+            painter.drawLine(x, 0, x, self.viewport().height())
+        painter.end()
+
+    def _paint_block(self, painter: QPainter, row: int, index: QModelIndex, offset: int) -> None:
+        block = self.blocks[row]
+        rect = QRect(block.x - offset, 4, block.width, STRIP_HEIGHT - 8)
+        palette = self.palette()
+        selected = self._selection is not None and self._selection.isSelected(index)
+        playing = self.playhead is not None and self.playhead[0] == row
+        picture = rect.adjusted(1, 1, -1, -FOOTER)
+        self._paint_thumbnail(painter, picture, index.data(SceneRole.THUMBNAIL))
+        state = str(index.data(SceneRole.STATE))
+        painter.fillRect(
+            QRect(rect.left(), picture.bottom() + 1, rect.width(), 3),
+            QColor(STATE_COLORS.get(state, "#6b7280")),
+        )
+        footer = QRect(rect.left() + 4, picture.bottom() + 4, rect.width() - 8, FOOTER - 4)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        painter.setFont(font)
+        painter.setPen(palette.text().color())
+        label = f"{index.data(SceneRole.NUMBER)}  {_price_text(index)}"
+        elided = QFontMetrics(font).elidedText(label, Qt.TextElideMode.ElideRight, footer.width())
+        painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        border = palette.highlight().color() if selected or playing else palette.mid().color()
+        painter.setPen(QPen(border, 3 if selected else 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(0, 0, -1, -1))
+
+    def _paint_thumbnail(self, painter: QPainter, rect: QRect, path: str | None) -> None:
+        try:
+            stamp = os.stat(path).st_mtime_ns if path else 0
+        except OSError:
+            stamp = 0
+        # The modification time is in the key: a render again writes the same thumbnail name.
+        key = f"imageai-timeline:{path}:{stamp}:{rect.width()}x{rect.height()}"
+        scaled = QPixmap()
+        if path and not QPixmapCache.find(key, scaled):
+            source = load_thumbnail(path)
+            if source is not None:
+                scaled = source.scaled(
+                    rect.size(),
+                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                QPixmapCache.insert(key, scaled)
+        if scaled.isNull():
+            painter.fillRect(rect, self.palette().alternateBase())
+            return
+        source_rect = QRect(
+            (scaled.width() - rect.width()) // 2,
+            (scaled.height() - rect.height()) // 2,
+            rect.width(),
+            rect.height(),
+        )
+        painter.drawPixmap(rect, scaled, source_rect)
