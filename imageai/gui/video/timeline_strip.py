@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel, QModelIndex
     from PySide6.QtGui import QMouseEvent, QPaintEvent, QResizeEvent, QWheelEvent
 
-PX_PER_SECOND = 24
+PX_PER_SECOND = 30
 STRIP_HEIGHT = 96
 FOOTER = 18
 

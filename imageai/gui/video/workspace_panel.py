@@ -100,7 +100,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         vertical.setStretchFactor(0, 3)
         vertical.setStretchFactor(1, 3)
         vertical.setStretchFactor(2, 1)
-        vertical.setSizes([420, 340, 140])
+        vertical.setSizes([460, 300, 100])
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.error_banner)
