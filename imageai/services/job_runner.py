@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from imageai.core.errors import JobCancelledError, JobError
-from imageai.core.jobs import Done, Progress
+from imageai.core.jobs import Done, Downloading, Progress
 from imageai.services.emit_refcount import keep_true_alive
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,11 @@ JobFn = Callable[[threading.Event], Iterator[object]]
 PROGRESS_MIN_INTERVAL = 0.1
 #: How often the GUI thread looks again for job threads that announced their end but still run.
 REAP_INTERVAL_MS = 5
+#: Downloads in flight at once, across all jobs. They run outside the generation slots (the
+#: provider's limit is on generations), so a finished job never holds up the next create.
+DOWNLOAD_SLOTS = 4
+#: How often a job waiting for a download slot looks at its cancel flag.
+DOWNLOAD_WAIT_S = 0.05
 
 _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
@@ -52,16 +57,24 @@ class JobWorker(QObject):
     cancelled = Signal(str)
     done = Signal()
 
-    def __init__(self, job_id: str, fn: JobFn, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        job_id: str,
+        fn: JobFn,
+        cancel: threading.Event,
+        downloads: threading.Semaphore | None = None,
+    ) -> None:
         super().__init__()
         self._job_id = job_id
         self._fn = fn
         self._cancel = cancel
+        self._downloads = downloads
 
     @Slot()
     def run(self) -> None:
         result: object = None
         last_progress = 0.0
+        holding_download = False
         try:
             for item in self._fn(self._cancel):
                 if isinstance(item, Progress):
@@ -73,6 +86,10 @@ class JobWorker(QObject):
                 if isinstance(item, Done):
                     result = item.result
                 self.yielded.emit(self._job_id, item)
+                if isinstance(item, Downloading) and not holding_download:
+                    # The generation is over and its slot is given back (the runner starts
+                    # the next job); the download waits for one of the shared download slots.
+                    holding_download = self._take_download_slot()
             if self._cancel.is_set() and result is None:
                 raise JobCancelledError(self._job_id)
             self.succeeded.emit(self._job_id, result)
@@ -82,7 +99,17 @@ class JobWorker(QObject):
             log.exception("job %s failed", self._job_id)
             self.failed.emit(self._job_id, JobError.from_exception(exc))
         finally:
+            if holding_download and self._downloads is not None:
+                self._downloads.release()
             self.done.emit()
+
+    def _take_download_slot(self) -> bool:
+        if self._downloads is None:
+            return False
+        while not self._downloads.acquire(timeout=DOWNLOAD_WAIT_S):
+            if self._cancel.is_set():
+                raise JobCancelledError(self._job_id)
+        return True
 
 
 @dataclass
@@ -92,6 +119,9 @@ class _Job:
     cancel: threading.Event = field(default_factory=threading.Event)
     thread: QThread | None = None
     worker: JobWorker | None = None
+    #: True while the job counts against the concurrency limit: from its start until its
+    #: generation ends (it starts downloading) or it reports its outcome.
+    in_slot: bool = True
 
 
 class JobRunner(QObject):
@@ -133,6 +163,7 @@ class JobRunner(QObject):
         self._reaper.setSingleShot(True)
         self._reaper.setInterval(REAP_INTERVAL_MS)
         self._reaper.timeout.connect(self._reap)
+        self._downloads = threading.Semaphore(DOWNLOAD_SLOTS)
 
     @property
     def max_concurrency(self) -> int:
@@ -145,6 +176,10 @@ class JobRunner(QObject):
 
     def running_count(self) -> int:
         return len(self._running)
+
+    def generating_count(self) -> int:
+        """Running jobs that hold a concurrency slot (not yet downloading or ended)."""
+        return sum(1 for job in self._running.values() if job.in_slot)
 
     def pending_count(self) -> int:
         return len(self._pending)
@@ -205,13 +240,13 @@ class JobRunner(QObject):
         return ok
 
     def _start_ready(self) -> None:
-        while self._pending and len(self._running) < self._max:
+        while self._pending and self.generating_count() < self._max:
             self._start(self._pending.popleft())
 
     def _start(self, job: _Job) -> None:
         thread = QThread()
         thread.setObjectName(f"imageai-{job.job_id}")
-        worker = JobWorker(job.job_id, job.fn, job.cancel)
+        worker = JobWorker(job.job_id, job.fn, job.cancel, self._downloads)
         worker.moveToThread(thread)
         job.thread, job.worker = thread, worker
         _threads.add(thread)
@@ -230,6 +265,14 @@ class JobRunner(QObject):
     @Slot(str, object)
     def _on_worker_event(self, job_id: str, event: object) -> None:
         self.job_event.emit(job_id, event)
+        if isinstance(event, Downloading):
+            self._leave_slot(job_id)
+
+    def _leave_slot(self, job_id: str) -> None:
+        job = self._running.get(job_id)
+        if job is not None and job.in_slot:
+            job.in_slot = False
+            self._start_ready()
 
     @Slot(str, float, str)
     def _on_worker_progress(self, job_id: str, fraction: float, message: str) -> None:
@@ -239,16 +282,19 @@ class JobRunner(QObject):
     def _on_worker_succeeded(self, job_id: str, result: object) -> None:
         self._ended.add(job_id)
         self.job_finished.emit(job_id, result)
+        self._leave_slot(job_id)
 
     @Slot(str, object)
     def _on_worker_failed(self, job_id: str, error: object) -> None:
         self._ended.add(job_id)
         self.job_failed.emit(job_id, error)
+        self._leave_slot(job_id)
 
     @Slot(str)
     def _on_worker_cancelled(self, job_id: str) -> None:
         self._ended.add(job_id)
         self.job_cancelled.emit(job_id)
+        self._leave_slot(job_id)
 
     @Slot()
     def _on_thread_finished(self) -> None:

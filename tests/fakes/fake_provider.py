@@ -52,8 +52,15 @@ class FakeProvider:
         self.requests: list[JobRequest] = []
         self.polls: dict[str, int] = {}
         self.cancelled: list[str] = []
+        #: Generations in flight (created, not yet seen done, failed or cancelled): what a
+        #: provider's concurrency limit counts.
         self.active = 0
         self.max_active = 0
+        self.ended: set[str] = set()
+        #: Downloads in progress; ``download_gate`` (optional) holds each download until set.
+        self.downloading = 0
+        self.max_downloading = 0
+        self.download_gate: threading.Event | None = None
 
     def capabilities(self) -> tuple[ModelInfo, ...]:
         return default_catalog().offered(ProviderName.ANIMATIC)
@@ -87,6 +94,8 @@ class FakeProvider:
         step = self.script[min(count, len(self.script) - 1)]
         if isinstance(step, ProviderError):
             raise step
+        if step in ("done", "failed"):
+            self._generation_ended(job_id)
         if step == "done":
             return PollStatus(state=PollState.COMPLETED, fraction=1.0)
         if step == "failed":
@@ -97,9 +106,16 @@ class FakeProvider:
     def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
         clip: Path = request.clips_dir / f"{request.scene_id}.mp4"
         clip.parent.mkdir(parents=True, exist_ok=True)
-        clip.write_bytes(FAKE_MP4)
         with self.lock:
-            self.active -= 1
+            self.downloading += 1
+            self.max_downloading = max(self.max_downloading, self.downloading)
+        try:
+            if self.download_gate is not None:
+                self.download_gate.wait(10)
+            clip.write_bytes(FAKE_MP4)
+        finally:
+            with self.lock:
+                self.downloading -= 1
         return JobResult(
             scene_id=request.scene_id,
             provider=request.provider,
@@ -111,7 +127,13 @@ class FakeProvider:
     def close(self) -> None:
         return None
 
+    def _generation_ended(self, job_id: str) -> None:
+        with self.lock:
+            if job_id not in self.ended:
+                self.ended.add(job_id)
+                self.active -= 1
+
     def cancel(self, job_id: str) -> None:
         with self.lock:
             self.cancelled.append(job_id)
-            self.active -= 1
+        self._generation_ended(job_id)

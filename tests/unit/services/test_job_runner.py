@@ -72,7 +72,7 @@ def test_concurrency_limit_respected(qtbot: QtBot, runner: JobRunner, tmp_path: 
     finished: list[str] = []
     runner.job_finished.connect(lambda job_id, _r: finished.append(job_id))
     running_seen: list[int] = []
-    runner.job_started.connect(lambda _id: running_seen.append(runner.running_count()))
+    runner.job_started.connect(lambda _id: running_seen.append(runner.generating_count()))
     for n in range(6):
         request = make_request(tmp_path, scene_id=f"s{n}")
         runner.submit(lambda cancel, r=request: run_job(r, provider, cancel))
