@@ -126,7 +126,7 @@ def _read_reference(script: Path, item: ScriptScene, roots: list[Path]) -> tuple
     source = script.parent / item.ref
     try:
         real = source.resolve(strict=True)
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a NUL in the path
         raise ValidationError("reference_image", f"{where}: {source} does not exist") from exc
     if not any(real.is_relative_to(root) for root in roots):
         raise ValidationError(

@@ -180,3 +180,11 @@ def test_a_huge_reference_file_is_not_read(tmp_path: Path) -> None:
         fit_to_file(path, (32, 32), FitMode.CROP, tmp_path / "fitted")
     with pytest.raises(ValidationError, match="at most 100 MB"):
         open_image(path)
+
+
+def test_a_reference_holding_a_nul_is_refused_naming_the_line(tmp_path: Path) -> None:
+    # Path.resolve raises ValueError (not OSError) on an embedded NUL.
+    script = _script(tmp_path, "A fox. [ref: a\x00.png]\n")
+
+    with pytest.raises(ValidationError, match=r"line 1: \[ref: "):
+        import_script(script, tmp_path / "p")
