@@ -13,6 +13,10 @@ _known_lock = threading.Lock()
 #: Shorter values are not scrubbed by value: they would match ordinary words.
 MIN_SECRET_LENGTH = 6
 REDACTED = "***"
+#: A run of key characters this long that is part of a known key goes too, so a key broken
+#: across lines (a wrapped log line, a server's formatting) leaves no long piece of itself.
+MIN_PIECE_LENGTH = 12
+_RUN = re.compile(rf"[A-Za-z0-9_\-]{{{MIN_PIECE_LENGTH},}}")
 
 #: Anything shaped like a key, for keys the app never read (a server echoing another key, a
 #: pasted one): OpenAI ``sk-...``, Google ``AIza...``, bearer tokens and webhook secrets.
@@ -45,7 +49,13 @@ def scrub(text: str) -> str:
     for value in known:
         if value in text:
             text = text.replace(value, REDACTED)
+    if known:
+        text = _RUN.sub(lambda m: _piece(m.group(0), known), text)
     return _KEY_SHAPES.sub(_shape, text)
+
+
+def _piece(run: str, known: list[str]) -> str:
+    return REDACTED if any(run in value for value in known) else run
 
 
 class ScrubbingFilter(logging.Filter):

@@ -85,3 +85,20 @@ def test_gui_advice_never_shows_a_key() -> None:
     error = JobError(kind=ErrorKind.UNKNOWN, user_message="Bad key sk-proj-abcdefghij0123456789")
     advice = advise(error)
     assert "sk-proj" not in advice.message and "***" in advice.message
+
+
+@pytest.mark.parametrize("cut", [12, 17, 23])
+def test_a_known_key_split_across_lines_leaves_no_long_piece(
+    cut: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server or a log wrapper may break a long key; each piece is still most of the key.
+    from imageai.core import scrub as scrub_module
+
+    monkeypatch.setattr(scrub_module, "_known", set())  # this key is not left for other tests
+    key = "gw-Qz7xK2mN9pL4vB8cR1tY6wE3uI5oA0sD"  # a gateway key of no known shape
+    remember_secret(key)
+    text = scrub(f"bad key {key[:cut]}\n  {key[cut:]} (check it)")
+    assert key[:cut] not in text
+    assert key[cut:] not in text
+    assert text.startswith("bad key ")
+    assert text.endswith(" (check it)")
