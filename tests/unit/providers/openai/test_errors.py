@@ -28,9 +28,10 @@ from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, JobRequest
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.settling import RECONCILE_DELAYS
 from imageai.core.shot import ShotSpec
 from imageai.providers.openai.errors import RETIRED_MESSAGE
-from imageai.providers.openai.sora_client import SoraClient
+from imageai.providers.openai.sora_client import LOST_CREATE_WAIT_ENV, SoraClient, delays_from_env
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -364,3 +365,14 @@ def test_find_existing_skips_jobs_the_ledger_gives_to_other_scenes(httpx2_mock, 
     )
     found = _client().find_existing(_request(tmp_path), frozenset({"video_A"}))
     assert found is not None and found.job_id == "video_B"
+
+
+@pytest.mark.parametrize(
+    ("value", "total"),
+    [(None, 77.0), ("2", 2.0), ("0", 0.0), ("nan", 77.0), ("inf", 77.0), ("-5", 77.0), ("x", 77.0)],
+)
+def test_the_lost_create_search_takes_its_total_from_the_environment(value, total) -> None:
+    environ = {} if value is None else {LOST_CREATE_WAIT_ENV: value}
+    delays = delays_from_env(environ)
+    assert len(delays) == len(RECONCILE_DELAYS)
+    assert sum(delays) == pytest.approx(total)
