@@ -25,6 +25,16 @@ T = TypeVar("T")
 RECONCILE_DELAYS: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 15.0, 15.0, 15.0)
 
 
+def create_refused(http_status: int) -> bool:
+    """An HTTP answer to a create that proves the server turned it away (nothing made or billed),
+    for every provider: a 4xx, except 408 (the server gave up reading the request) and 409 (a
+    conflict, possibly with this very request). A 5xx, with an error body or not, proves
+    nothing: a server can bill the create and then fail. A 429 is a refusal too; whether it
+    may be sent again (a rate limit) or not (out of quota) is the provider's to say.
+    """
+    return 400 <= http_status < 500 and http_status not in (408, 409)
+
+
 @runtime_checkable
 class JobFinder(Protocol):
     """A provider whose API lists its jobs, so a create whose answer was lost can be found."""

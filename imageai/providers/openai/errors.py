@@ -18,6 +18,7 @@ from imageai.core.errors import (
     QuotaError,
     RateLimitError,
 )
+from imageai.core.settling import create_refused
 
 RETIRED_MESSAGE = (
     "The endpoint answered that the video model or route does not exist. OpenAI retired the "
@@ -138,9 +139,7 @@ def refused(exc: openai.OpenAIError) -> bool:
     """True when the server surely refused the create (a 4xx other than 408, 409 and 429)."""
     if isinstance(exc, openai.RateLimitError):
         return exc.code in QUOTA_CODES
-    return isinstance(exc, openai.APIStatusError) and (
-        400 <= exc.status_code < 500 and exc.status_code not in (408, 409)
-    )
+    return isinstance(exc, openai.APIStatusError) and create_refused(exc.status_code)
 
 
 def outcome_unknown(exc: openai.OpenAIError) -> bool:

@@ -219,3 +219,14 @@ def test_reconcile_stops_at_once_on_cancel() -> None:
 
 def test_the_default_search_outlasts_a_list_lagging_a_minute() -> None:
     assert 60 <= sum(settling.RECONCILE_DELAYS) <= 90
+
+
+@pytest.mark.parametrize(
+    ("status", "refused"),
+    [(400, True), (401, True), (403, True), (404, True), (422, True), (429, True),
+     (408, False), (409, False), (500, False), (502, False), (503, False), (200, False)],
+)  # fmt: skip
+def test_only_a_4xx_other_than_408_and_409_proves_a_create_was_refused(
+    status: int, refused: bool
+) -> None:
+    assert settling.create_refused(status) is refused
