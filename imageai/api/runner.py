@@ -40,7 +40,7 @@ def render_job(
 
     def job(cancel: threading.Event) -> Iterator[JobEvent]:
         provider = router.provider_for(request)
-        current = recover_lost_create(request, provider, ledger)
+        current = recover_lost_create(request, provider, ledger, cancel)
         if (
             current.resume_job_id is None
             and current.provider is not ProviderName.ANIMATIC
