@@ -200,7 +200,12 @@ class StoryboardModel(QAbstractListModel):
         settings_changed = old_project is None or (
             old_project.provider != project.provider or old_project.settings != project.settings
         )
-        for row, (old, new) in enumerate(zip(old_scenes, project.scenes, strict=True)):
-            if settings_changed or old != new or old_costs.get(old.id) != costs.get(new.id):
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
+        changed = [
+            row
+            for row, (old, new) in enumerate(zip(old_scenes, project.scenes, strict=True))
+            if settings_changed or old != new or old_costs.get(old.id) != costs.get(new.id)
+        ]
+        if changed:
+            # One signal for the span: a project setting changes every row, and a signal per
+            # row made each view re-lay out all rows once per row (6 s for 500 scenes).
+            self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))

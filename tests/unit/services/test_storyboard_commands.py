@@ -120,6 +120,18 @@ def test_model_reports_changed_rows_only(qapp: QApplication) -> None:
     assert model.index(1).data(SceneRole.EXCERPT) == "new words"
 
 
+def test_a_project_setting_change_is_one_signal_over_every_row(qapp: QApplication) -> None:
+    editor = _editor(50)
+    model = StoryboardModel(editor.document, editor, default_catalog())
+    spans: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: spans.append((first.row(), last.row())))
+    settings = editor.document.project.settings.animatic
+    editor.set_provider_settings(
+        ProviderName.ANIMATIC, settings.model_copy(update={"seconds": settings.seconds + 2})
+    )
+    assert spans == [(0, 49)]
+
+
 def _with_takes() -> StoryboardEditor:
     first = Take(job_id="v1", clip_path="clips/s0.mp4", thumbnail_path="thumbs/s0.png")
     remix = Take(job_id="v2", clip_path="clips/s0-take2.mp4", remixed_from_job_id="v1")
