@@ -22,7 +22,7 @@ from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
@@ -98,22 +98,25 @@ class StoryboardModel(QAbstractListModel):
         return self._scene_data(scene, number, role)
 
     def _scene_data(self, scene: Scene, number: int, role: int) -> Any:
-        assert self._project is not None
-        cost = self._costs.get(scene.id)
-        values: dict[int, Any] = {
-            SceneRole.ID: scene.id,
-            SceneRole.NUMBER: number,
-            SceneRole.EXCERPT: excerpt(scene.prompt),
-            SceneRole.SECONDS: resolve(self._project, scene).seconds,
-            SceneRole.PROVIDER: self._project.provider_for(scene).value,
-            SceneRole.PROVIDER_NAME: short_name(self._project.provider_for(scene)),
-            SceneRole.STATE: scene.state.value,
-            SceneRole.COST: cost,
-            SceneRole.THUMBNAIL: self._thumbnail(scene),
-            SceneRole.ERROR: scene.error,
-            SceneRole.SCENE: scene,
+        # Only the asked role is computed: views ask one role at a time, for every row, and
+        # resolving a scene's settings for each of them made a 500-scene relayout slow.
+        project = self._project
+        assert project is not None
+        values: dict[int, Callable[[], Any]] = {
+            SceneRole.ID: lambda: scene.id,
+            SceneRole.NUMBER: lambda: number,
+            SceneRole.EXCERPT: lambda: excerpt(scene.prompt),
+            SceneRole.SECONDS: lambda: resolve(project, scene).seconds,
+            SceneRole.PROVIDER: lambda: project.provider_for(scene).value,
+            SceneRole.PROVIDER_NAME: lambda: short_name(project.provider_for(scene)),
+            SceneRole.STATE: lambda: scene.state.value,
+            SceneRole.COST: lambda: self._costs.get(scene.id),
+            SceneRole.THUMBNAIL: lambda: self._thumbnail(scene),
+            SceneRole.ERROR: lambda: scene.error,
+            SceneRole.SCENE: lambda: scene,
         }
-        return values.get(role)
+        value = values.get(role)
+        return None if value is None else value()
 
     def _thumbnail(self, scene: Scene) -> str | None:
         """The clip's thumbnail once rendered, else the reference image (absolute paths)."""
