@@ -78,12 +78,15 @@ def open_intents(entries: Iterable[LedgerEntry]) -> list[OpenIntent]:
     and stays possibly billed.
     """
     stacks: dict[tuple[str, str], list[tuple[int, OpenIntent]]] = {}
-    order: list[tuple[str, str]] = []  # keys by their latest intent, for fingerprint-less lines
+    # Keys by their latest intent, for fingerprint-less lines (a dict: moving a key to the end
+    # is O(1), so a ledger of tens of thousands of intents is read in linear time).
+    order: dict[tuple[str, str], None] = {}
     for position, entry in enumerate(entries):
         key = (entry.scene_id, entry.fingerprint)
         if entry.event == "intent":
             stacks.setdefault(key, []).append((position, OpenIntent(entry)))
-            order = [k for k in order if k != key] + [key]
+            order.pop(key, None)
+            order[key] = None
             continue
         if entry.event not in ("created", "failed") or (
             entry.event == "failed" and entry.job_id is not None
