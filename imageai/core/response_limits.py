@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 
+import httpx
 import httpx2
 
 from imageai.core.errors import ErrorKind, ProviderError
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
     from imageai.core.clip_check import ExpectedClip
     from imageai.core.jobs import JobRequest
+
+    _Response = httpx.Response | httpx2.Response
 
 #: An API answer (a video's status, a page of the list, the model list) is a few kB; a body
 #: past this is a broken or hostile server and is refused before it fills memory.
@@ -38,6 +41,7 @@ class ResponseTooLargeError(ProviderError):
     final = True  # the same server would send the same again
 
     def __init__(self, what: str, limit: int) -> None:
+        self.limit = limit
         super().__init__(
             f"The server sent more than {limit // (1 << 20)} MB for {what}, far more than it "
             "can need; it was stopped and nothing was kept. Check the endpoint (base URL)."
@@ -82,31 +86,25 @@ def head_bytes(chunks: Iterable[bytes], limit: int = MAX_JSON_BYTES) -> bytes:
     return b"".join(parts)
 
 
-class _CappedStream(httpx2.SyncByteStream):
-    def __init__(self, inner: httpx2.SyncByteStream, limit: int, what: str) -> None:
-        self._inner = inner
-        self._limit = limit
-        self._what = what
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class _Stream(httpx2.SyncByteStream, httpx.SyncByteStream):
+    """``chunks`` as a body either library reads (both check only this base class)."""
+
+    def __init__(self, chunks: Iterable[bytes], closes: _Closable) -> None:
+        self._chunks = chunks
+        self._closes = closes
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from capped(self._inner, self._limit, self._what)
+        yield from self._chunks
 
     def close(self) -> None:
-        self._inner.close()
+        self._closes.close()
 
 
-class _DecodedStream(httpx2.SyncByteStream):
-    def __init__(self, encoded: httpx2.Response) -> None:
-        self._encoded = encoded
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield from self._encoded.iter_bytes()
-
-    def close(self) -> None:
-        self._encoded.close()
-
-
-def _asks_for_media(request: httpx2.Request) -> bool:
+def _asks_for_media(request: httpx.Request | httpx2.Request) -> bool:
     # What the request asked for, never what the server answers: a hostile server could label
     # an endless answer to a JSON call ``video/mp4``. The openai SDK's download_content asks
     # for application/binary (kept across redirects); the path covers other callers.
@@ -114,47 +112,78 @@ def _asks_for_media(request: httpx2.Request) -> bool:
     return request.url.path.endswith("/content") or accept.startswith("application/binary")
 
 
-class CappedTransport(httpx2.BaseTransport):
-    """Wraps a transport so no answer but a media download exceeds `MAX_JSON_BYTES`.
+def _cap(request: httpx.Request | httpx2.Request, response: _Response, limit: int) -> None:
+    """Swap ``response``'s body for its decoded bytes, stopped past ``limit``."""
+    raw = response.stream
+    if _asks_for_media(request) or not isinstance(
+        raw, httpx2.SyncByteStream | httpx.SyncByteStream
+    ):
+        return
+    chunks: Iterable[bytes] = raw
+    closes: _Closable = raw
+    if coding := response.headers.get("content-encoding"):
+        # httpx2's decoders inflate in bounded pieces (httpx 0.28's would inflate a whole
+        # network read at once), so they decode for both libraries.
+        encoded = httpx2.Response(
+            200, headers={"content-encoding": coding}, stream=_Stream(raw, raw)
+        )
+        chunks, closes = encoded.iter_bytes(), encoded
+        # The client must not decode again, nor compare against the encoded length.
+        del response.headers["content-encoding"]
+        response.headers.pop("content-length", None)
+    response.stream = _Stream(capped(chunks, limit, request.url.path), closes)
+
+
+class CappedTransport(httpx2.BaseTransport, httpx.BaseTransport):
+    """Wraps a transport (httpx2's or httpx's) so no answer but a media download exceeds ``limit``.
 
     The cap counts decoded bytes: a gzip answer is decoded here, as a few MB of gzip can
     inflate to GB. Media (a request for ``.../content`` or ``application/binary``) is left
     to the download code, which caps it by the clip's own bound.
     """
 
-    def __init__(self, inner: httpx2.BaseTransport, limit: int = MAX_JSON_BYTES) -> None:
+    def __init__(
+        self, inner: httpx2.BaseTransport | httpx.BaseTransport, limit: int = MAX_JSON_BYTES
+    ) -> None:
         self._inner = inner
         self._limit = limit
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+    @overload
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response: ...
+    @overload
+    def handle_request(self, request: httpx.Request) -> httpx.Response: ...
+    def handle_request(self, request: Any) -> Any:
         response = self._inner.handle_request(request)
-        if _asks_for_media(request):
-            return response
-        stream = response.stream
-        if not isinstance(stream, httpx2.SyncByteStream):
-            return response
-        if "content-encoding" in response.headers:
-            encoded = httpx2.Response(response.status_code, headers=response.headers, stream=stream)
-            stream = _DecodedStream(encoded)
-            # The client must not decode again, nor compare against the encoded length.
-            del response.headers["content-encoding"]
-            response.headers.pop("content-length", None)
-        response.stream = _CappedStream(stream, self._limit, f"{request.url.path}")
+        _cap(request, response, self._limit)
         return response
 
     def close(self) -> None:
         self._inner.close()
 
 
-class _ClosingClient(httpx2.Client):
+class _ClosesWhenCollected:
     def __del__(self) -> None:
         # As the SDKs' own default clients do: a client nobody closed closes when collected.
+        client = cast("httpx.Client | httpx2.Client", self)
         with contextlib.suppress(Exception):
-            if not self.is_closed:
-                self.close()
+            if not client.is_closed:
+                client.close()
+
+
+class _ClosingClient(_ClosesWhenCollected, httpx2.Client):
+    pass
+
+
+class _ClosingHttpxClient(_ClosesWhenCollected, httpx.Client):
+    pass
 
 
 def capped_client(limit: int = MAX_JSON_BYTES) -> httpx2.Client:
     """An ``httpx2.Client`` (for an SDK's ``http_client``/``httpx_client``) whose answers stop
     at ``limit`` bytes, media downloads excepted."""
     return _ClosingClient(transport=CappedTransport(httpx2.HTTPTransport(), limit))
+
+
+def capped_httpx_client(limit: int = MAX_JSON_BYTES) -> httpx.Client:
+    """`capped_client` on httpx (0.28), for code and tests built on it (Veo on Vertex AI)."""
+    return _ClosingHttpxClient(transport=CappedTransport(httpx.HTTPTransport(), limit))

@@ -23,7 +23,11 @@ from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, Star
 from imageai.core.key_check import KeyCheck, KeyStatus
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
 from imageai.core.project_files import project_path
-from imageai.core.response_limits import request_clip_limit
+from imageai.core.response_limits import (
+    MAX_INLINE_ANSWER_BYTES,
+    capped_httpx_client,
+    request_clip_limit,
+)
 from imageai.core.validation import validate_spec
 from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries, retry_wait
 from imageai.providers.google.errors import ErrorContext
@@ -94,6 +98,7 @@ class VeoClient:
         self._base_url = base_url
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=TIMEOUT)
+        self._sdk_http: httpx.Client | None = None
         self._credentials = credentials
         self._sleep = sleep
         self._backoff_s = backoff_s
@@ -115,10 +120,15 @@ class VeoClient:
             raise self._gemini_gone()
         from imageai.providers.google.veo_vertex import VertexVeoBackend
 
+        # The SDK's answers (create, poll, model check) may carry the clip inline, so they stop
+        # at that bound; gs:// downloads on ``self._http`` stop at the clip's own bound.
+        if self._sdk_http is None:
+            self._sdk_http = capped_httpx_client(MAX_INLINE_ANSWER_BYTES)
         return VertexVeoBackend(
             self.settings.vertex_project,
             self.settings.vertex_location,
             self._http,
+            sdk_http=self._sdk_http,
             credentials=self._credentials,
             base_url=self._base_url,
         )
@@ -272,6 +282,8 @@ class VeoClient:
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
+        if self._sdk_http is not None:
+            self._sdk_http.close()
 
 
 def _model_of(job_id: str) -> str:

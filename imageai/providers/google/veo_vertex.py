@@ -1,4 +1,4 @@
-"""Veo on Vertex AI through google-genai in Vertex mode, on a plain httpx client we own."""
+"""Veo on Vertex AI through google-genai in Vertex mode, on plain httpx clients we own."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from google.genai import types
 from imageai.core.downloads import write_chunks
 from imageai.core.errors import AuthError, NetworkError, OutcomeUnknownError, ProviderError
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.core.response_limits import head_bytes
+from imageai.core.response_limits import ResponseTooLargeError, head_bytes
 from imageai.providers.google.errors import (
     ErrorContext,
     classify,
@@ -61,15 +61,17 @@ class VertexVeoBackend:
         location: str,
         http: httpx.Client,
         *,
+        sdk_http: httpx.Client | None = None,
         credentials: Credentials | None = None,
         base_url: str | None = None,
     ) -> None:
+        """``http`` fetches gs:// clips; ``sdk_http`` (a capped client) carries the SDK's calls."""
         credentials, project = vertex_credentials(project, credentials, "Veo")
         self._credentials = credentials
         self._http = http
         # One attempt, explicitly: with retries the SDK would re-send a billable create.
         self._client = vertex_client(
-            project, location, credentials, base_url=base_url, httpx_client=http
+            project, location, credentials, base_url=base_url, httpx_client=sdk_http
         )
 
     def _call(self, action: str, context: ErrorContext, fn: Any, **kwargs: Any) -> Any:
@@ -79,6 +81,12 @@ class VertexVeoBackend:
             raise _sdk_error(exc, context) from None
         except httpx.TransportError as exc:
             raise transport_error(exc, action) from None
+        except ResponseTooLargeError as exc:
+            # Cut off by our cap: a create's answer is lost, so its outcome is unknown.
+            if action == "create":
+                why = f"it ran past {exc.limit >> 20} MB, far more than any answer needs"
+                raise lost_create("Veo", why, detail=exc.user_message) from None
+            raise
         except google.auth.exceptions.RefreshError:
             raise AuthError("Google Cloud rejected the credentials; log in again.") from None
         except google.auth.exceptions.TransportError:

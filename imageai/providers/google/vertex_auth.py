@@ -11,6 +11,7 @@ from google import genai
 from google.genai import types
 
 from imageai.core.errors import AuthError
+from imageai.core.response_limits import MAX_INLINE_ANSWER_BYTES, capped_client
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
@@ -57,13 +58,17 @@ def vertex_client(
     retry: types.HttpRetryOptions = ONE_ATTEMPT,
     httpx_client: Any = None,
 ) -> genai.Client:
-    """google-genai in Vertex AI mode (``enterprise``; ``vertexai`` is its legacy name)."""
+    """google-genai in Vertex AI mode (``enterprise``; ``vertexai`` is its legacy name).
+
+    The SDK sends through ``httpx_client`` (httpx or httpx2; google-genai takes either), a
+    capped client by default: an answer may hold a clip inline, so it stops at that bound.
+    """
     options = types.HttpOptions(
         base_url=base_url,
         api_version=VERTEX_API_VERSION,
         timeout=SDK_TIMEOUT_MS,
         retry_options=retry,
-        httpx_client=httpx_client,
+        httpx_client=httpx_client or capped_client(MAX_INLINE_ANSWER_BYTES),
     )
     return genai.Client(
         enterprise=True,
