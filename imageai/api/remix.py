@@ -12,13 +12,12 @@ from imageai.api.config import provider_settings, public_name
 from imageai.api.plan import finished
 from imageai.api.results import VideoInfo, VideoResult
 from imageai.api.runner import JobMeta, follow
-from imageai.core.budget import reservations_for
+from imageai.core.budget import check_new_creates, reservations_for
 from imageai.core.errors import BudgetExceededError, JobError, ProviderError, ValidationError
 from imageai.core.jobs import JobRequest
 from imageai.core.models import ProviderName, RenderState, SoraSettings
 from imageai.core.project_lock import holding_project
 from imageai.core.remix_plan import (
-    check_edit_budget,
     clean_prompts,
     edit_variation,
     edits_clips,
@@ -83,7 +82,7 @@ def _plan(
     take = free_take_number(scene, folder)
     if edits_clips(catalog, project, scene):
         edit = plan_edit(catalog, project, scene, folder, prompts, ledger)
-        check_edit_budget(edit, ledger, budget_usd, reserved)
+        check_new_creates(edit.cost_usd, ledger, project, catalog, budget_usd, reserved)
         provider = router.provider_for(edit.requests[0])
 
         def edit_job(cancel: threading.Event) -> Iterator[JobEvent]:
@@ -94,7 +93,6 @@ def _plan(
         name = public_name(planner.provider)
         raise ValidationError("provider", f"{name} {scene_model(project)} cannot remix a video")
     from imageai.providers.openai.sora_remix_jobs import (  # late: the SDK is slow to import
-        check_budget,
         plan_remix,
         remix_client,
         remix_variation,
@@ -107,7 +105,7 @@ def _plan(
     assert scene.job_id is not None
     spec = video_spec(catalog, source_video(client, scene.job_id), resolve(project, scene))
     plan = plan_remix(catalog, project, scene, folder, prompts, spec, ledger, client)
-    check_budget(plan, ledger, budget_usd, reserved)
+    check_new_creates(plan.cost_usd, ledger, project, catalog, budget_usd, reserved)
 
     def remix_job(cancel: threading.Event) -> Iterator[JobEvent]:
         return remix_variation(plan, 0, client, catalog, ledger, take, cancel)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.sora_jobs import JobReport
 from imageai.core import project_store
+from imageai.core.budget import check_new_creates
 from imageai.core.errors import ErrorKind, ProviderError
 from imageai.core.jobs import Created, Done, JobResult
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
@@ -16,7 +17,6 @@ from imageai.core.project_lock import holding_project
 from imageai.core.remix_plan import (
     UNKNOWN_MESSAGE,
     EditPlan,
-    check_edit_budget,
     clean_prompts,
     edit_variation,
     plan_edit,
@@ -57,9 +57,8 @@ def remix_by_edit(
             ledger,
             resend_unknown=args.resend_unknown,
         )
-        check_edit_budget(
-            plan, ledger, args.budget if args.budget is not None else project.budget_usd
-        )
+        budget = args.budget if args.budget is not None else project.budget_usd
+        check_new_creates(plan.cost_usd, ledger, project, ctx.catalog, budget)
         # Built before anything is sent: a missing key stops here (exit 3).
         provider = ctx.router.provider_for(plan.requests[0])
         return _run(args, folder, plan, provider, ledger)

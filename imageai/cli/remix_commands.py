@@ -13,6 +13,7 @@ from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
 from imageai.cli.sora_jobs import JobReport, follow, provider_exit, scene_at, sora_client
 from imageai.core import project_store
+from imageai.core.budget import check_new_creates
 from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.models import ProviderName
@@ -31,7 +32,6 @@ from imageai.core.takes import (
 )
 from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
-    check_budget,
     check_remixable,
     create_remixes,
     plan_remix,
@@ -98,7 +98,8 @@ def _remix(
     # A remix created by an earlier, interrupted run is followed again, not paid twice.
     # One sent but never recorded (a crash mid-create) is looked up and adopted, not re-sent.
     plan = plan_remix(catalog, project, scene, folder, prompts, spec, ledger, client)
-    check_budget(plan, ledger, args.budget if args.budget is not None else project.budget_usd)
+    budget = args.budget if args.budget is not None else project.budget_usd
+    check_new_creates(plan.cost_usd, ledger, project, catalog, budget)
     labels = {str(i): f"variation {i + 1}" for i in range(len(prompts))}
     report = JobReport(labels, as_json=args.json, project_dir=folder)
     report.emit(

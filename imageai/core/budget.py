@@ -91,6 +91,29 @@ def committed_spend(
     return round(billed_total(ledger, project) + unknown, 4)
 
 
+def check_new_creates(
+    cost_usd: float,
+    ledger: Ledger,
+    project: Project,
+    catalog: Catalog,
+    budget_usd: float | None,
+    reserved_usd: float = 0.0,
+) -> None:
+    """Creates outside a render (remixes, edits) against the budget, by the render's rule:
+    billed (the larger of ledger and project.json) + possibly billed + reserved + the new cost.
+
+    Raises:
+        UnreadableLedgerError: a budget is set and the ledger has unreadable lines.
+        BudgetExceededError: the new creates would pass the budget.
+    """
+    check_ledger_readable(ledger, budget_usd)
+    if budget_usd is None:
+        return
+    committed = round(committed_spend(ledger, project, catalog) + reserved_usd, 4)
+    if _passes(committed, cost_usd, budget_usd):
+        raise BudgetExceededError(cost_usd, committed, budget_usd)
+
+
 def _passes(committed_usd: float, cost_usd: float, budget_usd: float) -> bool:
     """The one budget rule: ``cost_usd`` more on top of ``committed_usd`` passes the budget."""
     return committed_usd + cost_usd > budget_usd + 1e-9

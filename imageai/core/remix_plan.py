@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core import settling
-from imageai.core.budget import check_ledger_readable
-from imageai.core.errors import BudgetExceededError, OutcomeUnknownError, ValidationError
+from imageai.core.errors import OutcomeUnknownError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, SourceClip, SourceMode
 from imageai.core.models import RenderState
@@ -176,16 +175,6 @@ def plan_edit(
         resend_unknown=resend_unknown,
         unit_usd=round(price_per_second(catalog, spec) * spec.seconds, 4),
     )
-
-
-def check_edit_budget(
-    plan: EditPlan, ledger: Ledger, budget_usd: float | None, reserved_usd: float = 0.0
-) -> None:
-    """Raise `BudgetExceededError` if the new variations would take the spend past the budget."""
-    check_ledger_readable(ledger, budget_usd)  # unreadable lines may hide spend
-    spent = round(ledger.total_spent() + reserved_usd, 4)
-    if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
-        raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
 
 
 def edit_variation(

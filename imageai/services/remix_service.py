@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from imageai.core.budget import reservations_for
+from imageai.core.budget import check_new_creates, reservations_for
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Created, JobResult
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.core.remix_plan import (
     EditPlan,
-    check_edit_budget,
     clean_prompts,
     edit_blocker,
     edit_variation,
@@ -27,7 +26,6 @@ from imageai.core.shot import spec_for_settings
 from imageai.core.takes import add_take, free_take_number, make_take
 from imageai.providers.openai.sora_remix_jobs import (
     RemixPlan,
-    check_budget,
     plan_remix,
     remix_blocker,
     remix_client,
@@ -161,14 +159,18 @@ class RemixService(QObject):
                 ledger,
                 resend_unknown=resend_unknown,
             )
-            check_edit_budget(edit, ledger, project.budget_usd, reserved)
+            check_new_creates(
+                edit.cost_usd, ledger, project, self._catalog, project.budget_usd, reserved
+            )
             return edit
         spec = spec_for_settings(ProviderName.SORA, project.settings.sora, scene.duration)
         plan = plan_remix(
             self._catalog, project, scene, folder, clean_prompts(prompts), spec, ledger
         )
         # Renders and remixes queued but not created yet count, or together they could overspend.
-        check_budget(plan, ledger, project.budget_usd, reserved)
+        check_new_creates(
+            plan.cost_usd, ledger, project, self._catalog, project.budget_usd, reserved
+        )
         return plan
 
     def spent_usd(self) -> float:

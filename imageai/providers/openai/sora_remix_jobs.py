@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from imageai.core.budget import check_ledger_readable
-from imageai.core.errors import BudgetExceededError, ProviderError, ValidationError
+from imageai.core.errors import ProviderError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, PollState
 from imageai.core.models import ProviderName, RenderState
@@ -142,19 +141,6 @@ def plan_remix(
         resumed=tuple(resumed(r) for r in requests),
         unit_usd=round(price_per_second(catalog, spec) * spec.seconds, 4),
     )
-
-
-def check_budget(
-    plan: RemixPlan, ledger: Ledger, budget_usd: float | None, reserved_usd: float = 0.0
-) -> None:
-    """Raise `BudgetExceededError` if the new remixes would take the spend past the budget.
-
-    ``reserved_usd`` is what queued jobs of the project will create but have not yet.
-    """
-    check_ledger_readable(ledger, budget_usd)  # unreadable lines may hide spend
-    spent = round(ledger.total_spent() + reserved_usd, 4)
-    if budget_usd is not None and spent + plan.cost_usd > budget_usd + 1e-9:
-        raise BudgetExceededError(plan.cost_usd, spent, budget_usd)
 
 
 def source_video(client: SoraClient, job_id: str) -> SoraVideo:

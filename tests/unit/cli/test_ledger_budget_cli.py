@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,19 +13,17 @@ from imageai.core.budget import (
     UnreadableLedgerError,
     billed_by_scene,
     billed_total,
+    check_new_creates,
     committed_spend,
 )
 from imageai.core.catalog import default_catalog
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import ProviderName
-from imageai.core.remix_plan import check_edit_budget
 from imageai.core.render_plan import build_request
-from imageai.providers.openai.sora_remix_jobs import check_budget as check_sora_remix_budget
 from tests.fakes.fake_provider import FakeProvider
 from tests.unit.cli.test_render_budget_cli import _film, _use
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
 
@@ -139,16 +136,15 @@ def test_the_budget_counts_project_json_billed_figure_when_the_ledger_lost_it(
     assert [row["billed_usd"] for row in status["scenes"]][:2] == pytest.approx([0.4, 0.4])
 
 
-@pytest.mark.parametrize("check", [check_edit_budget, check_sora_remix_budget])
-def test_remix_budget_checks_refuse_an_unreadable_ledger(
-    tmp_path: Path, check: Callable[..., None]
-) -> None:
+def test_remix_budget_checks_refuse_an_unreadable_ledger(tmp_path: Path) -> None:
     folder = tmp_path / "film"
     project_store.create_folder(folder)
     _film(folder, budget=10.0)
     _garbage_after_a_paid_scene(folder)
     ledger = Ledger(folder / LEDGER_NAME)
-    plan = SimpleNamespace(cost_usd=0.4)
+    project = project_store.load(folder)
     with pytest.raises(UnreadableLedgerError):
-        check(plan, ledger, 10.0)
-    check(plan, ledger, None)  # no budget: nothing to protect
+        check_new_creates(0.4, ledger, project, default_catalog(), 10.0)
+    check_new_creates(
+        0.4, ledger, project, default_catalog(), None
+    )  # no budget: nothing to protect

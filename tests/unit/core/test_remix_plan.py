@@ -7,17 +7,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from imageai.core.budget import check_new_creates
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import BudgetExceededError, OutcomeUnknownError, ValidationError
 from imageai.core.jobs import Created, Done, JobResult, SourceMode
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import Project, ProviderName, RenderState, Scene
+from imageai.core.pricing import estimate
 from imageai.core.remix_plan import (
-    check_edit_budget,
     edit_blocker,
     edit_variation,
     plan_edit,
 )
+from imageai.core.render_plan import build_request
 from imageai.core.takes import add_take, list_takes, make_take
 from tests.fakes.fake_provider import FakeProvider
 
@@ -111,11 +113,14 @@ def test_budget_refuses_before_any_create(tmp_path: Path) -> None:
     project = _project(tmp_path)
     ledger = Ledger(tmp_path / LEDGER_NAME)
     plan = plan_edit(default_catalog(), project, project.scenes[0], tmp_path, ["a", "b"], ledger)
+    catalog = default_catalog()
+    assert plan.cost_usd == pytest.approx(1.2)
+    # The scene's first render was billed $0.60 (project.json; this ledger is new).
     with pytest.raises(BudgetExceededError):
-        check_edit_budget(plan, ledger, budget_usd=1.0)
-    check_edit_budget(plan, ledger, budget_usd=1.2)
+        check_new_creates(plan.cost_usd, ledger, project, catalog, budget_usd=1.7)
+    check_new_creates(plan.cost_usd, ledger, project, catalog, budget_usd=1.8)
     with pytest.raises(BudgetExceededError):
-        check_edit_budget(plan, ledger, budget_usd=1.2, reserved_usd=0.1)
+        check_new_creates(plan.cost_usd, ledger, project, catalog, 1.8, reserved_usd=0.1)
 
 
 def test_a_lost_create_answer_is_outcome_unknown_and_never_sent_again_unasked(
@@ -189,3 +194,28 @@ def test_edit_blocker_names_unrendered_and_non_editing_scenes(tmp_path: Path) ->
     assert "cannot edit a clip" in (edit_blocker(catalog, veo, veo.scenes[0]) or "")
     with pytest.raises(ValidationError, match="scene 1 uses veo"):
         plan_edit(catalog, veo, veo.scenes[0], tmp_path, ["x"], Ledger(tmp_path / "l.jsonl"))
+
+
+def test_an_edit_budget_counts_possibly_billed_creates_and_the_project_file(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path)
+    ledger = Ledger(tmp_path / LEDGER_NAME)
+    catalog = default_catalog()
+    plan = plan_edit(catalog, project, project.scenes[0], tmp_path, ["a"], ledger)
+    room = plan.cost_usd + 0.6 + 0.5  # the first render's $0.60, and $0.50 to spare
+    check_new_creates(plan.cost_usd, ledger, project, catalog, room)
+    # A create sent whose answer never came: possibly billed at the scene's price.
+    other = project.scenes[0].model_copy(update={"id": "lost"})
+    with_lost = project.model_copy(update={"scenes": (*project.scenes, other)})
+    lost = build_request(catalog, with_lost, other, tmp_path)
+    ledger.intent(lost)
+    price = next(s for s in estimate(with_lost, None, catalog).scenes if s.id == "lost")
+    assert price.usd_per_second * price.seconds > 0.5
+    with pytest.raises(BudgetExceededError):
+        check_new_creates(plan.cost_usd, ledger, with_lost, catalog, room)
+    # project.json's billed figure counts when it is larger than the ledger's.
+    fresh = Ledger(tmp_path / "other-ledger.jsonl")
+    billed = project.scenes[0].model_copy(update={"billed_usd": 1.2})
+    with pytest.raises(BudgetExceededError):
+        check_new_creates(plan.cost_usd, fresh, project.with_scene(billed), catalog, room)

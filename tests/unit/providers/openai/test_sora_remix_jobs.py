@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pytest
 
 from imageai.core import takes
+from imageai.core.budget import check_new_creates
 from imageai.core.catalog import default_catalog
 from imageai.core.errors import (
     BudgetExceededError,
@@ -31,7 +32,6 @@ from imageai.core.shot import ShotSpec
 from imageai.core.takes import free_take_number
 from imageai.providers.openai.sora_remix import RemixOutcome
 from imageai.providers.openai.sora_remix_jobs import (
-    check_budget,
     check_remixable,
     create_remixes,
     plan_remix,
@@ -104,9 +104,10 @@ def test_only_rendered_sora_scenes_and_real_prompts_pass() -> None:
 def test_plan_prices_new_variations_and_the_budget_guards_them(tmp_path: Path) -> None:
     plan, ledger = _plan(tmp_path, ["a", "b"])
     assert plan.summary() == "2 new variation(s) x $0.40 = $0.80"
-    check_budget(plan, ledger, 0.8)
+    project = Project(settings=SETTINGS, scenes=(SCENE,))
+    check_new_creates(plan.cost_usd, ledger, project, default_catalog(), 0.8)
     with pytest.raises(BudgetExceededError):
-        check_budget(plan, ledger, 0.79)
+        check_new_creates(plan.cost_usd, ledger, project, default_catalog(), 0.79)
 
 
 def test_take_numbers_skip_existing_files_and_reserved_ones(tmp_path: Path) -> None:
