@@ -10,11 +10,13 @@ from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.catalog import load_catalog
 from imageai.core.errors import ValidationError
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName
+from imageai.core.open_jobs import open_jobs
 from imageai.core.paths import price_override_file
 from imageai.core.shot import spec_for_settings
 from imageai.core.validation import validate_spec
-from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL
+from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL, endpoint_for
 from imageai.services.sora_controls_state import (
     endpoint_note,
     parse_base_url,
@@ -25,6 +27,8 @@ from imageai.services.sora_controls_state import (
 
 if TYPE_CHECKING:
     import argparse
+
+    from imageai.core.models import Project, SoraSettings
 
 
 def endpoint_update(args: argparse.Namespace) -> dict[str, Any]:
@@ -45,6 +49,44 @@ def endpoint_update(args: argparse.Namespace) -> dict[str, Any]:
     elif args.usd_per_second is not None:
         update["usd_per_second"] = parse_usd_per_second(args.usd_per_second)
     return update
+
+
+def _where(settings: SoraSettings) -> str:
+    return (endpoint_for(settings) or "OpenAI's endpoint").rstrip("/")
+
+
+def _check_open_jobs(args: argparse.Namespace, project: Project, new: SoraSettings) -> None:
+    """Refuse to move off an endpoint that holds paid jobs not fetched yet.
+
+    A job id means something only where it was made: polled on the new endpoint it is "not
+    found", the ledger closes it, and the scene is created (paid) again. ``--abandon-open-jobs``
+    is the user's word to leave them.
+
+    Raises:
+        ValidationError: jobs are open and the user did not abandon them (exit 2).
+    """
+    old = project.settings.sora
+    if _where(old) == _where(new):
+        return
+    entries = ledger_for(args.dir / LEDGER_NAME).entries()
+    jobs = open_jobs(entries, ProviderName.SORA.value)
+    if not jobs:
+        return
+    numbers = {s.id: project.index_of(s.id) + 1 for s in project.scenes}
+    shown = ", ".join(
+        f"scene {numbers.get(j.scene_id, '(deleted)')} "
+        + (f"job {j.job_id}" if j.job_id else "create with no answer")
+        for j in jobs
+    )
+    if getattr(args, "abandon_open_jobs", False):
+        print(f"Left on {_where(old)} (paid, not fetched): {shown}")
+        return
+    raise ValidationError(
+        "base_url",
+        f"{_where(old)} holds paid work not fetched yet ({shown}); it can only be fetched "
+        "from there. Render the project first, or add --abandon-open-jobs to switch anyway "
+        "(those scenes are then created again on the new endpoint and paid again).",
+    )
 
 
 def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +122,7 @@ def cmd_endpoint(args: argparse.Namespace) -> int:
         with project_for_writing(args.dir, "endpoint change") as project:
             settings = project.settings.sora.model_copy(update=update)
             info = validate_spec(catalog, spec_for_settings(ProviderName.SORA, settings))
+            _check_open_jobs(args, project, settings)
             changed = project.settings.model_copy(update={"sora": settings})
             project_store.save(project.model_copy(update={"settings": changed}), args.dir)
     rule = info.price_rule(size=settings.size)
@@ -104,6 +147,11 @@ def add_parser(vsub: Any) -> None:
         "--openai", action="store_true", help="use OpenAI's own endpoint (clears --base-url)"
     )
     endpoint.add_argument("--no-price", action="store_true", help="clear the price per second")
+    endpoint.add_argument(
+        "--abandon-open-jobs",
+        action="store_true",
+        help="switch the base URL even though the current endpoint holds paid jobs not fetched",
+    )
     endpoint.add_argument("--model", help="any model id the endpoint serves (e.g. sora-2, veo-3.1)")
     endpoint.add_argument("--size", help="WxH")
     endpoint.add_argument("--seconds", help="default scene duration")
