@@ -128,6 +128,19 @@ class ProviderSettings(_Frozen):
         return value
 
 
+class SceneSettings(_Frozen):
+    """A scene's own settings for the provider it overrides; None keeps the project's."""
+
+    animatic: AnimaticSettings | None = None
+    sora: SoraSettings | None = None
+    veo: VeoSettings | None = None
+    omni: OmniSettings | None = None
+
+    def for_provider(self, name: ProviderName) -> ProviderSettingsT | None:
+        value: ProviderSettingsT | None = getattr(self, name.value)
+        return value
+
+
 def new_scene_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -160,6 +173,9 @@ class Scene(_Frozen):
     #: Omni: continue the previous scene's clip (``extend``) instead of starting afresh.
     continuity: OmniContinuity = OmniContinuity.NONE
     provider: ProviderName | None = None
+    #: The scene's own model, shape and duration for its overriding ``provider`` (see
+    #: `Project.settings_for`); kept per provider so switching back and forth loses nothing.
+    provider_settings: SceneSettings | None = None
     state: RenderState = RenderState.PENDING
     job_id: str | None = None
     job_provider: ProviderName | None = None
@@ -215,6 +231,16 @@ class Project(_Frozen):
     def provider_for(self, scene: Scene) -> ProviderName:
         """The scene's override, else the project's provider."""
         return scene.provider or self.provider
+
+    def settings_for(self, scene: Scene) -> ProviderSettingsT:
+        """The settings the scene renders with: its own for the provider it overrides, if set,
+        else the project's for that provider."""
+        provider = self.provider_for(scene)
+        if scene.provider is not None and scene.provider_settings is not None:
+            own = scene.provider_settings.for_provider(provider)
+            if own is not None:
+                return own
+        return self.settings.for_provider(provider)
 
     def with_scene(self, scene: Scene) -> Project:
         """A copy with the scene of the same id replaced."""

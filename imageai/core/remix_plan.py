@@ -42,7 +42,7 @@ def clean_prompts(raw: Iterable[str]) -> list[str]:
 def edits_clips(catalog: Catalog, project: Project, scene: Scene) -> bool:
     """True when the scene's own provider and model can edit a clip (remix by edit)."""
     provider = project.provider_for(scene)
-    settings = project.settings.for_provider(provider)
+    settings = project.settings_for(scene)
     info = catalog.get(provider, settings.model)
     return info is not None and info.supports_edit
 
@@ -53,7 +53,7 @@ def edit_blocker(catalog: Catalog, project: Project, scene: Scene) -> str | None
         return f"is not rendered yet (state {scene.state.value}); render it first, then remix it"
     if not edits_clips(catalog, project, scene):
         provider = project.provider_for(scene)
-        model = project.settings.for_provider(provider).model
+        model = project.settings_for(scene).model
         return f"uses {provider.value} {model}, which cannot edit a clip"
     return None
 
@@ -155,7 +155,7 @@ def plan_edit(
             title=project.title,
             spec=spec,
             prompt=prompt,
-            settings=project.settings.for_provider(spec.provider),
+            settings=project.settings_for(scene),
             project_dir=folder,
             fit=scene.fit,
             source=source,

@@ -86,7 +86,7 @@ def build_request(
         title=project.title,
         spec=spec,
         prompt=scene_prompt(project, scene),
-        settings=project.settings.for_provider(spec.provider),
+        settings=project.settings_for(scene),
         project_dir=project_dir,
         reference_image=reference,
         last_frame_image=_abs(project_dir, scene.last_frame_image),

@@ -73,7 +73,7 @@ def aspect_of(size: str) -> str:
 def resolve(project: Project, scene: Scene) -> ShotSpec:
     """The settings this scene renders with: its override and duration over the project's."""
     provider = project.provider_for(scene)
-    return spec_for_settings(provider, project.settings.for_provider(provider), scene.duration)
+    return spec_for_settings(provider, project.settings_for(scene), scene.duration)
 
 
 def spec_for_settings(

@@ -109,7 +109,7 @@ def validate_scene(catalog: Catalog, project: Project, scene: Scene) -> ShotSpec
     except ValidationError as exc:
         raise exc.prefixed(label) from exc
     check_prompt_length(info, scene_prompt(project, scene), label)
-    settings = project.settings.for_provider(spec.provider)
+    settings = project.settings_for(scene)
     if spec.provider is ProviderName.OMNI:
         assert isinstance(settings, OmniSettings)
         _check_google_backend(info, settings.backend, settings.vertex_project, label, "Omni")

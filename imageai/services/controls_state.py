@@ -16,6 +16,7 @@ from imageai.core.models import (
     ProviderName,
     ProviderSettingsT,
     Scene,
+    SceneSettings,
     SoraSettings,
     VeoBackend,
     VeoSettings,
@@ -239,7 +240,7 @@ def change(
 def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int, ...]:
     """Durations the scene's provider and model allow (empty when the model is unknown)."""
     provider = project.provider_for(scene)
-    settings = project.settings.for_provider(provider)
+    settings = project.settings_for(scene)
     if isinstance(settings, SoraSettings):
         from imageai.services.sora_controls_state import sora_scene_seconds  # imports this module
 
@@ -254,6 +255,14 @@ def scene_seconds(catalog: Catalog, project: Project, scene: Scene) -> tuple[int
         # Omni 1.2 renders up to 15 s, but at most 10 s between a first and a last frame.
         allowed = tuple(s for s in allowed if s <= limit)
     return allowed
+
+
+def with_own_settings(
+    scene: Scene, provider: ProviderName, settings: ProviderSettingsT
+) -> SceneSettings:
+    """The scene's own settings with ``provider``'s replaced (the others kept)."""
+    own = scene.provider_settings or SceneSettings()
+    return own.model_copy(update={provider.value: settings})
 
 
 def rendered_prompt(project: Project, scene: Scene) -> str:
@@ -284,7 +293,7 @@ class SceneImageOptions(BaseModel):
 def scene_image_options(catalog: Catalog, project: Project, scene: Scene) -> SceneImageOptions:
     """What the scene's Veo or Omni model accepts; nothing for other providers or unknown models."""
     provider = project.provider_for(scene)
-    settings = project.settings.for_provider(provider)
+    settings = project.settings_for(scene)
     info = catalog.get(provider, settings.model)
     if provider not in (ProviderName.VEO, ProviderName.OMNI) or info is None:
         return SceneImageOptions()

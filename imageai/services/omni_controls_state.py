@@ -176,7 +176,7 @@ def omni_scene_fields(catalog: Catalog, project: Project, scene: Scene) -> OmniS
     """Shown for Omni scenes; extend needs a model that extends and a scene before this one."""
     if project.provider_for(scene) is not ProviderName.OMNI:
         return OmniSceneFields()
-    settings = project.settings.omni
+    settings = project.settings_for(scene)
     info = catalog.get(ProviderName.OMNI, settings.model)
     if info is None or not info.supports_extend:
         label = info.label if info else settings.model

@@ -23,6 +23,7 @@ EDITABLE_FIELDS = frozenset(
         "extra_reference_images",
         "fit",
         "provider",
+        "provider_settings",
         "audio_direction",
         "continuity",
     }

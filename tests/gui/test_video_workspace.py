@@ -104,6 +104,7 @@ def test_provider_selector_switches_controls_and_clamps_on_model_switch(
 ) -> None:
     ws = make_workspace(scenes=1)
     panel = _panel(qtbot, ws)
+    panel.inspector.show_project_tab()  # the project's provider lives on the Project tab
     selector = panel.provider_selector
     selector.combo.activated.emit(selector.combo.findData("sora"))
     assert ws.document.project.provider is ProviderName.SORA

@@ -56,11 +56,16 @@ def test_the_window_fits_1024x700_with_nothing_clipped(qtbot: QtBot, app_parts: 
         editor,
         editor.prompt_edit,
         editor.duration_combo,
-        panel.provider_selector.combo,
     ]
     for widget in key_widgets:
         assert widget.isVisible(), widget
         assert window.rect().contains(_in_window(widget, window)), widget
+    # The project's provider is on the inspector's Project tab.
+    panel.inspector.show_project_tab()
+    combo = panel.provider_selector.combo
+    assert combo.isVisible()
+    assert window.rect().contains(_in_window(combo, window))
+    panel.inspector.show_scene_tab()
     # The editor reflows into the width it has: no sideways clipping inside its scroll area.
     viewport = editor.scroll_area.viewport()
     content = editor.scroll_area.widget()

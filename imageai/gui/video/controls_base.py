@@ -14,12 +14,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.services.controls_state import ControlOptions, change, options_for
+from imageai.services.controls_state import (
+    ControlOptions,
+    change,
+    options_for,
+    with_own_settings,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from imageai.core.models import ProviderName, ProviderSettingsT
+    from imageai.core.models import ProviderName, ProviderSettingsT, Scene
     from imageai.gui.video.retarget_dialog import RetargetDialog
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -43,6 +48,10 @@ class ProviderControlsWidget(QWidget):
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
+        #: Scene-bound controls (after `bind_scene`) edit one scene's own settings, its provider
+        #: override, and never the project's.
+        self.scene_bound = False
+        self._bound_id: str | None = None
         self.form = QFormLayout()
         # Controls at their natural width: a combo stretched across a wide window reads badly.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -72,9 +81,38 @@ class ProviderControlsWidget(QWidget):
         workspace.document.project_changed.connect(self._on_document_project_changed)
         workspace.project_opened.connect(self._on_workspace_project_opened)
 
+    def bind_scene(self, scene_id: str | None) -> None:
+        """From now on show and edit ``scene_id``'s own settings (None: no scene, no edits)."""
+        self.scene_bound = True
+        self._bound_id = scene_id
+        self.show_notes([])
+        self.refresh()
+
+    def bound_scene(self) -> Scene | None:
+        if not self.scene_bound or self._bound_id is None:
+            return None
+        try:
+            return self._ws.document.project.scene(self._bound_id)
+        except KeyError:
+            return None
+
     @property
     def settings(self) -> ProviderSettingsT:
-        return self._ws.document.project.settings.for_provider(self.provider)
+        project = self._ws.document.project
+        scene = self.bound_scene()
+        if scene is not None and project.provider_for(scene) is self.provider:
+            return project.settings_for(scene)
+        return project.settings.for_provider(self.provider)
+
+    def store(self, settings: ProviderSettingsT) -> None:
+        """Record changed settings (undoable): the bound scene's own, else the project's."""
+        if not self.scene_bound:
+            self._ws.editor.set_provider_settings(self.provider, settings)
+            return
+        scene = self.bound_scene()
+        if scene is not None:  # a deleted scene's controls change nothing
+            own = with_own_settings(scene, self.provider, settings)
+            self._ws.editor.edit_scene(scene.id, provider_settings=own)
 
     def options(self) -> ControlOptions:
         return options_for(self._ws.catalog, self.provider, self.settings)
@@ -82,7 +120,7 @@ class ProviderControlsWidget(QWidget):
     def apply(self, **changes: Any) -> list[str]:
         """Change settings, clamp the rest to the model, record it (undoable), show the notes."""
         settings, notes = change(self._ws.catalog, self.provider, self.settings, **changes)
-        self._ws.editor.set_provider_settings(self.provider, settings)
+        self.store(settings)
         self.show_notes(notes)
         self.refresh()
         return notes

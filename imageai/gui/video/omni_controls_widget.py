@@ -73,6 +73,8 @@ class OmniControlsWidget(GoogleControlsWidget):
         return settings
 
     def scene(self) -> Scene | None:
+        if self.scene_bound:
+            return self.bound_scene()
         if self._scene_id is None:
             return None
         try:
@@ -90,7 +92,7 @@ class OmniControlsWidget(GoogleControlsWidget):
 
     def apply(self, **changes: Any) -> list[str]:
         settings, notes = omni_change(self._ws.catalog, self.omni, self.scene(), **changes)
-        self._ws.editor.set_provider_settings(self.provider, settings)
+        self.store(settings)
         self.show_notes(notes)
         self.refresh()
         return notes

@@ -24,6 +24,7 @@ from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.provider_names import PROVIDER_LABELS
 from imageai.gui.scrolled import scrolled
 from imageai.gui.video.image_row import image_row
+from imageai.gui.video.inspector_scene_settings import SceneProviderSettingsWidget
 from imageai.gui.video.takes_strip import TakesStripWidget
 from imageai.gui.video.veo_images_widget import VeoImagesWidget
 from imageai.services.controls_state import rendered_prompt, scene_seconds
@@ -79,7 +80,7 @@ class SceneEditorPanel(QWidget):
         self.duration_combo = QComboBox()
         self.duration_combo.activated.connect(self._on_duration_combo_activated)
         self.provider_combo = QComboBox()
-        self.provider_combo.addItem("Project default", None)
+        self.provider_combo.addItem("Project's provider", None)
         for name, label in PROVIDER_LABELS.items():
             self.provider_combo.addItem(label, name.value)
         self.provider_combo.activated.connect(self._on_provider_combo_activated)
@@ -115,6 +116,9 @@ class SceneEditorPanel(QWidget):
         left.addLayout(form)
         self.veo_images = VeoImagesWidget(workspace)
         left.addWidget(self.veo_images)
+        # The overriding provider's own model, shape and duration for this scene only.
+        self.scene_settings = SceneProviderSettingsWidget(workspace)
+        left.addWidget(self.scene_settings)
         _line_up_labels([*_form_labels(form), *self.veo_images.labels()])
         right = QVBoxLayout()
         right.addWidget(QLabel("Prompt that will be sent (from the template)"))
@@ -160,6 +164,7 @@ class SceneEditorPanel(QWidget):
         self._scene_id = scene_id
         self.takes_strip.set_scene(scene_id)
         self.veo_images.set_scene(scene_id)
+        self.scene_settings.set_scene(scene_id)
         self._refresh(force=True)
         if changed:
             self.scene_changed.emit(scene_id)
@@ -221,7 +226,7 @@ class SceneEditorPanel(QWidget):
     def _fill_durations(self, scene: Scene) -> None:
         project = self._ws.document.project
         allowed = scene_seconds(self._ws.catalog, project, scene)
-        settings = project.settings.for_provider(project.provider_for(scene))
+        settings = project.settings_for(scene)
         self.duration_combo.blockSignals(True)
         self.duration_combo.clear()
         self.duration_combo.addItem(f"Default ({settings.seconds} s)", None)

@@ -16,16 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ProviderError
-from imageai.gui.scrolled import scrolled
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.cut_viewer import CutViewer
 from imageai.gui.video.error_banner import ErrorBanner
+from imageai.gui.video.inspector import InspectorWidget
 from imageai.gui.video.jobs_panel import JobsPanel
 from imageai.gui.video.log_console import LogConsole
-from imageai.gui.video.provider_selector import ProviderSelectorWidget
 from imageai.gui.video.remix_actions import RemixActionsMixin
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
-from imageai.gui.video.scene_editor import SceneEditorPanel
 from imageai.gui.video.storyboard_view import StoryboardView
 from imageai.gui.video.undo_actions import UndoRedoActions
 from imageai.services.error_advice import (
@@ -70,8 +68,11 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.storyboard_view.setModel(workspace.storyboard)
         # The embedded player over the timeline; both follow the storyboard's selection.
         self.viewer = CutViewer(workspace, self.storyboard_view)
-        self.scene_editor = SceneEditorPanel(workspace)
-        self.provider_selector = ProviderSelectorWidget(workspace, keys)
+        # Scene and project settings apart: the selected scene on one tab, the project on another.
+        self.inspector = InspectorWidget(workspace, keys)
+        self.scene_editor = self.inspector.scene_editor
+        self.project_tab = self.inspector.project_tab
+        self.provider_selector = self.project_tab.provider_selector
         self.cost_label = CostLabel(workspace.costs)
         self.error_banner = ErrorBanner()
         self.jobs_panel = JobsPanel(workspace.jobs)
@@ -82,14 +83,9 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         bottom.addTab(self.jobs_panel, "Jobs")
         bottom.addTab(self.log_console, "Log")
         self.bottom_tabs = bottom
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.scene_editor)
-        right.addWidget(scrolled(self.provider_selector))  # scrolls: the window fits 1024x700
-        right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.storyboard_view)
-        upper.addWidget(right)
+        upper.addWidget(self.inspector)
         upper.setStretchFactor(0, 2)
         upper.setStretchFactor(1, 3)
         upper.setSizes([470, 930])
@@ -207,8 +203,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
     def _on_selection_changed(self) -> None:
         ids = self.selected_ids()
         self.ws.costs.set_selection(ids)
-        self.scene_editor.set_scene(ids[0] if len(ids) == 1 else None)
-        self.provider_selector.set_scene(ids[0] if len(ids) == 1 else None)
+        self.inspector.set_scene(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
     @Slot()
@@ -240,6 +235,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         project = self.ws.document.project
         row = project.index_of(ids[-1]) + 1 if ids else None
         self.ws.editor.add_scene(row)
+        self.inspector.show_scene_tab()
         self.scene_editor.prompt_edit.setFocus()
 
     @Slot()
@@ -356,6 +352,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             self.request_render([scene_id])
         elif kind is ErrorAction.EDIT_PROMPT and scene_id:
             self.storyboard_view.select_ids([scene_id])
+            self.inspector.show_scene_tab()
             self.scene_editor.prompt_edit.setFocus()
         elif kind is ErrorAction.OPEN_KEYS:
             self.keys_requested.emit()

@@ -1,0 +1,83 @@
+"""`SceneProviderSettingsWidget`: a scene's own provider controls while it overrides the provider."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from imageai.core.models import ProviderName
+from imageai.core.provider_names import PROVIDER_LABELS
+from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
+from imageai.gui.video.omni_controls_widget import OmniControlsWidget
+from imageai.gui.video.sora_controls_widget import SoraControlsWidget
+from imageai.gui.video.veo_controls_widget import VeoControlsWidget
+
+if TYPE_CHECKING:
+    from imageai.gui.video.controls_base import ProviderControlsWidget
+    from imageai.services.video_workspace import VideoWorkspace
+
+
+class SceneProviderSettingsWidget(QWidget):
+    """The overriding provider's controls, bound to the scene's own settings.
+
+    Hidden while the scene follows the project's provider: then the Project tab's controls
+    are the ones that apply. A change here is an undoable edit of this scene only.
+    """
+
+    def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._scene_id: str | None = None
+        self.heading = QLabel()
+        self.heading.setObjectName("sceneSettingsHeading")
+        self.heading.setWordWrap(True)
+        bold = self.heading.font()
+        bold.setBold(True)
+        self.heading.setFont(bold)
+        self.controls: dict[ProviderName, ProviderControlsWidget] = {
+            ProviderName.ANIMATIC: AnimaticControlsWidget(workspace),
+            ProviderName.OMNI: OmniControlsWidget(workspace),
+            ProviderName.VEO: VeoControlsWidget(workspace),
+            ProviderName.SORA: SoraControlsWidget(workspace),
+        }
+        self.stack = QStackedWidget()
+        for widget in self.controls.values():
+            widget.bind_scene(None)  # scene-bound from the start: never edits the project
+            self.stack.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.stack)
+        workspace.document.project_changed.connect(self._on_document_project_changed)
+        self.set_scene(None)
+
+    def set_scene(self, scene_id: str | None) -> None:
+        self._scene_id = scene_id
+        for widget in self.controls.values():
+            widget.bind_scene(scene_id)
+        self._sync()
+
+    def overriding(self) -> ProviderName | None:
+        """The provider the scene overrides with, or None."""
+        if self._scene_id is None:
+            return None
+        try:
+            return self._ws.document.project.scene(self._scene_id).provider
+        except KeyError:
+            return None
+
+    def _sync(self) -> None:
+        provider = self.overriding()
+        self.setVisible(provider is not None)
+        if provider is None:
+            return
+        self.stack.setCurrentWidget(self.controls[provider])
+        self.heading.setText(
+            f"This scene's {PROVIDER_LABELS[provider]} settings (the project's are unchanged)"
+        )
+
+    @Slot()
+    def _on_document_project_changed(self) -> None:
+        self._sync()
