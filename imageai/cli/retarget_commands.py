@@ -11,7 +11,10 @@ from imageai.cli.context import project_for_writing
 from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.catalog import load_catalog
+from imageai.core.errors import ValidationError
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName
+from imageai.core.open_jobs import left_behind
 from imageai.core.paths import price_override_file
 from imageai.core.render_plan import parse_scene_selection
 from imageai.core.retarget_plan import (
@@ -98,6 +101,31 @@ def cmd_retarget(args: argparse.Namespace) -> int:
         return _retarget(args, folder, project)
 
 
+def _check_left_behind(
+    args: argparse.Namespace, folder: Path, before: Project, after: Project
+) -> None:
+    """Refuse to move scenes whose paid job is not fetched yet, unless the user abandons it.
+
+    Raises:
+        ValidationError: such a job is open and --abandon-open-jobs was not given (exit 2).
+    """
+    jobs = left_behind(ledger_for(folder / LEDGER_NAME).entries(), before, after)
+    if not jobs:
+        return
+    shown = ", ".join(
+        f"scene {number} " + (f"job {job.job_id}" if job.job_id else "create with no answer")
+        for number, job in jobs
+    )
+    if args.abandon_open_jobs:
+        print(f"Left on the old provider (paid, not fetched): {shown}")
+        return
+    raise ValidationError(
+        "provider",
+        f"paid work not fetched yet ({shown}) would be left on the old provider and those "
+        "scenes paid for again. Render the project first, or add --abandon-open-jobs.",
+    )
+
+
 def _retarget(args: argparse.Namespace, folder: Path, project: Project) -> int:
     catalog = load_catalog(price_override_file())
     if args.successor:
@@ -118,6 +146,7 @@ def _retarget(args: argparse.Namespace, folder: Path, project: Project) -> int:
             ids = [project.scenes[i].id for i in selected]
         plan = plan_retarget(project, ProviderName(args.provider), catalog, ids, args.model)
     if args.yes:
+        _check_left_behind(args, folder, project, plan.project)
         project_store.save(plan.project, folder)
     if args.json:
         print(json.dumps(plan_json(plan, applied=args.yes)))
@@ -145,6 +174,11 @@ def add_parsers(vsub: Any) -> None:
     )
     retarget.add_argument("--scenes", help="e.g. 1,3-5: give only these scenes the provider")
     retarget.add_argument("--yes", action="store_true", help="apply the plan (else only show it)")
+    retarget.add_argument(
+        "--abandon-open-jobs",
+        action="store_true",
+        help="apply even though moved scenes have paid jobs not fetched yet",
+    )
     retarget.add_argument("--json", action="store_true")
     retarget.set_defaults(func=cmd_retarget)
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from imageai.core import settling
+from imageai.core.shot import resolve
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from imageai.core.ledger import LedgerEntry
+    from imageai.core.models import Project
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,22 @@ def open_jobs(entries: Iterable[LedgerEntry], provider: str) -> list[OpenJob]:
         if i.entry.provider == provider
     ]
     return [OpenJob(scene, job) for job, scene in created.items()] + unknown
+
+
+def left_behind(
+    entries: Iterable[LedgerEntry], before: Project, after: Project
+) -> list[tuple[int, OpenJob]]:
+    """(scene number, job) for each open job of a scene whose provider ``after`` changes:
+    the job's clip would never be fetched, and the scene would be paid for again."""
+    entries = list(entries)
+    moved = {
+        scene.id: resolve(before, scene).provider.value
+        for scene, changed in zip(before.scenes, after.scenes, strict=True)
+        if resolve(before, scene).provider is not resolve(after, changed).provider
+    }
+    found: list[tuple[int, OpenJob]] = []
+    for provider in sorted(set(moved.values())):
+        for job in open_jobs(entries, provider):
+            if moved.get(job.scene_id) == provider:
+                found.append((before.index_of(job.scene_id) + 1, job))
+    return found

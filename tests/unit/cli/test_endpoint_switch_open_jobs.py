@@ -82,3 +82,22 @@ def test_endpoint_change_allowed_once_jobs_are_fetched_or_abandoned(
     assert main(args) == 0
     assert project_store.load(folder).settings.sora.base_url == GATEWAY_B
     assert "video_on_a" in capsys.readouterr().out  # the user is told what was left behind
+
+
+def test_retarget_refused_while_a_moved_scene_has_a_paid_job_not_fetched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Moved to Omni, the scene's Sora job is never polled again: its clip is lost and the
+    # scene is paid for a second time on Omni.
+    folder = _project(tmp_path)
+    _ledger_created(folder, 0, "video_paid")
+    capsys.readouterr()
+
+    args = ["video", "retarget", str(folder), "--provider", "omni", "--yes"]
+    assert main(args) == 2
+    assert "scene 1" in capsys.readouterr().err
+    assert project_store.load(folder).provider.value == "sora"
+    # Scene 2 has nothing open: moving only it is fine; --abandon-open-jobs moves the rest.
+    assert main([*args, "--scenes", "2"]) == 0
+    assert main([*args, "--abandon-open-jobs"]) == 0
+    assert project_store.load(folder).provider.value == "omni"
