@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from imageai.core.pricing import SceneCost, estimate
 from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
+from imageai.services.cost_summary import price_tip
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -94,7 +95,9 @@ class StoryboardModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{number}. {excerpt(scene.prompt) or '(no prompt yet)'}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return scene.prompt or "No prompt yet: double-click to edit."
+            tip = scene.prompt or "No prompt yet: double-click to edit."
+            money = price_tip(self._costs.get(scene.id), scene)  # an invalid scene says why
+            return f"{tip}\n\n{money}" if money else tip
         return self._scene_data(scene, number, role)
 
     def _scene_data(self, scene: Scene, number: int, role: int) -> Any:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.services.cost_summary import plan_text, usd_text
 from imageai.services.render_plan import plan_lines, spend_line
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ class RenderConfirmDialog(QDialog):
     def __init__(self, plan: RenderPlan, billed_usd: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Render scenes?")
-        total = QLabel(f"<b>{plan.summary()}</b>")
+        # The cost line's words for the amount charged (`cost_summary`), never another sum.
+        total = QLabel(f"<b>{plan_text(plan)}</b>")
+        total.setObjectName("planTotal")
+        total.setWordWrap(True)
+        self.total = total
         self.details = QPlainTextEdit("\n".join(plan_lines(plan)))
         self.details.setReadOnly(True)
         self.details.setMaximumHeight(160)
@@ -38,7 +43,7 @@ class RenderConfirmDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(f"Render for ${plan.total_usd:.2f}")
+        self.ok_button.setText(f"Render for {usd_text(plan.total_usd)}")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.services.cost_summary import price_text
 from imageai.services.storyboard_model import SceneRole
 
 if TYPE_CHECKING:
@@ -237,11 +238,9 @@ class SceneCardDelegate(QStyledItemDelegate):
 
 
 def _price_text(index: _Index) -> str:
+    # One cost summary words every price (card, timeline block, cost line, confirm dialog).
     cost: SceneCost | None = index.data(SceneRole.COST)
-    scene = index.data(SceneRole.SCENE)
-    if cost is not None and cost.already_rendered:
-        return f"billed ${scene.billed_usd:.2f}" if scene is not None else ""
-    return "" if cost is None else f"est. ${cost.usd:.2f}"
+    return price_text(cost, index.data(SceneRole.SCENE))
 
 
 class StoryboardView(QListView):

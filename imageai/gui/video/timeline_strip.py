@@ -9,7 +9,8 @@ from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from imageai.gui.video.storyboard_view import STATE_COLORS, _price_text, load_thumbnail
+from imageai.gui.video.storyboard_view import STATE_COLORS, load_thumbnail
+from imageai.services.cost_summary import price_text
 from imageai.services.cut_playlist import (
     Block,
     block_layout,
@@ -173,7 +174,8 @@ class TimelineStrip(QAbstractScrollArea):
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         painter.setFont(font)
         painter.setPen(palette.text().color())
-        label = f"{index.data(SceneRole.NUMBER)}  {_price_text(index)}"
+        price = price_text(index.data(SceneRole.COST), index.data(SceneRole.SCENE))
+        label = f"{index.data(SceneRole.NUMBER)}  {price}"
         elided = QFontMetrics(font).elidedText(label, Qt.TextElideMode.ElideRight, footer.width())
         painter.drawText(footer, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
         border = palette.highlight().color() if selected or playing else palette.mid().color()
