@@ -25,6 +25,8 @@ from imageai.core.provider_names import short_name
 from imageai.core.render_plan import parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
+from imageai.core.take_state import take_status
+from imageai.core.takes import current_take, list_takes
 from imageai.core.validation import validate_spec
 from imageai.core.videos_endpoint import VIDEOS_ENDPOINT_LABEL
 from imageai.video.output_check import OutputPathError, check_output
@@ -183,11 +185,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     }
     # Creates sent whose answer never came: the budget counts them until the ledger settles them.
     unknown = possibly_billed(ledger, project, catalog)
+    takes = {s.id: take_status(catalog, project, s, args.dir) for s in project.scenes}
     rows = [
         {
             "id": s.id,
             "index": i + 1,
             "state": s.state.value,
+            "take_state": takes[s.id].state.value,
+            "changed_since_take": takes[s.id].changed,
+            "changed_reason": takes[s.id].reason or None,
+            "takes": len(list_takes(s)),
+            "chosen_take": current_take(s),
             "provider": project.provider_for(s).value,
             "job_id": s.job_id,
             "clip_path": s.clip_path,
@@ -210,8 +218,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         }
         print(json.dumps({**summary, "budget_usd": project.budget_usd, "scenes": rows}))
         return ExitCode.OK
-    for row in rows:
+    for row, scene in zip(rows, project.scenes, strict=True):
         extra = f"  {row['error']}" if row["error"] else ""
+        if row["changed_since_take"]:
+            extra = f"  changed since its take ({row['changed_reason']}): renders again{extra}"
+        if len(list_takes(scene)) > 1:
+            extra = f"  take {current_take(scene) or '-'} of {len(list_takes(scene))}{extra}"
         if row["possibly_billed_usd"]:
             extra = f"  possibly billed ${row['possibly_billed_usd']:.2f}{extra}"
         print(
@@ -266,6 +278,7 @@ def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
     from imageai.services.render_controller import RenderController
+    from imageai.services.render_plan import again_lines
 
     doc = ProjectDocument.open(args.dir)
     project = doc.project
@@ -274,7 +287,13 @@ def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     controller = RenderController(doc, runner, ctx.router, ctx.catalog)
     # One plan: validated, priced, budget-split and key-checked (a missing key fails here)
     # before any call; the render runs exactly this.
-    plan = controller.prepare(indexes, args.budget, use_project_budget=args.budget is None)
+    if args.again and indexes is None:
+        raise ValidationError("again", "--again needs --scenes (e.g. --scenes 2 or 1-4)")
+    plan = controller.prepare(
+        indexes, args.budget, use_project_budget=args.budget is None, again=args.again
+    )
+    for line in again_lines(plan):
+        print(line, file=sys.stderr)
     _print_left_out(plan, args.dir)
     # Qt's application object is made only once the render is sure to start.
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -436,12 +455,20 @@ def add_parser(sub: Any) -> None:
     est.add_argument("--json", action="store_true")
     est.set_defaults(func=cmd_estimate)
 
-    render = vsub.add_parser("render", help="render the scenes not yet done")
+    render = vsub.add_parser(
+        "render", help="render the scenes not yet done, or changed since their take"
+    )
     render.add_argument("dir", type=Path)
     render.add_argument("--scenes", help="e.g. 1,3-5")
     render.add_argument("--concurrency", type=int, default=2)
     render.add_argument("--budget", type=money, help="USD; overrides the project's budget")
     render.add_argument("--json", action="store_true", help="one JSON event per line")
+    render.add_argument(
+        "--again",
+        action="store_true",
+        help="render the --scenes again even if done and unchanged: a new take each, the "
+        "earlier takes kept (scenes changed since their take render again without it)",
+    )
     render.set_defaults(func=cmd_render)
 
     status = vsub.add_parser("status", help="state, job id, clip and billed cost per scene")

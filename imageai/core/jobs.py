@@ -64,10 +64,19 @@ class JobRequest(_Frozen):
     resume_job_id: str | None = None
     #: Seconds from start to give up polling; the provider job id is kept for later.
     deadline_s: float = 1800.0
+    #: A render again of a scene that has takes: the take number it becomes. Its files are the
+    #: take's (never the earlier takes'), and it is part of the fingerprint, so the ledger never
+    #: takes an earlier take's job for this new create.
+    take: int | None = None
 
     @property
     def provider(self) -> ProviderName:
         return self.spec.provider
+
+    @property
+    def file_stem(self) -> str:
+        """The stem of the clip and thumbnail files: ``<scene>`` or ``<scene>-take<k>``."""
+        return self.scene_id if self.take is None else f"{self.scene_id}-take{self.take}"
 
     @property
     def clips_dir(self) -> Path:
@@ -82,7 +91,17 @@ class JobRequest(_Frozen):
         return self.project_dir / "refs"
 
     def fingerprint(self) -> str:
-        """Identifies what would be billed: same fingerprint, same paid-for output."""
+        """Identifies what would be billed: same fingerprint, same paid-for output.
+
+        A render again (``take`` set) differs from every earlier take even with the same inputs.
+        """
+        content = self.content_fingerprint()
+        if self.take is None:
+            return content
+        return hashlib.sha256(f"{content}\0take{self.take}".encode()).hexdigest()[:32]
+
+    def content_fingerprint(self) -> str:
+        """The fingerprint of what is rendered (provider, model, prompt, shape, images)."""
         digest = hashlib.sha256()
         for part in (
             self.spec.provider.value,

@@ -146,7 +146,7 @@ def new_scene_id() -> str:
 
 
 class Take(_Frozen):
-    """One rendered version of a scene (the first render, or a remix of it)."""
+    """One rendered version of a scene: a render, a render again, or a remix or edit of one."""
 
     job_id: str
     clip_path: str | None = None
@@ -154,6 +154,11 @@ class Take(_Frozen):
     prompt: str = ""
     remixed_from_job_id: str | None = None
     billed_usd: Money = 0.0
+    #: The provider that rendered it (None: a take recorded before takes named it).
+    provider: ProviderName | None = None
+    #: `take_state.inputs_fingerprint` of the request it was rendered from (None: not recorded,
+    #: as for takes made before it was; such a take counts as current unless the provider differs).
+    fingerprint: str | None = None
 
 
 class Scene(_Frozen):

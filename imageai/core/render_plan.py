@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 from imageai.core import continuity
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Created, Done, Downloading, JobEvent, JobRequest, Progress, Queued
-from imageai.core.models import Project, ProviderName, RenderState, Scene
+from imageai.core.models import Project, ProviderName, RenderState, Scene, Take
 from imageai.core.prompts import scene_prompt
+from imageai.core.take_state import inputs_fingerprint
+from imageai.core.takes import add_take, choose_take, list_takes, next_take_number
 from imageai.core.validation import validate_scene
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from imageai.core.catalog import Catalog
     from imageai.core.ledger import Ledger
 
@@ -40,16 +44,30 @@ def parse_scene_selection(text: str, count: int) -> list[int]:
     return indexes
 
 
-def scenes_to_render(project: Project, indexes: list[int] | None = None) -> list[Scene]:
-    """The selected scenes (default all) that are not done yet.
+def scenes_to_render(
+    project: Project, indexes: list[int] | None = None, again: Collection[str] = ()
+) -> list[Scene]:
+    """The selected scenes (default all) that are not done yet, and the done ones in ``again``
+    (ids: changed since their take, or asked for), which render a new take.
 
     A scene whose create may or may not have been billed (outcome unknown) is rendered again only
     when it is selected by name: creating it anew is the user's choice, never a side effect of
     "render all".
     """
+
+    def wanted(scene: Scene) -> bool:
+        return scene.state not in FINISHED or scene.id in again
+
     if indexes is None:
-        return [s for s in project.scenes if s.state not in FINISHED and s.state not in ASK_FIRST]
-    return [project.scenes[i] for i in indexes if project.scenes[i].state not in FINISHED]
+        return [s for s in project.scenes if wanted(s) and s.state not in ASK_FIRST]
+    return [project.scenes[i] for i in indexes if wanted(project.scenes[i])]
+
+
+def again_number(scene: Scene) -> int | None:
+    """The take a render of ``scene`` becomes when it has takes already (a render again), else
+    None (its first render). Stable until that take is added, so a crash mid-render rebuilds
+    the same request and fingerprint, and the ledger resumes its job."""
+    return next_take_number(scene) if list_takes(scene) else None
 
 
 def held_back(project: Project, indexes: list[int] | None = None) -> list[int]:
@@ -95,6 +113,7 @@ def build_request(
         ),
         fit=scene.fit,
         audio_direction=scene.audio_direction if spec.provider is ProviderName.OMNI else "",
+        take=again_number(scene),
     )
     request = _with_extend_source(project, scene, request, ledger)
     resume = resumable_job(project, scene, request, ledger)
@@ -172,16 +191,38 @@ def _clip_in(project_dir: Path, recorded: str) -> Path | None:
 
 
 def apply_finished(project: Project, request: JobRequest, job_id: str, clip: Path) -> Project:
-    """The project with the scene done from the ledger's record of its finished job."""
-    return project.update_scene(
-        request.scene_id,
-        state=RenderState.DONE,
+    """The project with the scene done from the ledger's record of its finished job, kept as
+    a take beside the earlier ones and chosen."""
+    # The ledger records no thumbnail; an older one is of another clip.
+    take = _take(request, job_id, _relative(clip, request.project_dir), None, 0.0)
+    return _with_take(project, request, take)
+
+
+def _take(
+    request: JobRequest, job_id: str, clip: str, thumb: str | None, billed_usd: float
+) -> Take:
+    return Take(
         job_id=job_id,
-        job_provider=request.provider,
-        clip_path=_relative(clip, request.project_dir),
-        thumbnail_path=None,  # the ledger records no thumbnail; an older one is of another clip
-        rendered_prompt=request.prompt,
-        error=None,
+        clip_path=clip,
+        thumbnail_path=thumb,
+        prompt=request.prompt,
+        billed_usd=billed_usd,
+        provider=request.provider,
+        fingerprint=inputs_fingerprint(request),
+    )
+
+
+def _with_take(project: Project, request: JobRequest, take: Take) -> Project:
+    """The scene showing ``take``, added beside its earlier takes (its cost is already in the
+    scene's billed figure, counted when the create returned)."""
+    scene = project.scene(request.scene_id)
+    takes = list_takes(scene)
+    if not any(t.job_id == take.job_id for t in takes):
+        scene = add_take(scene.model_copy(update={"takes": takes}), take, count_cost=False)
+    number = next(i for i, t in enumerate(list_takes(scene), 1) if t.job_id == take.job_id)
+    scene = choose_take(scene, number)
+    return project.with_scene(
+        scene.model_copy(update={"job_provider": request.provider, "error": None})
     )
 
 
@@ -191,6 +232,7 @@ def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Proje
     if isinstance(event, Queued):
         # The job this render will follow: the resumed one, or none yet. A job id left from an
         # earlier render must not stay, or a crash now would resume it for the new request.
+        # The earlier render stays as a take (a render again keeps it).
         job_provider = request.provider if request.resume_job_id else None
         return project.update_scene(
             scene_id,
@@ -198,6 +240,7 @@ def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Proje
             error=None,
             job_id=request.resume_job_id,
             job_provider=job_provider,
+            takes=list_takes(project.scene(scene_id)),
         )
     if isinstance(event, Created):
         scene = project.scene(scene_id)
@@ -218,17 +261,12 @@ def apply_event(project: Project, event: JobEvent, request: JobRequest) -> Proje
 
 
 def apply_result(project: Project, event: Done, request: JobRequest) -> Project:
+    """The scene done: the render is a new take beside the earlier ones, and the chosen one."""
     result = event.result
     clip = _relative(result.clip_path, request.project_dir)
     thumb = _relative(result.thumbnail_path, request.project_dir) if result.thumbnail_path else None
-    return project.update_scene(
-        request.scene_id,
-        state=RenderState.DONE,
-        job_id=result.job_id,
-        clip_path=clip,
-        thumbnail_path=thumb,
-        error=None,
-    )
+    take = _take(request, result.job_id, clip, thumb, result.billed_usd)
+    return _with_take(project, request, take)
 
 
 def apply_failure(project: Project, scene_id: str, error: JobError) -> Project:

@@ -1,4 +1,4 @@
-"""A scene's takes (its first render and remixes of it): add, choose, list, name their files."""
+"""A scene's takes (each render, render again, remix or edit): add, choose, list, name files."""
 
 from __future__ import annotations
 
@@ -58,19 +58,19 @@ def current_take(scene: Scene) -> int | None:
     return None
 
 
-def add_take(scene: Scene, take: Take, *, choose: bool = False) -> Scene:
-    """The scene with ``take`` appended and its cost added to the scene's.
+def add_take(scene: Scene, take: Take, *, choose: bool = False, count_cost: bool = True) -> Scene:
+    """The scene with ``take`` appended and (``count_cost``) its cost added to the scene's.
 
     The first render becomes take 1 first, so adding a remix loses nothing. With ``choose`` the
-    new take also becomes the scene's current clip.
+    new take also becomes the scene's current clip. A render's cost is counted when its create
+    returns, so a render's take is added with ``count_cost=False``.
     """
     existing = list_takes(scene)
     if any(t.job_id == take.job_id for t in existing):
         raise ValidationError("take", f"job {take.job_id} is already a take of this scene")
     takes = (*existing, take)
-    updated = scene.model_copy(
-        update={"takes": takes, "billed_usd": round(scene.billed_usd + take.billed_usd, 4)}
-    )
+    billed = scene.billed_usd + (take.billed_usd if count_cost else 0.0)
+    updated = scene.model_copy(update={"takes": takes, "billed_usd": round(billed, 4)})
     return choose_take(updated, len(takes)) if choose else updated
 
 

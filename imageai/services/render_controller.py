@@ -114,16 +114,20 @@ class RenderController(QObject):
         budget_usd: float | None = None,
         *,
         use_project_budget: bool = True,
+        again: bool = False,
     ) -> RenderPlan:
         """Validate, price, budget-check and key-check a render; no lock, reservation or call.
 
-        ``budget_usd`` None with ``use_project_budget`` means the project's budget.
+        ``budget_usd`` None with ``use_project_budget`` means the project's budget; ``again``
+        renders the selected done scenes again (new takes), changed or not.
         Raises `ValidationError`, `BudgetExceededError` or `AuthError` (a missing key).
         """
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         term = self._lock_term if self._locked is not None else None
-        return self._planner.prepare(indexes, budget_usd, busy=self._busy(), lock_term=term)
+        return self._planner.prepare(
+            indexes, budget_usd, busy=self._busy(), lock_term=term, again=again
+        )
 
     def plan(self, indexes: list[int] | None = None) -> list[JobRequest]:
         """The requests a render of ``indexes`` would run or leave out, before any budget."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from imageai.core import project_store
 from imageai.core.errors import ImageAIError, ValidationError
 from imageai.core.ledger import LEDGER_NAME
+from imageai.core.provider_names import short_name
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -123,6 +124,11 @@ class RenderPlan:
         return tuple(r for r in self.requests if r.resume_job_id is not None)
 
     @property
+    def renders_again(self) -> tuple[JobRequest, ...]:
+        """New creates of scenes that have takes: each becomes a new take beside them."""
+        return tuple(r for r in self.requests if r.take is not None and r.resume_job_id is None)
+
+    @property
     def possibly_billed_usd(self) -> float:
         return round(sum(self.possibly_billed.values()), 4)
 
@@ -132,9 +138,12 @@ class RenderPlan:
 
 def plan_lines(plan: RenderPlan) -> list[str]:
     """The plan as lines of text, one per scene and one per group left out (GUI and CLI)."""
-    lines = []
+    lines = again_lines(plan)
+    again = {r.scene_id for r in plan.renders_again}
     for row in plan.estimate.scenes:
         note = "" if row.price_verified else " (unverified price)"
+        if row.id in again:
+            note += " (render again: a new take, earlier takes kept)"
         lines.append(f"Scene {row.index}  {row.provider.value} {row.model}: {row.formula()}{note}")
     for request in plan.resumes:
         lines.append(f"Scene {request.index}: resumes job {request.resume_job_id}, paid: $0.00")
@@ -155,6 +164,21 @@ def plan_lines(plan: RenderPlan) -> list[str]:
             f"Not rendering scene(s) {plan.scene_numbers(plan.over_budget)}: over the "
             f"${plan.budget_usd:.2f} budget (spent, possibly billed and this render's new "
             "creates leave no room)."
+        )
+    return lines
+
+
+def again_lines(plan: RenderPlan) -> list[str]:
+    """E.g. ``3 scenes render again on Gemini Omni (new takes; earlier takes kept): 1,2,4``."""
+    by_provider: dict[str, list[int]] = {}
+    for request in plan.renders_again:
+        by_provider.setdefault(short_name(request.provider), []).append(request.index)
+    lines = []
+    for name, numbers in by_provider.items():
+        noun = "scene renders" if len(numbers) == 1 else "scenes render"
+        lines.append(
+            f"{len(numbers)} {noun} again on {name} (new takes; earlier takes kept): "
+            + ",".join(map(str, numbers))
         )
     return lines
 

@@ -13,7 +13,9 @@ from imageai.core.budget import (
 )
 from imageai.core.errors import BudgetExceededError
 from imageai.core.ledger_snapshot import LedgerSnapshot
+from imageai.core.models import RenderState
 from imageai.core.pricing import estimate
+from imageai.core.take_state import changed_scene_ids
 from imageai.services.render_plan import FinishedInLedger, RenderPlan, disk_stamp, job_id_for
 
 if TYPE_CHECKING:
@@ -47,20 +49,35 @@ class RenderPlanner:
         ledger = self._doc.ledger()
         return LedgerSnapshot(ledger) if ledger is not None else None
 
+    def again_ids(self, indexes: list[int] | None, *, again: bool = False) -> set[str]:
+        """The done scenes among ``indexes`` (None: all) that render a new take: those changed
+        since their chosen take, and with ``again`` every selected one (the user's word)."""
+        project = self._doc.project
+        chosen = list(project.scenes) if indexes is None else [project.scenes[i] for i in indexes]
+        done = [s for s in chosen if s.state in render_plan.FINISHED]
+        if again:
+            return {s.id for s in done}
+        return changed_scene_ids(self._catalog, project, self.folder(), done)
+
     def requests(
         self,
         ledger: Ledger | None,
         indexes: list[int] | None = None,
         busy: Collection[str] = (),
+        *,
+        again: bool = False,
     ) -> tuple[list[JobRequest], list[FinishedInLedger], Project]:
         """The requests to render, the scenes the ledger says are finished, and the project
-        with those marked done. Each scene is validated once; ``busy`` scenes are skipped."""
+        with those marked done. Each scene is validated once; ``busy`` scenes are skipped.
+        Done scenes changed since their take (all selected ones with ``again``) render again:
+        a new take, priced and created like any other."""
         folder = self.folder()
         project = self._doc.project
         requests: list[JobRequest] = []
         finished: list[FinishedInLedger] = []
         view = project
-        for scene in render_plan.scenes_to_render(project, indexes):
+        again_ids = self.again_ids(indexes, again=again)
+        for scene in render_plan.scenes_to_render(project, indexes, again_ids):
             if scene.id in busy:
                 continue
             request = render_plan.build_request(self._catalog, project, scene, folder, ledger)
@@ -80,8 +97,10 @@ class RenderPlanner:
         *,
         busy: Collection[str] = (),
         lock_term: int | None = None,
+        again: bool = False,
     ) -> RenderPlan:
-        """The plan for ``indexes`` (None: every scene not done) under ``budget_usd``.
+        """The plan for ``indexes`` (None: every scene not done, or changed since its take)
+        under ``budget_usd``; with ``again`` the selected done scenes render a new take too.
 
         Raises:
             ValidationError: a scene is invalid, or the ledger is unreadable with a budget.
@@ -92,7 +111,7 @@ class RenderPlanner:
         stamp = disk_stamp(folder)  # taken first: a write after it shows as a change
         ledger = self.snapshot()
         check_ledger_readable(ledger, budget_usd)
-        requests, finished, view = self.requests(ledger, indexes, busy)
+        requests, finished, view = self.requests(ledger, indexes, busy, again=again)
         costs = self.costs(view, requests)
         reservations = reservations_for(folder)
         held = reservations.held()
@@ -117,7 +136,7 @@ class RenderPlanner:
             requests=tuple(run),
             steps=tuple(steps),
             costs=run_costs,
-            estimate=estimate(view, new, self._catalog),
+            estimate=estimate(_priced(view, new), new, self._catalog),
             over_budget=left,
             held_back=tuple(render_plan.held_back(view, indexes)),
             finished=tuple(finished),
@@ -152,7 +171,7 @@ class RenderPlanner:
         new = [r.scene_id for r in requests if r.resume_job_id is None]
         if not new:
             return {}
-        scenes = estimate(project, new, self._catalog).scenes
+        scenes = estimate(_priced(project, new), new, self._catalog).scenes
         return {job_id_for(s.id): s.usd for s in scenes if not s.already_rendered}
 
     def spent(self, ledger: Ledger | None, project: Project, in_flight: Collection[str]) -> float:
@@ -160,3 +179,16 @@ class RenderPlanner:
         if ledger is None:
             return project.billed_usd
         return committed_spend(ledger, project, self._catalog, in_flight)
+
+
+def _priced(project: Project, scene_ids: list[str]) -> Project:
+    """``project`` with the done scenes among ``scene_ids`` priced as new creates: a render
+    again pays in full (the estimate counts a done scene as $0 more)."""
+    again = set(scene_ids)
+    scenes = tuple(
+        s.model_copy(update={"state": RenderState.PENDING})
+        if s.id in again and s.state is RenderState.DONE
+        else s
+        for s in project.scenes
+    )
+    return project.model_copy(update={"scenes": scenes})

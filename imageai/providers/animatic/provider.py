@@ -168,7 +168,7 @@ class AnimaticProvider:
             source = workdir / "source.png"
             self._source_image(request, size).save(source, format="PNG")
             part = project_path(
-                request.project_dir, "clips", f".{request.scene_id}.{job_id}.part.mp4"
+                request.project_dir, "clips", f".{request.file_stem}.{job_id}.part.mp4"
             )
             command = ffmpeg_command(
                 source,
@@ -252,7 +252,7 @@ class AnimaticProvider:
         if render_ is None or render_.process.poll() != 0:
             raise NotFoundError("The animatic render is not finished.", detail=job_id)
         try:
-            dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+            dest = project_path(request.project_dir, "clips", f"{request.file_stem}.mp4")
             clip = finalize_clip(render_.part, dest, expect=expected_clip(request, job_id))
             thumb = self._write_thumbnail(render_.source, request)
         finally:
@@ -269,7 +269,7 @@ class AnimaticProvider:
     @staticmethod
     def _write_thumbnail(source: Path, request: JobRequest) -> Path:
         # The clip's first frame is the source image itself, so no decode is needed.
-        target = project_path(request.project_dir, "thumbs", f"{request.scene_id}.jpg")
+        target = project_path(request.project_dir, "thumbs", f"{request.file_stem}.jpg")
         data = io.BytesIO()
         with Image.open(source) as img:
             thumb = img.convert("RGB")

@@ -161,7 +161,7 @@ class OmniClient:
         status = view.poll_status(self._context("poll"))
         if status.state is not PollState.COMPLETED or view.video is None:
             raise status.error or ProviderError("The Gemini Omni video is not ready yet.")
-        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+        dest = project_path(request.project_dir, "clips", f"{request.file_stem}.mp4")
         expect = expected_clip(request, job_id)
         bound = request_clip_limit(request, expect)
         self._save(job_id, view.video, dest, cancel, expect, bound)

@@ -211,7 +211,7 @@ class VeoClient:
         status = view.poll_status(self._context(request.spec.model, "poll"))
         if status.state is not PollState.COMPLETED:
             raise status.error or ProviderError("The Veo operation has not finished yet.")
-        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
+        dest = project_path(request.project_dir, "clips", f"{request.file_stem}.mp4")
         expect = expected_clip(request, job_id)
         bound = request_clip_limit(request, expect)
         self._download_checked(job_id, view, dest, cancel, expect, bound)

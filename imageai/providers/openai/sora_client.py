@@ -199,9 +199,9 @@ class SoraClient:
     def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
         """The clip to clips/<scene>.mp4, then the thumbnail and spritesheet (best effort)."""
         # Every path is checked before the paid clip is fetched (no link, no name that escapes).
-        dest = project_path(request.project_dir, "clips", f"{request.scene_id}.mp4")
-        thumb_stem = project_path(request.project_dir, "thumbs", request.scene_id)
-        sprites_stem = project_path(request.project_dir, "thumbs", f"{request.scene_id}-sprites")
+        dest = project_path(request.project_dir, "clips", f"{request.file_stem}.mp4")
+        thumb_stem = project_path(request.project_dir, "thumbs", request.file_stem)
+        sprites_stem = project_path(request.project_dir, "thumbs", f"{request.file_stem}-sprites")
         expect = expected_clip(request, job_id)
         clip = self._downloader.clip(job_id, dest, cancel, expect, request_clip_limit(request))
         thumbnail = self._image(job_id, "thumbnail", thumb_stem, cancel)
