@@ -17,9 +17,12 @@ from PySide6.QtCore import (
     Slot,
 )
 
+from imageai.core.models import RenderState
 from imageai.core.pricing import SceneCost, estimate
 from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
+from imageai.core.take_state import NOT_RENDERED, TakeStatus, take_status
+from imageai.core.takes import current_take, list_takes
 from imageai.services.cost_summary import price_tip
 
 if TYPE_CHECKING:
@@ -48,6 +51,10 @@ class SceneRole(IntEnum):
     SCENE = ID + 9
     #: The provider as the user reads it on the card (`PROVIDER` is the saved value).
     PROVIDER_NAME = ID + 10
+    #: `TakeStatus`: whether the scene changed since its chosen take (it renders again).
+    TAKE_STATUS = ID + 11
+    #: The state as the card words it: "done · take 2 of 3", "changed since take 1".
+    STATE_TEXT = ID + 12
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -72,6 +79,9 @@ class StoryboardModel(QAbstractListModel):
         self._scenes: tuple[Scene, ...] = ()
         self._costs: dict[str, SceneCost] = {}
         self._project: Project | None = None
+        #: scene id -> (scene, the project inputs it was computed with, status): building a
+        #: request hashes references, so it is done once per change, not per paint.
+        self._take_cache: dict[str, tuple[Scene, tuple[Any, ...], TakeStatus]] = {}
         self._refresh(reset=True)
         document.project_changed.connect(self._on_document_project_changed)
 
@@ -97,7 +107,11 @@ class StoryboardModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = scene.prompt or "No prompt yet: double-click to edit."
             money = price_tip(self._costs.get(scene.id), scene)  # an invalid scene says why
-            return f"{tip}\n\n{money}" if money else tip
+            tip = f"{tip}\n\n{money}" if money else tip
+            status = self.take_status(scene)
+            if status.changed:
+                tip += f"\n\nChanged since its take ({status.reason}): Render renders it again."
+            return tip
         return self._scene_data(scene, number, role)
 
     def _scene_data(self, scene: Scene, number: int, role: int) -> Any:
@@ -117,9 +131,39 @@ class StoryboardModel(QAbstractListModel):
             SceneRole.THUMBNAIL: lambda: self._thumbnail(scene),
             SceneRole.ERROR: lambda: scene.error,
             SceneRole.SCENE: lambda: scene,
+            SceneRole.TAKE_STATUS: lambda: self.take_status(scene),
+            SceneRole.STATE_TEXT: lambda: self._state_text(scene),
         }
         value = values.get(role)
         return None if value is None else value()
+
+    def take_status(self, scene: Scene) -> TakeStatus:
+        """Whether ``scene`` changed since its chosen take (cached until it or the project's
+        render inputs change)."""
+        folder, project = self._doc.folder, self._project
+        if scene.state is not RenderState.DONE or folder is None or project is None:
+            return NOT_RENDERED
+        index = project.index_of(scene.id)
+        previous = project.scenes[index - 1].prompt if index > 0 else ""
+        inputs = (folder, project.provider, project.settings, project.style, previous)
+        cached = self._take_cache.get(scene.id)
+        if cached is not None and cached[0] is scene and cached[1] == inputs:
+            return cached[2]
+        status = take_status(self._catalog, project, scene, folder)
+        self._take_cache[scene.id] = (scene, inputs, status)
+        return status
+
+    def _state_text(self, scene: Scene) -> str:
+        takes = len(list_takes(scene))
+        number = current_take(scene)
+        text = scene.state.value.replace("_", " ")
+        if self.take_status(scene).changed:
+            return f"changed since take {number}" if takes > 1 else "changed since render"
+        if scene.state is RenderState.DONE and takes > 1 and number is not None:
+            return f"{text} · take {number} of {takes}"
+        if scene.state is not RenderState.DONE and takes:
+            return f"{text} · {takes} take{'s' if takes > 1 else ''} kept"
+        return text
 
     def _thumbnail(self, scene: Scene) -> str | None:
         """The clip's thumbnail once rendered, else the reference image (absolute paths)."""

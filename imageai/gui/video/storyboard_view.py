@@ -42,6 +42,8 @@ THUMB = QSize(128, 72)
 SMALL_THUMB = QSize(96, 54)
 NARROW_CARD = 340
 PROVIDER_COLORS = {"animatic": "#6b7280", "omni": "#7c3aed", "sora": "#0f766e", "veo": "#1d4ed8"}
+#: The state text of a scene changed since its chosen take.
+CHANGED_COLOR = "#d97706"
 STATE_COLORS = {
     "done": "#15803d",
     "failed": "#b91c1c",
@@ -210,11 +212,13 @@ class SceneCardDelegate(QStyledItemDelegate):
             bold_metrics.elidedText(badge_text, elide, rects.badge.width() - 8),
         )
         painter.setFont(plain)
-        painter.setPen(QColor(STATE_COLORS.get(state, "#6b7280")))
+        status = index.data(SceneRole.TAKE_STATUS)
+        # A scene changed since its take renders again: amber, like a scene waiting to render.
+        changed = status is not None and status.changed
+        painter.setPen(QColor(CHANGED_COLOR if changed else STATE_COLORS.get(state, "#6b7280")))
+        state_text = str(index.data(SceneRole.STATE_TEXT) or state.replace("_", " "))
         painter.drawText(
-            rects.state,
-            left,
-            metrics.elidedText(state.replace("_", " "), elide, rects.state.width()),
+            rects.state, left, metrics.elidedText(state_text, elide, rects.state.width())
         )
         painter.setPen(color)
         painter.drawText(
