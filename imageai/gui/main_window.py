@@ -14,6 +14,7 @@ from imageai.gui.settings.keys_dialog import KeysDialog
 from imageai.gui.video.project_settings_dialog import open_project_settings
 from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services.jobs_model import quit_warning
 from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
@@ -353,7 +354,17 @@ class MainWindow(QMainWindow):
         if window.state:
             self.restoreState(QByteArray.fromHex(window.state.encode()))
 
+    def ask_quit_while_paid(self, text: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Paid renders running", text, Answer.Yes | Answer.No, Answer.No
+        )
+        return answer == Answer.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        warning = quit_warning(self.ws.jobs.paid_running())
+        if warning and not self.ask_quit_while_paid(warning):
+            event.ignore()
+            return
         if not self.confirm_discard():
             event.ignore()
             return

@@ -1,4 +1,4 @@
-"""`JobsModel`: one row per render job with progress, status text, elapsed time and error."""
+"""`JobsModel`: one row per render job with progress, status, cost, elapsed time and error."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 
 from imageai.core.errors import JobError
 from imageai.core.jobs import Created, Downloading
+from imageai.services.cost_summary import usd_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,13 +44,15 @@ class Column(IntEnum):
     JOB = 0
     PROGRESS = 1
     STATUS = 2
-    ELAPSED = 3
+    COST = 3
+    ELAPSED = 4
 
 
 HEADERS = {
     Column.JOB: "Job",
     Column.PROGRESS: "Progress",
     Column.STATUS: "Status",
+    Column.COST: "Cost",
     Column.ELAPSED: "Elapsed",
 }
 #: Role giving the row's `JobRow` (for delegates and buttons).
@@ -67,6 +70,34 @@ class JobRow:
     started_at: float | None = None
     ended_at: float | None = None
     error: JobError | None = None
+    #: The plan's estimate of a new create (0 for a paid job it resumes); None: not priced.
+    estimate_usd: float | None = None
+    #: What the provider job cost once created, and whether there is one (a paid job, or a
+    #: resumed one, renders on at the provider whatever happens here).
+    billed_usd: float = 0.0
+    created: bool = False
+    resumed: bool = False
+
+    def cost_text(self) -> str:
+        """E.g. ``est. $0.80`` before the create, ``billed $0.80`` after it, ``paid`` resumed."""
+        if self.billed_usd > 0:
+            return f"billed {usd_text(self.billed_usd)}"
+        if self.resumed:
+            return "paid earlier"
+        if self.estimate_usd is not None:
+            return f"est. {usd_text(self.estimate_usd)}"
+        return ""
+
+    @property
+    def planned_usd(self) -> float:
+        """What the job costs in all: its bill once created, else its estimate."""
+        return self.billed_usd if self.created else self.estimate_usd or 0.0
+
+    @property
+    def paid_and_running(self) -> bool:
+        """A provider job exists, costs money, and has not finished here yet."""
+        costs = self.billed_usd > 0 or self.resumed or (self.estimate_usd or 0.0) > 0
+        return self.status in ACTIVE and self.created and costs
 
     def status_text(self) -> str:
         if self.status is JobStatus.RUNNING:
@@ -88,6 +119,38 @@ def format_elapsed(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+def quit_warning(paid_running: int) -> str:
+    """What quitting does to paid jobs still rendering ("" when there are none)."""
+    if paid_running == 0:
+        return ""
+    subject = "1 paid job is" if paid_running == 1 else f"{paid_running} paid jobs are"
+    return (
+        f"{subject} still rendering; they resume next time you open the project (nothing is "
+        "paid again). Quit anyway?"
+    )
+
+
+def batch_text(rows: list[JobRow], now: float) -> str:
+    """The whole batch at a glance, e.g. ``3 of 8 done · $1.20 of $3.20 · 2:14`` (spent of
+    planned, and the time since the first job started); "" with no jobs."""
+    if not rows:
+        return ""
+    done = sum(1 for r in rows if r.status is JobStatus.DONE)
+    spent = round(sum(r.billed_usd for r in rows), 4)
+    planned = round(sum(r.planned_usd for r in rows), 4)
+    parts = [f"{done} of {len(rows)} done"]
+    if failed := sum(1 for r in rows if r.status is JobStatus.FAILED):
+        parts[0] += f", {failed} failed"
+    if planned > 0:
+        parts.append(f"{usd_text(spent)} of {usd_text(planned)}")
+    started = [r.started_at for r in rows if r.started_at is not None]
+    if started:
+        running = any(r.status in ACTIVE for r in rows)
+        end = now if running else max((r.ended_at or now) for r in rows)
+        parts.append(format_elapsed(end - min(started)))
+    return " · ".join(parts)
+
+
 class JobsModel(QAbstractTableModel):
     """Follows a `JobRunner`; ``label_for(job_id)`` names each job (e.g. "Scene 3").
 
@@ -106,6 +169,7 @@ class JobsModel(QAbstractTableModel):
         self._rows: list[JobRow] = []
         self._label_for = label_for
         self._labels: dict[str, str] = {}
+        self._costs: dict[str, float] = {}
         self._clock = clock
         runner.job_queued.connect(self._on_runner_job_queued)
         runner.job_started.connect(self._on_runner_job_started)
@@ -148,10 +212,26 @@ class JobsModel(QAbstractTableModel):
                 return row.fraction
             if column is Column.STATUS:
                 return row.status_text()
+            if column is Column.COST:
+                return row.cost_text()
             return format_elapsed(row.elapsed(self._clock()))
         if role == Qt.ItemDataRole.ToolTipRole and row.error is not None:
             return row.error.user_message
         return None
+
+    def summary_text(self) -> str:
+        """The batch line over the table (`batch_text` of every row shown)."""
+        return batch_text(self._rows, self._clock())
+
+    def paid_running(self) -> int:
+        """Jobs created at a paid provider that have not finished here (quitting leaves them)."""
+        return sum(1 for r in self._rows if r.paid_and_running)
+
+    def set_costs(self, costs: dict[str, float]) -> None:
+        """A render plan's estimate per runner job id (`RenderPlan.costs`), given before the
+        plan runs: each job takes its estimate when it is queued. A job of the plan missing
+        from it resumes a paid job and costs nothing more."""
+        self._costs.update(costs)
 
     def set_label(self, job_id: str, label: str) -> None:
         """Name ``job_id`` (now, and when it is queued again) instead of ``label_for``."""
@@ -198,7 +278,12 @@ class JobsModel(QAbstractTableModel):
 
     @Slot(str)
     def _on_runner_job_queued(self, job_id: str) -> None:
-        fresh = JobRow(job_id=job_id, label=self.label(job_id), queued_at=self._clock())
+        fresh = JobRow(
+            job_id=job_id,
+            label=self.label(job_id),
+            queued_at=self._clock(),
+            estimate_usd=self._costs.pop(job_id, None),
+        )
         for number, row in enumerate(self._rows):
             if row.job_id == job_id:  # a retry reuses the row
                 self._rows[number] = fresh
@@ -217,7 +302,13 @@ class JobsModel(QAbstractTableModel):
         if isinstance(event, Downloading):
             self._update(job_id, status=JobStatus.DOWNLOADING, message="downloading")
         elif isinstance(event, Created):
-            self._update(job_id, message=f"provider job {event.job_id}")
+            self._update(
+                job_id,
+                message=f"provider job {event.job_id}",
+                created=True,
+                resumed=event.resumed,
+                billed_usd=0.0 if event.resumed else event.billed_usd,
+            )
 
     @Slot(str, float, str)
     def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:

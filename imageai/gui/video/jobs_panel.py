@@ -1,4 +1,5 @@
-"""`JobsPanel`: one row per render job with a progress bar, status, elapsed time, cancel, retry."""
+"""`JobsPanel`: the render queue: a batch line, then one compact row per job (progress bar,
+status, cost, elapsed time) with cancel and retry."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -73,10 +75,12 @@ class JobsPanel(QWidget):
         self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.PROGRESS, QHeaderView.ResizeMode.Stretch)
-        for column in (Column.JOB, Column.STATUS, Column.ELAPSED):
+        for column in (Column.JOB, Column.STATUS, Column.COST, Column.ELAPSED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.cancel_button = QPushButton("Cancel job")
         self.retry_button = QPushButton("Retry")
@@ -84,24 +88,31 @@ class JobsPanel(QWidget):
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.retry_button.clicked.connect(self._on_retry_button_clicked)
         self.clear_button.clicked.connect(model.clear_finished)
+        #: The whole batch: "3 of 8 done · $1.20 of $3.20 · 2:14".
+        self.summary = QLabel()
+        self.summary.setObjectName("jobsSummary")
         buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.retry_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(model.tick)
+        self._ticker.timeout.connect(self._update_summary)
         self._ticker.start()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         model.dataChanged.connect(self._update_buttons)
         model.rowsInserted.connect(self._update_buttons)
         model.modelReset.connect(self._update_buttons)
+        for signal in (model.dataChanged, model.rowsInserted, model.modelReset):
+            signal.connect(self._update_summary)
         self._update_buttons()
+        self._update_summary()
 
     def selected_rows(self) -> list[JobRow]:
         rows = self.table.selectionModel().selectedRows()
@@ -114,6 +125,12 @@ class JobsPanel(QWidget):
         self.retry_button.setEnabled(
             any(r.status in (JobStatus.FAILED, JobStatus.CANCELLED) for r in rows)
         )
+
+    @Slot()
+    def _update_summary(self) -> None:
+        text = self._model.summary_text()
+        self.summary.setText(text or "No jobs yet")
+        self.summary.setToolTip("Jobs done · spent of planned · time since the first started")
 
     @Slot()
     def _on_cancel_button_clicked(self) -> None:

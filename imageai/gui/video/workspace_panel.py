@@ -292,6 +292,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         plan = self.ws.plan(scene_ids)
         if (plan.total_usd > 0 or plan.over_budget) and not self.confirm_render(plan):
             return None
+        self.ws.jobs.set_costs(plan.costs)  # each job row shows its share of the plan
         return self.ws.render(plan)
 
     def confirm_render(self, plan: RenderPlan) -> bool:
