@@ -18,8 +18,16 @@ if TYPE_CHECKING:
 
 def chosen_clip(scene: Scene, folder: Path | None) -> Path | None:
     """The clip of the take the cut uses (what the assembly joins), or None when the scene
-    has no finished take or the project has no folder yet."""
-    if scene.state is not RenderState.DONE or not scene.clip_path or folder is None:
+    has no finished take or the project has no folder yet.
+
+    A scene rendering again, or whose render again failed or was cancelled, keeps its chosen
+    take in the cut until a new one replaces it: a failed new take never loses the old one.
+    """
+    if not scene.clip_path or folder is None:
+        return None
+    if scene.state is not RenderState.DONE and not any(
+        take.clip_path == scene.clip_path for take in scene.takes
+    ):
         return None
     return folder / scene.clip_path
 

@@ -11,10 +11,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
 from imageai.core.ledger import LEDGER_NAME, ledger_for, reconcile_billed
-from imageai.core.models import Project, ProviderName, RenderState, Scene
+from imageai.core.models import Project, ProviderName
 from imageai.core.project_copy import copy_project_files
 from imageai.core.script_import import copy_reference, import_script
 from imageai.services.cost_summary import CostTracker
+from imageai.services.cut_playlist import chosen_clip
 from imageai.services.export_service import EXPORT_JOB_ID, ExportService
 from imageai.services.jobs_model import JobsModel
 from imageai.services.log_relay import LogRelay
@@ -343,11 +344,7 @@ class VideoWorkspace(QObject):
         self.log.note(f"{self.scene_label(scene_id)}: a remix was kept as a new take")
 
     def rendered_clip(self, scene_id: str) -> Path | None:
-        scene: Scene = self.document.project.scene(scene_id)
-        folder = self.document.folder
-        if scene.state is not RenderState.DONE or not scene.clip_path or folder is None:
-            return None
-        return folder / scene.clip_path
+        return chosen_clip(self.document.project.scene(scene_id), self.document.folder)
 
     @Slot(str, object)
     def _on_controller_scene_failed(self, scene_id: str, error: object) -> None:

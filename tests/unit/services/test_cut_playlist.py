@@ -121,3 +121,30 @@ def test_visible_rows_are_exactly_the_blocks_that_overlap(
     expected = [i for i, b in enumerate(blocks) if b.x < right and b.x + b.width > left]
     expected = expected if width > 0 else []
     assert list(visible_rows(blocks, left, right)) == expected
+
+
+def test_a_failed_render_again_keeps_the_chosen_take_in_the_cut(tmp_path: Path) -> None:
+    from imageai.core.catalog import default_catalog
+    from imageai.core.errors import JobError
+    from imageai.core.jobs import Queued
+    from imageai.core.render_plan import apply_event, apply_failure, build_request
+    from imageai.core.takes import first_render
+    from imageai.services.export_service import clips_in_order
+
+    done = _done("a", 2)
+    take = first_render(done)
+    assert take is not None
+    scene = done.model_copy(update={"takes": (take,), "prompt": "A lighthouse."})
+    project = Project(
+        settings=ProviderSettings(animatic=AnimaticSettings(seconds=4)), scenes=(scene,)
+    )
+    request = build_request(default_catalog(), project, scene, tmp_path)
+    # Render again: queued (the earlier job id is dropped), then the new create fails.
+    rendering = apply_event(project, Queued(scene_id="a"), request)
+    failed = apply_failure(rendering, "a", JobError(kind="network", user_message="offline"))
+    for state in (rendering, failed):
+        assert chosen_clip(state.scenes[0], tmp_path) == tmp_path / "clips/a.mp4"
+    assert clips_in_order(failed, tmp_path) == [tmp_path / "clips/a.mp4"]
+    # A first render that failed has no take, so nothing to play.
+    first = Scene(id="b", state=RenderState.FAILED, clip_path=None)
+    assert chosen_clip(first, tmp_path) is None
