@@ -119,6 +119,17 @@ def import_script(
     return scenes
 
 
+class ReferenceOutsideError(ValidationError):
+    """A script's reference lies outside every folder images may come from; ``folder`` holds it.
+
+    The GUI offers to choose a folder (the user's word), the CLI names ``--allow-refs-from``.
+    """
+
+    def __init__(self, message: str, folder: Path) -> None:
+        super().__init__("reference_image", message)
+        self.folder = folder
+
+
 def _read_reference(script: Path, item: ScriptScene, roots: list[Path]) -> tuple[Path, bytes]:
     """The reference's bytes, checked: inside an allowed folder, a readable image."""
     assert item.ref is not None
@@ -129,10 +140,10 @@ def _read_reference(script: Path, item: ScriptScene, roots: list[Path]) -> tuple
     except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a NUL in the path
         raise ValidationError("reference_image", f"{where}: {source} does not exist") from exc
     if not any(real.is_relative_to(root) for root in roots):
-        raise ValidationError(
-            "reference_image",
+        raise ReferenceOutsideError(
             f"{where}: references must be images in the script's folder ({roots[0]}) or a "
             "folder you chose; this one is elsewhere",
+            real.parent,
         )
     try:
         data = project_files.read_regular(real, MAX_BYTES)

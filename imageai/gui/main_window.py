@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from imageai.core.errors import ImageAIError
+from imageai.core.script_import import ReferenceOutsideError
 from imageai.gui.settings.keys_dialog import KeysDialog
 from imageai.gui.video.project_settings_dialog import open_project_settings
 from imageai.gui.video.retarget_dialog import RetargetDialog
@@ -279,12 +280,43 @@ class MainWindow(QMainWindow):
             self, "Import script", "", "Scripts (*.txt *.md);;All files (*)"
         )
         if chosen:
+            self.import_script(Path(chosen))
+
+    def import_script(self, script: Path) -> bool:
+        """Import ``script``; a reference outside the script's folder is allowed only from a
+        folder the user chooses here (asked once per folder)."""
+        allowed: list[Path] = []
+        while True:
             try:
-                count = self.ws.import_script(Path(chosen))
+                count = self.ws.import_script(script, allowed)
+            except ReferenceOutsideError as exc:
+                folder = self.choose_reference_folder(exc)
+                if folder is None:
+                    return False
+                allowed.append(folder)
+                continue
             except (OSError, ImageAIError) as exc:
                 self.show_error("Could not import the script", str(exc))
-                return
+                return False
             self.statusBar().showMessage(f"Imported {count} scenes", 3000)
+            return True
+
+    def choose_reference_folder(self, error: ReferenceOutsideError) -> Path | None:
+        """Ask whether images may come from the folder the script points to; None: cancelled."""
+        answer = QMessageBox.question(
+            self,
+            "Reference outside the script's folder",
+            f"{error.message}\n\nImages are taken only from the script's folder or a folder you "
+            "choose. Choose the folder that holds this script's images?",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Ok,
+        )
+        if answer != QMessageBox.StandardButton.Ok:
+            return None
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Folder of the script's images", str(error.folder)
+        )
+        return Path(chosen) if chosen else None
 
     @Slot()
     def _on_export_triggered(self) -> None:

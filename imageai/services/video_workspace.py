@@ -27,7 +27,7 @@ from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from imageai.core.catalog import Catalog
     from imageai.providers.router import ProviderRouter
@@ -223,11 +223,13 @@ class VideoWorkspace(QObject):
         ]
         return project.model_copy(update={"scenes": tuple(scenes)})
 
-    def import_script(self, script: Path) -> int:
+    def import_script(self, script: Path, allowed_dirs: Sequence[Path] = ()) -> int:
+        """Add the script's scenes; references may come from its folder or ``allowed_dirs``
+        (folders the user chose)."""
         folder = self.document.folder
         if folder is None:
             raise NeedsFolderError("save the project before importing: images go in its folder")
-        scenes = import_script(script, folder)
+        scenes = import_script(script, folder, allowed_dirs)
         self.editor.add_scenes(scenes, f"Import {script.name}")
         self.log.note(f"Imported {len(scenes)} scenes from {script.name}")
         return len(scenes)
