@@ -13,7 +13,7 @@ from imageai.cli.context import build_context
 from imageai.cli.exit_codes import ExitCode
 from imageai.core.errors import ValidationError
 from imageai.core.key_check import KeyCheck, KeyStatus
-from imageai.core.secrets import KeyName, KeySource, lookup_key
+from imageai.core.secrets import InMemorySecretStore, KeyName, KeySource, lookup_key
 
 if TYPE_CHECKING:
     import argparse
@@ -85,13 +85,30 @@ def cmd_set(args: argparse.Namespace) -> int:
     if not value:
         print("imageai: error: empty key; nothing stored", file=sys.stderr)
         return ExitCode.INVALID_INPUT
-    build_context().secrets.set(name, SecretStr(value))
+    secrets = build_context().secrets
+    secrets.set(name, SecretStr(value))  # checks the key's characters either way
+    if isinstance(secrets, InMemorySecretStore):
+        return _keyring_switched_off(f"the {name.value} key was not stored")
     print(f"Stored the {name.value} key in the keyring.")
     return ExitCode.OK
 
 
+def _keyring_switched_off(what: str) -> int:
+    # IMAGEAI_NO_KEYRING: keys live in this process only, so a stored key would vanish at exit.
+    print(
+        f"imageai: error: IMAGEAI_NO_KEYRING is set, so the keyring is not used and {what}. "
+        "Unset it to use the keyring, or put the key in the environment "
+        "(OPENAI_API_KEY, GEMINI_API_KEY).",
+        file=sys.stderr,
+    )
+    return ExitCode.INVALID_INPUT
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
-    build_context().secrets.delete(KeyName(args.name))
+    secrets = build_context().secrets
+    if isinstance(secrets, InMemorySecretStore):
+        return _keyring_switched_off("nothing was removed")
+    secrets.delete(KeyName(args.name))
     print(f"Removed the {args.name} key from the keyring.")
     return ExitCode.OK
 

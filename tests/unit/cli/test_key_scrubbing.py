@@ -167,3 +167,23 @@ def test_keys_set_and_delete_without_a_keyring_backend_exit_2(
     assert "keyring cannot be used" in err
     assert "in the environment instead" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["keys", "set", "openai", "--stdin"], "the openai key was not stored"),
+        (["keys", "delete", "google"], "nothing was removed"),
+    ],
+)
+def test_keys_set_and_delete_with_the_keyring_switched_off_say_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    import io
+
+    monkeypatch.setenv("IMAGEAI_NO_KEYRING", "1")
+    monkeypatch.setattr("sys.stdin", io.StringIO("sk-good-key-123456\n"))
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "IMAGEAI_NO_KEYRING is set" in err and said in err
+    assert "Stored" not in out and "Removed" not in out
