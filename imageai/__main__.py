@@ -1,7 +1,5 @@
 """``python -m imageai``: the command line."""
 
-import sys
+from imageai.cli.main import run
 
-from imageai.cli.main import main
-
-sys.exit(main())
+run()
