@@ -68,7 +68,9 @@ def test_overriding_a_scenes_provider_shows_that_providers_controls(
     assert own.isHidden()  # follows the project: the Project tab's controls apply
     _override(panel, first, ProviderName.VEO)
     assert not own.isHidden()
-    shown = own.stack.currentWidget()
+    shown = own.current()
+    assert shown is not None and shown.isVisibleTo(own)
+    assert not any(w.isVisibleTo(own) for w in own.controls.values() if w is not shown)
     assert isinstance(shown, VeoControlsWidget)
     assert shown.model_combo.currentData() == ws.document.project.settings.veo.model
     assert "Veo" in own.heading.text()

@@ -6,13 +6,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from imageai.core.ledger import LEDGER_NAME, Ledger
 from imageai.core.models import ProviderName, RenderState, SoraSettings, VeoSettings
 from imageai.core.render_plan import build_request
+from imageai.gui.theme import apply_theme
 from imageai.gui.video import timeline_strip
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services.app_settings import Theme
 from imageai.services.storyboard_model import SceneRole
 
 if TYPE_CHECKING:
@@ -104,3 +107,24 @@ def test_an_invalid_scene_is_shown_invalid_and_counted_apart(
     assert "1 scene invalid (not priced)" in text
     assert "1 scene, 8 s:" in text
     assert "scene 2" in panel.cost_label.toolTip()
+
+
+def test_the_cost_lines_warning_red_reads_on_the_dark_theme(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = make_workspace(scenes=1)
+    ws.editor.set_provider(ProviderName.VEO)
+    ws.editor.edit_scene(ws.document.project.scenes[0].id, duration=5)  # Veo has no 5 s
+    panel = VideoWorkspacePanel(ws)
+    qtbot.add_widget(panel)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    try:
+        panel.show()
+        apply_theme(app, Theme.LIGHT)
+        qtbot.wait_until(lambda: "#991b1b" in panel.cost_label.styleSheet())
+        apply_theme(app, Theme.DARK)
+        qtbot.wait_until(lambda: "#fca5a5" in panel.cost_label.styleSheet())
+    finally:
+        app.setPalette(before)

@@ -61,6 +61,7 @@ def test_a_retired_veo_project_opens_shows_the_retirement_and_moves_to_omni(
     window.show()
     assert window.open_project(old_project)
     assert ws.document.project.settings.veo.model == PREVIEW
+    window.video_panel.inspector.show_project_tab()  # the project's provider and its controls
     selector = window.video_panel.provider_selector
     veo = selector.controls[ProviderName.VEO]
     assert selector.stack.currentWidget() is veo

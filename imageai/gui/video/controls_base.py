@@ -55,6 +55,8 @@ class ProviderControlsWidget(QWidget):
         self.form = QFormLayout()
         # Controls at their natural width: a combo stretched across a wide window reads badly.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        # In a narrow inspector a field goes under its label instead of being clipped.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.notice = QLabel()
         self.notice.setObjectName("clampNotice")
         self.notice.setWordWrap(True)

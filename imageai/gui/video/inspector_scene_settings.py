@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from imageai.core.models import ProviderName
 from imageai.core.provider_names import PROVIDER_LABELS
@@ -42,14 +42,15 @@ class SceneProviderSettingsWidget(QWidget):
             ProviderName.VEO: VeoControlsWidget(workspace),
             ProviderName.SORA: SoraControlsWidget(workspace),
         }
-        self.stack = QStackedWidget()
-        for widget in self.controls.values():
-            widget.bind_scene(None)  # scene-bound from the start: never edits the project
-            self.stack.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.heading)
-        layout.addWidget(self.stack)
+        # Only the overriding provider's controls are shown; hidden ones take no room (a stacked
+        # widget would be as wide as the widest, and the inspector would clip).
+        for widget in self.controls.values():
+            widget.bind_scene(None)  # scene-bound from the start: never edits the project
+            widget.hide()
+            layout.addWidget(widget)
         workspace.document.project_changed.connect(self._on_document_project_changed)
         self.set_scene(None)
 
@@ -68,12 +69,18 @@ class SceneProviderSettingsWidget(QWidget):
         except KeyError:
             return None
 
+    def current(self) -> ProviderControlsWidget | None:
+        """The controls shown (the overriding provider's), or None."""
+        provider = self.overriding()
+        return None if provider is None else self.controls[provider]
+
     def _sync(self) -> None:
         provider = self.overriding()
         self.setVisible(provider is not None)
+        for name, widget in self.controls.items():
+            widget.setVisible(name is provider)
         if provider is None:
             return
-        self.stack.setCurrentWidget(self.controls[provider])
         self.heading.setText(
             f"This scene's {PROVIDER_LABELS[provider]} settings (the project's are unchanged)"
         )

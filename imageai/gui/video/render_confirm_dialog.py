@@ -28,6 +28,7 @@ class RenderConfirmDialog(QDialog):
     def __init__(self, plan: RenderPlan, billed_usd: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Render scenes?")
+        self.setMinimumWidth(520)  # one plan line per scene, not wrapped mid-formula
         # The cost line's words for the amount charged (`cost_summary`), never another sum.
         total = QLabel(f"<b>{plan_text(plan)}</b>")
         total.setObjectName("planTotal")

@@ -76,6 +76,8 @@ class SceneEditorPanel(QWidget):
         self.prompt_edit.setPlaceholderText("Describe the shot: subject, action, camera, light…")
         self.prompt_edit.setTabChangesFocus(True)  # a prompt never needs a tab character
         self.prompt_edit.setMinimumHeight(60)
+        # Room for a paragraph; the rest of the inspector's height goes to the scene's settings.
+        self.prompt_edit.setMaximumHeight(140)
         self.prompt_edit.textChanged.connect(self._on_prompt_edit_text_changed)
         self.duration_combo = QComboBox()
         self.duration_combo.activated.connect(self._on_duration_combo_activated)
