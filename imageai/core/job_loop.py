@@ -16,6 +16,12 @@ from imageai.core.errors import (
     OutcomeUnknownError,
     ProviderError,
 )
+from imageai.core.job_endpoint import (
+    EndpointMovedError,
+    EndpointRecord,
+    moved,
+    provider_endpoint,
+)
 from imageai.core.jobs import (
     Created,
     Done,
@@ -68,12 +74,15 @@ def run_job(
     """
     scene_id = request.scene_id
     ledger = GuardedJournal(journal)
+    # The ledger records where each create goes: a job id means something only there.
+    request = request.model_copy(update={"endpoint": provider_endpoint(provider)})
     yield Queued(scene_id=scene_id)
     if cancel.is_set():
         raise JobCancelledError(scene_id)
     started = clock()
     if request.resume_job_id:
         job_id = request.resume_job_id
+        _check_same_endpoint(request, job_id, journal)
         yield Created(scene_id=scene_id, job_id=job_id, billed_usd=0.0, resumed=True)
     else:
         provider.validate(request)
@@ -120,6 +129,24 @@ def run_job(
         log.warning("%s: %s", scene_id, message)
         yield Progress(scene_id=scene_id, fraction=1.0, message=message)
     yield Done(result=result)
+
+
+def _check_same_endpoint(request: JobRequest, job_id: str, journal: Journal | None) -> None:
+    """Refuse to resume a job the ledger says was created on another endpoint.
+
+    Polled here it would be "not found", the ledger would close it and the scene would be
+    created (paid) again. Nothing is polled and nothing written: the job stays open, counted
+    by the budget, for when the endpoint is switched back.
+
+    Raises:
+        EndpointMovedError: the job was created elsewhere.
+    """
+    record: object = journal  # a Ledger or SceneJournal can say; other journals cannot
+    if not isinstance(record, EndpointRecord):
+        return
+    created = record.created_endpoint(job_id)
+    if moved(created, request.endpoint):
+        raise EndpointMovedError(request, job_id, created, request.endpoint)
 
 
 def _poll_until_done(
@@ -226,14 +253,20 @@ def recover_lost_create(
 
     Raises:
         OutcomeUnknownError: the job was not found, or cannot be looked for (first time only).
+        EndpointMovedError: the create was sent to another endpoint than the provider's.
         JobCancelledError: ``cancel`` was set while looking; the intent stays open.
     """
     if request.resume_job_id or request.provider.value == "animatic":
         return request
+    request = request.model_copy(update={"endpoint": provider_endpoint(provider)})
     entries = ledger.entries()
     intent = settling.open_intent(entries, request.scene_id, request.fingerprint())
     if intent is None:
         return request
+    if moved(intent.entry.endpoint, request.endpoint):
+        # Only the list of the endpoint it was sent to can hold it; searched elsewhere it is
+        # "not found" and the user would be led to create (pay) again. Nothing is written.
+        raise EndpointMovedError(request, None, intent.entry.endpoint, request.endpoint)
     finder = _finder(provider)
     if finder is not None:
         delays = () if intent.told else finder.reconcile_delays

@@ -68,6 +68,10 @@ class JobRequest(_Frozen):
     #: take's (never the earlier takes'), and it is part of the fingerprint, so the ledger never
     #: takes an earlier take's job for this new create.
     take: int | None = None
+    #: The endpoint the provider sends this request to (`job_endpoint.provider_endpoint`), set
+    #: by `run_job`; the ledger records it with the intent and the create. Not in the
+    #: fingerprint: the same scene on another endpoint is the same paid-for output.
+    endpoint: str = ""
 
     @property
     def provider(self) -> ProviderName:

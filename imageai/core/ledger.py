@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core import project_files, settling
+from imageai.core.job_endpoint import created_on
 from imageai.core.money import Money
 from imageai.core.scrub import scrub
 
@@ -43,6 +44,9 @@ class LedgerEntry(BaseModel):
     job_id: str | None = None
     usd: Money = 0.0  # a NaN or negative amount makes the line unreadable
     detail: str = ""
+    #: Where an intent or create was sent (`job_endpoint.normalized`); a job id means something
+    #: only there. Empty: unknown (a line from before it was recorded, or no such notion).
+    endpoint: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class Ledger:
             provider=request.provider.value,
             fingerprint=request.fingerprint(),
             detail=request.spec.describe(),
+            endpoint=request.endpoint,
         )
 
     def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
@@ -122,6 +127,7 @@ class Ledger:
             fingerprint=request.fingerprint(),
             job_id=job_id,
             usd=billed_usd,
+            endpoint=request.endpoint,
         )
 
     def completed(self, request: JobRequest, job_id: str) -> None:
@@ -156,6 +162,10 @@ class Ledger:
         self._append(
             event=event, scene_id=scene_id, provider=provider, job_id=job_id, detail=detail
         )
+
+    def created_endpoint(self, job_id: str) -> str:
+        """The endpoint ``job_id`` was created on; empty when the ledger does not say."""
+        return created_on(self.entries(), job_id)
 
     # -- reading ------------------------------------------------------------------------------
 

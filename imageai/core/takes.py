@@ -179,10 +179,14 @@ class SceneJournal:
         self._request = scene_request
 
     def intent(self, request: JobRequest) -> None:
-        self._ledger.intent(self._request)
+        self._ledger.intent(self._request.model_copy(update={"endpoint": request.endpoint}))
 
     def created(self, request: JobRequest, job_id: str, billed_usd: float) -> None:
-        self._ledger.created(self._request, job_id, billed_usd)
+        scene_request = self._request.model_copy(update={"endpoint": request.endpoint})
+        self._ledger.created(scene_request, job_id, billed_usd)
+
+    def created_endpoint(self, job_id: str) -> str:
+        return self._ledger.created_endpoint(job_id)
 
     def completed(self, request: JobRequest, job_id: str) -> None:
         self._ledger.completed(self._request, job_id)

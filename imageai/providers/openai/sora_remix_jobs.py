@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ProviderError, ValidationError
+from imageai.core.job_endpoint import provider_endpoint
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Created, Done, JobRequest, PollState
 from imageai.core.models import ProviderName, RenderState
@@ -162,7 +163,8 @@ def create_remixes(
     outcomes: list[RemixOutcome] = []
     stop: JobError | None = None
     for i in indexes:
-        request = plan.requests[i]
+        # The ledger records where each remix is created: its id means something only there.
+        request = plan.requests[i].model_copy(update={"endpoint": provider_endpoint(client)})
         if stop is None:
             ledger.intent(request)
             known = known_job_ids(ledger.entries())
@@ -194,7 +196,8 @@ def adopt_unsettled(
     found = client.find_remix(source_job_id, request.prompt, exclude=known_job_ids(entries))
     if found is None:
         return None
-    ledger.created(request, found.job_id, found.billed_usd)
+    found_on = request.model_copy(update={"endpoint": provider_endpoint(client)})
+    ledger.created(found_on, found.job_id, found.billed_usd)
     return found.job_id
 
 
