@@ -143,11 +143,12 @@ def test_dialog_shows_the_estimate_before_any_create(
 def test_dialog_refuses_a_remix_over_budget(
     qtbot: QtBot, panel: VideoWorkspacePanel, fake: _Server
 ) -> None:
-    panel.ws.editor.set_project_fields("Budget", budget_usd=0.5)
+    # $0.80 is billed already (scenes 1 and 3): room for one $0.40 variation, not two.
+    panel.ws.editor.set_project_fields("Budget", budget_usd=1.3)
     dialog = RemixDialog(panel.ws, "s1", ["At dawn.", "In a storm."], panel)
     assert dialog.count.value() == 2
     assert not dialog.ok_button.isEnabled()
-    assert "$0.50 budget" in dialog.problem.text()
+    assert "$1.30 budget" in dialog.problem.text()
     dialog.count.setValue(1)
     assert dialog.ok_button.isEnabled()
 

@@ -170,7 +170,11 @@ def test_confirm_shows_scenes_left_out_and_what_may_have_been_billed(
 def test_a_save_that_fails_mid_render_is_shown(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ws = make_workspace(FakeProvider(("done",)), scenes=2, concurrency=1)
+    # A generation that takes a moment, as real ones do: the save after its create fails while
+    # it runs (its slot frees only when it ends), so the second scene is never sent.
+    ws = make_workspace(
+        FakeProvider((0.5, 0.5, "done"), poll_interval=0.1), scenes=2, concurrency=1
+    )
     panel = _panel(qtbot, ws)
     real_save = project_store.save
     calls: list[int] = []
