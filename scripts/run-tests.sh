@@ -9,4 +9,6 @@ echo "== ruff check";        "$BIN/ruff" check .
 echo "== ruff format";       "$BIN/ruff" format --check .
 echo "== mypy";              "$BIN/mypy"
 echo "== import layers";     "$BIN/lint-imports"
-echo "== pytest";            "$BIN/python" -m pytest "$@"
+# Two workers: the suite is mostly waiting on subprocesses and fake servers, and this machine
+# class has two cores. IMAGEAI_TEST_WORKERS=0 runs it in one process.
+echo "== pytest";            "$BIN/python" -m pytest -n "${IMAGEAI_TEST_WORKERS:-2}" "$@"
