@@ -10,6 +10,7 @@ from imageai.cli.exit_codes import ExitCode
 from imageai.core import project_store
 from imageai.core.catalog import load_catalog
 from imageai.core.errors import ValidationError
+from imageai.core.job_endpoint import abandon_elsewhere, settings_endpoint
 from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName
 from imageai.core.open_jobs import open_jobs
@@ -67,6 +68,8 @@ def _check_open_jobs(args: argparse.Namespace, project: Project, new: SoraSettin
     """
     old = project.settings.sora
     if _where(old) == _where(new):
+        if getattr(args, "abandon_open_jobs", False):
+            _abandon_moved(args.dir, new)
         return
     entries = ledger_for(args.dir / LEDGER_NAME).entries()
     jobs = open_jobs(entries, ProviderName.SORA.value)
@@ -80,6 +83,8 @@ def _check_open_jobs(args: argparse.Namespace, project: Project, new: SoraSettin
     )
     if getattr(args, "abandon_open_jobs", False):
         print(f"Left on {_where(old)} (paid, not fetched): {shown}")
+        # Recorded, or each render on the new endpoint would refuse them (job_endpoint).
+        abandon_elsewhere(ledger_for(args.dir / LEDGER_NAME), "sora", settings_endpoint(new))
         return
     raise ValidationError(
         "base_url",
@@ -87,6 +92,15 @@ def _check_open_jobs(args: argparse.Namespace, project: Project, new: SoraSettin
         "from there. Render the project first, or add --abandon-open-jobs to switch anyway "
         "(those scenes are then created again on the new endpoint and paid again).",
     )
+
+
+def _abandon_moved(folder: Path, settings: SoraSettings) -> None:
+    """``--abandon-open-jobs`` alone: give up the jobs made on another endpoint than this one
+    (a renamed OPENAI_BASE_URL, an older app), which renders here refuse to fetch."""
+    ledger = ledger_for(folder / LEDGER_NAME)
+    closed = abandon_elsewhere(ledger, "sora", settings_endpoint(settings))
+    for scene_id, job_id, made_on in closed:
+        print(f"Abandoned job {job_id} (scene {scene_id}), made on {made_on}")
 
 
 def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,7 +128,7 @@ def cmd_endpoint(args: argparse.Namespace) -> int:
     if args.seconds is not None:
         update["seconds"] = parse_free_seconds(args.seconds)
     catalog = load_catalog(price_override_file())
-    if not update:
+    if not update and not getattr(args, "abandon_open_jobs", False):
         settings = project_store.load(args.dir).settings.sora
         info = validate_spec(catalog, spec_for_settings(ProviderName.SORA, settings))
     else:

@@ -8,10 +8,11 @@ from urllib.parse import urlsplit, urlunsplit
 from imageai.core.errors import ErrorKind, ProviderError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from imageai.core.jobs import JobRequest
-    from imageai.core.ledger import LedgerEntry
+    from imageai.core.ledger import Ledger, LedgerEntry
+    from imageai.core.models import SoraSettings
 
 
 @runtime_checkable
@@ -97,3 +98,33 @@ class EndpointMovedError(ProviderError):
         self.job_id = job_id
         self.created = created
         self.current = current
+
+
+#: Where the openai SDK sends requests when it is given no base URL and none is set.
+OPENAI_DEFAULT_ENDPOINT = "https://api.openai.com/v1"
+
+
+def settings_endpoint(settings: SoraSettings, environ: Mapping[str, str] | None = None) -> str:
+    """The normalized endpoint ``settings`` send to, as the provider factory resolves it: the
+    project's base URL, else ``OPENAI_BASE_URL``, else OpenAI's own."""
+    from imageai.core.videos_endpoint import endpoint_for  # its catalog imports stay lazy
+
+    return normalized(endpoint_for(settings, environ) or OPENAI_DEFAULT_ENDPOINT)
+
+
+def abandon_elsewhere(ledger: Ledger, provider: str, current: str) -> list[tuple[str, str, str]]:
+    """Close, by the user's word, ``provider``'s open jobs created on another endpoint than
+    ``current``: the render then creates (pays for) those scenes again there. Their spend stays
+    counted. Returns (scene id, job id, endpoint it was made on) for each.
+    """
+    from imageai.core.open_jobs import open_jobs
+
+    entries = ledger.entries()
+    closed: list[tuple[str, str, str]] = []
+    for job in open_jobs(entries, provider):
+        made_on = created_on(entries, job.job_id) if job.job_id else ""
+        if job.job_id and moved(made_on, current):
+            detail = f"abandoned: created on {made_on}, the endpoint is now {current}"
+            ledger.note(job.scene_id, provider, job.job_id, "failed", detail)
+            closed.append((job.scene_id, job.job_id, made_on))
+    return closed
