@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from imageai.core.errors import ValidationError
+from imageai.core.job_endpoint import settings_endpoint
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 from imageai.core.models import ProviderName, SoraSettings
+from imageai.core.open_jobs import open_jobs
 from imageai.core.shot import parse_size
 from imageai.core.videos_endpoint import (
     BASE_URL_ENV,
@@ -28,9 +31,10 @@ from imageai.services.controls_state import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
     from imageai.core.catalog import Catalog
-    from imageai.core.models import Scene
+    from imageai.core.models import Project, Scene
 
 #: Suggestions for a model the table does not know; the user may type any other value.
 SIZE_SUGGESTIONS = ("1280x720", "720x1280", "1792x1024", "1024x1792")
@@ -142,6 +146,41 @@ def parse_base_url(text: str) -> str | None:
         # The URL is saved in project.json and shown: a key belongs in the key store.
         raise ValidationError("base_url", "put the key in API keys, not in the URL")
     return cleaned
+
+
+def base_url_refusal(
+    project: Project,
+    folder: Path | None,
+    old: SoraSettings,
+    new: SoraSettings,
+    scene_id: str | None = None,
+) -> str:
+    """Why the base URL may not change now (empty: it may), as the CLI's `video endpoint` says.
+
+    A job id means something only where it was made: the jobs the current endpoint holds, paid
+    and not fetched (`core.open_jobs`), would be refused by every render on the new one. Only
+    ``scene_id``'s jobs count when the scene's own settings change.
+    """
+    if folder is None or settings_endpoint(old) == settings_endpoint(new):
+        return ""
+    jobs = [
+        j
+        for j in open_jobs(ledger_for(folder / LEDGER_NAME).entries(), ProviderName.SORA.value)
+        if scene_id is None or j.scene_id == scene_id
+    ]
+    if not jobs:
+        return ""
+    numbers = {s.id: project.index_of(s.id) + 1 for s in project.scenes}
+    shown = ", ".join(
+        f"scene {numbers.get(j.scene_id, '(deleted)')} "
+        + (f"job {j.job_id}" if j.job_id else "create with no answer")
+        for j in jobs
+    )
+    return (
+        f"The base URL was not changed: {settings_endpoint(old)} holds paid work not fetched "
+        f"yet ({shown}), which can only be fetched from there. Render those scenes first "
+        "(or abandon them with `imageai video endpoint DIR --base-url ... --abandon-open-jobs`)."
+    )
 
 
 def parse_usd_per_second(text: str) -> float | None:

@@ -13,6 +13,7 @@ from imageai.core.shot import aspect_of, parse_size
 from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
 from imageai.services.controls_state import nearest_size
 from imageai.services.sora_controls_state import (
+    base_url_refusal,
     parse_base_url,
     parse_free_seconds,
     parse_free_size,
@@ -198,6 +199,22 @@ class SoraControlsWidget(ProviderControlsWidget):
 
     @Slot()
     def _on_endpoint_edit_editing_finished(self) -> None:
+        settings = self.settings
+        assert isinstance(settings, SoraSettings)
+        try:
+            base_url = parse_base_url(self.endpoint_edit.text())
+        except ValidationError:
+            base_url = settings.base_url  # _apply_text says what is wrong with it
+        new = settings.model_copy(update={"base_url": base_url})
+        scene = self.bound_scene()
+        document = self._ws.document
+        refusal = base_url_refusal(
+            document.project, document.folder, settings, new, scene.id if scene else None
+        )
+        if refusal:
+            self.endpoint_edit.setText(settings.base_url or "")
+            self.show_notes([refusal])
+            return
         self._apply_text(parse_base_url, "base_url", self.endpoint_edit.text())
 
     @Slot()
