@@ -309,8 +309,15 @@ def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     controller.scene_progress.connect(report.on_progress)
     controller.scene_failed.connect(report.on_failed)
     controller.batch_finished.connect(lambda *_: app.quit())
-    # Let Python see Ctrl+C while Qt's loop runs: cancel the jobs, keep what was paid for.
-    previous_handler = signal.signal(signal.SIGINT, lambda *_: controller.cancel_all())
+
+    # Let Python see Ctrl+C while Qt's loop runs: stop following the jobs without cancelling
+    # them remotely (the paid ones finish there and the next render fetches them), and send
+    # nothing new.
+    def stop(*_: object) -> None:
+        runner.detach_all()
+        controller.cancel_all()
+
+    previous_handler = signal.signal(signal.SIGINT, stop)
     ticker = QTimer()
     ticker.timeout.connect(lambda: None)
     ticker.start(200)

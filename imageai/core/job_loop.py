@@ -36,6 +36,7 @@ from imageai.core.jobs import (
     VideoProvider,
 )
 from imageai.core.journal_guard import GuardedJournal
+from imageai.core.stop_token import keeps_remote
 from imageai.core.thumbnails import ensure_thumbnail
 
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ def run_job(
     try:
         yield from _poll_until_done(request, provider, cancel, job_id, started, clock, ledger)
     except JobCancelledError:
-        provider.cancel(job_id)
+        if not keeps_remote(cancel):  # detached (the app quits): the paid job lives on
+            provider.cancel(job_id)
         raise
     ledger.completed(request, job_id)
     yield Downloading(scene_id=scene_id, job_id=job_id)

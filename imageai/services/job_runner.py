@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from imageai.core.errors import JobCancelledError, JobError
 from imageai.core.jobs import Done, Downloading, Progress
+from imageai.core.stop_token import StopToken
 from imageai.services.emit_refcount import keep_true_alive
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class JobWorker(QObject):
 class _Job:
     job_id: str
     fn: JobFn
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel: StopToken = field(default_factory=StopToken)
     thread: QThread | None = None
     worker: JobWorker | None = None
     #: True while the job counts against the concurrency limit: from its start until its
@@ -224,11 +225,20 @@ class JobRunner(QObject):
         for job in self._running.values():
             job.cancel.set()
 
+    def detach_all(self) -> None:
+        """Stop following every job without cancelling it remotely (paid jobs live on and the
+        next render resumes them); queued jobs, not sent yet, are cancelled."""
+        for job in list(self._pending):
+            self.cancel(job.job_id)
+        for job in self._running.values():
+            job.cancel.detach()
+
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel everything and wait up to ``timeout_ms`` for the threads; True if all ended."""
+        """Stop following everything (paid jobs are kept remotely, to resume next time) and wait
+        up to ``timeout_ms`` for the threads; True if all ended."""
         self._pending.clear()
         for job in self._running.values():
-            job.cancel.set()
+            job.cancel.detach()
         deadline = time.monotonic() + timeout_ms / 1000
         ok = True
         for job in [*self._running.values(), *self._winding_down]:
