@@ -15,6 +15,7 @@ from imageai.api.runner import JobMeta, follow, render_job
 from imageai.core.budget import reservations_for
 from imageai.core.errors import BudgetExceededError, ImageAIError, JobError
 from imageai.core.project_lock import holding_project
+from imageai.core.stop_token import detach
 
 if TYPE_CHECKING:
     import threading
@@ -149,8 +150,9 @@ def run_batch(
                     slot.result = future.result()
             except BaseException:
                 # Ctrl+C (or any interruption): stop every job at its next stop point. Jobs
-                # already created stay in the ledger and are resumed by the next run.
-                cancel.set()
+                # already created stay in the ledger (not cancelled at the provider) and are
+                # resumed by the next run.
+                detach(cancel)
                 raise
     results = [s.result for s in slots]
     assert all(r is not None for r in results)

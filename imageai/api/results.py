@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from imageai.api.config import VideoConfig
 from imageai.core.errors import ErrorKind, JobError
+from imageai.core.stop_token import StopToken
+
+if TYPE_CHECKING:
+    import threading
 
 
 class _Frozen(BaseModel):
@@ -82,13 +86,15 @@ class VideoInfo(_Frozen):
 
 
 class CancelToken:
-    """Thread-safe: ``cancel()`` stops the jobs given this token at their next stop point.
+    """Thread-safe: ``cancel()`` stops the jobs given this token at their next stop point and
+    asks the provider to cancel them where it can, as the app's Cancel button does.
 
-    A job already created stays in the ledger; running the same config again resumes it.
+    A Ctrl+C during a batch only stops following (the token is detached): jobs already created
+    stay at the provider and in the ledger, and running the script again resumes them.
     """
 
     def __init__(self) -> None:
-        self._event = threading.Event()
+        self._event = StopToken()
 
     def cancel(self) -> None:
         self._event.set()

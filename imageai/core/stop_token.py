@@ -22,6 +22,14 @@ class StopToken(threading.Event):
         self.set()
 
 
+def detach(cancel: threading.Event) -> None:
+    """Stop a job keeping it remote when ``cancel`` can say so; else a plain stop."""
+    if isinstance(cancel, StopToken):
+        cancel.detach()
+    else:
+        cancel.set()
+
+
 def keeps_remote(cancel: threading.Event) -> bool:
     """True when ``cancel`` was set to detach, not to cancel the remote job."""
     return isinstance(cancel, StopToken) and cancel.keep_remote

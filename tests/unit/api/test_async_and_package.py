@@ -106,3 +106,14 @@ def test_public_names_are_listed_and_import_imageai_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False"
+
+
+def test_ctrl_c_detaches_a_token_while_cancel_cancels_at_the_provider() -> None:
+    from imageai.api.results import CancelToken
+    from imageai.core.stop_token import detach, keeps_remote
+
+    cancelled, interrupted = CancelToken(), CancelToken()
+    cancelled.cancel()
+    detach(interrupted.event)  # what a batch does on KeyboardInterrupt
+    assert cancelled.cancelled and not keeps_remote(cancelled.event)
+    assert interrupted.cancelled and keeps_remote(interrupted.event)
