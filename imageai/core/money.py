@@ -29,4 +29,4 @@ def parse_money(text: str, field: str) -> float:
         raise ValidationError(field, f"{text.strip()!r} is not a finite amount in USD")
     if value < 0:
         raise ValidationError(field, "an amount in USD cannot be negative")
-    return value
+    return value + 0.0  # -0 reads as 0 (else messages say "$-0.00")

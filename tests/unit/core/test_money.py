@@ -34,6 +34,12 @@ def test_parse_money_reads_amounts(text: str, value: float) -> None:
     assert parse_money(text, "budget_usd") == value
 
 
+def test_minus_zero_reads_as_zero() -> None:
+    import math
+
+    assert math.copysign(1.0, parse_money("-0", "budget_usd")) == 1.0
+
+
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_parse_money_never_returns_a_non_finite_amount(value: float) -> None:
     try:
