@@ -18,14 +18,9 @@ from imageai.core.errors import (
 )
 from imageai.core.gallery_store import GalleryStore
 from imageai.core.image_catalog import ImageCatalog, ImageProviderName, load_image_catalog
-from imageai.core.image_jobs import (
-    ImageRequest,
-    ImagesDone,
-    ImagesSaved,
-    estimate_image_request,
-    run_image_job,
-)
+from imageai.core.image_jobs import ImageRequest, ImagesDone, ImagesSaved
 from imageai.core.paths import config_dir, gallery_dir
+from imageai.services.image_generation import ImageChoices, prepare_image_job
 
 if TYPE_CHECKING:
     import argparse
@@ -35,18 +30,17 @@ def _catalog() -> ImageCatalog:
     return load_image_catalog(config_dir() / "image_models.toml")
 
 
-def _request(args: argparse.Namespace, out_dir: Path) -> ImageRequest:
-    return ImageRequest(
-        job_id="cli",
-        provider=ImageProviderName(args.provider),
+def choices_from_args(args: argparse.Namespace) -> ImageChoices:
+    """The command line's values, as the Images tab's form gives them to the same service."""
+    return ImageChoices(
+        provider=args.provider,
         model=args.model,
         prompt=args.prompt,
         size=args.size,
         quality=args.quality,
         count=args.n,
-        out_dir=out_dir,
-        edit_image=args.edit.resolve() if args.edit else None,
-        mask_image=args.mask.resolve() if args.mask else None,
+        edit_image=args.edit,
+        mask_image=args.mask,
     )
 
 
@@ -56,9 +50,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     catalog = _catalog()
     out_dir: Path = (args.output or gallery_dir()).resolve()
-    request = _request(args, out_dir)
-    estimate = estimate_image_request(catalog, request)  # ValidationError -> exit 2
-    provider = image_provider_factory(build_context().secrets)(request.provider)  # no key -> 3
+    # ValidationError -> exit 2 (before any key is looked up); no key -> exit 3.
+    prepared = prepare_image_job(
+        catalog,
+        choices_from_args(args),
+        image_provider_factory(build_context().secrets),
+        out_dir=out_dir,
+        job_id="cli",
+    )
+    request, estimate = prepared.request, prepared.estimate_usd
     if not args.json:
         print(
             f"Generating {request.count} image(s) with {request.model}, estimated ${estimate:.3f}",
@@ -67,7 +67,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     saved: list[Path] = []
     billed = 0.0
     try:
-        for event in run_image_job(request, provider, threading.Event(), catalog):
+        for event in prepared.events(threading.Event()):
             if isinstance(event, ImagesSaved):
                 saved.extend(event.paths)
                 if not args.json:

@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.image_catalog import ImageCatalog, ImageModelInfo, ImageProviderName
+from imageai.services.image_generation import ImageChoices
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 PROVIDER_LABELS = {ImageProviderName.OPENAI: "OpenAI", ImageProviderName.GOOGLE: "Google"}
 
 
 class GenerateForm(QWidget):
-    """The left side of the Images tab. It only collects choices; the panel builds the request.
+    """The left side of the Images tab. It only collects choices (`choices()`); the service builds
+    the request.
 
     Signals:
         choices_changed(): any control changed (the panel re-estimates the cost).
@@ -122,6 +124,20 @@ class GenerateForm(QWidget):
 
     def edit_image(self) -> Path | None:
         return self._edit_image
+
+    def choices(self) -> ImageChoices:
+        """The form's values, as `services.image_generation` builds a request from them."""
+        info = self.model_info()
+        return ImageChoices(
+            provider=self.provider_name(),
+            model=info.id if info else "",
+            prompt=self.prompt.toPlainText(),
+            size=self.size_box.currentData(),
+            quality=self.quality.currentData(),
+            count=self.count.value(),
+            edit_image=self._edit_image,
+            mask_image=self._mask_image,
+        )
 
     def mask_image(self) -> Path | None:
         return self._mask_image

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import sys
 from typing import TYPE_CHECKING
@@ -19,18 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError
-from imageai.core.image_jobs import (
-    ImageRequest,
-    ImageResult,
-    ImagesDone,
-    ImagesSaved,
-    run_image_job,
-    validate_image_request,
-)
+from imageai.core.image_jobs import ImageResult, ImagesDone, ImagesSaved
 from imageai.gui.images.gallery_view import GalleryView
 from imageai.gui.images.generate_form import GenerateForm
 from imageai.gui.images.reference_dialog import ReferenceDialog
 from imageai.services.gallery_model import GalleryModel
+from imageai.services.image_generation import (
+    prepare_image_job,
+    quote_image_choices,
+)
+from imageai.services.job_keys import JobKey
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -158,34 +155,23 @@ class ImagesPanel(QWidget):
 
     # ---- generating -----------------------------------------------------------------------
 
-    def build_request(self) -> ImageRequest:
-        info = self.form.model_info()
-        return ImageRequest(
-            job_id=f"image-{next(self._ids)}",
-            provider=self.form.provider_name(),
-            model=info.id if info else "",
-            prompt=self.form.prompt.toPlainText().strip(),
-            size=self.form.size_box.currentData(),
-            quality=self.form.quality.currentData(),
-            count=self.form.count.value(),
-            out_dir=self._store.root,
-            edit_image=self.form.edit_image(),
-            mask_image=self.form.mask_image(),
-        )
-
     @Slot()
     def generate(self) -> None:
         """Validate, build the provider and submit the job; problems show in the status line."""
         if self._job_id is not None:
             return
         try:
-            request = self.build_request()
-            validate_image_request(self._catalog, request)
-            provider = self._provider_for(request.provider)
+            prepared = prepare_image_job(
+                self._catalog,
+                self.form.choices(),
+                self._provider_for,
+                out_dir=self._store.root,
+                job_id=str(JobKey.image(next(self._ids))),
+            )
         except ImageAIError as exc:
             self._show_error(JobError.from_exception(exc))
             return
-        fn = functools.partial(run_image_job, request, provider, catalog=self._catalog)
+        request, fn = prepared.request, prepared.job_fn()
         self._result = None
         self._job_id = self._runner.submit(fn, job_id=request.job_id)
         self.job_submitted.emit(self._job_id, f"Image: {_excerpt(request.prompt)}")
@@ -276,24 +262,19 @@ class ImagesPanel(QWidget):
 
     @Slot()
     def _on_form_choices_changed(self) -> None:
-        info = self.form.model_info()
-        if info is None:
+        if self.form.model_info() is None:
             self.form.cost.setText("")
             return
-        size, quality = self.form.size_box.currentData(), self.form.quality.currentData()
-        count = self.form.count.value()
-        try:
-            rule = info.price_rule(size, quality)
-        except LookupError:
+        quote = quote_image_choices(self._catalog, self.form.choices())
+        if quote is None:
             self.form.cost.setText("No price known for this combination.")
             return
-        total = rule.usd_per_image * count
-        kind = "estimated" if rule.estimated else "list price"
+        kind = "estimated" if quote.estimated else "list price"
         self.form.cost.setText(
-            f"<b>${total:.3f}</b> for {count} {TIMES} ${rule.usd_per_image:.3f} "
-            f"<span style='color: gray'>({kind}, checked {rule.checked.isoformat()})</span>"
+            f"<b>${quote.total_usd:.3f}</b> for {quote.count} {TIMES} ${quote.per_image_usd:.3f} "
+            f"<span style='color: gray'>({kind}, checked {quote.checked.isoformat()})</span>"
         )
-        self.form.cost.setToolTip(rule.source)
+        self.form.cost.setToolTip(quote.source)
 
     # ---- gallery actions ------------------------------------------------------------------
 
