@@ -11,6 +11,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from imageai.core.errors import JobError, ValidationError
 from imageai.core.jobs import Progress
 from imageai.services.cut_playlist import chosen_clip
+from imageai.services.job_keys import JobKey, JobKind
+from imageai.services.job_registry import JobHandlers, JobRegistry
 from imageai.video.output_check import check_output
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from imageai.core.models import Project
     from imageai.services.job_runner import JobFn, JobRunner
 
-EXPORT_JOB_ID = "export-cut"
+EXPORT_JOB_ID = str(JobKey.export())
 
 
 def clips_in_order(project: Project, folder: Path) -> list[Path]:
@@ -75,8 +77,14 @@ class ExportService(QObject):
         super().__init__(parent)
         self._runner = runner
         self._out: Path | None = None
-        runner.job_finished.connect(self._on_runner_job_finished)
-        runner.job_failed.connect(self._on_runner_job_failed)
+        JobRegistry.of(runner).route(
+            JobKind.EXPORT,
+            JobHandlers(
+                finished=self._on_runner_job_finished,
+                failed=self._on_runner_job_failed,
+                label=lambda _job_id: "Export cut",
+            ),
+        )
 
     def export(self, project: Project, folder: Path, out: Path) -> str:
         """Queue the export; raises `ValidationError` when a scene is not rendered or ``out``
@@ -89,11 +97,10 @@ class ExportService(QObject):
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
-        if job_id == EXPORT_JOB_ID and self._out is not None:
+        if self._out is not None:
             self.exported.emit(str(self._out))
 
     @Slot(str, object)
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
-        if job_id == EXPORT_JOB_ID:
-            assert isinstance(error, JobError)
-            self.export_failed.emit(error)
+        assert isinstance(error, JobError)
+        self.export_failed.emit(error)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from imageai.core.errors import JobError
 from imageai.core.jobs import Created, Downloading
 from imageai.services.cost_summary import usd_text
+from imageai.services.job_registry import JobHandlers, JobRegistry
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,13 +172,17 @@ class JobsModel(QAbstractTableModel):
         self._labels: dict[str, str] = {}
         self._costs: dict[str, float] = {}
         self._clock = clock
-        runner.job_queued.connect(self._on_runner_job_queued)
-        runner.job_started.connect(self._on_runner_job_started)
-        runner.job_event.connect(self._on_runner_job_event)
-        runner.job_progress.connect(self._on_runner_job_progress)
-        runner.job_finished.connect(self._on_runner_job_finished)
-        runner.job_failed.connect(self._on_runner_job_failed)
-        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+        JobRegistry.of(runner).route_all(
+            JobHandlers(
+                queued=self._on_runner_job_queued,
+                started=self._on_runner_job_started,
+                event=self._on_runner_job_event,
+                progress=self._on_runner_job_progress,
+                finished=self._on_runner_job_finished,
+                failed=self._on_runner_job_failed,
+                cancelled=self._on_runner_job_cancelled,
+            )
+        )
 
     def rows(self) -> list[JobRow]:
         return list(self._rows)

@@ -31,6 +31,8 @@ from imageai.providers.openai.sora_remix_jobs import (
     remix_client,
     remix_variation,
 )
+from imageai.services.job_keys import JobKey, JobKind, kind_of
+from imageai.services.job_registry import JobHandlers, JobRegistry
 
 if TYPE_CHECKING:
     import threading
@@ -44,7 +46,6 @@ if TYPE_CHECKING:
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
-JOB_PREFIX = "remix-"
 #: A priced remix: by edit (a model that edits clips, e.g. Gemini Omni) or Sora's remix.
 AnyRemixPlan = EditPlan | RemixPlan
 
@@ -88,13 +89,19 @@ class RemixService(QObject):
         #: Ended jobs, so a retry from the jobs panel knows what they were.
         self._finished: dict[str, _Variation] = {}
         self._ids = itertools.count(1)
-        runner.job_finished.connect(self._on_runner_job_finished)
-        runner.job_failed.connect(self._on_runner_job_failed)
-        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+        JobRegistry.of(runner).route(
+            JobKind.REMIX,
+            JobHandlers(
+                finished=self._on_runner_job_finished,
+                failed=self._on_runner_job_failed,
+                cancelled=self._on_runner_job_cancelled,
+                label=self.label,
+            ),
+        )
 
     @staticmethod
     def is_remix_job(job_id: str) -> bool:
-        return job_id.startswith(JOB_PREFIX)
+        return kind_of(job_id) is JobKind.REMIX
 
     def is_running(self) -> bool:
         return bool(self._jobs)
@@ -197,7 +204,7 @@ class RemixService(QObject):
             acquire_project(folder, "remix")
             reserved = [v.take_number for v in self._jobs.values() if v.scene_id == scene_id]
             number = free_take_number(scene, folder, reserved)
-            job_id = f"{JOB_PREFIX}{scene_id}-{next(self._ids)}"
+            job_id = str(JobKey.remix(scene_id, next(self._ids)))
             self._jobs[job_id] = _Variation(scene_id, plan, index, number)
             if plan.resumed[index] is None:
                 # Held until the create returns (then the ledger counts it) or the job ends.
@@ -284,6 +291,7 @@ class RemixService(QObject):
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
+        self._release(job_id)
         variation = self._jobs.pop(job_id, None)
         if variation is None:
             return
@@ -303,6 +311,7 @@ class RemixService(QObject):
 
     @Slot(str, object)
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
+        self._release(job_id)
         variation = self._jobs.pop(job_id, None)
         if variation is not None:
             self._unlock(variation)
@@ -310,8 +319,14 @@ class RemixService(QObject):
             assert isinstance(error, JobError)
             self.remix_failed.emit(variation.scene_id, error)
 
+    def _release(self, job_id: str) -> None:
+        """A job cancelled before it ran never releases its own reservation."""
+        if self._doc.folder is not None:
+            reservations_for(self._doc.folder).release(job_id)
+
     @Slot(str)
     def _on_runner_job_cancelled(self, job_id: str) -> None:
+        self._release(job_id)
         variation = self._jobs.pop(job_id, None)
         if variation is not None:
             self._unlock(variation)

@@ -15,6 +15,8 @@ from imageai.core.errors import ErrorKind, JobCancelledError, JobError
 from imageai.core.jobs import Created, Done, JobEvent, JobRequest
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.services.chain import ChainQueue, render_job
+from imageai.services.job_keys import JobKind
+from imageai.services.job_registry import JobHandlers, JobRegistry
 from imageai.services.render_plan import (
     ProjectSaveError,
     RenderPlan,
@@ -91,11 +93,16 @@ class RenderController(QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self._save)
-        runner.job_event.connect(self._on_runner_job_event)
-        runner.job_progress.connect(self._on_runner_job_progress)
-        runner.job_failed.connect(self._on_runner_job_failed)
-        runner.job_cancelled.connect(self._on_runner_job_cancelled)
-        runner.job_finished.connect(self._on_runner_job_finished)
+        JobRegistry.of(runner).route(
+            JobKind.RENDER,
+            JobHandlers(
+                event=self._on_runner_job_event,
+                progress=self._on_runner_job_progress,
+                failed=self._on_runner_job_failed,
+                cancelled=self._on_runner_job_cancelled,
+                finished=self._on_runner_job_finished,
+            ),
+        )
 
     def is_rendering(self) -> bool:
         return bool(self._requests) or bool(self._chain)

@@ -10,6 +10,7 @@ from imageai.core import project_store
 from imageai.core.errors import ImageAIError, ValidationError
 from imageai.core.ledger import LEDGER_NAME
 from imageai.core.provider_names import short_name
+from imageai.services.job_keys import JobKey
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,7 +25,7 @@ FileStamp = tuple[int, int, int] | None
 
 def job_id_for(scene_id: str) -> str:
     """The runner job id of a scene's render (also its budget reservation key)."""
-    return f"render-{scene_id}"
+    return str(JobKey.render(scene_id))
 
 
 def _stamp(path: Path) -> FileStamp:

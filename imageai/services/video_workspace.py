@@ -16,7 +16,9 @@ from imageai.core.project_copy import copy_project_files
 from imageai.core.script_import import copy_reference, import_script
 from imageai.services.cost_summary import CostTracker
 from imageai.services.cut_playlist import chosen_clip
-from imageai.services.export_service import EXPORT_JOB_ID, ExportService
+from imageai.services.export_service import ExportService
+from imageai.services.job_keys import JobKey, JobKind, render_scene
+from imageai.services.job_registry import JobHandlers, JobRegistry
 from imageai.services.jobs_model import JobsModel
 from imageai.services.log_relay import LogRelay
 from imageai.services.project_document import ProjectDocument
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from imageai.services.job_runner import JobRunner
 
 log = logging.getLogger(__name__)
-SAVE_AS_JOB_ID = "save-as"
+SAVE_AS_JOB_ID = str(JobKey.save_as())
 
 
 class NeedsFolderError(Exception):
@@ -88,10 +90,20 @@ class VideoWorkspace(QObject):
         self.controller.scene_failed.connect(self._on_controller_scene_failed)
         self.controller.save_failed.connect(self._on_controller_save_failed)
         self.controller.batch_finished.connect(self._on_controller_batch_finished)
-        runner.job_finished.connect(self._on_runner_job_finished)
-        runner.job_finished.connect(self._on_runner_save_as_ended)
-        runner.job_failed.connect(self._on_runner_save_as_ended)
-        runner.job_cancelled.connect(self._on_runner_job_cancelled)
+        self.registry = JobRegistry.of(runner)
+        self.registry.route(
+            JobKind.RENDER,
+            JobHandlers(finished=self._on_runner_job_finished, label=self._render_label),
+        )
+        self.registry.route(
+            JobKind.SAVE_AS,
+            JobHandlers(
+                finished=self._on_runner_save_as_ended,
+                failed=self._on_runner_save_as_ended,
+                cancelled=self._on_runner_job_cancelled,
+                label=lambda _job_id: "Save As: copying files",
+            ),
+        )
         self._saving_to: Path | None = None
         #: The provider of File > New; the app sets it from the keys (`NewProjectDefaults`).
         self.new_project_provider: Callable[[], ProviderName] = lambda: ProviderName.ANIMATIC
@@ -105,13 +117,11 @@ class VideoWorkspace(QObject):
             return "A deleted scene"
 
     def job_label(self, job_id: str) -> str:
-        if job_id == EXPORT_JOB_ID:
-            return "Export cut"
-        if job_id == SAVE_AS_JOB_ID:
-            return "Save As: copying files"
-        if self.remixer.is_remix_job(job_id):
-            return self.remixer.label(job_id)
-        return self.scene_label(job_id.removeprefix("render-"))
+        """The jobs panel's name for ``job_id``, from the owner of its kind."""
+        return self.registry.label(job_id) or "A deleted scene"
+
+    def _render_label(self, job_id: str) -> str:
+        return self.scene_label(render_scene(job_id) or "")
 
     # ---- files -------------------------------------------------------------------------------
 
@@ -172,7 +182,7 @@ class VideoWorkspace(QObject):
 
     @Slot(str, object)
     def _on_runner_save_as_ended(self, job_id: str, outcome: object = None) -> None:
-        if job_id != SAVE_AS_JOB_ID or self._saving_to is None:
+        if self._saving_to is None:
             return
         folder, self._saving_to = self._saving_to, None
         if isinstance(outcome, JobError):
@@ -192,7 +202,7 @@ class VideoWorkspace(QObject):
 
     @Slot(str)
     def _on_runner_job_cancelled(self, job_id: str) -> None:
-        if job_id == SAVE_AS_JOB_ID and self._saving_to is not None:
+        if self._saving_to is not None:
             self._saving_to = None
             where = self.document.folder
             self.log.note(f"Save As cancelled; the project stays in {where}")
@@ -313,8 +323,8 @@ class VideoWorkspace(QObject):
 
     def cancel_job(self, job_id: str) -> None:
         """Cancel one row of the jobs panel (a render, a remix or the export)."""
-        if job_id.startswith("render-"):
-            self.controller.cancel(job_id.removeprefix("render-"))
+        if (scene_id := render_scene(job_id)) is not None:
+            self.controller.cancel(scene_id)
         else:
             self.runner.cancel(job_id)
 
@@ -365,8 +375,7 @@ class VideoWorkspace(QObject):
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
-        if job_id.startswith("render-"):
-            self.log.note(f"{self.job_label(job_id)} done")
+        self.log.note(f"{self.job_label(job_id)} done")
 
     @Slot(int, int, int)
     def _on_controller_batch_finished(self, done: int, failed: int, cancelled: int) -> None:

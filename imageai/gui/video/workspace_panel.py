@@ -32,6 +32,7 @@ from imageai.services.error_advice import (
     advise,
     successor_move,
 )
+from imageai.services.job_keys import render_scene
 from imageai.services.render_plan import ProjectSaveError, StalePlanError
 from imageai.services.video_workspace import NeedsFolderError
 
@@ -331,8 +332,9 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             if known is not None:
                 self.request_remix(known[0], [known[1]])
             return
-        if job_id.startswith("render-"):  # the export and Save As are started again by hand
-            self.request_render([job_id.removeprefix("render-")])
+        # The export and Save As are started again by hand.
+        if (scene_id := render_scene(job_id)) is not None:
+            self.request_render([scene_id])
 
     @Slot(str, object)
     def _on_workspace_scene_failed(self, scene_id: str, error: object) -> None:
