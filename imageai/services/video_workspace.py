@@ -280,15 +280,16 @@ class VideoWorkspace(QObject):
         project = self.document.project
         return sorted(project.index_of(i) for i in scene_ids)
 
-    def plan(self, scene_ids: list[str] | None) -> RenderPlan:
+    def plan(self, scene_ids: list[str] | None, *, again: bool = False) -> RenderPlan:
         """Validate, price, budget-check and key-check the render, with no lock, reservation or
         call; raises `ValidationError`, `BudgetExceededError`, `AuthError` (a missing key) or
-        `NeedsFolderError`. The confirm dialog shows this plan and `render` runs it."""
+        `NeedsFolderError`. The confirm dialog shows this plan and `render` runs it. ``again``
+        renders the done scenes among ``scene_ids`` again, as new takes, changed or not."""
         if self.document.folder is None:
             raise NeedsFolderError("save the project before rendering: clips go in its folder")
         if not self.document.project.scenes:
             raise ValidationError("scenes", "the storyboard has no scenes yet")
-        return self.controller.prepare(self.indexes_of(scene_ids))
+        return self.controller.prepare(self.indexes_of(scene_ids), again=again)
 
     def render(self, plan: RenderPlan | list[str] | None) -> list[str]:
         """Run a confirmed ``plan`` (or plan these scene ids and run that at once).

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ProviderError
+from imageai.core.models import RenderState
 from imageai.gui.video.cost_label import CostLabel
 from imageai.gui.video.cut_viewer import CutViewer
 from imageai.gui.video.error_banner import ErrorBanner
@@ -133,6 +134,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.undo_action, self.redo_action = undo_redo.undo, undo_redo.redo
         self.render_selected_action = self._action("Render selected", self._on_render_selected)
         self.render_all_action = self._action("Render all", self._on_render_all)
+        self.render_again_action = self._action("Render again", self._on_render_again_triggered)
         self.cancel_action = self._action(
             "Cancel", self._on_cancel_triggered, tip="Cancel every running render"
         )
@@ -149,6 +151,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             None,
             self.render_selected_action,
             self.render_all_action,
+            self.render_again_action,
             self.cancel_action,
             None,
             self.preview_action,
@@ -185,6 +188,7 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             self.remix_action,
             None,
             self.render_selected_action,
+            self.render_again_action,
             self.duplicate_action,
             self.delete_action,
             None,
@@ -221,6 +225,14 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
             action.setEnabled(has)
         self.render_all_action.setEnabled(bool(self.ws.document.project.scenes))
         ids = self.selected_ids()
+        project = self.ws.document.project
+        done = any(s.state is RenderState.DONE for s in project.scenes if s.id in ids)
+        self.render_again_action.setEnabled(done)
+        self.render_again_action.setToolTip(
+            "Render the selected done scenes again as new takes (cost shown first)"
+            if done
+            else "Select a rendered scene to render it again."
+        )
         self.preview_action.setEnabled(len(ids) == 1)
         self.cancel_action.setEnabled(self.ws.is_busy())
         blocker = "Select one rendered scene to remix." if len(ids) != 1 else None
@@ -259,16 +271,20 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
     def _on_render_all(self) -> None:
         self.request_render(None)
 
-    def request_render(self, scene_ids: list[str] | None) -> list[str]:
+    @Slot()
+    def _on_render_again_triggered(self) -> None:
+        self.request_render(self.selected_ids(), again=True)
+
+    def request_render(self, scene_ids: list[str] | None, *, again: bool = False) -> list[str]:
         """Plan (validated, priced, key-checked), confirm when it costs money, then run that
-        same plan; returns the job ids."""
+        same plan; returns the job ids. ``again`` renders done scenes again as new takes."""
         try:
             try:
-                job_ids = self._confirm_and_render(scene_ids)
+                job_ids = self._confirm_and_render(scene_ids, again)
             except StalePlanError as exc:
                 # Another process rendered since the plan was made: show the new plan.
                 self.ws.log.note(str(exc))
-                job_ids = self._confirm_and_render(scene_ids)
+                job_ids = self._confirm_and_render(scene_ids, again)
         except NeedsFolderError as exc:
             self.show_problem("Save the project first", f"{exc}. Use File > Save As.")
             self.save_as_requested.emit()
@@ -290,9 +306,9 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self._update_actions()
         return job_ids
 
-    def _confirm_and_render(self, scene_ids: list[str] | None) -> list[str] | None:
+    def _confirm_and_render(self, scene_ids: list[str] | None, again: bool) -> list[str] | None:
         """Run the plan the user saw; None when they cancelled."""
-        plan = self.ws.plan(scene_ids)
+        plan = self.ws.plan(scene_ids, again=again)
         if (plan.total_usd > 0 or plan.over_budget) and not self.confirm_render(plan):
             return None
         self.ws.jobs.set_costs(plan.costs)  # each job row shows its share of the plan
