@@ -8,7 +8,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from imageai.core.models import AnimaticSettings, ProviderName
-from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
+from imageai.gui.video.controls_base import ProviderControlsWidget
 
 if TYPE_CHECKING:
     from imageai.services.controls_state import ControlOptions
@@ -29,27 +29,21 @@ class AnimaticControlsWidget(ProviderControlsWidget):
         self.form.addRow("Size", self.size_combo)
         self.form.addRow("Duration", self.seconds_combo)
         self.form.addRow("Frame rate", self.fps_spin)
-        self.size_combo.activated.connect(self._on_size_combo_activated)
-        self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
+        self.bindings = [
+            self.bind_combo(self.size_combo, "size", lambda o: [(s, s) for s in o.sizes]),
+            self.bind_combo(
+                self.seconds_combo, "seconds", lambda o: [(f"{s} s", s) for s in o.seconds]
+            ),
+        ]
         self.fps_spin.editingFinished.connect(self._on_fps_spin_editing_finished)
         self.refresh()
 
     def _show(self, options: ControlOptions) -> None:
         settings = self.settings
         assert isinstance(settings, AnimaticSettings)
-        fill_combo(self.size_combo, [(s, s) for s in options.sizes], settings.size)
-        fill_combo(self.seconds_combo, [(f"{s} s", s) for s in options.seconds], settings.seconds)
         self.fps_spin.blockSignals(True)
         self.fps_spin.setValue(settings.fps)
         self.fps_spin.blockSignals(False)
-
-    @Slot(int)
-    def _on_size_combo_activated(self, index: int) -> None:
-        self.apply(size=self.size_combo.itemData(index))
-
-    @Slot(int)
-    def _on_seconds_combo_activated(self, index: int) -> None:
-        self.apply(seconds=self.seconds_combo.itemData(index))
 
     @Slot()
     def _on_fps_spin_editing_finished(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.gui.binding import Choice, ComboBinding, bind, show_choices
 from imageai.services.controls_state import (
     ControlOptions,
     change,
@@ -22,7 +23,7 @@ from imageai.services.controls_state import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from imageai.core.models import ProviderName, ProviderSettingsT, Scene
     from imageai.gui.video.retarget_dialog import RetargetDialog
@@ -30,20 +31,20 @@ if TYPE_CHECKING:
 
 
 def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]], current: Any) -> None:
-    """Replace a combo's items (label, data) and select ``current``, without emitting."""
-    combo.blockSignals(True)
-    combo.clear()
-    for label, data in items:
-        combo.addItem(label, data)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    combo.setEnabled(combo.count() > 1)
-    combo.blockSignals(False)
+    """Show a combo's items (label, data) and select ``current``, without emitting; the items
+    are replaced only when they changed (`imageai.gui.binding.show_choices`)."""
+    show_choices(combo, items, current)
 
 
 class ProviderControlsWidget(QWidget):
-    """Base of the Sora, Veo and animatic controls; subclasses build rows and `_show` options."""
+    """Base of the Sora, Veo and animatic controls; subclasses build rows and `_show` options.
+
+    Signals:
+        options_changed(): after each refresh; combos bound with `bind_combo` follow it.
+    """
 
     provider: ProviderName
+    options_changed = Signal()
 
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +53,8 @@ class ProviderControlsWidget(QWidget):
         #: override, and never the project's.
         self.scene_bound = False
         self._bound_id: str | None = None
+        #: What the last refresh offered; bound combos read their choices from it.
+        self.shown_options: ControlOptions | None = None
         self.form = QFormLayout()
         # Controls at their natural width: a combo stretched across a wide window reads badly.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -119,6 +122,26 @@ class ProviderControlsWidget(QWidget):
     def options(self) -> ControlOptions:
         return options_for(self._ws.catalog, self.provider, self.settings)
 
+    def bind_combo(
+        self,
+        combo: QComboBox,
+        field: str,
+        choices: Callable[[ControlOptions], Sequence[Choice]],
+    ) -> ComboBinding:
+        """Bind ``combo`` to the settings' ``field``: it follows each refresh and a pick is an
+        undoable `apply`; its items are rebuilt only when ``choices`` offers something else."""
+
+        def offered() -> Sequence[Choice]:
+            return () if self.shown_options is None else choices(self.shown_options)
+
+        return bind(
+            combo,
+            self.options_changed,
+            lambda: getattr(self.settings, field),
+            lambda value: self.apply(**{field: value}),
+            offered,
+        )
+
     def apply(self, **changes: Any) -> list[str]:
         """Change settings, clamp the rest to the model, record it (undoable), show the notes."""
         settings, notes = change(self._ws.catalog, self.provider, self.settings, **changes)
@@ -138,7 +161,9 @@ class ProviderControlsWidget(QWidget):
         self._successor = options.successor
         self.move_button.setText(f"Move to {options.successor_label}…")
         self.move_button.setVisible(options.successor is not None)
+        self.shown_options = options
         self._show(options)
+        self.options_changed.emit()
 
     def open_move_dialog(self) -> RetargetDialog:
         """The retarget dialog preset to the successor, shown with the cost before and after."""

@@ -8,12 +8,16 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from imageai.core.errors import ValidationError
-from imageai.core.models import VeoBackend
+from imageai.core.models import OmniSettings, VeoBackend, VeoSettings
+from imageai.gui.binding import bind
 from imageai.gui.video.controls_base import ProviderControlsWidget
 from imageai.services.controls_state import parse_seed
 
 if TYPE_CHECKING:
-    from imageai.core.models import OmniSettings, VeoSettings
+    from collections.abc import Sequence
+
+    from imageai.gui.binding import Choice
+    from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
 
@@ -41,16 +45,42 @@ class GoogleControlsWidget(ProviderControlsWidget):
         self.cloud_project_edit.setToolTip("The Google Cloud project Vertex AI bills.")
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.default_location)
-        self.backend_combo.activated.connect(self._on_backend_combo_activated)
-        self.model_combo.activated.connect(self._on_model_combo_activated)
-        self.aspect_combo.activated.connect(self._on_aspect_combo_activated)
-        self.resolution_combo.activated.connect(self._on_resolution_combo_activated)
-        self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
+        # Bound, not refilled: a project change that leaves a combo's choices alone keeps its items.
+        self.bindings = [
+            bind(
+                self.backend_combo,
+                self.options_changed,
+                lambda: self.settings.backend,
+                lambda value: self.apply(backend=VeoBackend(value)),
+                self.backend_choices,
+            ),
+            self.bind_combo(
+                self.model_combo, "model", lambda o: [(label, mid) for mid, label in o.models]
+            ),
+            self.bind_combo(self.aspect_combo, "aspect", lambda o: [(a, a) for a in o.aspects]),
+            self.bind_combo(
+                self.resolution_combo, "resolution", lambda o: [(r, r) for r in o.resolutions]
+            ),
+            self.bind_combo(self.seconds_combo, "seconds", self.seconds_choices),
+        ]
         self.seed_edit.editingFinished.connect(self._on_seed_edit_editing_finished)
         self.cloud_project_edit.editingFinished.connect(
             self._on_cloud_project_edit_editing_finished
         )
         self.location_edit.editingFinished.connect(self._on_location_edit_editing_finished)
+
+    @property
+    def settings(self) -> OmniSettings | VeoSettings:
+        settings = super().settings
+        assert isinstance(settings, (OmniSettings, VeoSettings))
+        return settings
+
+    def backend_choices(self) -> Sequence[Choice]:
+        """The backends offered for the current settings."""
+        raise NotImplementedError
+
+    def seconds_choices(self, options: ControlOptions) -> Sequence[Choice]:
+        return [(f"{s} s", s) for s in options.seconds]
 
     def show_seed(self, settings: OmniSettings | VeoSettings, visible: bool) -> None:
         self.form.setRowVisible(self.seed_edit, visible)
@@ -66,26 +96,6 @@ class GoogleControlsWidget(ProviderControlsWidget):
             self.form.setRowVisible(edit, visible)
             if not edit.hasFocus():
                 edit.setText(value)
-
-    @Slot(int)
-    def _on_backend_combo_activated(self, index: int) -> None:
-        self.apply(backend=VeoBackend(self.backend_combo.itemData(index)))
-
-    @Slot(int)
-    def _on_model_combo_activated(self, index: int) -> None:
-        self.apply(model=self.model_combo.itemData(index))
-
-    @Slot(int)
-    def _on_aspect_combo_activated(self, index: int) -> None:
-        self.apply(aspect=self.aspect_combo.itemData(index))
-
-    @Slot(int)
-    def _on_resolution_combo_activated(self, index: int) -> None:
-        self.apply(resolution=self.resolution_combo.itemData(index))
-
-    @Slot(int)
-    def _on_seconds_combo_activated(self, index: int) -> None:
-        self.apply(seconds=self.seconds_combo.itemData(index))
 
     @Slot()
     def _on_seed_edit_editing_finished(self) -> None:

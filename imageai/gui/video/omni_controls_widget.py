@@ -8,7 +8,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from imageai.core.models import OmniSettings, ProviderName, VeoBackend
-from imageai.gui.video.controls_base import fill_combo
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 from imageai.services.omni_controls_state import (
     cap_hint,
@@ -20,6 +19,7 @@ from imageai.services.omni_controls_state import (
 
 if TYPE_CHECKING:
     from imageai.core.models import Scene
+    from imageai.gui.binding import Choice
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -97,23 +97,20 @@ class OmniControlsWidget(GoogleControlsWidget):
         self.refresh()
         return notes
 
+    def backend_choices(self) -> list[Choice]:
+        return [(label, key) for key, label in BACKEND_LABELS.items()]
+
+    def seconds_choices(self, options: ControlOptions) -> list[Choice]:
+        seconds = [(f"{s} s", s) for s in options.seconds]
+        current = self.omni.seconds
+        if current not in options.seconds:
+            # Only the selected scene's frames rule it out: show it, as the scene editor does.
+            seconds.append((f"{current} s (too long for this scene)", current))
+        return seconds
+
     def _show(self, options: ControlOptions) -> None:
         settings = self.omni
         catalog = self._ws.catalog
-        backends = [(label, key) for key, label in BACKEND_LABELS.items()]
-        fill_combo(self.backend_combo, backends, settings.backend)
-        fill_combo(
-            self.model_combo, [(label, mid) for mid, label in options.models], settings.model
-        )
-        fill_combo(self.aspect_combo, [(a, a) for a in options.aspects], settings.aspect)
-        fill_combo(
-            self.resolution_combo, [(r, r) for r in options.resolutions], settings.resolution
-        )
-        seconds = [(f"{s} s", s) for s in options.seconds]
-        if settings.seconds not in options.seconds:
-            # Only the selected scene's frames rule it out: show it, as the scene editor does.
-            seconds.append((f"{settings.seconds} s (too long for this scene)", settings.seconds))
-        fill_combo(self.seconds_combo, seconds, settings.seconds)
         hint = cap_hint(catalog, settings, self.scene())
         self.seconds_hint.setText(hint)
         self.form.setRowVisible(self.seconds_hint, bool(hint))

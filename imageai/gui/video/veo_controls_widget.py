@@ -12,6 +12,7 @@ from imageai.gui.video.controls_base import fill_combo
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 
 if TYPE_CHECKING:
+    from imageai.gui.binding import Choice
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -64,22 +65,15 @@ class VeoControlsWidget(GoogleControlsWidget):
         self.enhance_combo.activated.connect(self._on_enhance_combo_activated)
         self.refresh()
 
+    def backend_choices(self) -> list[Choice]:
+        backends = [VeoBackend.VERTEX]
+        if self.settings.backend is not VeoBackend.VERTEX:
+            backends.append(self.settings.backend)
+        return [(BACKEND_LABELS[b], b) for b in backends]
+
     def _show(self, options: ControlOptions) -> None:
         settings = self.settings
         assert isinstance(settings, VeoSettings)
-        backends = [VeoBackend.VERTEX]
-        if settings.backend is not VeoBackend.VERTEX:
-            backends.append(settings.backend)
-        fill_combo(self.backend_combo, [(BACKEND_LABELS[b], b) for b in backends], settings.backend)
-        self.backend_combo.setEnabled(len(backends) > 1)
-        fill_combo(
-            self.model_combo, [(label, mid) for mid, label in options.models], settings.model
-        )
-        fill_combo(self.aspect_combo, [(a, a) for a in options.aspects], settings.aspect)
-        fill_combo(
-            self.resolution_combo, [(r, r) for r in options.resolutions], settings.resolution
-        )
-        fill_combo(self.seconds_combo, [(f"{s} s", s) for s in options.seconds], settings.seconds)
         self.negative_edit.setEnabled(options.negative_prompt)
         if not self.negative_edit.hasFocus():
             self.negative_edit.setText(settings.negative_prompt)
