@@ -51,3 +51,16 @@ def test_render_again_keeps_both_takes_chooses_the_new_one_and_undo_goes_back(
     assert current_take(ws.document.project.scene(scene_id)) == 2
     ws.editor.undo_stack.redo()
     assert current_take(ws.document.project.scene(scene_id)) == 1
+
+
+def test_the_panel_applies_action_state_with_the_reason_as_tooltip(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = make_workspace(scenes=0)
+    panel = VideoWorkspacePanel(ws)
+    qtbot.add_widget(panel)
+    assert not panel.render_all_action.isEnabled()
+    assert panel.render_all_action.toolTip() == "Add a scene first: there is nothing to render."
+    ws.editor.add_scene(None)
+    assert panel.render_all_action.isEnabled()
+    assert panel.render_all_action.toolTip() == "Render all"

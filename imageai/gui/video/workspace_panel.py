@@ -27,6 +27,7 @@ from imageai.gui.video.remix_actions import RemixActionsMixin
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.storyboard_view import StoryboardView
 from imageai.gui.video.undo_actions import UndoRedoActions
+from imageai.services.action_state import Action, ActionInputs, action_state
 from imageai.services.error_advice import (
     ErrorAction,
     ErrorAdvice,
@@ -213,34 +214,45 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         self.inspector.set_scene(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
+    def _actions_by_name(self) -> dict[Action, tuple[QAction, str]]:
+        """Each action with the tooltip it shows while enabled."""
+        return {
+            Action.DUPLICATE: (self.duplicate_action, "Duplicate"),
+            Action.DELETE: (self.delete_action, "Delete"),
+            Action.RENDER_SELECTED: (self.render_selected_action, "Render selected"),
+            Action.RETARGET: (self.retarget_action, "Retarget…"),
+            Action.RENDER_ALL: (self.render_all_action, "Render all"),
+            Action.RENDER_AGAIN: (
+                self.render_again_action,
+                "Render the selected done scenes again as new takes (cost shown first)",
+            ),
+            Action.PREVIEW: (self.preview_action, "Preview"),
+            Action.CANCEL: (self.cancel_action, "Cancel every running render"),
+            Action.REMIX: (
+                self.remix_action,
+                "Variations of this scene's video from a change prompt, kept as takes",
+            ),
+        }
+
     @Slot()
     def _update_actions(self) -> None:
-        has = bool(self.selected_ids())
-        for action in (
-            self.duplicate_action,
-            self.delete_action,
-            self.render_selected_action,
-            self.retarget_action,
-        ):
-            action.setEnabled(has)
-        self.render_all_action.setEnabled(bool(self.ws.document.project.scenes))
+        """The one place actions take their enabled state (`action_state`)."""
         ids = self.selected_ids()
         project = self.ws.document.project
-        done = any(s.state is RenderState.DONE for s in project.scenes if s.id in ids)
-        self.render_again_action.setEnabled(done)
-        self.render_again_action.setToolTip(
-            "Render the selected done scenes again as new takes (cost shown first)"
-            if done
-            else "Select a rendered scene to render it again."
+        inputs = ActionInputs(
+            scene_count=len(project.scenes),
+            selected=len(ids),
+            selected_done=sum(
+                1 for s in project.scenes if s.id in ids and s.state is RenderState.DONE
+            ),
+            busy=self.ws.is_busy(),
+            remix_blocker=self.ws.remixer.blocker(ids[0]) if len(ids) == 1 else None,
         )
-        self.preview_action.setEnabled(len(ids) == 1)
-        self.cancel_action.setEnabled(self.ws.is_busy())
-        blocker = "Select one rendered scene to remix." if len(ids) != 1 else None
-        blocker = blocker or self.ws.remixer.blocker(ids[0])
-        self.remix_action.setEnabled(blocker is None)
-        self.remix_action.setToolTip(
-            blocker or "Variations of this scene's video from a change prompt, kept as takes"
-        )
+        actions = self._actions_by_name()
+        for name, (enabled, reason) in action_state(inputs).items():
+            action, tip = actions[name]
+            action.setEnabled(enabled)
+            action.setToolTip(tip if enabled else reason)
 
     # ---- storyboard edits --------------------------------------------------------------------
 
