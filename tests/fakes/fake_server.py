@@ -122,6 +122,9 @@ class FakeConfig:
     hostile_json: str = ""
     #: Clip downloads (any ``video/mp4`` answer) never end: an MP4 header, then zeros forever.
     endless_clip: bool = False
+    #: Seconds an accepted (billed) create waits before its answer is sent: the window in which
+    #: a test kills the client mid round trip.
+    create_answer_delay_seconds: float = 0.0
 
 
 @dataclass
@@ -306,6 +309,9 @@ class _Handler(BaseHTTPRequestHandler):
             ):
                 state.count("dropped_after_create")
                 raise DropConnection
+            if accepted and state.config.create_answer_delay_seconds > 0:
+                state.count("creates_held")
+                time.sleep(state.config.create_answer_delay_seconds)
             return response
         state.count("unknown_route")
         return FakeResponse.json(
