@@ -78,6 +78,45 @@ def test_the_window_fits_1024x700_with_nothing_clipped(qtbot: QtBot, app_parts: 
     assert panel.toolbar.width() <= window.width()
 
 
+def test_at_1024x700_the_storyboard_shows_cards_and_the_player_a_picture(
+    qtbot: QtBot, app_parts: AppParts
+) -> None:
+    """The player and timeline once shared the height with the storyboard and the queue: one
+    and a half cards and a 90 px picture. Side by side, both stay usable at the smallest size."""
+    window, ws = app_parts.window, app_parts.workspace
+    for i in range(4):
+        ws.editor.add_scene(prompt=f"Scene {i}: the lighthouse at dusk")
+    window.show()
+    window.resize(1024, 700)
+    qtbot.wait_until(lambda: window.size().width() == 1024 and window.size().height() == 700)
+    panel = window.video_panel
+    view = panel.storyboard_view
+    view.select_ids([ws.document.project.scenes[0].id])
+    model = view.model()
+
+    def whole_cards() -> list[int]:
+        viewport = view.viewport().rect()
+        rects = [view.visualRect(model.index(row, 0)) for row in range(model.rowCount())]
+        # Whole cards top to bottom (their width follows the viewport's).
+        return [
+            row
+            for row, rect in enumerate(rects)
+            if rect.top() >= viewport.top() and rect.bottom() <= viewport.bottom()
+        ]
+
+    qtbot.wait_until(lambda: view.visualRect(model.index(0, 0)).isValid())
+    assert len(whole_cards()) >= 2, whole_cards()
+    screen = panel.viewer.player.poster
+    assert screen.isVisible()
+    assert screen.height() >= 200, screen.size()
+    # A 16:9 picture fits its width into the screen: at least 160 px wide, so ~90 px tall at worst
+    # before; the column is wide enough for a readable picture now.
+    assert screen.width() >= 270, screen.size()
+    for widget in (panel.viewer, panel.viewer.timeline, panel.inspector, panel.bottom_tabs):
+        assert widget.isVisible(), widget
+        assert window.rect().contains(_in_window(widget, window)), widget
+
+
 @pytest.mark.parametrize("width", [300, 360, 420, 520])
 def test_card_parts_stay_inside_the_card_and_apart(width: int) -> None:
     font = QFont()

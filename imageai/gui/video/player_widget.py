@@ -132,14 +132,19 @@ class PlayerWidget(QWidget):
         )
         self.note = QLabel()
         self.note.setObjectName("playerNote")
+        # The seek bar on its own row over the buttons: the player's column stays narrow
+        # (beside the storyboard and the inspector at 1024 px) and the bar keeps its length.
+        seek = QHBoxLayout()
+        seek.addWidget(self.slider, 1)
+        seek.addWidget(self.time_label)
         controls = QHBoxLayout()
         for widget in (self.prev_button, self.play_button, self.next_button):
             controls.addWidget(widget)
-        controls.addWidget(self.slider, 1)
-        controls.addWidget(self.time_label)
+        controls.addStretch(1)
         controls.addWidget(self.cut_button)
         controls.addWidget(self.system_button)
         self._controls = QVBoxLayout()
+        self._controls.addLayout(seek)
         self._controls.addLayout(controls)
         self._controls.addWidget(self.note)
         for keys, slot in (

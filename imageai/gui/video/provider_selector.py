@@ -52,6 +52,11 @@ class ProviderSelectorWidget(QWidget):
         self._ws = workspace
         self._keys = keys
         self.combo = QComboBox()
+        # Sized to ~20 characters, not its longest label: the inspector is one of three columns.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(20)
         for name, label in PROVIDERS:
             self.combo.addItem(label, name.value)
         self.combo.activated.connect(self._on_combo_activated)

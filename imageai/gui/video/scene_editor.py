@@ -82,6 +82,11 @@ class SceneEditorPanel(QWidget):
         self.duration_combo = QComboBox()
         self.duration_combo.activated.connect(self._on_duration_combo_activated)
         self.provider_combo = QComboBox()
+        # Sized to ~20 characters, not its longest label: the inspector is one of three columns.
+        self.provider_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.provider_combo.setMinimumContentsLength(20)
         self.provider_combo.addItem("Project's provider", None)
         for name, label in PROVIDER_LABELS.items():
             self.provider_combo.addItem(label, name.value)
@@ -123,7 +128,9 @@ class SceneEditorPanel(QWidget):
         left.addWidget(self.scene_settings)
         _line_up_labels([*_form_labels(form), *self.veo_images.labels()])
         right = QVBoxLayout()
-        right.addWidget(QLabel("Prompt that will be sent (from the template)"))
+        sent_title = QLabel("Prompt that will be sent (from the template)")
+        sent_title.setWordWrap(True)
+        right.addWidget(sent_title)
         right.addWidget(self.sent_prompt, 1)
         self._left, self._right = left, right
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)

@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from imageai.services.render_plan import RenderPlan
     from imageai.services.video_workspace import VideoWorkspace
 
+#: The player's column never gets narrower than its transport row (two rows of controls).
+VIEWER_MIN_WIDTH = 280
+#: The scene editor's labels and combos stay readable; its form scrolls below this.
+INSPECTOR_MIN_WIDTH = 300
+
 
 class VideoWorkspacePanel(RemixActionsMixin, QWidget):
     """The artist's video workflow; all state lives in the `VideoWorkspace`.
@@ -86,22 +91,28 @@ class VideoWorkspacePanel(RemixActionsMixin, QWidget):
         bottom.addTab(self.jobs_panel, "Jobs")
         bottom.addTab(self.log_console, "Log")
         self.bottom_tabs = bottom
-        # The storyboard, the player and the queue on the left; the inspector takes the whole
-        # height on the right, so a scene's own provider controls fit under its prompt.
-        vertical = QSplitter(Qt.Orientation.Vertical)
-        vertical.addWidget(self.storyboard_view)
-        vertical.addWidget(self.viewer)
-        vertical.addWidget(bottom)
-        vertical.setStretchFactor(0, 3)
-        vertical.setStretchFactor(1, 3)
-        vertical.setStretchFactor(2, 1)
-        vertical.setSizes([420, 260, 90])
+        # Three columns, as in an editor: the storyboard over the queue, the player over the
+        # timeline (the whole height, so the picture is not squeezed between the storyboard and
+        # the jobs), and the inspector. At 1024x700 the storyboard still shows four cards and the
+        # picture keeps ~250 px; the queue column can be dragged up or collapsed.
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.storyboard_view)
+        left.addWidget(bottom)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        left.setCollapsible(0, False)
+        left.setSizes([400, 160])
+        self.viewer.setMinimumWidth(VIEWER_MIN_WIDTH)
+        self.inspector.setMinimumWidth(INSPECTOR_MIN_WIDTH)
         main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(vertical)
+        main.addWidget(left)
+        main.addWidget(self.viewer)
         main.addWidget(self.inspector)
-        main.setStretchFactor(0, 1)
-        main.setStretchFactor(1, 1)
-        main.setSizes([520, 504])
+        for index, stretch in enumerate((1, 3, 2)):
+            main.setStretchFactor(index, stretch)
+            main.setCollapsible(index, False)
+        main.setSizes([360, 300, 340])
+        self.main_splitter, self.left_splitter = main, left
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.error_banner)
