@@ -81,6 +81,7 @@ def run_job(
     if cancel.is_set():
         raise JobCancelledError(scene_id)
     started = clock()
+    first_wait = 0.0
     if request.resume_job_id:
         job_id = request.resume_job_id
         _check_same_endpoint(request, job_id, journal)
@@ -112,8 +113,11 @@ def run_job(
         # Created still goes out (project.json records the id) and the write is retried.
         ledger.created(request, job_id, job.billed_usd)
         yield Created(scene_id=scene_id, job_id=job_id, billed_usd=job.billed_usd)
+        first_wait = job.poll_after or 0.0
 
     try:
+        if first_wait:  # a job just created is not done: the first poll waits for the hint
+            _wait_or_cancel(cancel, first_wait, request)
         yield from _poll_until_done(request, provider, cancel, job_id, started, clock, ledger)
     except JobCancelledError:
         if not keeps_remote(cancel):  # detached (the app quits): the paid job lives on

@@ -167,6 +167,9 @@ class PollStatus(_Frozen):
 class StartedJob(_Frozen):
     job_id: str
     billed_usd: float
+    #: The provider's hint for the first poll, in seconds (None: poll at once). A job just
+    #: created is never done yet, so polling before the hint only costs a request.
+    poll_after: float | None = None
 
 
 # ---- events -----------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ class FakeProvider:
         self.downloading = 0
         self.max_downloading = 0
         self.download_gate: threading.Event | None = None
+        #: The hint ``start`` gives for the first poll (None: poll at once).
+        self.first_poll_after: float | None = None
 
     def capabilities(self) -> tuple[ModelInfo, ...]:
         return default_catalog().offered(ProviderName.ANIMATIC)
@@ -83,7 +85,9 @@ class FakeProvider:
                 raise OutcomeUnknownError("the create's answer was lost", detail=job_id)
             self.active += 1
             self.max_active = max(self.max_active, self.active)
-        return StartedJob(job_id=job_id, billed_usd=self.estimate(request))
+        return StartedJob(
+            job_id=job_id, billed_usd=self.estimate(request), poll_after=self.first_poll_after
+        )
 
     def poll(self, job_id: str) -> PollStatus:
         if self.gate is not None:

@@ -95,6 +95,8 @@ class SoraClient:
         # Where requests really go (the SDK resolves OPENAI_BASE_URL itself when base_url is None).
         self.endpoint = str(self._client.base_url)
         self.poll_interval = poll_interval
+        #: The endpoint's latest ``openai-poll-after-ms``: a new job's first poll waits for it.
+        self._hint: float | None = None
         self.reconcile_delays = (
             reconcile_delays if reconcile_delays is not None else delays_from_env(os.environ)
         )
@@ -167,7 +169,11 @@ class SoraClient:
         )
         video = self._creator.run(lambda c: c.videos.create(**params), intent)
         # A gateway may answer with its own name for the model: the request's price holds then.
-        return StartedJob(job_id=video.id, billed_usd=self._billed(video) or self.estimate(request))
+        return StartedJob(
+            job_id=video.id,
+            billed_usd=self._billed(video) or self.estimate(request),
+            poll_after=self._hint,
+        )
 
     def poll(self, job_id: str) -> PollStatus:
         try:
@@ -180,6 +186,7 @@ class SoraClient:
         if header is not None:
             try:
                 poll_after = max(0.0, float(header) / 1000.0)
+                self._hint = poll_after
             except ValueError:
                 log.debug("ignoring openai-poll-after-ms=%r", header)
         state = video.state
