@@ -1,6 +1,6 @@
 """Inspector and money screenshots from a real X server: the Scene tab of a scene that overrides
 the provider (its own controls), the Project tab, and the confirm dialog, at 1024x700 and
-1600x1000 (light; the Scene tab dark too).
+1600x1000, light and dark.
 
 Run ``python -m tests.gui.inspector_screenshots`` from the repository root with DISPLAY set (Xvfb
 ``-screen 0 1920x1200x24`` plus a window manager, so windows have their frame).
@@ -31,11 +31,9 @@ from imageai.core.models import (
 )
 from imageai.core.render_plan import build_request
 from imageai.core.secrets import InMemorySecretStore, KeyName
-from imageai.gui.theme import apply_theme
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
-from imageai.services.app_settings import Theme
 from tests.gui.studio_screenshots import SCENES, _frame
-from tests.gui.x_screen import OUT, grab, pump
+from tests.gui.x_screen import OUT, grab, pump, sizes_and_themes
 
 
 def _project(parts: AppParts, work: Path) -> list[str]:
@@ -99,32 +97,23 @@ def shoot(app: QApplication) -> None:
     window.show()
     pump(500)
     ids = _project(parts, work)
-    apply_theme(app, Theme.LIGHT)
-    for width, height in ((1024, 700), (1600, 1000)):
-        window.setGeometry(60, 40, width, height)
-        pump(500)
+    for shot in sizes_and_themes(app, window):
         panel.storyboard_view.select_ids([ids[1]])
         panel.inspector.show_scene_tab()
         pump(500)
-        grab(f"inspector-scene-{width}-light.png", window)
+        grab(f"inspector-scene-{shot}.png", window)
         panel.inspector.show_project_tab()
         pump(500)
-        grab(f"inspector-project-{width}-light.png", window)
+        grab(f"inspector-project-{shot}.png", window)
         panel.inspector.show_scene_tab()
         # Render all but the invalid scene: the confirm dialog over the window.
         plan = parts.workspace.plan(ids[:3])
         dialog = RenderConfirmDialog(plan, parts.workspace.document.project.billed_usd, window)
         dialog.open()
         pump(600)
-        grab(f"confirm-dialog-{width}-light.png", window)
+        grab(f"confirm-dialog-{shot}.png", window)
         dialog.reject()
         pump(200)
-    window.setGeometry(60, 40, 1024, 700)
-    apply_theme(app, Theme.DARK)
-    panel.storyboard_view.select_ids([ids[1]])
-    pump(700)
-    grab("inspector-scene-1024-dark.png", window)
-    apply_theme(app, Theme.LIGHT)
     window.close()
     parts.shutdown()
 

@@ -1,5 +1,5 @@
 """Player and timeline screenshots from a real X server: an animatic-rendered storyboard (free,
-local) with a scene selected, at 1024x700 and 1600x1000.
+local) with a scene selected, at 1024x700 and 1600x1000, light and dark.
 
 Run ``python -m tests.gui.player_screenshots`` from the repository root with DISPLAY set (Xvfb
 ``-screen 0 1920x1200x24`` plus a window manager, so windows have their frame).
@@ -22,7 +22,7 @@ from imageai.app import build
 from imageai.core.catalog import default_catalog
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.secrets import InMemorySecretStore
-from tests.gui.x_screen import OUT, grab, pump
+from tests.gui.x_screen import OUT, grab, pump, sizes_and_themes
 
 SCENES = (
     ("A lighthouse on a black cliff at dusk, waves exploding below, slow push-in", 4),
@@ -64,10 +64,8 @@ def main() -> int:
             break
     scenes = ws.document.project.scenes
     panel.storyboard_view.select_ids([scenes[1].id])
-    for width, height in ((1024, 700), (1600, 1000)):
-        window.setGeometry(60, 40, width, height)
-        pump(800)
-        grab(f"player-timeline-{width}.png", window)
+    for shot in sizes_and_themes(app, window):
+        grab(f"player-timeline-{shot}.png", window)
     window.close()
     parts.shutdown()
     return 0

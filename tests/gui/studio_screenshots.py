@@ -1,5 +1,5 @@
 """Studio screenshots from a real X server: the keys dialog without a keyring, and the main
-window at 1024x700 in the light and the dark theme.
+window at 1024x700 and 1600x1000, in the light and the dark theme.
 
 Run ``python -m tests.gui.studio_screenshots`` from the repository root with DISPLAY set (Xvfb
 ``-screen 0 1920x1200x24`` plus a window manager, so windows have their frame).
@@ -28,7 +28,7 @@ from imageai.gui.settings.keys_dialog import KeysDialog
 from imageai.gui.theme import apply_theme
 from imageai.services.app_settings import SettingsStore, Theme
 from imageai.services.key_check_service import KeyCheckService
-from tests.gui.x_screen import OUT, grab, pump
+from tests.gui.x_screen import OUT, THEMES, grab, pump, sizes_and_themes
 
 SCENES = (
     "A lighthouse on a black cliff at dusk, waves exploding below, slow push-in",
@@ -67,7 +67,11 @@ def keys_without_keyring(app: QApplication) -> None:
         if dialog.save_button.isEnabled():
             break
     pump(300)
-    grab("keys-no-keyring.png", dialog)
+    for theme, name in THEMES:  # a dialog: its own size whatever the window's
+        apply_theme(app, theme)
+        pump(400)
+        grab(f"keys-no-keyring-{name}.png", dialog)
+    apply_theme(app, Theme.LIGHT)
     dialog.close()
     service.shutdown()
 
@@ -100,11 +104,8 @@ def main_window(app: QApplication) -> None:
     ws.document.set_project(billed)
     ws.document.save()
     panel.storyboard_view.select_ids([scenes[1].id])
-    for theme, name in ((Theme.LIGHT, "light"), (Theme.DARK, "dark")):
-        apply_theme(app, theme)
-        pump(500)
-        grab(f"studio-1024-{name}.png", parts.window)
-    apply_theme(app, Theme.LIGHT)
+    for shot in sizes_and_themes(app, parts.window):
+        grab(f"studio-{shot}.png", parts.window)
     parts.window.close()
     parts.shutdown()
 

@@ -1,5 +1,5 @@
 """Takes screenshot from a real X server: an animatic storyboard whose first scene was rendered,
-edited and rendered again twice (three takes kept), at 1024x700.
+edited and rendered again twice (three takes kept), at 1024x700 and 1600x1000, light and dark.
 
 Run ``python -m tests.gui.takes_screenshots`` from the repository root with DISPLAY set (Xvfb
 ``-screen 0 1920x1200x24`` plus a window manager, so windows have their frame).
@@ -22,7 +22,7 @@ from imageai.app import build
 from imageai.core.catalog import default_catalog
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.secrets import InMemorySecretStore
-from tests.gui.x_screen import OUT, grab, pump
+from tests.gui.x_screen import OUT, grab, pump, sizes_and_themes
 
 SCENES = (
     "A lighthouse on a black cliff at dusk, waves exploding below, slow push-in",
@@ -75,8 +75,8 @@ def main() -> int:
     # Scene 2 edited after its render: its card says it changed since its take.
     ws.editor.edit_scene(ws.document.project.scenes[1].id, prompt=SCENES[1] + ", rain")
     panel.storyboard_view.select_ids([first])
-    pump(800)
-    grab("takes-storyboard-1024.png", window)
+    for shot in sizes_and_themes(app, window):
+        grab(f"takes-storyboard-{shot}.png", window)
     window.close()
     parts.shutdown()
     return 0

@@ -81,6 +81,7 @@ class TakesStripWidget(QWidget):
         header = QHBoxLayout()
         self.title = QLabel("Takes")
         self.title.setStyleSheet("font-weight: bold")
+        self.title.setWordWrap(True)  # the inspector's column is ~320 px wide at 1024x700
         header.addWidget(self.title)
         header.addStretch(1)
         header.addWidget(self.use_button)
