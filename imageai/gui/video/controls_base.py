@@ -30,6 +30,32 @@ if TYPE_CHECKING:
     from imageai.services.video_workspace import VideoWorkspace
 
 
+#: A scene's render state: what a render changes, and nothing the controls show.
+RENDER_FIELDS = frozenset(
+    {
+        "state",
+        "job_id",
+        "job_provider",
+        "clip_path",
+        "thumbnail_path",
+        "billed_usd",
+        "rendered_prompt",
+        "error",
+        "takes",
+    }
+)
+
+
+def scene_inputs(scene: Scene | None) -> tuple[object, ...] | None:
+    """What the controls can read from ``scene``: every field but its render state, so a
+    render's progress, take or bill leaves the controls alone."""
+    if scene is None:
+        return None
+    return tuple(
+        getattr(scene, name) for name in type(scene).model_fields if name not in RENDER_FIELDS
+    )
+
+
 def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]], current: Any) -> None:
     """Show a combo's items (label, data) and select ``current``, without emitting; the items
     are replaced only when they changed (`imageai.gui.binding.show_choices`)."""
@@ -55,6 +81,12 @@ class ProviderControlsWidget(QWidget):
         self._bound_id: str | None = None
         #: What the last refresh offered; bound combos read their choices from it.
         self.shown_options: ControlOptions | None = None
+        #: `view_inputs` at the last refresh: a project change that leaves them equal (a
+        #: render's progress) does not refresh; a hidden widget refreshes when shown.
+        self._shown_inputs: object | None = None
+        self._stale = False
+        #: How many refreshes ran (the tests check that a render's changes cause none).
+        self.refresh_count = 0
         self.form = QFormLayout()
         # Controls at their natural width: a combo stretched across a wide window reads badly.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -154,7 +186,43 @@ class ProviderControlsWidget(QWidget):
         self.notice.setText(" ".join(notes))
         self.notice.setVisible(bool(notes))
 
+    def view_inputs(self) -> object:
+        """The parts of the project `refresh` reads: the provider, the settings shown and the
+        bound scene's own fields (not its render state). Subclasses reading more extend it."""
+        project = self._ws.document.project
+        return (
+            id(self._ws.catalog),
+            project.provider,
+            self.settings,
+            scene_inputs(self.bound_scene()),
+        )
+
+    def refresh_if_changed(self) -> None:
+        """Refresh when what the controls show changed; a hidden widget (another provider's
+        page) waits until it is shown."""
+        if self._hidden_in_window():
+            self._stale = True
+            return
+        self._stale = False
+        if self.view_inputs() != self._shown_inputs:
+            self.refresh()
+
+    def _hidden_in_window(self) -> bool:
+        # Hidden itself: another provider's page, or a provider the scene does not override
+        # with. A page under a tab not shown is still the provider's: it stays current (the
+        # price and notes read there); an unshown top-level widget (tests, dialogs) too.
+        return self.isHidden() and not self.isWindow()
+
+    def setVisible(self, visible: bool) -> None:
+        # Shown as its provider's page (even in a window not shown yet): bring it up to date.
+        super().setVisible(visible)
+        if visible and self._stale:
+            self.refresh_if_changed()
+
     def refresh(self) -> None:
+        self.refresh_count += 1
+        self._stale = False
+        self._shown_inputs = self.view_inputs()
         options = self.options()
         self.retired.setText(options.retired_note)
         self.retired.setVisible(bool(options.retired_note))
@@ -183,7 +251,7 @@ class ProviderControlsWidget(QWidget):
 
     @Slot()
     def _on_document_project_changed(self) -> None:
-        self.refresh()
+        self.refresh_if_changed()
 
     @Slot()
     def _on_workspace_project_opened(self) -> None:

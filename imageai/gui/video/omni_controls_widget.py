@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from imageai.core.models import OmniSettings, ProviderName, VeoBackend
+from imageai.core.models import OmniSettings, ProviderName, RenderState, VeoBackend
+from imageai.gui.video.controls_base import scene_inputs
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 from imageai.services.omni_controls_state import (
     cap_hint,
@@ -86,6 +87,22 @@ class OmniControlsWidget(GoogleControlsWidget):
         """The scene selected in the storyboard: its frames may cap the duration."""
         self._scene_id = scene_id
         self.refresh()
+
+    def view_inputs(self) -> object:
+        # Also the selected scene (its frames cap the duration) and, for the price of the
+        # storyboard, every Omni scene and whether it is done.
+        project = self._ws.document.project
+        omni_scenes = tuple(
+            (scene_inputs(s), s.state is RenderState.DONE)
+            for s in project.scenes
+            if project.provider_for(s) is ProviderName.OMNI
+        )
+        return (
+            super().view_inputs(),
+            scene_inputs(self.scene()),
+            project.chain_scenes,
+            omni_scenes,
+        )
 
     def options(self) -> ControlOptions:
         return omni_options(self._ws.catalog, self.omni, self.scene())
