@@ -107,6 +107,9 @@ class SceneEditorPanel(QWidget):
         self.sent_prompt.setReadOnly(True)
         self.sent_prompt.setObjectName("sentPrompt")
         form = QFormLayout()
+        # In a narrow inspector (or once the scroll bar takes its width) a field goes under its
+        # label instead of being cut at the tab's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Duration", self.duration_combo)
         form.addRow("Provider", self.provider_combo)
         form.addRow("Reference image", ref_row)
@@ -119,19 +122,22 @@ class SceneEditorPanel(QWidget):
         bold.setBold(True)
         self.title_label.setFont(bold)  # a font, not a style sheet: it follows theme changes
         left.addWidget(self.title_label)
-        left.addWidget(self.prompt_edit, 1)
+        left.addWidget(self.prompt_edit)
         left.addLayout(form)
         self.veo_images = VeoImagesWidget(workspace)
         left.addWidget(self.veo_images)
         # The overriding provider's own model, shape and duration for this scene only.
         self.scene_settings = SceneProviderSettingsWidget(workspace)
         left.addWidget(self.scene_settings)
+        # Rows keep their natural height; a tall inspector's spare height goes below them.
+        left.addStretch(1)
         _line_up_labels([*_form_labels(form), *self.veo_images.labels()])
         right = QVBoxLayout()
         sent_title = QLabel("Prompt that will be sent (from the template)")
         sent_title.setWordWrap(True)
         right.addWidget(sent_title)
-        right.addWidget(self.sent_prompt, 1)
+        right.addWidget(self.sent_prompt)
+        right.addStretch(1)
         self._left, self._right = left, right
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.addLayout(left, 3)
@@ -140,8 +146,9 @@ class SceneEditorPanel(QWidget):
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 0, 0)
-        inner.addLayout(self.columns, 1)
+        inner.addLayout(self.columns)
         inner.addWidget(self.takes_strip)
+        inner.addStretch(1)
         # The editor scrolls rather than setting the window's minimum size (it fits 1024x700).
         self.scroll_area = scrolled(content)
         layout = QVBoxLayout(self)

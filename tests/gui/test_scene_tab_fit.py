@@ -1,0 +1,94 @@
+"""The inspector's Scene tab fits 1024x700 with a three-take scene: nothing clipped at its edge."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from imageai.app import build
+from imageai.core.catalog import default_catalog
+from imageai.core.models import RenderState, Take
+from imageai.core.secrets import InMemorySecretStore
+from tests.gui.conftest import wait_threads_done
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytestqt.qtbot import QtBot
+
+    from imageai.app import AppParts
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    qtbot.add_widget(parts.window)
+    yield parts
+    parts.shutdown()
+    wait_threads_done(qtbot)
+
+
+def _three_takes(parts: AppParts) -> str:
+    ws = parts.workspace
+    ws.editor.add_scene(prompt="A lighthouse on a black cliff at dusk, waves below, slow push-in")
+    scene = ws.document.project.scenes[0]
+    takes = tuple(Take(job_id=f"job-{n}", clip_path=f"clips/take{n}.mp4") for n in (1, 2, 3))
+    project = ws.document.project.update_scene(
+        scene.id, state=RenderState.DONE, takes=takes, job_id="job-3", clip_path="clips/take3.mp4"
+    )
+    ws.document.set_project(project)
+    return scene.id
+
+
+def _visible_children(root: QWidget) -> list[QWidget]:
+    return [
+        w
+        for w in root.findChildren(QWidget)
+        if w.isVisibleTo(root) and w.isVisible() and w.width() > 0 and w.height() > 0
+    ]
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+@pytest.mark.parametrize("narrowest", [False, True], ids=["default-split", "inspector-narrowest"])
+def test_every_child_of_the_scene_tab_lies_inside_it_with_three_takes(
+    qtbot: QtBot, app_parts: AppParts, size: tuple[int, int], narrowest: bool
+) -> None:
+    """The three takes add height, so the tab scrolls and its scroll bar takes ~15 px of width:
+    the strip's button and the combos' arrows were cut at the tab's right edge."""
+    window = app_parts.window
+    scene_id = _three_takes(app_parts)
+    window.show()
+    window.resize(*size)
+    qtbot.wait_until(lambda: (window.width(), window.height()) == size)
+    panel = window.video_panel
+    if narrowest:  # the inspector dragged to its minimum width
+        splitter = panel.main_splitter
+        splitter.setSizes([size[0], size[0], 0])
+        qtbot.wait_until(lambda: splitter.sizes()[2] == panel.inspector.minimumWidth())
+    panel.storyboard_view.select_ids([scene_id])
+    panel.inspector.show_scene_tab()
+    editor = panel.scene_editor
+    strip = editor.takes_strip
+    qtbot.wait_until(lambda: strip.isVisible() and strip.model.rowCount() == 3)
+    viewport = editor.scroll_area.viewport()
+    content = editor.scroll_area.widget()
+    qtbot.wait_until(lambda: content.width() <= viewport.width())
+    # Scrolled to the strip: its button and the takes are whole, not cut at the tab's right edge.
+    editor.scroll_area.ensureWidgetVisible(strip.use_button)
+    children = _visible_children(content)
+    assert strip.use_button in children
+    assert strip.view in children
+    for child in children:
+        box = QRect(child.mapTo(viewport, QPoint(0, 0)), child.size())
+        assert box.left() >= 0 and box.right() < viewport.width(), (child, box, viewport.size())
+    tab = panel.inspector.widget(panel.inspector.scene_tab_index)
+    assert tab is editor
+    for child in (viewport, editor.scroll_area):
+        box = QRect(child.mapTo(tab, QPoint(0, 0)), child.size())
+        assert tab.rect().contains(box), (child, box)
