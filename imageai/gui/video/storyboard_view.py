@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.gui.contrast import readable_on
 from imageai.services.cost_summary import price_text
 from imageai.services.storyboard_model import SceneRole
 
@@ -59,6 +60,22 @@ EMPTY_HINT = (
     "No scenes yet.\n\nAdd a scene (Ctrl+Shift+N, or “Add scene” in the toolbar) and describe "
     "the shot, or import a script with File > Import script… (one scene per paragraph)."
 )
+
+
+def card_background(palette: QPalette, *, selected: bool) -> QColor:
+    """A card's fill: the base colour, or a tint of the selection colour when selected."""
+    if not selected:
+        return palette.base().color()
+    highlight = palette.highlight().color()
+    dark = palette.base().color().lightness() < 128
+    return highlight.darker(160) if dark else highlight.lighter(170)
+
+
+def state_text_color(state: str, background: QColor, *, changed: bool) -> QColor:
+    """The state's colour, lightened or darkened until it reads on ``background`` (the green
+    "done" was ~2:1 on a selected card in the dark theme)."""
+    wanted = QColor(CHANGED_COLOR if changed else STATE_COLORS.get(state, "#6b7280"))
+    return readable_on(wanted, background)
 
 
 class CardRects(NamedTuple):
@@ -137,12 +154,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         palette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         highlight = palette.highlight().color()
-        dark = palette.base().color().lightness() < 128
-        base = (
-            (highlight.darker(160) if dark else highlight.lighter(170))
-            if selected
-            else palette.base().color()
-        )
+        base = card_background(palette, selected=selected)
         border = highlight if selected else palette.mid().color()
         painter.setPen(QPen(border, 1.2))
         painter.setBrush(base)
@@ -158,7 +170,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         )
         self._paint_thumbnail(painter, rects.thumb, index.data(SceneRole.THUMBNAIL), palette)
         painter.setFont(option.font)
-        self._paint_text(painter, rects, index, palette.text().color(), bold)
+        self._paint_text(painter, rects, index, palette.text().color(), bold, base)
         painter.restore()
 
     @staticmethod
@@ -186,7 +198,12 @@ class SceneCardDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_text(
-        painter: QPainter, rects: CardRects, index: _Index, color: QColor, bold: QFont
+        painter: QPainter,
+        rects: CardRects,
+        index: _Index,
+        color: QColor,
+        bold: QFont,
+        background: QColor,
     ) -> None:
         plain = QFont(painter.font())
         metrics = QFontMetrics(plain)
@@ -215,7 +232,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         status = index.data(SceneRole.TAKE_STATUS)
         # A scene changed since its take renders again: amber, like a scene waiting to render.
         changed = status is not None and status.changed
-        painter.setPen(QColor(CHANGED_COLOR if changed else STATE_COLORS.get(state, "#6b7280")))
+        painter.setPen(state_text_color(state, background, changed=changed))
         state_text = str(index.data(SceneRole.STATE_TEXT) or state.replace("_", " "))
         painter.drawText(
             rects.state, left, metrics.elidedText(state_text, elide, rects.state.width())
