@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Slot,
 )
 
@@ -58,6 +59,9 @@ HEADERS = {
 }
 #: Role giving the row's `JobRow` (for delegates and buttons).
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Progress reaches the views at most this often: each job reports ~10 times a second, and a
+#: repaint per report of 8 jobs kept the GUI thread busy while renders finished.
+PROGRESS_COALESCE_MS = 50
 
 
 @dataclass
@@ -168,6 +172,14 @@ class JobsModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._rows: list[JobRow] = []
+        #: Row number of each job id: a progress report finds its row without a scan.
+        self._numbers: dict[str, int] = {}
+        #: Rows whose progress changed since the views last heard of it (see `_flush_progress`).
+        self._progress_rows: set[int] = set()
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_COALESCE_MS)
+        self._progress_timer.timeout.connect(self._flush_progress)
         self._label_for = label_for
         self._labels: dict[str, str] = {}
         self._costs: dict[str, float] = {}
@@ -188,7 +200,8 @@ class JobsModel(QAbstractTableModel):
         return list(self._rows)
 
     def row_for(self, job_id: str) -> JobRow | None:
-        return next((r for r in self._rows if r.job_id == job_id), None)
+        number = self._numbers.get(job_id)
+        return None if number is None else self._rows[number]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -261,6 +274,8 @@ class JobsModel(QAbstractTableModel):
         if len(keep) != len(self._rows):
             self.beginResetModel()
             self._rows = keep
+            self._numbers = {r.job_id: n for n, r in enumerate(keep)}
+            self._progress_rows.clear()
             self.endResetModel()
 
     def tick(self) -> None:
@@ -271,12 +286,23 @@ class JobsModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index)
 
     def _update(self, job_id: str, **changes: Any) -> None:
-        for number, row in enumerate(self._rows):
-            if row.job_id == job_id:
-                for name, value in changes.items():
-                    setattr(row, name, value)
-                self.dataChanged.emit(self.index(number, 0), self.index(number, len(Column) - 1))
-                return
+        number = self._numbers.get(job_id)
+        if number is None:
+            return
+        row = self._rows[number]
+        for name, value in changes.items():
+            setattr(row, name, value)
+        self.dataChanged.emit(self.index(number, 0), self.index(number, len(Column) - 1))
+
+    @Slot()
+    def _flush_progress(self) -> None:
+        """Tell the views of the progress of every row reported since the last flush: one
+        `dataChanged` over the rows' span, whatever the number of reports."""
+        if not self._progress_rows:
+            return
+        first, last = min(self._progress_rows), max(self._progress_rows)
+        self._progress_rows.clear()
+        self.dataChanged.emit(self.index(first, Column.PROGRESS), self.index(last, Column.STATUS))
 
     def _end(self, job_id: str, status: JobStatus, **changes: Any) -> None:
         self._update(job_id, status=status, ended_at=self._clock(), **changes)
@@ -289,12 +315,13 @@ class JobsModel(QAbstractTableModel):
             queued_at=self._clock(),
             estimate_usd=self._costs.pop(job_id, None),
         )
-        for number, row in enumerate(self._rows):
-            if row.job_id == job_id:  # a retry reuses the row
-                self._rows[number] = fresh
-                self.dataChanged.emit(self.index(number, 0), self.index(number, len(Column) - 1))
-                return
+        number = self._numbers.get(job_id)
+        if number is not None:  # a retry reuses the row
+            self._rows[number] = fresh
+            self.dataChanged.emit(self.index(number, 0), self.index(number, len(Column) - 1))
+            return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+        self._numbers[job_id] = len(self._rows)
         self._rows.append(fresh)
         self.endInsertRows()
 
@@ -317,9 +344,19 @@ class JobsModel(QAbstractTableModel):
 
     @Slot(str, float, str)
     def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:
-        row = self.row_for(job_id)
-        if row is not None and row.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        number = self._numbers.get(job_id)
+        if number is None:
+            return
+        row = self._rows[number]
+        if row.status is JobStatus.QUEUED:  # the first report starts it: tell the views now
             self._update(job_id, status=JobStatus.RUNNING, fraction=fraction, message=message)
+        elif row.status is JobStatus.RUNNING:
+            # The row is current at once (rows(), data()); the views hear of it with the next
+            # flush, with every other report of that interval.
+            row.fraction, row.message = fraction, message
+            self._progress_rows.add(number)
+            if not self._progress_timer.isActive():
+                self._progress_timer.start()
 
     @Slot(str, object)
     def _on_runner_job_finished(self, job_id: str, result: object) -> None:
