@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt
+from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 PX_PER_SECOND = 30
 STRIP_HEIGHT = 96
 FOOTER = 18
+#: GUI time one pass of the event loop may spend decoding thumbnails the strip waits for.
+DECODE_BUDGET_S = 0.008
 
 
 class TimelineStrip(QAbstractScrollArea):
@@ -48,6 +51,15 @@ class TimelineStrip(QAbstractScrollArea):
         self.playhead: tuple[int, float] | None = None
         #: Rows painted by the last paint: only those in view (checked by the tests).
         self.painted_rows: range = range(0)
+        #: Thumbnails a paint found undecoded: (cache key, path, size), decoded after the
+        #: paint a few per pass (opening a project decoded them all in one paint: 47 ms).
+        self.pending_thumbnails: dict[str, tuple[str, QSize]] = {}
+        #: Keys whose file would not decode: painted as placeholders, not tried on each paint.
+        self._unreadable: set[str] = set()
+        self._decode_timer = QTimer(self)
+        self._decode_timer.setSingleShot(True)
+        self._decode_timer.setInterval(0)
+        self._decode_timer.timeout.connect(self._decode_pending)
 
     def sizeHint(self) -> QSize:
         return QSize(600, self.height())
@@ -191,15 +203,11 @@ class TimelineStrip(QAbstractScrollArea):
         # The modification time is in the key: a render again writes the same thumbnail name.
         key = f"imageai-timeline:{path}:{stamp}:{rect.width()}x{rect.height()}"
         scaled = QPixmap()
-        if path and not QPixmapCache.find(key, scaled):
-            source = load_thumbnail(path)
-            if source is not None:
-                scaled = source.scaled(
-                    rect.size(),
-                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                QPixmapCache.insert(key, scaled)
+        if path and stamp and key not in self._unreadable and not QPixmapCache.find(key, scaled):
+            # Not here: the paint shows a placeholder and the picture comes after it.
+            self.pending_thumbnails[key] = (path, rect.size())
+            if not self._decode_timer.isActive():
+                self._decode_timer.start()
         if scaled.isNull():
             painter.fillRect(rect, self.palette().alternateBase())
             return
@@ -210,3 +218,26 @@ class TimelineStrip(QAbstractScrollArea):
             rect.height(),
         )
         painter.drawPixmap(rect, scaled, source_rect)
+
+    @Slot()
+    def _decode_pending(self) -> None:
+        """Decode and scale waiting thumbnails for a few ms, repaint, and go on next pass."""
+        deadline = time.perf_counter() + DECODE_BUDGET_S
+        while self.pending_thumbnails and time.perf_counter() < deadline:
+            key = next(iter(self.pending_thumbnails))
+            path, size = self.pending_thumbnails.pop(key)
+            source = load_thumbnail(path)
+            if source is None:
+                self._unreadable.add(key)  # the placeholder stays; a new file has a new key
+                continue
+            QPixmapCache.insert(
+                key,
+                source.scaled(
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                    Qt.TransformationMode.SmoothTransformation,
+                ),
+            )
+        if self.pending_thumbnails:
+            self._decode_timer.start()
+        self.viewport().update()
