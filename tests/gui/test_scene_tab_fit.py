@@ -87,6 +87,15 @@ def test_every_child_of_the_scene_tab_lies_inside_it_with_three_takes(
     for child in children:
         box = QRect(child.mapTo(viewport, QPoint(0, 0)), child.size())
         assert box.left() >= 0 and box.right() < viewport.width(), (child, box, viewport.size())
+    # At least two takes whole side by side to compare (one and a half were shown at 1024).
+    view = strip.view
+
+    def whole() -> list[int]:
+        viewport = view.viewport().rect()
+        return [r for r in range(3) if viewport.contains(view.visualRect(strip.model.index(r, 0)))]
+
+    # The chosen take (3) among them.
+    qtbot.wait_until(lambda: len(whole()) >= 2 and 2 in whole())
     tab = panel.inspector.widget(panel.inspector.scene_tab_index)
     assert tab is editor
     for child in (viewport, editor.scroll_area):

@@ -124,6 +124,9 @@ class SceneEditorPanel(QWidget):
         left.addWidget(self.title_label)
         left.addWidget(self.prompt_edit)
         left.addLayout(form)
+        # Right under the prompt it renders, so comparing takes needs no scrolling at 1024x700.
+        self.takes_strip = TakesStripWidget(workspace)
+        left.addWidget(self.takes_strip)
         self.veo_images = VeoImagesWidget(workspace)
         left.addWidget(self.veo_images)
         # The overriding provider's own model, shape and duration for this scene only.
@@ -142,12 +145,10 @@ class SceneEditorPanel(QWidget):
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.addLayout(left, 3)
         self.columns.addLayout(right, 2)
-        self.takes_strip = TakesStripWidget(workspace)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(self.columns)
-        inner.addWidget(self.takes_strip)
         inner.addStretch(1)
         # The editor scrolls rather than setting the window's minimum size (it fits 1024x700).
         self.scroll_area = scrolled(content)
