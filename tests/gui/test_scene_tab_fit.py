@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from imageai.app import build
 from imageai.core.catalog import default_catalog
-from imageai.core.models import RenderState, Take
+from imageai.core.models import ProviderName, RenderState, Take
 from imageai.core.secrets import InMemorySecretStore
 from tests.gui.conftest import wait_threads_done
 
@@ -34,10 +34,12 @@ def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppPart
     wait_threads_done(qtbot)
 
 
-def _three_takes(parts: AppParts) -> str:
+def _three_takes(parts: AppParts, provider: ProviderName | None) -> str:
     ws = parts.workspace
     ws.editor.add_scene(prompt="A lighthouse on a black cliff at dusk, waves below, slow push-in")
     scene = ws.document.project.scenes[0]
+    if provider is not None:  # its own provider: its image rows and controls on the Scene tab
+        ws.editor.edit_scene(scene.id, provider=provider, audio_direction="waves; no music")
     takes = tuple(Take(job_id=f"job-{n}", clip_path=f"clips/take{n}.mp4") for n in (1, 2, 3))
     project = ws.document.project.update_scene(
         scene.id, state=RenderState.DONE, takes=takes, job_id="job-3", clip_path="clips/take3.mp4"
@@ -56,13 +58,18 @@ def _visible_children(root: QWidget) -> list[QWidget]:
 
 @pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
 @pytest.mark.parametrize("narrowest", [False, True], ids=["default-split", "inspector-narrowest"])
+@pytest.mark.parametrize("provider", [None, ProviderName.OMNI], ids=["project", "omni"])
 def test_every_child_of_the_scene_tab_lies_inside_it_with_three_takes(
-    qtbot: QtBot, app_parts: AppParts, size: tuple[int, int], narrowest: bool
+    qtbot: QtBot,
+    app_parts: AppParts,
+    size: tuple[int, int],
+    narrowest: bool,
+    provider: ProviderName | None,
 ) -> None:
     """The three takes add height, so the tab scrolls and its scroll bar takes ~15 px of width:
     the strip's button and the combos' arrows were cut at the tab's right edge."""
     window = app_parts.window
-    scene_id = _three_takes(app_parts)
+    scene_id = _three_takes(app_parts, provider)
     window.show()
     window.resize(*size)
     qtbot.wait_until(lambda: (window.width(), window.height()) == size)

@@ -64,6 +64,7 @@ class VeoImagesWidget(QWidget):
         refs_row.addWidget(self.refs_empty, 1)
         refs_row.addLayout(buttons)
         self.refs_hint = QLabel()
+        self.refs_hint.setWordWrap(True)  # one line was wider than the inspector at 1024x700
         self.refs_hint.setStyleSheet("color: palette(placeholder-text);")
         refs = QVBoxLayout()
         refs.addLayout(refs_row)
@@ -74,6 +75,8 @@ class VeoImagesWidget(QWidget):
         )
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
+        # As in the scene editor's form: in a narrow inspector a field goes under its label.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.refs_title = QLabel("Asset references")
         self.form.addRow(self.refs_title, refs)
         self.last_frame_title = QLabel("Last frame")
