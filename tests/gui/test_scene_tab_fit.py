@@ -108,3 +108,36 @@ def test_every_child_of_the_scene_tab_lies_inside_it_with_three_takes(
     for child in (viewport, editor.scroll_area):
         box = QRect(child.mapTo(tab, QPoint(0, 0)), child.size())
         assert tab.rect().contains(box), (child, box)
+
+
+def test_a_tall_scene_tab_keeps_rows_together_and_the_spare_height_below(
+    qtbot: QtBot, app_parts: AppParts
+) -> None:
+    """At 1600x1000 the rows were spread apart by ~50 px gaps (the spare height shared out)."""
+    window = app_parts.window
+    scene_id = _three_takes(app_parts, None)
+    window.show()
+    window.resize(1600, 1000)
+    qtbot.wait_until(lambda: (window.width(), window.height()) == (1600, 1000))
+    panel = window.video_panel
+    panel.storyboard_view.select_ids([scene_id])
+    editor = panel.scene_editor
+    content = editor.scroll_area.widget()
+    qtbot.wait_until(lambda: editor.takes_strip.isVisible())
+
+    def top(widget: QWidget) -> int:
+        return widget.mapTo(content, QPoint(0, 0)).y()
+
+    def bottom(widget: QWidget) -> int:
+        return top(widget) + widget.height()
+
+    gaps = [
+        top(editor.prompt_edit) - bottom(editor.title_label),
+        top(editor.duration_combo) - bottom(editor.prompt_edit),
+        top(editor.provider_combo) - bottom(editor.duration_combo),
+        top(editor.takes_strip) - bottom(editor.reference_label),
+        top(editor.sent_prompt) - bottom(editor.takes_strip),
+    ]
+    assert all(gap <= 30 for gap in gaps), gaps
+    # The spare height is below the last row.
+    assert content.height() - bottom(editor.sent_prompt) > 100
