@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("ImageAI")
+    from imageai.services.emit_refcount import keep_singletons_alive
+
+    keep_singletons_alive()  # before the event loop runs (PySide6 6.12 leaks references)
     from imageai.services.gui_gc import GuiGarbageCollector
 
     collector = GuiGarbageCollector(app)

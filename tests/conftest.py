@@ -84,6 +84,18 @@ def _gui_application_first(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _pyside_references() -> None:
+    """As the app does once its application exists: PySide6 6.12 drops references to True and
+    None, and a long test session would abort ("none_dealloc") without the reserve."""
+    from PySide6.QtCore import QCoreApplication
+
+    if QCoreApplication.instance() is not None:
+        from imageai.services.emit_refcount import keep_singletons_alive
+
+        keep_singletons_alive()
+
+
+@pytest.fixture(autouse=True)
 def _no_dangling_qthreads(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a Qt test that leaves a QThread running (napari's `_dangling_qthreads`)."""
     yield

@@ -275,6 +275,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from imageai.services.emit_refcount import keep_singletons_alive
     from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
     from imageai.services.render_controller import RenderController
@@ -297,6 +298,7 @@ def _render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     _print_left_out(plan, args.dir)
     # Qt's application object is made only once the render is sure to start.
     app = QCoreApplication.instance() or QCoreApplication([])
+    keep_singletons_alive()  # before the event loop runs (PySide6 6.12 leaks references)
     requests = plan.requests
     report = RenderReport(
         {r.scene_id: f"scene {r.index}" for r in requests},

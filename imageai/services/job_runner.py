@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from imageai.core.errors import JobCancelledError, JobError
 from imageai.core.jobs import Done, Downloading, Progress
 from imageai.core.stop_token import StopToken
-from imageai.services.emit_refcount import keep_true_alive
+from imageai.services.emit_refcount import keep_singletons_alive
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class JobRunner(QObject):
 
     def __init__(self, max_concurrency: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        keep_true_alive()  # before any job emits: each emit would take a reference to True
+        keep_singletons_alive()  # before any job emits or the loop runs: PySide6 leaks refs
         self._max = max(1, max_concurrency)
         self._pending: deque[_Job] = deque()
         self._running: dict[str, _Job] = {}
