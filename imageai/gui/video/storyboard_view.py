@@ -203,7 +203,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         index: _Index,
         color: QColor,
         bold: QFont,
-        background: QColor,
+        background: QColor | None = None,
     ) -> None:
         plain = QFont(painter.font())
         metrics = QFontMetrics(plain)
@@ -232,7 +232,8 @@ class SceneCardDelegate(QStyledItemDelegate):
         status = index.data(SceneRole.TAKE_STATUS)
         # A scene changed since its take renders again: amber, like a scene waiting to render.
         changed = status is not None and status.changed
-        painter.setPen(state_text_color(state, background, changed=changed))
+        card = background if background is not None else QColor("white")
+        painter.setPen(state_text_color(state, card, changed=changed))
         state_text = str(index.data(SceneRole.STATE_TEXT) or state.replace("_", " "))
         painter.drawText(
             rects.state, left, metrics.elidedText(state_text, elide, rects.state.width())
