@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,32 @@ def scene_inputs(scene: Scene | None) -> tuple[object, ...] | None:
     )
 
 
+def let_fields_shrink(form: QFormLayout) -> None:
+    """Fields that fit a narrow inspector: each is as wide as it asks (a minimum width set in
+    code becomes its widest) and narrower when the column is, instead of being cut at its edge.
+    """
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        widget = item.widget() if item is not None else None
+        if widget is None or isinstance(widget, QLabel):
+            continue  # a word-wrapped label takes the column's width, whatever it is
+        policy = widget.sizePolicy()
+        wanted = widget.minimumWidth()
+        if wanted > 0:  # "at least this wide" was meant as "this wide when there is room"
+            widget.setMinimumWidth(0)
+            widget.setMaximumWidth(wanted)
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+        else:  # as wide as its size hint, never stretched across a wide window
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Maximum)
+        widget.setSizePolicy(policy)
+    for row in range(form.rowCount()):
+        for role in (QFormLayout.ItemRole.FieldRole, QFormLayout.ItemRole.SpanningRole):
+            item = form.itemAt(row, role)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel) and label.wordWrap():
+                label.setMinimumWidth(0)  # it wraps instead
+
+
 def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]], current: Any) -> None:
     """Show a combo's items (label, data) and select ``current``, without emitting; the items
     are replaced only when they changed (`imageai.gui.binding.show_choices`)."""
@@ -88,8 +115,10 @@ class ProviderControlsWidget(QWidget):
         #: How many refreshes ran (the tests check that a render's changes cause none).
         self.refresh_count = 0
         self.form = QFormLayout()
-        # Controls at their natural width: a combo stretched across a wide window reads badly.
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        # Fields grow up to their natural width (`let_fields_shrink` caps each, since a combo
+        # stretched across a wide window reads badly) and shrink in a narrow inspector.
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._fields_fitted = False
         # In a narrow inspector a field goes under its label instead of being clipped.
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.notice = QLabel()
@@ -222,6 +251,9 @@ class ProviderControlsWidget(QWidget):
     def refresh(self) -> None:
         self.refresh_count += 1
         self._stale = False
+        if not self._fields_fitted:  # the first refresh ends every subclass's __init__
+            self._fields_fitted = True
+            let_fields_shrink(self.form)
         self._shown_inputs = self.view_inputs()
         options = self.options()
         self.retired.setText(options.retired_note)

@@ -41,6 +41,8 @@ class ProjectTabWidget(QWidget):
         self.problem.hide()
         self.provider_selector = ProviderSelectorWidget(workspace, keys)
         form = QFormLayout()
+        # In a narrow inspector a field goes under its label instead of past the tab's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Title", self.title_edit)
         form.addRow("Budget (USD)", self.budget_edit)
         form.addRow("", self.problem)

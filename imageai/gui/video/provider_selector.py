@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
+    QFormLayout,
     QLabel,
     QStackedWidget,
     QStyle,
@@ -72,10 +72,11 @@ class ProviderSelectorWidget(QWidget):
         self.stack = QStackedWidget()
         for name, _label in PROVIDERS:
             self.stack.addWidget(self.controls[name])
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Video provider"))
-        top.addWidget(self.combo)
-        top.addStretch(1)
+        top = QFormLayout()
+        # In a narrow inspector the combo goes under its label instead of past the tab's edge.
+        top.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        top.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        top.addRow("Video provider", self.combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
