@@ -8,6 +8,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from imageai.core.models import OmniSettings, ProviderName, RenderState, VeoBackend
+from imageai.gui.hint_label import HintLabel
 from imageai.gui.video.controls_base import scene_inputs
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 from imageai.services.omni_controls_state import (
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from imageai.services.video_workspace import VideoWorkspace
 
 BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API (key)", VeoBackend.VERTEX: "Vertex AI"}
-HINT_STYLE = "color: #4b5563;"
 
 
 class OmniControlsWidget(GoogleControlsWidget):
@@ -37,9 +37,7 @@ class OmniControlsWidget(GoogleControlsWidget):
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self._scene_id: str | None = None
-        self.seconds_hint = QLabel()
-        self.seconds_hint.setWordWrap(True)
-        self.seconds_hint.setStyleSheet(HINT_STYLE)
+        self.seconds_hint = HintLabel()
         self.gcs_edit = QLineEdit()
         self.gcs_edit.setMinimumWidth(300)
         self.gcs_edit.setPlaceholderText("gs://bucket/folder (optional)")
@@ -49,9 +47,7 @@ class OmniControlsWidget(GoogleControlsWidget):
         self.price = QLabel()
         self.price.setObjectName("omniPrice")
         self.price.setWordWrap(True)
-        self.capabilities = QLabel()
-        self.capabilities.setWordWrap(True)
-        self.capabilities.setStyleSheet(HINT_STYLE)
+        self.capabilities = HintLabel()  # the model's description: grey, but readable
         self.form.addRow("Backend", self.backend_combo)
         self.form.addRow("Model", self.model_combo)
         self.form.addRow("Aspect", self.aspect_combo)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
+from imageai.gui.hint_label import HintLabel
 from imageai.gui.video.controls_base import fill_combo
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 
@@ -43,9 +44,7 @@ class VeoControlsWidget(GoogleControlsWidget):
         self.person_combo = QComboBox()
         self.enhance_combo = QComboBox()
         self.enhance_combo.setToolTip("Let Vertex AI rewrite the prompt before generating.")
-        self.capabilities = QLabel()
-        self.capabilities.setWordWrap(True)
-        self.capabilities.setStyleSheet("color: #4b5563;")
+        self.capabilities = HintLabel()  # the model's description: grey, but readable
         self.form.addRow("Backend", self.backend_combo)
         self.form.addRow("Model", self.model_combo)
         self.form.addRow("Aspect", self.aspect_combo)

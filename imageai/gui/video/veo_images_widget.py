@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from imageai.core.errors import ImageAIError, ValidationError
+from imageai.gui.hint_label import HintLabel
 from imageai.gui.video.image_row import image_row
 from imageai.services.controls_state import (
     SceneImageOptions,
@@ -63,9 +64,8 @@ class VeoImagesWidget(QWidget):
         refs_row.addWidget(self.refs_list, 1)
         refs_row.addWidget(self.refs_empty, 1)
         refs_row.addLayout(buttons)
-        self.refs_hint = QLabel()
-        self.refs_hint.setWordWrap(True)  # one line was wider than the inspector at 1024x700
-        self.refs_hint.setStyleSheet("color: palette(placeholder-text);")
+        # Word-wrapped (one line was wider than the inspector at 1024x700), a readable grey.
+        self.refs_hint = HintLabel()
         refs = QVBoxLayout()
         refs.addLayout(refs_row)
         refs.addWidget(self.refs_hint)
