@@ -109,6 +109,10 @@ class FakeConfig:
     retired_models: list[str] = field(default_factory=list)
     #: Omni output: "auto" (as asked), "uri" or "inline" whatever was asked.
     omni_delivery: str = "auto"
+    #: Omni ``GET .../interactions/{id}?stream=true``: "sse" (events), "plain" (the stream
+    #: ignored: JSON, as a server without it), "drop" (each job's first stream is cut after
+    #: its first event) or "silent" (a buffering proxy: 200 event-stream, no bytes until the end).
+    omni_stream: str = "sse"
     #: The first N clips served are zeros of the right length (a broken CDN's sparse file).
     zero_filled_clips: int = 0
     #: The first N clips served are valid MP4s 3 s longer than the job asked for.

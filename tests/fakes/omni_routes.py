@@ -2,7 +2,9 @@
 
 ``POST /{v1|v1beta}/interactions`` (billed), ``GET .../interactions/{id}``, ``POST
 .../interactions/{id}/cancel``, ``GET /download/.../files/{id}:download`` (``uri`` output, with Range) and
-``GET .../models/{model}`` (key check). Faults of its own, besides the shared ones: a create that
+``GET .../models/{model}`` (key check); ``GET .../interactions/{id}?stream=true`` answers
+Server-Sent Events (status updates, then ``interaction.completed`` and ``[DONE]``; resumable with
+``last_event_id``; see ``FakeConfig.omni_stream`` for a dropped, ignored or buffered stream). Faults of its own, besides the shared ones: a create that
 is billed and then answered 500 (``fail_first_creates``, ``fail_after_create_rate``) and retired
 models (``retired_models``: 404 "... is no longer available").
 """
@@ -10,13 +12,16 @@ models (``retired_models``: 404 "... is no longer available").
 from __future__ import annotations
 
 import base64
+import json
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from tests.fakes.fake_server import FakeJob, FakeRequest, FakeResponse, FakeState, ranged, route
 from tests.fakes.veo_routes import google_error
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from re import Match
 
 #: Models and the durations each accepts (s).
@@ -174,11 +179,71 @@ def _job(state: FakeState, job_id: str) -> FakeJob | None:
 def get(state: FakeState, request: FakeRequest, match: Match[str]) -> FakeResponse:
     if (denied := _auth(state, request)) is not None:
         return denied
-    state.count("omni_polls")
     job = _job(state, match["id"])
     if job is None:
         return interactions_error(404, "not_found", f"Interaction {match['id']} not found.")
+    wants_stream = request.query.get("stream", [""])[0].lower() == "true"
+    if wants_stream and state.config.omni_stream != "plain":
+        return _stream(state, request, job, match["version"])
+    state.count("omni_polls")
     return FakeResponse.json(_interaction(state, request, job, match["version"]))
+
+
+#: Event ids: the rank of the status an event reports (a resume skips the ranks it has).
+_RANK = {"queued": 1, "in_progress": 2}
+_TERMINAL_RANK = 3
+STREAM_KEEPALIVE_S = 0.5
+STREAM_LIFETIME_S = 60.0
+
+
+def _sse(data: dict[str, Any] | str, event_id: str | None = None) -> bytes:
+    text = data if isinstance(data, str) else json.dumps(data)
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}data: {text}\n\n".encode()
+
+
+def _stream(state: FakeState, request: FakeRequest, job: FakeJob, version: str) -> FakeResponse:
+    """``GET ...?stream=true``: Server-Sent Events as google-genai 3.6.1 reads them."""
+    after = request.query.get("last_event_id", ["0"])[0]
+    state.count("omni_streams")
+    if after != "0":
+        state.count("omni_stream_resumes")
+    mode = state.config.omni_stream
+    with state.lock:
+        drop = mode == "drop" and not state.stats.get(f"omni_stream_dropped:{job.id}")
+        if drop:
+            state.stats[f"omni_stream_dropped:{job.id}"] = 1
+    events = _events(state, request, job, version, int(after) if after.isdigit() else 0, drop)
+    if mode == "silent":
+        events = iter([b"".join(events)])  # a proxy that holds the stream until it ends
+    return FakeResponse(status=200, body=events, headers={"Content-Type": "text/event-stream"})
+
+
+def _events(
+    state: FakeState, request: FakeRequest, job: FakeJob, version: str, after: int, drop: bool
+) -> Iterator[bytes]:
+    sent, started, quiet = after, time.monotonic(), time.monotonic()
+    while time.monotonic() - started < STREAM_LIFETIME_S:
+        interaction = _interaction(state, request, job, version)
+        status = str(interaction["status"])
+        rank = _RANK.get(status, _TERMINAL_RANK)
+        if rank > sent:
+            sent, quiet = rank, time.monotonic()
+            brief = {"id": job.id, "status": status, "object": "interaction"}
+            if rank == _TERMINAL_RANK:
+                # The lifecycle event is partial (no outputs): the client gets the video by a get.
+                event = {"event_type": "interaction.completed", "interaction": brief}
+                yield _sse({**event, "event_id": str(rank)}, str(rank))
+                yield _sse("[DONE]")
+                return
+            event = {"event_type": "interaction.status_update", "interaction_id": job.id}
+            yield _sse({**event, "status": status, "event_id": str(rank)}, str(rank))
+            if drop:
+                raise ConnectionResetError("fake: stream cut mid-way")
+        elif time.monotonic() - quiet > STREAM_KEEPALIVE_S:
+            quiet = time.monotonic()
+            yield b": keepalive\n\n"
+        time.sleep(0.02)
 
 
 @route("POST", rf"^/{_VERSION}/interactions/(?P<id>[A-Za-z0-9_\-]+)/cancel$")

@@ -31,6 +31,7 @@ from imageai.providers.google.create_retry import BACKOFF_S, create_with_retries
 from imageai.providers.google.errors import ErrorContext
 from imageai.providers.google.omni_errors import PRODUCT
 from imageai.providers.google.omni_payload import build_create, check_request
+from imageai.providers.google.omni_stream import STREAM_WINDOW_S, Follower
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,6 +82,7 @@ class OmniClient:
         self._lock = threading.Lock()
         self._sdk: OmniSdk | None = None
         self._done: dict[str, InteractionView] = {}
+        self._followers: dict[str, Follower] = {}
 
     def sdk(self) -> OmniSdk:
         """The SDK clients, built on first use (Vertex loads credentials)."""
@@ -145,12 +147,37 @@ class OmniClient:
         return StartedJob(job_id=view.id, billed_usd=self.estimate(request))
 
     def poll(self, job_id: str) -> PollStatus:
-        view = self.sdk().get(job_id, self._context("poll"))
+        """Reads the interaction's event stream for up to a window (``poll_after=0`` while it
+        is live), or gets it plainly (``poll_after`` unset) where streaming fails."""
+        fresh = self._follower(job_id)  # outside the lock: sdk() takes it
+        with self._lock:
+            follower = self._followers.setdefault(job_id, fresh)
+        status = follower.poll()
+        if status.state in (PollState.COMPLETED, PollState.FAILED):
+            self._forget(job_id)
+        return status
+
+    def _follower(self, job_id: str) -> Follower:
+        sdk, context = self.sdk(), self._context("poll")
+        return Follower(
+            open_stream=lambda after: sdk.open_stream(job_id, after, context, STREAM_WINDOW_S),
+            get=lambda: sdk.get(job_id, context),
+            status_of=lambda view: self._status_of(job_id, view),
+            poll_interval=self.poll_interval,
+        )
+
+    def _status_of(self, job_id: str, view: InteractionView) -> PollStatus:
         status = view.poll_status(self._context("poll"))
         if status.state is PollState.COMPLETED:
             with self._lock:
                 self._done[job_id] = view
         return status
+
+    def _forget(self, job_id: str) -> None:
+        with self._lock:
+            follower = self._followers.pop(job_id, None)
+        if follower is not None:
+            follower.close()
 
     def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:
         """Write the video to ``clips/<scene_id>.mp4`` (temp file, checked as MP4, renamed)."""
@@ -214,6 +241,7 @@ class OmniClient:
         """Ask Google to stop the interaction (best effort: the job is abandoned either way)."""
         with self._lock:
             self._done.pop(job_id, None)
+        self._forget(job_id)
         try:
             self.sdk().cancel(job_id, self._context("poll"))
         except ProviderError as exc:
@@ -230,5 +258,8 @@ class OmniClient:
     def close(self) -> None:
         with self._lock:
             sdk, self._sdk = self._sdk, None
+            followers, self._followers = list(self._followers.values()), {}
+        for follower in followers:
+            follower.close()
         if sdk is not None:
             sdk.close()

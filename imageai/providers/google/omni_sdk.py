@@ -31,6 +31,7 @@ from imageai.providers.google.errors import (
 )
 from imageai.providers.google.omni_errors import PRODUCT, map_error
 from imageai.providers.google.omni_interaction import InteractionView, read_interaction
+from imageai.providers.google.omni_stream import StreamUnavailable
 from imageai.providers.google.vertex_auth import (
     GCS_HOST,
     ONE_ATTEMPT,
@@ -42,7 +43,7 @@ from imageai.providers.google.vertex_auth import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from contextlib import AbstractContextManager
 
     from google.auth.credentials import Credentials
@@ -95,6 +96,8 @@ class OmniSdk:
             make = self._gemini_client(api_key.get_secret_value(), base_url)
         self._create = make(CREATE_RETRIES)
         self._read = make(READ_RETRIES)
+        # Event streams: one attempt each (the follower falls back to a get on any failure).
+        self._stream = make(ONE_ATTEMPT)
         # The origin file URIs may carry the key to (Gemini API only).
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._http = httpx2.Client(timeout=DOWNLOAD_TIMEOUT)
@@ -157,6 +160,29 @@ class OmniSdk:
             context, self._read.interactions.get, interaction_id, timeout=POLL_TIMEOUT_S
         )
         return read_interaction(interaction)
+
+    def open_stream(
+        self, interaction_id: str, last_event_id: str | None, context: ErrorContext, window_s: float
+    ) -> tuple[Iterable[bytes], Callable[[], None]]:
+        """GET the interaction as Server-Sent Events (after ``last_event_id``): its raw bytes
+        (through the same capped client) and how to close it.
+
+        Raises:
+            StreamUnavailable: the server answered plain JSON (it ignores ``stream``).
+        """
+        # The read timeout is the window: a quiet stream ends a poll, and a cancel is heard.
+        answer = self._call(
+            context,
+            self._stream.interactions.get,
+            interaction_id,
+            stream=True,
+            last_event_id=last_event_id,
+            timeout=window_s,
+        )
+        response = getattr(answer, "response", None)
+        if not isinstance(response, httpx2.Response):
+            raise StreamUnavailable(read_interaction(answer))
+        return response.iter_bytes(), answer.close
 
     def cancel(self, interaction_id: str, context: ErrorContext) -> None:
         # Short: a cancel runs while the user waits for the job to stop.
@@ -254,6 +280,6 @@ class OmniSdk:
 
     def close(self) -> None:
         self._http.close()
-        for client in (self._create, self._read):
+        for client in (self._create, self._read, self._stream):
             with contextlib.suppress(Exception):
                 client.close()

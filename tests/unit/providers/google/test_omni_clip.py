@@ -185,7 +185,9 @@ def test_a_poll_waits_30_s_at_most_per_read_so_a_cancel_is_not_held_for_minutes(
     httpx2_mock: respx.Router, client: OmniClient
 ) -> None:
     route = httpx2_mock.get(GET).mock(return_value=interaction())
+    client.poll("int-1")  # asks for the event stream; answered JSON, so it polls from now on
     client.poll("int-1")
-    timeout = route.calls[0].request.extensions["timeout"]
+    plain = [c.request for c in route.calls if c.request.url.params.get("stream") != "true"]
+    timeout = plain[0].extensions["timeout"]
     assert timeout["read"] == 30.0
     assert timeout["connect"] == 30.0
