@@ -164,9 +164,10 @@ def test_killed_mid_batch_then_rerun_creates_nothing_already_created(
     assert {p: after[p] for p in before} == before
     batch = [line for line in run.stdout.splitlines() if line.startswith("batch: ")]
     assert len(batch) == 8
-    # Every video finished, except one whose create was in flight at the kill (possibly billed,
-    # and Omni cannot look it up): it is reported, not sent again.
+    # Every video finished, except those whose create was in flight at the kill (possibly
+    # billed, and Omni cannot look them up): at most one per slot of the concurrency 2,
+    # reported and not sent again.
     failed = [line for line in batch if " ok " not in line]
     assert all("outcome_unknown" in line for line in failed), failed
-    assert len(failed) <= 1
+    assert len(failed) <= 2
     assert sum(after.values()) in (VIDEOS, VIDEOS - len(failed))

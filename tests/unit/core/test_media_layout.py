@@ -31,7 +31,22 @@ def test_any_bytes_give_a_layout_never_an_error(data: bytes) -> None:
 @given(st.integers(min_value=1, max_value=len(mp4_clip(4)) - 1))
 def test_a_real_clip_cut_anywhere_is_never_whole(cut: int) -> None:
     layout = _layout(mp4_clip(4)[:cut])
-    assert not layout.whole
+    # A cut at a box boundary (after ftyp+free, or after mdat) leaves boxes that add up, but
+    # never both the movie header and the media: the layout check refuses it either way.
+    assert not (layout.whole and {"moov", "mdat"} <= set(layout.boxes))
+
+
+def test_a_cut_at_a_box_boundary_adds_up_but_lacks_moov_or_mdat() -> None:
+    clip = mp4_clip(4)
+    full = _layout(clip)
+    assert full.whole and {"moov", "mdat"} <= set(full.boxes)
+    offset, ends = 0, []
+    while offset < len(clip):
+        offset += int.from_bytes(clip[offset : offset + 4], "big")
+        ends.append(offset)
+    for end in ends[:-1]:
+        layout = _layout(clip[:end])
+        assert layout.whole and not {"moov", "mdat"} <= set(layout.boxes)
 
 
 @given(
