@@ -69,8 +69,3 @@ def keep_singletons_alive() -> bool:
         _reserve("None", None)
         needed = True
     return needed
-
-
-def keep_true_alive() -> bool:
-    """The same, for callers that only emit (kept for them: `keep_singletons_alive` does both)."""
-    return keep_singletons_alive()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import subprocess
 import sys
 import threading
@@ -98,6 +99,9 @@ def test_public_names_are_listed_and_import_imageai_stays_light() -> None:
     for name in imageai.__all__:
         assert getattr(imageai, name) is not None
     assert "VideoClient" in imageai.__all__
+    # The package's list is written out for type checkers; it must name exactly the API's.
+    api = importlib.import_module("imageai.api")
+    assert sorted(imageai.__all__) == sorted(api.__all__)
     code = (
         "import sys, imageai; "
         "print(any(m in sys.modules for m in ('imageai.api', 'openai', 'google.genai', 'PySide6')))"

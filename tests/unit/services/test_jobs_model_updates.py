@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from imageai.services.emit_refcount import keep_true_alive
+from imageai.services.emit_refcount import keep_singletons_alive
 from imageai.services.jobs_model import Column, JobsModel, JobStatus
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Changes:
 
 
 def _running_model() -> tuple[ScriptedRunner, JobsModel]:
-    keep_true_alive()  # as `JobRunner` does: this PySide6 drops a reference to True per emit
+    keep_singletons_alive()  # as `JobRunner` does: this PySide6 drops references on emits
     runner = ScriptedRunner()
     model = JobsModel(runner, lambda job_id: job_id)  # type: ignore[arg-type]
     for job in JOBS:
