@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from imageai.core import continuity, render_plan
 from imageai.core.budget import BudgetReservations, reservations_for
-from imageai.core.errors import ErrorKind, JobCancelledError, JobError
-from imageai.core.jobs import Created, Done, JobEvent, JobRequest
+from imageai.core.errors import JobCancelledError, JobError
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.services.chain import ChainQueue, render_job
 from imageai.services.job_keys import JobKind
 from imageai.services.job_registry import JobHandlers, JobRegistry
+from imageai.services.render_events import RenderEventsMixin
 from imageai.services.render_plan import (
     ProjectSaveError,
     RenderPlan,
@@ -31,14 +30,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
+    from imageai.core.jobs import JobRequest
     from imageai.providers.router import ProviderRouter
     from imageai.services.job_runner import JobFn, JobRunner
     from imageai.services.project_document import ProjectDocument
 
-log = logging.getLogger(__name__)
 
-
-class RenderController(QObject):
+class RenderController(RenderEventsMixin, QObject):
     """Turns a `RenderPlan` into jobs and job events into saved project state.
 
     `prepare` makes the plan (no lock, reservation or call); `render(plan)` takes the lock,
@@ -153,10 +151,6 @@ class RenderController(QObject):
             release_project(self._locked)
             self._locked = None
 
-    def _release(self, job_id: str) -> None:
-        if self._doc.folder is not None:
-            reservations_for(self._doc.folder).release(job_id)
-
     def render(
         self,
         plan: RenderPlan | list[int] | None = None,
@@ -266,144 +260,3 @@ class RenderController(QObject):
             yield from job(cancel)
 
         return guarded
-
-    def cancel(self, scene_id: str) -> bool:
-        waiting = self._chain.drop_scene(scene_id)
-        if waiting:
-            self._end_waiting(waiting, None)
-            self._maybe_finished()
-            return True
-        return self._runner.cancel(self.job_id_for(scene_id))
-
-    def cancel_all(self) -> None:
-        waiting = self._chain.drop_all()
-        self._end_waiting(waiting, None)
-        for job_id in list(self._requests):
-            self._runner.cancel(job_id)
-        if waiting:
-            self._maybe_finished()
-
-    def _end_waiting(self, requests: list[JobRequest], after: JobRequest | None) -> None:
-        """Scenes that will not render because the scene before them did not finish.
-
-        ``after`` is the failed scene (None: cancelled); the rest are reported the same way.
-        """
-        project = self._doc.project
-        for request in requests:
-            self._release(self.job_id_for(request.scene_id))
-            if after is None:
-                project = render_plan.apply_cancel(project, request.scene_id)
-                self._counts["cancelled"] += 1
-                continue
-            error = JobError(
-                kind=ErrorKind.UNKNOWN,
-                user_message=f"Not rendered: it is chained after scene {after.index}, which failed.",
-            )
-            project = render_plan.apply_failure(project, request.scene_id, error)
-            self._counts["failed"] += 1
-            self.scene_failed.emit(request.scene_id, error)
-        if requests:
-            self._doc.set_project(project, dirty=False)
-            self._save_soon()
-
-    def _save_soon(self) -> None:
-        if not self._save_timer.isActive():
-            self._save_timer.start()
-
-    @Slot()
-    def _save(self) -> None:
-        self._save_timer.stop()
-        try:
-            self._doc.save()
-        except OSError as exc:
-            log.exception("could not save the project after a render event")
-            self._on_save_failed(exc)
-
-    def _on_save_failed(self, exc: OSError) -> None:
-        """Stop new creates; running jobs go on polling and downloading (they are paid for)."""
-        self._no_new_creates.set()
-        first = self.save_error is None
-        folder = self._doc.folder
-        assert folder is not None
-        error = ProjectSaveError(folder, exc)
-        self.save_error = JobError(
-            kind=ErrorKind.STORAGE, user_message=str(error), detail=repr(exc), final=True
-        )
-        if first:
-            self.save_failed.emit(self.save_error)
-        for job_id, request in list(self._requests.items()):
-            if request.resume_job_id is None and self._runner.is_pending(job_id):
-                self._runner.cancel(job_id)
-        waiting = self._chain.drop_all()
-        if waiting:
-            self._end_waiting(waiting, None)
-            self._maybe_finished()
-
-    @Slot(str, object)
-    def _on_runner_job_event(self, job_id: str, event: object) -> None:
-        request = self._requests.get(job_id)
-        if request is None:
-            return
-        assert isinstance(event, JobEvent)
-        if isinstance(event, Created):
-            self._release(job_id)  # the ledger has it as spend now
-        self._doc.set_project(
-            render_plan.apply_event(self._doc.project, event, request), dirty=False
-        )
-        if isinstance(event, Created | Done):
-            self._save_soon()
-
-    @Slot(str, float, str)
-    def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:
-        request = self._requests.get(job_id)
-        if request is not None:
-            self.scene_progress.emit(request.scene_id, fraction, message)
-
-    @Slot(str, object)
-    def _on_runner_job_failed(self, job_id: str, error: object) -> None:
-        self._release(job_id)
-        request = self._requests.pop(job_id, None)
-        if request is None:
-            return
-        assert isinstance(error, JobError)
-        self._doc.set_project(
-            render_plan.apply_failure(self._doc.project, request.scene_id, error), dirty=False
-        )
-        self._save_soon()
-        self._counts["failed"] += 1
-        self.scene_failed.emit(request.scene_id, error)
-        self._end_waiting(self._chain.drop(request.scene_id), request)
-        self._maybe_finished()
-
-    @Slot(str)
-    def _on_runner_job_cancelled(self, job_id: str) -> None:
-        self._release(job_id)
-        request = self._requests.pop(job_id, None)
-        if request is None:
-            return
-        self._doc.set_project(
-            render_plan.apply_cancel(self._doc.project, request.scene_id), dirty=False
-        )
-        self._save_soon()
-        self._counts["cancelled"] += 1
-        self._end_waiting(self._chain.drop(request.scene_id), None)
-        self._maybe_finished()
-
-    @Slot(str, object)
-    def _on_runner_job_finished(self, job_id: str, result: object) -> None:
-        self._release(job_id)
-        request = self._requests.pop(job_id, None)
-        if request is None:
-            return
-        self._counts["done"] += 1
-        if (successor := self._chain.release(request.scene_id)) is not None:
-            self._submit(successor, after=request.scene_id)
-        self._maybe_finished()
-
-    def _maybe_finished(self) -> None:
-        if not self._requests and not self._chain:
-            if self._save_timer.isActive():
-                self._save()  # the CLI reads the project (and may exit) on batch_finished
-            self._unlock()
-            c = self._counts
-            self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])
