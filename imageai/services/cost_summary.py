@@ -10,11 +10,15 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from imageai.core.models import RenderState
 from imageai.core.pricing import estimate
+from imageai.services.take_statuses import TakeStatuses
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
+
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
     from imageai.core.pricing import CostEstimate, SceneCost
+    from imageai.core.take_state import TakeStatus
     from imageai.services.project_document import ProjectDocument
     from imageai.services.render_plan import RenderPlan
 
@@ -30,6 +34,7 @@ class PriceKind(StrEnum):
     ESTIMATE = "estimate"  # a new create: counted in the storyboard's total
     INVALID = "invalid"  # its settings cannot render: not priced, counted apart
     RENDERED = "rendered"  # done: what it was billed, nothing more
+    CHANGED = "changed"  # done, changed since its take: Render renders it again (counted)
     PAID = "paid"  # billed, its job not finished: a render resumes it at $0
     HELD = "held"  # a create's outcome is unknown: a render leaves it alone
 
@@ -44,7 +49,7 @@ class ScenePrice(BaseModel):
     text: str
     #: The reason or the formula, for a tooltip.
     tip: str
-    #: What rendering it would cost now (only an `ESTIMATE` counts).
+    #: What rendering it would cost now (an `ESTIMATE` or a `CHANGED` scene's new take).
     usd: float = 0.0
 
 
@@ -52,10 +57,13 @@ def usd_text(usd: float) -> str:
     return f"${usd:.2f}"
 
 
-def scene_price(cost: SceneCost, scene: Scene) -> ScenePrice:
+def scene_price(cost: SceneCost, scene: Scene, changed: TakeStatus | None = None) -> ScenePrice:
     """How ``scene`` (priced by ``cost``) is shown and counted; the same rules as a render plan:
-    a done scene costs nothing more, a paid job resumes free, an unknown outcome is held back."""
+    a done scene costs nothing more unless it ``changed`` since its take (then ``cost`` prices
+    the new take), a paid job resumes free, an unknown outcome is held back."""
     billed = scene.billed_usd
+    if changed is not None and changed.changed and not cost.already_rendered:
+        return _changed_price(cost, changed, billed)
     if cost.already_rendered:
         return ScenePrice(
             kind=PriceKind.RENDERED, text=f"billed {usd_text(billed)}", tip="Rendered."
@@ -85,6 +93,22 @@ def scene_price(cost: SceneCost, scene: Scene) -> ScenePrice:
         kind=PriceKind.ESTIMATE,
         text=f"est. {usd_text(cost.usd)}",
         tip=f"{cost.formula()}{unverified}{earlier}",
+        usd=cost.usd,
+    )
+
+
+def _changed_price(cost: SceneCost, changed: TakeStatus, billed: float) -> ScenePrice:
+    why = f"Changed since its take ({changed.reason})"
+    if cost.error:
+        return ScenePrice(
+            kind=PriceKind.INVALID, text="invalid", tip=f"{why}; cannot render: {cost.error}"
+        )
+    unverified = "" if cost.price_verified else " (unverified price)"
+    return ScenePrice(
+        kind=PriceKind.CHANGED,
+        text=f"changed · est. {usd_text(cost.usd)}",
+        tip=f"{why}: Render renders it again, {cost.formula()}{unverified}; "
+        f"billed {usd_text(billed)} for its take",
         usd=cost.usd,
     )
 
@@ -119,22 +143,47 @@ class CostSummary(BaseModel):
     problems: tuple[str, ...] = ()
     #: Scenes not priced because their settings cannot render (never silently $0).
     invalid: int = 0
+    #: Done scenes changed since their take: Render offers them again (counted in the total).
+    changed: int = 0
 
 
 Row = tuple["SceneCost", ScenePrice]
 
 
-def _rows(project: Project, est: CostEstimate) -> list[Row]:
+def _rows(
+    project: Project, est: CostEstimate, changed: Mapping[str, TakeStatus] | None = None
+) -> list[Row]:
     scenes = {s.id: s for s in project.scenes}
-    return [(row, scene_price(row, scenes[row.id])) for row in est.scenes]
+    changed = changed or {}
+    return [(row, scene_price(row, scenes[row.id], changed.get(row.id))) for row in est.scenes]
+
+
+def _as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
+    """``project`` with the done scenes among ``scene_ids`` priced as new creates (as the
+    render planner prices a render again: the estimate counts a done scene as $0 more)."""
+    scenes = tuple(
+        s.model_copy(update={"state": RenderState.PENDING})
+        if s.id in scene_ids and s.state is RenderState.DONE
+        else s
+        for s in project.scenes
+    )
+    return project.model_copy(update={"scenes": scenes})
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+#: What a render creates and pays for: new scenes and new takes of changed ones.
+_COUNTED = (PriceKind.ESTIMATE, PriceKind.CHANGED)
+
+
 def _new_creates(rows: list[Row]) -> list[SceneCost]:
-    return [row for row, price in rows if price.kind is PriceKind.ESTIMATE]
+    return [row for row, price in rows if price.kind in _COUNTED]
+
+
+def _changed_text(n: int) -> str:
+    return f"{n} changed since {'its take' if n == 1 else 'their takes'}"
 
 
 def _group_text(rows: list[Row]) -> str:
@@ -145,6 +194,8 @@ def _group_text(rows: list[Row]) -> str:
         f"{_count(len(new), 'scene', 'scenes')}, {sum(r.seconds for r in new)} s: {usd_text(usd)}"
     ]
     kinds = [price.kind for _row, price in rows]
+    if changed := kinds.count(PriceKind.CHANGED):
+        parts[0] += f" (incl. {_changed_text(changed)})"
     if invalid := kinds.count(PriceKind.INVALID):
         parts.append(f"{_count(invalid, 'scene', 'scenes')} invalid (not priced)")
     if paid := kinds.count(PriceKind.PAID):
@@ -164,7 +215,7 @@ def _selection_text(rows: list[Row]) -> str:
         row, price = rows[0]
         if price.kind is PriceKind.RENDERED:
             return f"Scene {row.index}: rendered"
-        if price.kind is PriceKind.ESTIMATE:
+        if price.kind in _COUNTED:
             return f"Scene {row.index}: {price.tip}"
         return f"Scene {row.index}: {price.text}: {price.tip}"
     pending = [(r, p) for r, p in rows if p.kind is not PriceKind.RENDERED]
@@ -174,14 +225,38 @@ def _selection_text(rows: list[Row]) -> str:
 
 
 def _total_text(rows: list[Row]) -> str:
-    if rows and all(price.kind is PriceKind.RENDERED for _row, price in rows):
+    """What Render all offers: nothing when every scene is rendered as it is now; the changed
+    scenes (with what they cost) when only those; else the group that renders."""
+    kinds = [price.kind for _row, price in rows]
+    rendered = kinds.count(PriceKind.RENDERED)
+    if rows and rendered == len(rows):
         return f"Storyboard: all {len(rows)} scenes rendered"
+    changed = kinds.count(PriceKind.CHANGED)
+    if changed and rendered + changed == len(rows):
+        new = _new_creates(rows)
+        usd = usd_text(round(sum(r.usd for r in new), 4))
+        unverified = UNVERIFIED if any(not r.price_verified for r in new) else ""
+        done = f"{rendered} rendered, " if rendered else ""
+        them = "it" if changed == 1 else "them"
+        return (
+            f"Storyboard: {done}{_changed_text(changed)} — Render offers {them}: {usd}{unverified}"
+        )
     return f"Storyboard: {_group_text([r for r in rows if r[1].kind is not PriceKind.RENDERED])}"
 
 
-def summarize(project: Project, selected_ids: list[str], catalog: Catalog) -> CostSummary:
-    """E.g. selected "8 s x $0.10/s = $0.80", total "12 scenes, 96 s: $9.60", billed "$1.20"."""
-    whole = _rows(project, estimate(project, catalog=catalog))
+def summarize(
+    project: Project,
+    selected_ids: list[str],
+    catalog: Catalog,
+    changed: Mapping[str, TakeStatus] | None = None,
+) -> CostSummary:
+    """E.g. selected "8 s x $0.10/s = $0.80", total "12 scenes, 96 s: $9.60", billed "$1.20".
+
+    ``changed`` are the done scenes changed since their take (`TakeStatuses.changed`): Render
+    offers them again, so they are priced as new takes and counted like a pending scene."""
+    changed = {i: status for i, status in (changed or {}).items() if status.changed}
+    priced = _as_new_takes(project, changed.keys()) if changed else project
+    whole = _rows(project, estimate(priced, catalog=catalog), changed)
     wanted = set(selected_ids)
     chosen = [r for r in whole if r[0].id in wanted]
     billed = project.billed_usd
@@ -202,6 +277,7 @@ def summarize(project: Project, selected_ids: list[str], catalog: Catalog) -> Co
             if price.kind is PriceKind.INVALID
         ),
         invalid=sum(1 for _row, price in whole if price.kind is PriceKind.INVALID),
+        changed=sum(1 for _row, price in whole if price.kind is PriceKind.CHANGED),
     )
 
 
@@ -213,6 +289,9 @@ def plan_text(plan: RenderPlan) -> str:
     parts = [f"{_count(len(new), 'scene', 'scenes')}, {seconds} s: {usd_text(plan.total_usd)}"]
     if plan.estimate.unverified:
         parts[0] += UNVERIFIED
+    again = sum(1 for r in plan.requests if r.resume_job_id is None and r.take is not None)
+    if again:
+        parts[0] += f" (incl. {_count(again, 'new take', 'new takes')} of rendered scenes)"
     if resumes := len(plan.resumes):
         verb = "resumes" if resumes == 1 else "resume"
         parts.append(f"{_count(resumes, 'paid job', 'paid jobs')} {verb} free")
@@ -239,7 +318,9 @@ class CostTracker(QObject):
         self._doc = document
         self._catalog = catalog
         self._selected: list[str] = []
-        self._summary = summarize(document.project, [], catalog)
+        #: The same statuses the cards show (one cache per document).
+        self._statuses = TakeStatuses.of(document, catalog)
+        self._summary = summarize(document.project, [], catalog, self._statuses.changed())
         document.project_changed.connect(self._on_document_project_changed)
 
     @property
@@ -257,7 +338,8 @@ class CostTracker(QObject):
     def _update(self) -> None:
         ids = {s.id for s in self._doc.project.scenes}
         self._selected = [i for i in self._selected if i in ids]
-        summary = summarize(self._doc.project, self._selected, self._catalog)
+        project = self._doc.project
+        summary = summarize(project, self._selected, self._catalog, self._statuses.changed(project))
         if summary != self._summary:
             self._summary = summary
             self.summary_changed.emit(summary)

@@ -21,15 +21,16 @@ from imageai.core.models import RenderState
 from imageai.core.pricing import SceneCost, estimate
 from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
-from imageai.core.take_state import NOT_RENDERED, TakeStatus, take_status
 from imageai.core.takes import current_take, list_takes
 from imageai.services.cost_summary import price_tip
+from imageai.services.take_statuses import TakeStatuses
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
+    from imageai.core.take_state import TakeStatus
     from imageai.services.project_document import ProjectDocument
     from imageai.services.storyboard_commands import StoryboardEditor
 
@@ -79,9 +80,8 @@ class StoryboardModel(QAbstractListModel):
         self._scenes: tuple[Scene, ...] = ()
         self._costs: dict[str, SceneCost] = {}
         self._project: Project | None = None
-        #: scene id -> (scene, the project inputs it was computed with, status): building a
-        #: request hashes references, so it is done once per change, not per paint.
-        self._take_cache: dict[str, tuple[Scene, tuple[Any, ...], TakeStatus]] = {}
+        #: Shared with the cost summary: the cards and the status bar count the same scenes.
+        self.take_statuses = TakeStatuses.of(document, catalog)
         self._refresh(reset=True)
         document.project_changed.connect(self._on_document_project_changed)
 
@@ -138,20 +138,9 @@ class StoryboardModel(QAbstractListModel):
         return None if value is None else value()
 
     def take_status(self, scene: Scene) -> TakeStatus:
-        """Whether ``scene`` changed since its chosen take (cached until it or the project's
-        render inputs change)."""
-        folder, project = self._doc.folder, self._project
-        if scene.state is not RenderState.DONE or folder is None or project is None:
-            return NOT_RENDERED
-        index = project.index_of(scene.id)
-        previous = project.scenes[index - 1].prompt if index > 0 else ""
-        inputs = (folder, project.provider, project.settings, project.style, previous)
-        cached = self._take_cache.get(scene.id)
-        if cached is not None and cached[0] is scene and cached[1] == inputs:
-            return cached[2]
-        status = take_status(self._catalog, project, scene, folder)
-        self._take_cache[scene.id] = (scene, inputs, status)
-        return status
+        """Whether ``scene`` changed since its chosen take (`TakeStatuses` caches it until the
+        scene or what its request is built from changes)."""
+        return self.take_statuses.status(scene, self._project)
 
     def _state_text(self, scene: Scene) -> str:
         takes = len(list_takes(scene))

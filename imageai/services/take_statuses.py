@@ -1,0 +1,91 @@
+"""`TakeStatuses`: each scene's take status, shared by the cards and the cost summary, cached per input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from imageai.core.models import RenderState
+from imageai.core.take_state import NOT_RENDERED, TakeStatus, take_status
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.models import Project, Scene
+    from imageai.services.project_document import ProjectDocument
+
+
+def render_inputs(project: Project, previous: Scene | None, folder: Path) -> tuple[Any, ...]:
+    """What of the project, besides the scene itself, its request is built from: the provider
+    and settings, the style, chaining, and of the scene before (``previous``) its prompt (it
+    continues into this one) and finished clip (an extend's source), not its progress."""
+    before = (
+        None
+        if previous is None
+        else (
+            previous.id,
+            previous.prompt,
+            previous.state is RenderState.DONE,
+            previous.clip_path,
+            previous.job_id,
+        )
+    )
+    return (folder, project.provider, project.settings, project.style, project.chain_scenes, before)
+
+
+class TakeStatuses(QObject):
+    """The document's scenes' `TakeStatus`, one per document (`of`): building a request hashes
+    references, so a status is computed once per change of its scene or inputs, not per paint
+    or per label."""
+
+    def __init__(self, document: ProjectDocument, catalog: Catalog) -> None:
+        super().__init__(document)  # lives and dies with the document
+        self._doc = document
+        self._catalog = catalog
+        #: scene id -> (scene, its `render_inputs`, status).
+        self._cache: dict[str, tuple[Scene, tuple[Any, ...], TakeStatus]] = {}
+
+    @classmethod
+    def of(cls, document: ProjectDocument, catalog: Catalog) -> TakeStatuses:
+        """The document's statuses, made on first use (the storyboard and the costs share it)."""
+        found = document.findChild(cls)
+        return found if isinstance(found, cls) else cls(document, catalog)
+
+    def status(self, scene: Scene, project: Project | None = None) -> TakeStatus:
+        """Whether ``scene`` of ``project`` (default the document's) changed since its take."""
+        project = self._doc.project if project is None else project
+        if scene.state is not RenderState.DONE:
+            return NOT_RENDERED
+        index = project.index_of(scene.id)
+        return self._status(project, scene, project.scenes[index - 1] if index > 0 else None)
+
+    def changed(self, project: Project | None = None) -> dict[str, TakeStatus]:
+        """The changed scenes of ``project`` (default the document's), by id; forgets the
+        statuses of scenes no longer in it."""
+        project = self._doc.project if project is None else project
+        ids = {s.id for s in project.scenes}
+        for gone in [i for i in self._cache if i not in ids]:
+            del self._cache[gone]
+        found: dict[str, TakeStatus] = {}
+        previous: Scene | None = None
+        for scene in project.scenes:
+            if scene.state is RenderState.DONE:
+                status = self._status(project, scene, previous)
+                if status.changed:
+                    found[scene.id] = status
+            previous = scene
+        return found
+
+    def _status(self, project: Project, scene: Scene, previous: Scene | None) -> TakeStatus:
+        folder = self._doc.folder
+        if scene.state is not RenderState.DONE or folder is None:
+            return NOT_RENDERED
+        inputs = render_inputs(project, previous, folder)
+        cached = self._cache.get(scene.id)
+        if cached is not None and cached[0] is scene and cached[1] == inputs:
+            return cached[2]
+        status = take_status(self._catalog, project, scene, folder)
+        self._cache[scene.id] = (scene, inputs, status)
+        return status

@@ -1,0 +1,79 @@
+"""`TakeStatuses`: one cache of take statuses, refreshed by whatever a scene's request reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import Project, ProviderName, RenderState, Scene, Take
+from imageai.core.render_plan import build_request
+from imageai.core.take_state import inputs_fingerprint
+from imageai.services.project_document import ProjectDocument
+from imageai.services.storyboard_commands import StoryboardEditor
+from imageai.services.storyboard_model import StoryboardModel
+from imageai.services.take_statuses import TakeStatuses
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+CATALOG = default_catalog()
+
+
+def _rendered(tmp_path: Path) -> ProjectDocument:
+    """Two animatic scenes, the second rendered from what it asks for now (its take current)."""
+    first = Scene(id="s1", prompt="A lighthouse at dusk.")
+    second = Scene(id="s2", prompt="The beam sweeps the sea.")
+    project = Project(provider=ProviderName.ANIMATIC, scenes=(first, second))
+    fingerprint = inputs_fingerprint(build_request(CATALOG, project, second, tmp_path))
+    take = Take(
+        job_id="job-1",
+        clip_path="clips/s2.mp4",
+        provider=ProviderName.ANIMATIC,
+        fingerprint=fingerprint,
+    )
+    done = second.model_copy(
+        update={
+            "state": RenderState.DONE,
+            "job_id": "job-1",
+            "job_provider": ProviderName.ANIMATIC,
+            "clip_path": take.clip_path,
+            "takes": (take,),
+        }
+    )
+    return ProjectDocument(project.with_scene(done), folder=tmp_path)
+
+
+def test_chaining_the_scenes_changes_the_prompt_so_the_take_changed(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    document = _rendered(tmp_path)
+    editor = StoryboardEditor(document)
+    model = StoryboardModel(document, editor, CATALOG)
+    assert not model.take_status(document.project.scene("s2")).changed
+    # Chained, scene 2's prompt continues from scene 1's: the request is another one.
+    editor.set_project_fields("Chain scenes", chain_scenes=True)
+    assert model.take_status(document.project.scene("s2")).changed
+    assert set(TakeStatuses.of(document, CATALOG).changed()) == {"s2"}
+
+
+def test_the_scene_before_changing_its_prompt_refreshes_a_chained_scene(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    document = _rendered(tmp_path)
+    document.set_project(document.project.model_copy(update={"chain_scenes": True}))
+    statuses = TakeStatuses.of(document, CATALOG)
+    assert statuses.changed() != {}  # rendered unchained: chaining changed its prompt
+    editor = StoryboardEditor(document)
+    editor.set_project_fields("Chain scenes", chain_scenes=False)
+    assert statuses.changed() == {}
+    editor.edit_scene("s1", prompt="A lighthouse in fog.")  # not chained: no effect on s2
+    assert statuses.changed() == {}
+
+
+def test_the_storyboard_and_the_costs_share_one_cache(qapp: QApplication, tmp_path: Path) -> None:
+    document = _rendered(tmp_path)
+    assert TakeStatuses.of(document, CATALOG) is TakeStatuses.of(document, CATALOG)
+    model = StoryboardModel(document, StoryboardEditor(document), CATALOG)
+    assert model.take_statuses is TakeStatuses.of(document, CATALOG)
