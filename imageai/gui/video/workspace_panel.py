@@ -18,11 +18,12 @@ from imageai.gui.video.log_console import LogConsole
 from imageai.gui.video.remix_actions import RemixActionsMixin
 from imageai.gui.video.render_actions import RenderActionsMixin
 from imageai.gui.video.storyboard_view import StoryboardView
-from imageai.gui.video.undo_actions import UndoRedoActions
-from imageai.services.action_state import Action, ActionInputs, action_state
+from imageai.gui.video.undo_actions import UndoRedoActions, undo_inputs
+from imageai.services.action_state import ADD_SHORTCUT, Action, ActionInputs, action_state
 from imageai.services.error_advice import ErrorAdvice
 
 if TYPE_CHECKING:
+    from imageai.core.models import Project
     from imageai.services.key_check_service import KeyCheckService
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -120,7 +121,7 @@ class VideoWorkspacePanel(RenderActionsMixin, RemixActionsMixin, QWidget):
     def _build_actions(self) -> None:
         stack = self.ws.editor.undo_stack
         # Ctrl+N is File > New project; one key for two actions would trigger neither.
-        self.add_action = self._action("Add scene", self._on_add_triggered, "Ctrl+Shift+N")
+        self.add_action = self._action("Add scene", self._on_add_triggered, ADD_SHORTCUT)
         self.duplicate_action = self._action("Duplicate", self._on_duplicate_triggered, "Ctrl+D")
         self.delete_action = self._action(
             "Delete", self._on_delete_triggered, QKeySequence(QKeySequence.StandardKey.Delete)
@@ -208,29 +209,26 @@ class VideoWorkspacePanel(RenderActionsMixin, RemixActionsMixin, QWidget):
         self.inspector.set_scene(ids[0] if len(ids) == 1 else None)
         self._update_actions()
 
-    def _actions_by_name(self) -> dict[Action, tuple[QAction, str]]:
-        """Each action with the tooltip it shows while enabled."""
+    def _actions_by_name(self) -> dict[Action, QAction]:
         return {
-            Action.DUPLICATE: (self.duplicate_action, "Duplicate"),
-            Action.DELETE: (self.delete_action, "Delete"),
-            Action.RENDER_SELECTED: (self.render_selected_action, "Render selected"),
-            Action.RETARGET: (self.retarget_action, "Retarget…"),
-            Action.RENDER_ALL: (self.render_all_action, "Render all"),
-            Action.RENDER_AGAIN: (
-                self.render_again_action,
-                "Render the selected done scenes again as new takes (cost shown first)",
-            ),
-            Action.PREVIEW: (self.preview_action, "Preview"),
-            Action.CANCEL: (self.cancel_action, "Cancel every running render"),
-            Action.REMIX: (
-                self.remix_action,
-                "Variations of this scene's video from a change prompt, kept as takes",
-            ),
+            Action.ADD: self.add_action,
+            Action.UNDO: self.undo_action,
+            Action.REDO: self.redo_action,
+            Action.DUPLICATE: self.duplicate_action,
+            Action.DELETE: self.delete_action,
+            Action.RENDER_SELECTED: self.render_selected_action,
+            Action.RETARGET: self.retarget_action,
+            Action.RENDER_ALL: self.render_all_action,
+            Action.RENDER_AGAIN: self.render_again_action,
+            Action.PREVIEW: self.preview_action,
+            Action.CANCEL: self.cancel_action,
+            Action.REMIX: self.remix_action,
         }
 
     @Slot()
     def _update_actions(self) -> None:
-        """The one place actions take their enabled state (`action_state`)."""
+        """The one place actions take their enabled state and tooltip (`action_state`; Undo and
+        Redo also follow the stack between calls, by the same rule)."""
         ids = self.selected_ids()
         project = self.ws.document.project
         inputs = ActionInputs(
@@ -241,12 +239,13 @@ class VideoWorkspacePanel(RenderActionsMixin, RemixActionsMixin, QWidget):
             ),
             busy=self.ws.is_busy(),
             remix_blocker=self.ws.remixer.blocker(ids[0]) if len(ids) == 1 else None,
+            undo=undo_inputs(self.ws.editor.undo_stack),
+            add_after=_number_of(project, ids[-1]) if ids else None,
         )
         actions = self._actions_by_name()
-        for name, (enabled, reason) in action_state(inputs).items():
-            action, tip = actions[name]
-            action.setEnabled(enabled)
-            action.setToolTip(tip if enabled else reason)
+        for name, (enabled, tip) in action_state(inputs).items():
+            actions[name].setEnabled(enabled)
+            actions[name].setToolTip(tip)
 
     # ---- storyboard edits --------------------------------------------------------------------
 
@@ -295,3 +294,11 @@ class VideoWorkspacePanel(RenderActionsMixin, RemixActionsMixin, QWidget):
     @Slot()
     def _on_retarget_triggered(self) -> None:
         self.retarget_requested.emit(self.selected_ids())
+
+
+def _number_of(project: Project, scene_id: str) -> int | None:
+    """The scene's 1-based number, or None while the selection still names a removed scene."""
+    try:
+        return project.index_of(scene_id) + 1
+    except KeyError:
+        return None
