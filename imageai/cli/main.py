@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from typing import NoReturn
 
 from imageai import __version__
-from imageai.cli import image_commands, keys_commands, video_commands, webhook_commands
 from imageai.cli.exit_codes import ExitCode
 from imageai.cli.progress import retarget_hint
 from imageai.cli.scrubbed_output import scrubbed_output
@@ -31,16 +31,44 @@ from imageai.core.paths import log_dir
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Each command: the module that defines its arguments and runs it, and its one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "video": (
+        "imageai.cli.video_commands",
+        "storyboard projects: init, estimate, render, status, assemble",
+    ),
+    "image": ("imageai.cli.image_commands", "generate images with OpenAI or Google"),
+    "keys": ("imageai.cli.keys_commands", "API keys: status, check, set, delete"),
+    "webhook": ("imageai.cli.webhook_commands", "receive provider webhooks"),
+}
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, only the command it names is imported and defined in full.
+
+    A command's module imports what it runs with (``image`` the image stack, ``video`` the
+    render planner); loading only the one asked for keeps every command's start-up short.
+    The others stay listed, with their help, for ``imageai --help``.
+    """
     parser = argparse.ArgumentParser(prog="imageai", description="ImageAI command line")
     parser.add_argument("--version", action="version", version=f"imageai {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
     sub = parser.add_subparsers(dest="command", required=True)
-    video_commands.add_parser(sub)
-    image_commands.add_parser(sub)
-    keys_commands.add_parser(sub)
-    webhook_commands.add_parser(sub)
+    wanted = _command_named(sys.argv[1:] if argv is None else argv)
+    for name, (module, help_text) in COMMANDS.items():
+        if wanted in (None, name):
+            importlib.import_module(module).add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command ``argv`` runs, if it names a known one before anything else."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def run() -> NoReturn:
@@ -58,7 +86,7 @@ def run() -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help

@@ -17,6 +17,7 @@ from imageai.core.errors import ValidationError
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.paths import price_override_file
 from imageai.core.provider_names import short_name
+from imageai.core.render_plan import parse_scene_selection
 from imageai.core.script_import import import_script
 from imageai.core.shot import parse_size, spec_for_settings
 from imageai.core.validation import validate_spec
@@ -116,10 +117,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from imageai.core.project_lock import holding_project
+    from imageai.providers.factory import import_adapters
 
     if args.concurrency < 1:
         raise ValidationError("concurrency", "must be at least 1")
-    project_store.load(args.dir)  # a clear error for a missing or broken project, before the lock
+    # A clear error for a missing or broken project, before the lock.
+    project = project_store.load(args.dir)
+    chosen = parse_scene_selection(args.scenes, len(project.scenes)) if args.scenes else None
+    scenes = project.scenes if chosen is None else [project.scenes[i] for i in chosen]
+    import_adapters(project.provider_for(scene) for scene in scenes)
     ctx = build_context()
     # Plan only once the lock is held: a render that ran while this one waited is seen in the
     # project and the ledger, and its scenes are not created (and paid for) again.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -90,6 +91,26 @@ BUILDERS: dict[ProviderName, tuple[KeyName | None, Builder]] = {
     ProviderName.VEO: (KeyName.GOOGLE, build_veo),
     ProviderName.OMNI: (KeyName.GOOGLE, build_omni),
 }
+
+
+#: The module each builder imports (and, with it, the provider's SDK).
+ADAPTER_MODULES: dict[ProviderName, str] = {
+    ProviderName.ANIMATIC: "imageai.providers.animatic.provider",
+    ProviderName.SORA: "imageai.providers.openai.sora_client",
+    ProviderName.VEO: "imageai.providers.google.veo_client",
+    ProviderName.OMNI: "imageai.providers.google.omni_client",
+}
+
+
+def import_adapters(names: Iterable[ProviderName]) -> None:
+    """Import the adapters (with their SDKs) for ``names`` now, ahead of Qt.
+
+    Once PySide6 is imported, its import hook reads the source of every module imported
+    after it; the SDKs are hundreds of modules (``openai.types`` alone), so importing them
+    first saves 0.05-0.15 s of a command's start-up.
+    """
+    for name in sorted(set(names)):
+        importlib.import_module(ADAPTER_MODULES[name])
 
 
 def provider_factory(
