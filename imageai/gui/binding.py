@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Slot
+from PySide6.QtWidgets import QComboBox
+
+from imageai.core.errors import ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from PySide6.QtCore import SignalInstance
-    from PySide6.QtWidgets import QComboBox
 
 #: One entry of a combo: (label, data).
 Choice = tuple[str, Any]
@@ -42,11 +45,25 @@ def show_choices(combo: QComboBox, items: Sequence[Choice], current: Any) -> boo
     return replaced
 
 
+@dataclass(frozen=True)
+class FreeText:
+    """How a bound combo takes a typed value besides its items (an editable combo)."""
+
+    #: Whether the combo takes free text now (the state decides: e.g. a custom endpoint).
+    allowed: Callable[[], bool]
+    #: The typed text as a value; raises `ValidationError` with the reason it is refused.
+    parse: Callable[[str], Any]
+    #: Shows why a typed text was refused (the combo then shows the stored value again).
+    refused: Callable[[str], None]
+
+
 class ComboBinding(QObject):
     """One combo bound to a piece of state.
 
     On ``state_changed`` the combo shows ``choices()`` and selects ``getter()`` (touching the
-    widget only where they changed); when the user picks an item, ``setter(data)`` writes it back.
+    widget only where they changed); when the user picks an item, ``setter(data)`` writes it
+    back. With ``free`` the combo is editable while ``free.allowed()``: typed text is parsed,
+    refused with the reason or written back once, when editing ends.
     """
 
     def __init__(
@@ -56,6 +73,7 @@ class ComboBinding(QObject):
         getter: Callable[[], Any],
         setter: Callable[[Any], object],
         choices: Callable[[], Sequence[Choice]],
+        free: FreeText | None = None,
     ) -> None:
         super().__init__(combo)  # lives and dies with the combo
         self.combo = combo
@@ -63,23 +81,70 @@ class ComboBinding(QObject):
         self._getter = getter
         self._setter = setter
         self._choices = choices
+        self._free = free
         state_changed.connect(self.update)
         combo.activated.connect(self._on_combo_activated)
 
     @Slot()
     def update(self) -> None:
-        show_choices(self.combo, self._choices(), self._getter())
+        current = self._getter()
+        free = self._free is not None and self._free.allowed()
+        self._set_editable(free)
+        show_choices(self.combo, self._choices(), current)
+        if free:
+            with QSignalBlocker(self.combo):
+                self.combo.setEnabled(True)  # one item, or none: a value can still be typed
+                self.combo.setEditText(str(current))
 
     def unbind(self) -> None:
         """Stop following the state and writing back (for a widget shown over another model)."""
         self._state_changed.disconnect(self.update)
         self.combo.activated.disconnect(self._on_combo_activated)
+        self._set_editable(False)
+        self._free = None
+
+    def _set_editable(self, free: bool) -> None:
+        combo = self.combo
+        if free == combo.isEditable():
+            return
+        with QSignalBlocker(combo):
+            combo.setEditable(free)
+            if free:
+                # A typed value is taken when editing ends; picking an item sends activated.
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                line = combo.lineEdit()
+                assert line is not None  # an editable combo has one (a new one each time)
+                line.editingFinished.connect(self._on_line_editing_finished)
+
+    def _write(self, value: Any) -> None:
+        if value != self._getter():  # picking or typing the current value again is no edit
+            self._setter(value)
+        else:
+            self.update()  # shows the value as stored (typed " 6 " reads "6")
 
     @Slot(int)
     def _on_combo_activated(self, index: int) -> None:
         value = self.combo.itemData(index)
-        if value != self._getter():  # picking the current item again is no edit
+        if value != self._getter():
             self._setter(value)
+
+    @Slot()
+    def _on_line_editing_finished(self) -> None:
+        free = self._free
+        if free is None or not self.combo.isEditable():
+            return
+        text = self.combo.currentText().strip()
+        item = self.combo.findText(text)
+        if item >= 0:  # an item's label: that item, also when focus left without Enter
+            self._write(self.combo.itemData(item))
+            return
+        try:
+            value = free.parse(text)
+        except ValidationError as exc:
+            free.refused(exc.message)
+            self.update()
+            return
+        self._write(value)
 
 
 def bind(
@@ -88,8 +153,10 @@ def bind(
     getter: Callable[[], Any],
     setter: Callable[[Any], object],
     choices: Callable[[], Sequence[Choice]],
+    free: FreeText | None = None,
 ) -> ComboBinding:
-    """Bind ``combo`` to state both ways and show the state now. Keep or drop the returned link."""
-    binding = ComboBinding(combo, state_changed, getter, setter, choices)
+    """Bind ``combo`` to state both ways and show the state now. Keep or drop the returned link.
+    ``free`` lets it take typed values too (`FreeText`)."""
+    binding = ComboBinding(combo, state_changed, getter, setter, choices, free)
     binding.update()
     return binding

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.gui.binding import Choice, ComboBinding, bind, show_choices
+from imageai.gui.binding import Choice, ComboBinding, FreeText, bind, show_choices
 from imageai.services.controls_state import (
     ControlOptions,
     change,
@@ -188,9 +188,11 @@ class ProviderControlsWidget(QWidget):
         combo: QComboBox,
         field: str,
         choices: Callable[[ControlOptions], Sequence[Choice]],
+        free: FreeText | None = None,
     ) -> ComboBinding:
-        """Bind ``combo`` to the settings' ``field``: it follows each refresh and a pick is an
-        undoable `apply`; its items are rebuilt only when ``choices`` offers something else."""
+        """Bind ``combo`` to the settings' ``field``: it follows each refresh and a pick (or with
+        ``free`` a typed value) is an undoable `apply`; its items are rebuilt only when
+        ``choices`` offers something else."""
 
         def offered() -> Sequence[Choice]:
             return () if self.shown_options is None else choices(self.shown_options)
@@ -201,6 +203,17 @@ class ProviderControlsWidget(QWidget):
             lambda: getattr(self.settings, field),
             lambda value: self.apply(**{field: value}),
             offered,
+            free,
+        )
+
+    def free_text(
+        self, allowed: Callable[[ControlOptions], bool], parse: Callable[[str], Any]
+    ) -> FreeText:
+        """Typed values for a bound combo while ``allowed(options)``; a refused one is a note."""
+        return FreeText(
+            allowed=lambda: self.shown_options is not None and allowed(self.shown_options),
+            parse=parse,
+            refused=lambda message: self.show_notes([message]),
         )
 
     def apply(self, **changes: Any) -> list[str]:

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from imageai.core.errors import ValidationError
 from imageai.core.models import ProviderName, SoraSettings
 from imageai.core.shot import aspect_of, parse_size
-from imageai.gui.video.controls_base import ProviderControlsWidget, fill_combo
+from imageai.gui.binding import bind
+from imageai.gui.video.controls_base import ProviderControlsWidget
 from imageai.services.controls_state import nearest_size
 from imageai.services.sora_controls_state import (
     base_url_refusal,
@@ -24,8 +25,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from imageai.gui.binding import Choice
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
+
+
+def parse_model_id(text: str) -> str:
+    """A model id typed for a compatible endpoint: any non-empty text."""
+    model = text.strip()
+    if not model:
+        raise ValidationError("model", "Enter the model id the endpoint serves.")
+    return model
 
 
 def size_label(size: str) -> str:
@@ -63,84 +73,81 @@ class SoraControlsWidget(ProviderControlsWidget):
         self.form.addRow("Size", self.size_combo)
         self.form.addRow("Duration", self.seconds_combo)
         self.form.addRow("Price per second (USD)", self.price_edit)
-        self.model_combo.activated.connect(self._on_model_combo_activated)
-        self.aspect_combo.activated.connect(self._on_aspect_combo_activated)
-        self.size_combo.activated.connect(self._on_size_combo_activated)
-        self.seconds_combo.activated.connect(self._on_seconds_combo_activated)
+        # Bound, not refilled: each follows the state and writes back in one place; on a
+        # compatible endpoint the model, size and duration also take typed values.
+        self.bindings = [
+            self.bind_combo(
+                self.model_combo,
+                "model",
+                self.model_choices,
+                self.free_text(lambda o: o.model_editable, parse_model_id),
+            ),
+            bind(
+                self.aspect_combo,
+                self.options_changed,
+                lambda: aspect_of(self.sora.size),
+                self._set_aspect,
+                self.aspect_choices,
+            ),
+            self.bind_combo(
+                self.size_combo,
+                "size",
+                self.size_choices,
+                self.free_text(lambda o: o.free_shape, parse_free_size),
+            ),
+            self.bind_combo(
+                self.seconds_combo,
+                "seconds",
+                lambda o: [(f"{s} s", s) for s in o.seconds],
+                self.free_text(lambda o: o.free_shape, parse_free_seconds),
+            ),
+        ]
         self.endpoint_edit.editingFinished.connect(self._on_endpoint_edit_editing_finished)
         self.price_edit.editingFinished.connect(self._on_price_edit_editing_finished)
         self.refresh()
 
-    def _show(self, options: ControlOptions) -> None:
+    @property
+    def sora(self) -> SoraSettings:
         settings = self.settings
         assert isinstance(settings, SoraSettings)
+        return settings
+
+    def model_choices(self, options: ControlOptions) -> list[Choice]:
+        """The known models, and the one set when it is not among them (typed, or retired)."""
+        models: list[Choice] = [(label, mid) for mid, label in options.models]
+        model = self.sora.model
+        if model not in {mid for mid, _ in options.models}:
+            models.insert(0, (model, model))
+        return models
+
+    def aspect_choices(self) -> list[Choice]:
+        options = self.shown_options
+        aspect = aspect_of(self.sora.size)
+        sizes = options.sizes if options is not None else ()
+        return [(a, a) for a in sorted({aspect_of(s) for s in sizes} | {aspect}, reverse=True)]
+
+    def size_choices(self, options: ControlOptions) -> list[Choice]:
+        aspect = aspect_of(self.sora.size)
+        return [(size_label(s), s) for s in options.sizes if aspect_of(s) == aspect]
+
+    def _show(self, options: ControlOptions) -> None:
+        settings = self.sora
         if not self.endpoint_edit.hasFocus():
             self.endpoint_edit.setText(settings.base_url or "")
         self.endpoint_note.setText(options.endpoint_note)
-        models = [(label, mid) for mid, label in options.models]
-        if settings.model not in {mid for mid, _ in options.models}:
-            models.insert(0, (settings.model, settings.model))  # typed, or retired: still shown
-        self._fill(
-            self.model_combo,
-            models,
-            settings.model,
-            options.model_editable,
-            self._on_model_text_edited,
-        )
-        aspect = aspect_of(settings.size)
-        aspects = sorted({aspect_of(s) for s in options.sizes} | {aspect}, reverse=True)
-        fill_combo(self.aspect_combo, [(a, a) for a in aspects], aspect)
-        sizes = [s for s in options.sizes if aspect_of(s) == aspect]
-        self._fill(
-            self.size_combo,
-            [(size_label(s), s) for s in sizes],
-            settings.size,
-            options.free_shape,
-            self._on_size_text_edited,
-        )
-        self._fill(
-            self.seconds_combo,
-            [(f"{s} s", s) for s in options.seconds],
-            settings.seconds,
-            options.free_shape,
-            self._on_seconds_text_edited,
-        )
         self.form.setRowVisible(self.price_edit, options.price_field)
         if not self.price_edit.hasFocus():
             price = settings.usd_per_second
             self.price_edit.setText("" if price is None else f"{price:g}")
 
-    @staticmethod
-    def _fill(
-        combo: QComboBox,
-        items: list[tuple[str, Any]],
-        current: Any,
-        free: bool,
-        on_typed: Callable[[], None],
-    ) -> None:
-        """Fill a combo; ``free`` makes it editable, and a typed value goes to ``on_typed``."""
-        if free and not combo.isEditable():
-            combo.setEditable(True)
-            # A typed value is applied when editing ends; picking an item still sends activated.
-            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            line = combo.lineEdit()
-            assert line is not None
-            line.editingFinished.connect(on_typed)
-        elif not free and combo.isEditable():
-            combo.setEditable(False)
-        fill_combo(combo, items, current)
-        if free:
-            combo.setEnabled(True)
-            combo.blockSignals(True)
-            combo.setEditText(str(current))
-            combo.blockSignals(False)
+    def _set_aspect(self, aspect: str) -> None:
+        """The size of that aspect nearest the current one turned (the size is what is stored)."""
+        width, height = parse_size(self.sora.size)
+        candidates = tuple(s for s in self.options().sizes if aspect_of(s) == aspect)
+        swapped = f"{height}x{width}"
+        self.apply(size=nearest_size(swapped, candidates) if candidates else swapped)
 
-    def _typed(self, combo: QComboBox) -> str | None:
-        """The text typed into an editable combo, or None when it names one of its items."""
-        text = combo.currentText().strip()
-        return None if combo.findText(text) >= 0 else text
-
-    def _apply_text(self, parse: Any, field: str, text: str) -> None:
+    def _apply_text(self, parse: Callable[[str], Any], field: str, text: str) -> None:
         try:
             value = parse(text)
         except ValidationError as exc:
@@ -149,53 +156,6 @@ class SoraControlsWidget(ProviderControlsWidget):
             return
         if getattr(self.settings, field) != value:  # focus leaving an unchanged field is no edit
             self.apply(**{field: value})
-
-    @Slot(int)
-    def _on_model_combo_activated(self, index: int) -> None:
-        self.apply(model=self.model_combo.itemData(index))
-
-    @Slot()
-    def _on_model_text_edited(self) -> None:
-        typed = self._typed(self.model_combo)
-        if typed is None:
-            return
-        if not typed:
-            self.show_notes(["Enter the model id the endpoint serves."])
-            self.refresh()
-        elif typed != self.settings.model:
-            self.apply(model=typed)
-
-    @Slot(int)
-    def _on_aspect_combo_activated(self, index: int) -> None:
-        aspect = self.aspect_combo.itemData(index)
-        settings = self.settings
-        assert isinstance(settings, SoraSettings)
-        if aspect == aspect_of(settings.size):
-            return
-        width, height = parse_size(settings.size)
-        candidates = tuple(s for s in self.options().sizes if aspect_of(s) == aspect)
-        swapped = f"{height}x{width}"
-        self.apply(size=nearest_size(swapped, candidates) if candidates else swapped)
-
-    @Slot(int)
-    def _on_size_combo_activated(self, index: int) -> None:
-        self.apply(size=self.size_combo.itemData(index))
-
-    @Slot()
-    def _on_size_text_edited(self) -> None:
-        typed = self._typed(self.size_combo)
-        if typed is not None:
-            self._apply_text(parse_free_size, "size", typed)
-
-    @Slot(int)
-    def _on_seconds_combo_activated(self, index: int) -> None:
-        self.apply(seconds=self.seconds_combo.itemData(index))
-
-    @Slot()
-    def _on_seconds_text_edited(self) -> None:
-        typed = self._typed(self.seconds_combo)
-        if typed is not None:
-            self._apply_text(parse_free_seconds, "seconds", typed)
 
     @Slot()
     def _on_endpoint_edit_editing_finished(self) -> None:

@@ -8,8 +8,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from imageai.core.models import ProviderName, VeoBackend, VeoSettings
+from imageai.gui.binding import bind
 from imageai.gui.hint_label import HintLabel
-from imageai.gui.video.controls_base import fill_combo
 from imageai.gui.video.google_controls_base import GoogleControlsWidget
 
 if TYPE_CHECKING:
@@ -28,6 +28,9 @@ PERSON_LABELS = {
 #: Combo data for "leave it to the API" (a combo cannot find None by data).
 DEFAULT = ""
 ENHANCE_ITEMS = [("Default", DEFAULT), ("On", "on"), ("Off", "off")]
+#: The stored ``enhance_prompt`` (None: the API's default) and its combo data, both ways.
+ENHANCE_DATA = {None: DEFAULT, True: "on", False: "off"}
+ENHANCE_VALUE = {data: value for value, data in ENHANCE_DATA.items()}
 
 
 class VeoControlsWidget(GoogleControlsWidget):
@@ -60,9 +63,34 @@ class VeoControlsWidget(GoogleControlsWidget):
         self.form.addRow(self.capabilities)
         self.negative_edit.editingFinished.connect(self._on_negative_edit_editing_finished)
         self.audio_check.clicked.connect(self._on_audio_check_clicked)
-        self.person_combo.activated.connect(self._on_person_combo_activated)
-        self.enhance_combo.activated.connect(self._on_enhance_combo_activated)
+        self.bindings += [
+            bind(
+                self.person_combo,
+                self.options_changed,
+                lambda: self.veo.person_generation or DEFAULT,
+                lambda data: self.apply(person_generation=data or None),
+                self.person_choices,
+            ),
+            bind(
+                self.enhance_combo,
+                self.options_changed,
+                lambda: ENHANCE_DATA[self.veo.enhance_prompt],
+                lambda data: self.apply(enhance_prompt=ENHANCE_VALUE[data]),
+                lambda: ENHANCE_ITEMS,
+            ),
+        ]
         self.refresh()
+
+    @property
+    def veo(self) -> VeoSettings:
+        settings = self.settings
+        assert isinstance(settings, VeoSettings)
+        return settings
+
+    def person_choices(self) -> list[Choice]:
+        """ "Default", then the people settings the model takes (none: the row is hidden)."""
+        offered = self.shown_options.person_generation if self.shown_options else ()
+        return [("Default", DEFAULT)] + [(PERSON_LABELS.get(p, p), p) for p in offered]
 
     def backend_choices(self) -> list[Choice]:
         backends = [VeoBackend.VERTEX]
@@ -96,12 +124,6 @@ class VeoControlsWidget(GoogleControlsWidget):
         self.form.setRowVisible(self.person_combo, bool(options.person_generation))
         self.form.setRowVisible(self.enhance_combo, options.enhance_prompt)
         self.show_vertex(settings, options.cloud_project)
-        people = [("Default", DEFAULT)] + [
-            (PERSON_LABELS.get(p, p), p) for p in options.person_generation
-        ]
-        fill_combo(self.person_combo, people, settings.person_generation or DEFAULT)
-        enhance = {None: DEFAULT, True: "on", False: "off"}[settings.enhance_prompt]
-        fill_combo(self.enhance_combo, ENHANCE_ITEMS, enhance)
 
     @Slot()
     def _on_negative_edit_editing_finished(self) -> None:
@@ -110,12 +132,3 @@ class VeoControlsWidget(GoogleControlsWidget):
     @Slot(bool)
     def _on_audio_check_clicked(self, checked: bool) -> None:
         self.apply(generate_audio=checked)
-
-    @Slot(int)
-    def _on_person_combo_activated(self, index: int) -> None:
-        self.apply(person_generation=self.person_combo.itemData(index) or None)
-
-    @Slot(int)
-    def _on_enhance_combo_activated(self, index: int) -> None:
-        value = {DEFAULT: None, "on": True, "off": False}[self.enhance_combo.itemData(index)]
-        self.apply(enhance_prompt=value)
