@@ -93,12 +93,19 @@ BUILDERS: dict[ProviderName, tuple[KeyName | None, Builder]] = {
 }
 
 
-#: The module each builder imports (and, with it, the provider's SDK).
-ADAPTER_MODULES: dict[ProviderName, str] = {
-    ProviderName.ANIMATIC: "imageai.providers.animatic.provider",
-    ProviderName.SORA: "imageai.providers.openai.sora_client",
-    ProviderName.VEO: "imageai.providers.google.veo_client",
-    ProviderName.OMNI: "imageai.providers.google.omni_client",
+#: The modules a provider renders with: its adapter and the ones that import its SDK (the
+#: Google adapters load google-genai only when first used).
+ADAPTER_MODULES: dict[ProviderName, tuple[str, ...]] = {
+    ProviderName.ANIMATIC: ("imageai.providers.animatic.provider",),
+    ProviderName.SORA: ("imageai.providers.openai.sora_client",),
+    ProviderName.VEO: (
+        "imageai.providers.google.veo_client",
+        "imageai.providers.google.veo_vertex",
+    ),
+    ProviderName.OMNI: (
+        "imageai.providers.google.omni_client",
+        "imageai.providers.google.omni_sdk",
+    ),
 }
 
 
@@ -107,10 +114,12 @@ def import_adapters(names: Iterable[ProviderName]) -> None:
 
     Once PySide6 is imported, its import hook reads the source of every module imported
     after it; the SDKs are hundreds of modules (``openai.types`` alone), so importing them
-    first saves 0.05-0.15 s of a command's start-up.
+    first saves 0.05-0.15 s of a command's start-up. Imported here, they are also not
+    imported by the first job's worker thread, holding the GIL, after its create is journalled.
     """
     for name in sorted(set(names)):
-        importlib.import_module(ADAPTER_MODULES[name])
+        for module in ADAPTER_MODULES[name]:
+            importlib.import_module(module)
 
 
 def provider_factory(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -11,6 +12,13 @@ import httpx2
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
+
+# ``client.interactions`` imports the Interactions API's ~400 modules on first use, which
+# would be the first create's time (0.5-1 s, after its intent is journalled) and, in a worker
+# thread, a long hold of the GIL mid-render. Importing them with this module puts that in
+# start-up instead; a later SDK that moves them only loses the head start.
+with contextlib.suppress(ImportError):
+    importlib.import_module("google.genai._gaos.google_genai")
 
 from imageai.core.errors import (
     AuthError,
