@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -10,8 +11,10 @@ from imageai.core import project_store
 from imageai.core.errors import ValidationError
 from imageai.core.ledger import LEDGER_NAME, Ledger, ledger_for
 from imageai.core.project_lock import holding_project
+from imageai.services.save_writer import SaveWriter
 
 if TYPE_CHECKING:
+    import threading
     from pathlib import Path
 
     from imageai.core.models import Project, Scene
@@ -29,6 +32,15 @@ def _disk_stamp(folder: Path | None) -> _Stamp | None:
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A background save that ended: where, which edits it held, and the file it made."""
+
+    folder: Path
+    edits: int
+    stamp: _Stamp | None
 
 
 class ProjectChangedError(ValidationError):
@@ -52,6 +64,7 @@ class ProjectDocument(QObject):
         scene_changed(scene_id): one scene's fields changed
         dirty_changed(bool)
         saved(path)
+        save_failed(Exception): a `save_later` write failed (reported on the GUI thread)
         document_replaced(): another project was opened in this document (New / Open)
     """
 
@@ -60,6 +73,7 @@ class ProjectDocument(QObject):
     scene_changed = Signal(str)
     dirty_changed = Signal(bool)
     saved = Signal(str)
+    save_failed = Signal(object)
 
     def __init__(
         self, project: Project, folder: Path | None = None, parent: QObject | None = None
@@ -70,6 +84,10 @@ class ProjectDocument(QObject):
         self._dirty = False
         #: project.json as this document last read or wrote it (see ``save(if_unchanged=)``).
         self._disk = _disk_stamp(folder)
+        #: Counts edits that made the document dirty: a background save clears ``dirty`` only
+        #: if no edit came after the state it wrote.
+        self._edits = 0
+        self._writer: SaveWriter[_Written] = SaveWriter(self._written, "project-save")
 
     @classmethod
     def open(cls, folder: Path) -> ProjectDocument:
@@ -95,10 +113,11 @@ class ProjectDocument(QObject):
             return
         self._project = project
         self.project_changed.emit()
-        self._set_dirty(dirty or self._dirty)
+        self._edited(dirty)
 
     def replace(self, project: Project, folder: Path | None) -> None:
         """Hold another project (New / Open); it starts with no unsaved changes."""
+        self.flush()
         self._project = project
         self._folder = folder
         self._disk = _disk_stamp(folder)
@@ -112,6 +131,11 @@ class ProjectDocument(QObject):
         self._project = self._project.with_scene(scene)
         self.scene_changed.emit(scene.id)
         self.project_changed.emit()
+        self._edited(dirty)
+
+    def _edited(self, dirty: bool) -> None:
+        if dirty:
+            self._edits += 1
         self._set_dirty(dirty or self._dirty)
 
     def save(self, folder: Path | None = None, *, if_unchanged: bool = False) -> Path:
@@ -125,6 +149,7 @@ class ProjectDocument(QObject):
         target = folder or self._folder
         if target is None:
             raise ValueError("the project has no folder yet; choose one with Save As")
+        self.flush()  # a background save must not land after (and over) this one
         # A render in another process saves the project as it goes: refused (ProjectLockedError,
         # an ImageAIError the window shows), never written over. This app's own render holds
         # the lock already, and the count lets it through.
@@ -137,6 +162,51 @@ class ProjectDocument(QObject):
         self._set_dirty(False)
         self.saved.emit(str(target))
         return target
+
+    def save_later(self, failed: threading.Event | None = None) -> None:
+        """Save the project as it is now, to its folder, on a background thread.
+
+        For saves on the GUI thread's hot path (a render's job events): the write, fsyncs
+        and backup copy run elsewhere, in order, and one asked for before the last started
+        is dropped for the newer state. ``saved`` or ``save_failed`` follows on the GUI
+        thread; `flush` waits for it (`save` and `replace` flush first). ``failed`` is set on
+        the writer's thread as soon as a write fails, before the GUI thread hears of it.
+        """
+        folder = self._folder
+        if folder is None:
+            raise ValueError("the project has no folder yet; choose one with Save As")
+        project, edits = self._project, self._edits  # frozen: safe to hand to another thread
+
+        def write() -> _Written:
+            try:
+                with holding_project(folder, "save"):
+                    project_store.save(project, folder)
+                    return _Written(folder, edits, _disk_stamp(folder))
+            except Exception:
+                if failed is not None:
+                    failed.set()
+                raise
+
+        self._writer.submit(write)
+
+    def flush(self) -> None:
+        """Wait for background saves and report their outcome (``saved``/``save_failed``) now."""
+        self._writer.flush()
+
+    def saving(self) -> bool:
+        """A background save is queued or under way."""
+        return self._writer.busy()
+
+    def _written(self, outcome: _Written | Exception) -> None:
+        if isinstance(outcome, Exception):
+            self.save_failed.emit(outcome)
+            return
+        if outcome.folder != self._folder:
+            return  # cannot happen (replace and save flush first); never mix two files' stamps
+        self._disk = outcome.stamp
+        if outcome.edits == self._edits:
+            self._set_dirty(False)
+        self.saved.emit(str(outcome.folder))
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:

@@ -6,7 +6,7 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from imageai.core import continuity, render_plan
 from imageai.core.budget import BudgetReservations, reservations_for
@@ -42,9 +42,11 @@ class RenderController(RenderEventsMixin, QObject):
     `prepare` makes the plan (no lock, reservation or call); `render(plan)` takes the lock,
     checks the files are as the plan saw them, saves (a project that cannot be saved starts
     nothing), reserves the budget and queues the jobs. The project is saved on each create and
-    end; saves asked for in one pass of the event loop are written once, on the next pass (and
-    before ``batch_finished``), not eight fsynced saves back to back on the GUI thread. A save
-    that fails stops new creates (paid jobs go on) and is reported by ``save_failed``.
+    end; saves asked for in one pass of the event loop are queued once, on the next pass, and
+    written on a background thread (`ProjectDocument.save_later`: in order, the newest state
+    winning), not fsynced on the GUI thread; every save is written before ``batch_finished``
+    and at quit. A save that fails stops new creates (paid jobs go on) and is reported by
+    ``save_failed``.
     With ``Project.chain_scenes``, each scene waits for the one before and starts from its
     last frame.
 
@@ -91,6 +93,9 @@ class RenderController(RenderEventsMixin, QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self._save)
+        document.save_failed.connect(self._on_save_failed)
+        if (app := QCoreApplication.instance()) is not None:
+            app.aboutToQuit.connect(self.flush_saves)  # a save under way ends before exit
         JobRegistry.of(runner).route(
             JobKind.RENDER,
             JobHandlers(

@@ -96,15 +96,25 @@ class RenderEventsMixin:
 
     @Slot()
     def _save(self) -> None:
+        """Queue a background save of the project as it is now (`_on_save_failed` on failure)."""
         self._save_timer.stop()
-        try:
-            self._doc.save()
-        except OSError as exc:
-            log.exception("could not save the project after a render event")
-            self._on_save_failed(exc)
+        # A failed write stops new creates from the writer's thread at once; the GUI thread
+        # hears of it (`_on_save_failed`) a pass later.
+        self._doc.save_later(self._no_new_creates)
 
-    def _on_save_failed(self, exc: OSError) -> None:
+    @Slot()
+    def flush_saves(self) -> None:
+        """Write the saves asked for and wait for them (before the batch ends, and at quit)."""
+        if self._save_timer.isActive():
+            self._save()
+        self._doc.flush()
+
+    @Slot(object)
+    def _on_save_failed(self, exc: Exception) -> None:
         """Stop new creates; running jobs go on polling and downloading (they are paid for)."""
+        log.error("could not save the project after a render event", exc_info=exc)
+        if not isinstance(exc, OSError):  # a lock or path refusal: not written all the same
+            exc = OSError(f"{type(exc).__name__}: {exc}")
         self._no_new_creates.set()
         first = self.save_error is None
         folder = self._doc.folder
@@ -186,8 +196,7 @@ class RenderEventsMixin:
 
     def _maybe_finished(self) -> None:
         if not self._requests and not self._chain:
-            if self._save_timer.isActive():
-                self._save()  # the CLI reads the project (and may exit) on batch_finished
+            self.flush_saves()  # the CLI reads the project (and may exit) on batch_finished
             self._unlock()
             c = self._counts
             self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])

@@ -1,0 +1,97 @@
+"""`SaveWriter`: runs file writes one at a time on a background thread, the latest one winning."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class _Relay(QObject):
+    """Wakes the GUI thread when outcomes wait: emitted on the writer thread, its slot runs on
+    the relay's own thread (a queued connection, because the receiver is a QObject there)."""
+
+    ready = Signal()
+
+    def __init__(self, drain: Callable[[], None]) -> None:
+        super().__init__()
+        self._drain = drain
+        self.ready.connect(self.drain)
+
+    @Slot()
+    def drain(self) -> None:
+        self._drain()
+
+
+class SaveWriter(Generic[T]):
+    """Writes in order on one thread at a time; a write asked for before the one queued started
+    replaces it (it holds newer state), so a later snapshot is never overwritten by an earlier.
+
+    ``deliver(outcome)`` runs on the thread that made the writer (the GUI thread): on its next
+    event loop pass after a write ends, or at once inside `flush`, whichever comes first, and
+    once per write that ran. An outcome is the write's return value or the exception it raised.
+    The thread lives only while there is something to write (no thread lingers at exit, and
+    the interpreter waits for a write under way before it ends).
+    """
+
+    def __init__(self, deliver: Callable[[T | Exception], None], name: str = "save-writer") -> None:
+        self._deliver = deliver
+        self._name = name
+        self._cond = threading.Condition()
+        self._queued: Callable[[], T] | None = None
+        self._running = False
+        self._outcomes: list[T | Exception] = []
+        self._relay = _Relay(self._drain)
+
+    def submit(self, write: Callable[[], T]) -> None:
+        """Run ``write`` after the write under way; it replaces one queued and not started."""
+        with self._cond:
+            self._queued = write
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._run, name=self._name, daemon=False).start()
+
+    def busy(self) -> bool:
+        """A write is queued or under way (its outcome not yet written down)."""
+        with self._cond:
+            return self._running
+
+    def flush(self) -> None:
+        """Wait until every write asked for has ended, then deliver their outcomes here."""
+        with self._cond:
+            while self._running:
+                self._cond.wait()
+        self._drain()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                write, self._queued = self._queued, None
+                if write is None:
+                    self._running = False
+                    self._cond.notify_all()
+                    return
+            outcome: T | Exception
+            try:
+                outcome = write()
+            except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread, which reports it
+                outcome = exc
+            with self._cond:
+                self._outcomes.append(outcome)
+            self._relay.ready.emit()
+
+    def _drain(self) -> None:
+        with self._cond:
+            outcomes, self._outcomes = self._outcomes, []
+        for outcome in outcomes:
+            self._deliver(outcome)
