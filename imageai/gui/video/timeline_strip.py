@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QRect, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
+from PySide6.QtCore import QItemSelectionModel, QRect, QRectF, QSize, Qt, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from imageai.gui.video.storyboard_view import STATE_COLORS, load_thumbnail
+from imageai.gui.deferred_thumbnails import paint_cover, shared_decoder, thumbnail_key
+from imageai.gui.video.storyboard_view import STATE_COLORS
 from imageai.services.cost_summary import price_text
 from imageai.services.cut_playlist import (
     Block,
@@ -29,8 +28,6 @@ if TYPE_CHECKING:
 PX_PER_SECOND = 30
 STRIP_HEIGHT = 96
 FOOTER = 18
-#: GUI time one pass of the event loop may spend decoding thumbnails the strip waits for.
-DECODE_BUDGET_S = 0.008
 
 
 class TimelineStrip(QAbstractScrollArea):
@@ -47,19 +44,16 @@ class TimelineStrip(QAbstractScrollArea):
         self._model: QAbstractItemModel | None = None
         self._selection: QItemSelectionModel | None = None
         self.blocks: list[Block] = []
+        #: Each row's length in seconds, as the blocks were laid out from.
+        self._seconds: list[float] = []
         #: (row, 0..1) of the cut's playhead, or None when the cut is not playing.
         self.playhead: tuple[int, float] | None = None
         #: Rows painted by the last paint: only those in view (checked by the tests).
         self.painted_rows: range = range(0)
-        #: Thumbnails a paint found undecoded: (cache key, path, size), decoded after the
-        #: paint a few per pass (opening a project decoded them all in one paint: 47 ms).
-        self.pending_thumbnails: dict[str, tuple[str, QSize]] = {}
-        #: Keys whose file would not decode: painted as placeholders, not tried on each paint.
-        self._unreadable: set[str] = set()
-        self._decode_timer = QTimer(self)
-        self._decode_timer.setSingleShot(True)
-        self._decode_timer.setInterval(0)
-        self._decode_timer.timeout.connect(self._decode_pending)
+        #: Thumbnails the last paints found undecoded (path: size), waiting for the decoder;
+        #: a file that does not decode is tried once and painted as a placeholder.
+        self.pending_thumbnails: dict[str, QSize] = {}
+        shared_decoder().decoded.connect(self._on_decoded)
 
     def sizeHint(self) -> QSize:
         return QSize(600, self.height())
@@ -73,10 +67,10 @@ class TimelineStrip(QAbstractScrollArea):
             model.rowsInserted,
             model.rowsRemoved,
             model.rowsMoved,
-            model.dataChanged,
             model.layoutChanged,
         ):
             signal.connect(self.relayout)
+        model.dataChanged.connect(self._on_model_data_changed)
         self.relayout()
 
     def setSelectionModel(self, selection: QItemSelectionModel) -> None:
@@ -87,12 +81,39 @@ class TimelineStrip(QAbstractScrollArea):
     def relayout(self) -> None:
         model = self._model
         rows = model.rowCount() if model is not None else 0
-        seconds = [
-            float(model.index(r, 0).data(SceneRole.SECONDS) or 0) for r in range(rows) if model
-        ]
-        self.blocks = block_layout(seconds, PX_PER_SECOND)
+        self._seconds = [self._seconds_of(r) for r in range(rows)]
+        self._lay_out()
+
+    def _seconds_of(self, row: int) -> float:
+        assert self._model is not None
+        return float(self._model.index(row, 0).data(SceneRole.SECONDS) or 0)
+
+    def _lay_out(self) -> None:
+        self.blocks = block_layout(self._seconds, PX_PER_SECOND)
         self._update_scrollbar()
         self.viewport().update()
+
+    def _on_model_data_changed(
+        self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None
+    ) -> None:
+        """Re-time only the rows that changed, and only when their length may have: a render's
+        state and cost changes repaint; they re-read no scene's seconds (500 rows: ~5-15 ms)."""
+        model = self._model
+        if model is None or len(self._seconds) != model.rowCount():
+            self.relayout()
+            return
+        if roles and SceneRole.SECONDS not in roles:
+            self.viewport().update()
+            return
+        changed = False
+        for row in range(max(top.row(), 0), min(bottom.row(), len(self._seconds) - 1) + 1):
+            seconds = self._seconds_of(row)
+            changed = changed or seconds != self._seconds[row]
+            self._seconds[row] = seconds
+        if changed:
+            self._lay_out()
+        else:
+            self.viewport().update()
 
     def _update_scrollbar(self) -> None:
         bar = self.horizontalScrollBar()
@@ -196,48 +217,22 @@ class TimelineStrip(QAbstractScrollArea):
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
 
     def _paint_thumbnail(self, painter: QPainter, rect: QRect, path: str | None) -> None:
-        try:
-            stamp = os.stat(path).st_mtime_ns if path else 0
-        except OSError:
-            stamp = 0
-        # The modification time is in the key: a render again writes the same thumbnail name.
-        key = f"imageai-timeline:{path}:{stamp}:{rect.width()}x{rect.height()}"
-        scaled = QPixmap()
-        if path and stamp and key not in self._unreadable and not QPixmapCache.find(key, scaled):
-            # Not here: the paint shows a placeholder and the picture comes after it.
-            self.pending_thumbnails[key] = (path, rect.size())
-            if not self._decode_timer.isActive():
-                self._decode_timer.start()
-        if scaled.isNull():
+        # Not decoded here (opening a project decoded them all in one paint: 47 ms), nor in
+        # a later pass on this thread (one 1080p reference alone takes 35-55 ms): the shared
+        # decoder's thread does it and `_on_decoded` repaints.
+        pixmap, waiting = shared_decoder().pixmap(path, rect.size())
+        if waiting and path:
+            self.pending_thumbnails[path] = rect.size()
+        if pixmap is None:
             painter.fillRect(rect, self.palette().alternateBase())
             return
-        source_rect = QRect(
-            (scaled.width() - rect.width()) // 2,
-            (scaled.height() - rect.height()) // 2,
-            rect.width(),
-            rect.height(),
-        )
-        painter.drawPixmap(rect, scaled, source_rect)
+        paint_cover(painter, QRectF(rect), pixmap)
 
     @Slot()
-    def _decode_pending(self) -> None:
-        """Decode and scale waiting thumbnails for a few ms, repaint, and go on next pass."""
-        deadline = time.perf_counter() + DECODE_BUDGET_S
-        while self.pending_thumbnails and time.perf_counter() < deadline:
-            key = next(iter(self.pending_thumbnails))
-            path, size = self.pending_thumbnails.pop(key)
-            source = load_thumbnail(path)
-            if source is None:
-                self._unreadable.add(key)  # the placeholder stays; a new file has a new key
-                continue
-            QPixmapCache.insert(
-                key,
-                source.scaled(
-                    size,
-                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                    Qt.TransformationMode.SmoothTransformation,
-                ),
-            )
-        if self.pending_thumbnails:
-            self._decode_timer.start()
+    def _on_decoded(self) -> None:
+        decoder = shared_decoder()
+        for path, size in list(self.pending_thumbnails.items()):
+            key = thumbnail_key(path, size)
+            if key is None or key not in decoder.pending:
+                del self.pending_thumbnails[path]
         self.viewport().update()
