@@ -79,7 +79,10 @@ def run() -> NoReturn:
     only cost time: a quarter second or more at the end of every command.
     """
     code = main()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
     sys.stderr.flush()
     logging.shutdown()
     os._exit(code)
@@ -120,6 +123,11 @@ def _run(args: argparse.Namespace) -> int:
         # A hostile file nested thousands deep: json and pydantic recurse per level.
         print("imageai: error: the input is nested too deeply to read", file=sys.stderr)
         return ExitCode.INVALID_INPUT
+    except BrokenPipeError:
+        # The reader stopped early (``imageai image models | head``): what it read is all it
+        # wanted, as for any Unix tool.
+        _quiet_stdout()
+        return ExitCode.OK
     except OSError as exc:
         print(f"imageai: error: {os_error_text(exc)}", file=sys.stderr)
         return ExitCode.INVALID_INPUT
@@ -133,6 +141,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return ExitCode.SCENE_FAILED
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so flushing what is left of it raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def os_error_text(exc: OSError) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -52,3 +53,20 @@ def test_an_error_exit_code_survives_the_fast_exit(tmp_path: Path) -> None:
     missing = _cli(tmp_path / "home", "video", "status", str(tmp_path / "nowhere"))
     assert missing.returncode == 2
     assert "imageai: error:" in missing.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
+    # `imageai image models | head -1` when head has gone before the list is written: here
+    # `true` reads nothing and exits at once, so the write always finds the pipe closed.
+    env = {**os.environ, "IMAGEAI_HOME": str(tmp_path)}
+    script = f"{shlex.quote(sys.executable)} -m imageai image models --all | true"
+    out = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert out.stderr == ""
+    assert out.returncode == 0
