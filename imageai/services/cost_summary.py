@@ -62,7 +62,8 @@ def scene_price(cost: SceneCost, scene: Scene, changed: TakeStatus | None = None
     a done scene costs nothing more unless it ``changed`` since its take (then ``cost`` prices
     the new take), a paid job resumes free, an unknown outcome is held back."""
     billed = scene.billed_usd
-    if changed is not None and changed.changed and not cost.already_rendered:
+    if scene.state is RenderState.DONE and not cost.already_rendered:
+        # Priced as a new take (`as_new_takes`): it changed since its take.
         return _changed_price(cost, changed, billed)
     if cost.already_rendered:
         return ScenePrice(
@@ -97,18 +98,21 @@ def scene_price(cost: SceneCost, scene: Scene, changed: TakeStatus | None = None
     )
 
 
-def _changed_price(cost: SceneCost, changed: TakeStatus, billed: float) -> ScenePrice:
-    why = f"Changed since its take ({changed.reason})"
+def _changed_price(cost: SceneCost, changed: TakeStatus | None, billed: float) -> ScenePrice:
+    why = f" ({changed.reason})" if changed is not None and changed.reason else ""
     if cost.error:
         return ScenePrice(
-            kind=PriceKind.INVALID, text="invalid", tip=f"{why}; cannot render: {cost.error}"
+            kind=PriceKind.INVALID,
+            text="invalid",
+            tip=f"Cannot render: {cost.error} (changed since its take{why})",
         )
     unverified = "" if cost.price_verified else " (unverified price)"
+    earlier = f"; billed {usd_text(billed)} for its take" if billed > 0 else ""
     return ScenePrice(
         kind=PriceKind.CHANGED,
-        text=f"changed · est. {usd_text(cost.usd)}",
-        tip=f"{why}: Render renders it again, {cost.formula()}{unverified}; "
-        f"billed {usd_text(billed)} for its take",
+        text=f"est. {usd_text(cost.usd)}",  # the card's state says "changed since take N"
+        # Why it changed is the card's tooltip's and the storyboard line's to say.
+        tip=f"A new take: {cost.formula()}{unverified}{earlier}",
         usd=cost.usd,
     )
 
@@ -158,7 +162,7 @@ def _rows(
     return [(row, scene_price(row, scenes[row.id], changed.get(row.id))) for row in est.scenes]
 
 
-def _as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
+def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
     """``project`` with the done scenes among ``scene_ids`` priced as new creates (as the
     render planner prices a render again: the estimate counts a done scene as $0 more)."""
     scenes = tuple(
@@ -215,7 +219,10 @@ def _selection_text(rows: list[Row]) -> str:
         row, price = rows[0]
         if price.kind is PriceKind.RENDERED:
             return f"Scene {row.index}: rendered"
-        if price.kind in _COUNTED:
+        if price.kind is PriceKind.CHANGED:  # the reason is on the card and its tooltip
+            unverified = "" if row.price_verified else " (unverified price)"
+            return f"Scene {row.index}: changed since its take; a new take: {row.formula()}{unverified}"
+        if price.kind is PriceKind.ESTIMATE:
             return f"Scene {row.index}: {price.tip}"
         return f"Scene {row.index}: {price.text}: {price.tip}"
     pending = [(r, p) for r, p in rows if p.kind is not PriceKind.RENDERED]
@@ -255,7 +262,7 @@ def summarize(
     ``changed`` are the done scenes changed since their take (`TakeStatuses.changed`): Render
     offers them again, so they are priced as new takes and counted like a pending scene."""
     changed = {i: status for i, status in (changed or {}).items() if status.changed}
-    priced = _as_new_takes(project, changed.keys()) if changed else project
+    priced = as_new_takes(project, changed.keys()) if changed else project
     whole = _rows(project, estimate(priced, catalog=catalog), changed)
     wanted = set(selected_ids)
     chosen = [r for r in whole if r[0].id in wanted]

@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from imageai.services.project_document import ProjectDocument
 
 
-def render_inputs(project: Project, previous: Scene | None, folder: Path) -> tuple[Any, ...]:
-    """What of the project, besides the scene itself, its request is built from: the provider
-    and settings, the style, chaining, and of the scene before (``previous``) its prompt (it
-    continues into this one) and finished clip (an extend's source), not its progress."""
+def render_inputs(
+    project: Project, scene: Scene, previous: Scene | None, folder: Path
+) -> tuple[Any, ...]:
+    """What of the project, besides ``scene`` itself, its request is built from: its provider
+    and that provider's settings (another provider's settings leave it alone), the style,
+    chaining, and of the scene before (``previous``) its prompt (it continues into this one)
+    and finished clip (an extend's source), not its progress."""
     before = (
         None
         if previous is None
@@ -32,7 +35,14 @@ def render_inputs(project: Project, previous: Scene | None, folder: Path) -> tup
             previous.job_id,
         )
     )
-    return (folder, project.provider, project.settings, project.style, project.chain_scenes, before)
+    return (
+        folder,
+        project.provider_for(scene),
+        project.settings_for(scene),
+        project.style,
+        project.chain_scenes,
+        before,
+    )
 
 
 class TakeStatuses(QObject):
@@ -82,7 +92,7 @@ class TakeStatuses(QObject):
         folder = self._doc.folder
         if scene.state is not RenderState.DONE or folder is None:
             return NOT_RENDERED
-        inputs = render_inputs(project, previous, folder)
+        inputs = render_inputs(project, scene, previous, folder)
         cached = self._cache.get(scene.id)
         if cached is not None and cached[0] is scene and cached[1] == inputs:
             return cached[2]

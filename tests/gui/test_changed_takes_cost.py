@@ -9,6 +9,8 @@ import pytest
 from imageai.core.models import ProviderName, RenderState, SoraSettings, VeoSettings
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services.cost_summary import price_text
+from imageai.services.storyboard_model import SceneRole
 from tests.fakes.fake_provider import FakeProvider
 from tests.gui.conftest import wait_threads_done
 
@@ -54,6 +56,10 @@ def test_an_edited_prompt_is_counted_changed_with_its_cost_as_the_confirm_charge
     assert "all 3 scenes rendered" not in text
     assert "Storyboard: 2 rendered, 1 changed since its take — Render offers it: $0.40" in text
     assert ws.costs.summary.changed == 1
+    # The card and the timeline block price it as the cost line does: a new take.
+    index = ws.storyboard.index(1, 0)
+    assert price_text(index.data(SceneRole.COST), index.data(SceneRole.SCENE)) == "est. $0.40"
+    assert index.data(SceneRole.STATE_TEXT) == "changed since render"
     # Render all offers exactly that scene, and the confirm dialog charges what the line says.
     plan = ws.plan(None)
     assert [r.scene_id for r in plan.requests] == [second]
@@ -65,7 +71,10 @@ def test_an_edited_prompt_is_counted_changed_with_its_cost_as_the_confirm_charge
 
     # Selecting it says why it renders again and for how much.
     panel.storyboard_view.select_ids([second])
-    assert "Scene 2: Changed since its take" in panel.cost_label.text()
+    assert (
+        "Scene 2: changed since its take; a new take: 4 s x $0.10/s = $0.40"
+        in panel.cost_label.text()
+    )
 
     # Undo puts the prompt back: the take is current again, nothing to offer.
     ws.editor.undo_stack.undo()

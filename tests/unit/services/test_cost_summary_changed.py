@@ -11,8 +11,9 @@ from imageai.core.models import (
     Scene,
     SoraSettings,
 )
+from imageai.core.pricing import estimate
 from imageai.core.take_state import TakeState, TakeStatus
-from imageai.services.cost_summary import PriceKind, summarize
+from imageai.services.cost_summary import PriceKind, scene_price, summarize
 
 CATALOG = default_catalog()
 CHANGED = TakeStatus(TakeState.CHANGED, "prompt, references or settings changed")
@@ -55,11 +56,15 @@ def test_changed_and_pending_scenes_are_one_group_with_one_sum() -> None:
     assert summary.total_usd == 1.6 and summary.selected_usd == 0.8
 
 
-def test_one_selected_changed_scene_says_why_and_what_it_costs_again() -> None:
-    summary = summarize(_done_project(2), ["s1"], CATALOG, {"s1": CHANGED})
-    assert summary.selected.startswith("Scene 2: Changed since its take (prompt, references")
-    assert "8 s x $0.10/s = $0.80" in summary.selected
-    assert "billed $0.80 for its take" in summary.selected
+def test_one_selected_changed_scene_says_what_a_new_take_costs_and_the_tip_why() -> None:
+    project = _done_project(2)
+    summary = summarize(project, ["s1"], CATALOG, {"s1": CHANGED})
+    assert summary.selected == "Scene 2: changed since its take; a new take: 8 s x $0.10/s = $0.80"
+    row = estimate(project.update_scene("s1", state=RenderState.PENDING), catalog=CATALOG).scenes[1]
+    price = scene_price(row, project.scenes[1], CHANGED)
+    assert price.kind is PriceKind.CHANGED
+    assert (price.text, price.usd) == ("est. $0.80", 0.8)
+    assert price.tip == "A new take: 8 s x $0.10/s = $0.80; billed $0.80 for its take"
 
 
 def test_a_current_status_leaves_a_done_scene_rendered() -> None:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from imageai.core import take_state
 from imageai.core.catalog import default_catalog
-from imageai.core.models import Project, ProviderName, RenderState, Scene, Take
+from imageai.core.models import (
+    AnimaticSettings,
+    Project,
+    ProviderName,
+    RenderState,
+    Scene,
+    Take,
+    VeoSettings,
+)
 from imageai.core.render_plan import build_request
 from imageai.core.take_state import inputs_fingerprint
+from imageai.services import take_statuses
 from imageai.services.project_document import ProjectDocument
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
@@ -16,7 +26,11 @@ from imageai.services.take_statuses import TakeStatuses
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pytest
     from PySide6.QtWidgets import QApplication
+
+    from imageai.core.catalog import Catalog
+    from imageai.core.take_state import TakeStatus
 
 CATALOG = default_catalog()
 
@@ -77,3 +91,25 @@ def test_the_storyboard_and_the_costs_share_one_cache(qapp: QApplication, tmp_pa
     assert TakeStatuses.of(document, CATALOG) is TakeStatuses.of(document, CATALOG)
     model = StoryboardModel(document, StoryboardEditor(document), CATALOG)
     assert model.take_statuses is TakeStatuses.of(document, CATALOG)
+
+
+def test_another_providers_settings_leave_the_cached_statuses_alone(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _rendered(tmp_path)
+    statuses = TakeStatuses.of(document, CATALOG)
+    assert statuses.changed() == {}
+    computed: list[str] = []
+
+    def counted(catalog: Catalog, project: Project, scene: Scene, folder: Path) -> TakeStatus:
+        computed.append(scene.id)
+        return take_state.take_status(catalog, project, scene, folder)
+
+    monkeypatch.setattr(take_statuses, "take_status", counted)
+    editor = StoryboardEditor(document)
+    editor.set_provider_settings(ProviderName.VEO, VeoSettings(seconds=4))
+    assert statuses.changed() == {}
+    assert computed == []  # building a request hashes references: not for a Veo change
+    editor.set_provider_settings(ProviderName.ANIMATIC, AnimaticSettings(seconds=3))
+    assert set(statuses.changed()) == {"s2"}
+    assert computed == ["s2"]
