@@ -298,7 +298,7 @@ def plan_text(plan: RenderPlan) -> str:
         parts[0] += UNVERIFIED
     again = sum(1 for r in plan.requests if r.resume_job_id is None and r.take is not None)
     if again:
-        parts[0] += f" (incl. {_count(again, 'new take', 'new takes')} of rendered scenes)"
+        parts[0] += f" (incl. {_count(again, 'new take', 'new takes')})"
     if resumes := len(plan.resumes):
         verb = "resumes" if resumes == 1 else "resume"
         parts.append(f"{_count(resumes, 'paid job', 'paid jobs')} {verb} free")

@@ -66,7 +66,7 @@ def test_an_edited_prompt_is_counted_changed_with_its_cost_as_the_confirm_charge
     assert plan.total_usd == pytest.approx(ws.costs.summary.total_usd)
     dialog = RenderConfirmDialog(plan, ws.document.project.billed_usd, panel)
     qtbot.add_widget(dialog)
-    assert "$0.40" in dialog.total.text()
+    assert dialog.total.text() == "<b>1 scene, 4 s: $0.40 (incl. 1 new take)</b>"
     assert dialog.ok_button.text() == "Render for $0.40"
 
     # Selecting it says why it renders again and for how much.
