@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
     from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,14 +30,28 @@ def _collect_on_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     # Only tests that can leave Qt objects behind need the collection; running it after every
     # test spent most of the suite's time in teardown. Plain tests' garbage is collected at the
     # next Qt test's teardown.
-    if _may_hold_qt(request):
+    if _may_hold_qt(request.node):
         gc.collect()
 
 
-def _may_hold_qt(request: pytest.FixtureRequest) -> bool:
-    if "qtbot" in request.fixturenames or "qapp" in request.fixturenames:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    result = yield
+    if _may_hold_qt(item):
+        # The test's fixture values are let go only now, after teardown: collect them too, then
+        # freeze what is left (modules, caches, the QApplication). A collection scans every
+        # object not frozen, so without this each of the ~800 collections above walked the
+        # whole grown heap (seconds each); now it walks what the last tests made.
+        gc.collect()
+        gc.freeze()
+    return result
+
+
+def _may_hold_qt(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    if "qtbot" in fixtures or "qapp" in fixtures:
         return True
-    return bool({"cli", "services", "gui", "e2e"} & set(request.node.path.parts))
+    return bool({"cli", "services", "gui", "e2e"} & set(item.path.parts))
 
 
 @pytest.fixture(autouse=True)
