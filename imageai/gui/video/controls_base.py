@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.gui.binding import Choice, ComboBinding, FreeText, bind, show_choices
+from imageai.gui.binding import Choice, ComboBinding, FreeText, bind
 from imageai.services.controls_state import (
     ControlOptions,
     change,
@@ -81,12 +81,6 @@ def let_fields_shrink(form: QFormLayout) -> None:
             label = item.widget() if item is not None else None
             if isinstance(label, QLabel) and label.wordWrap():
                 label.setMinimumWidth(0)  # it wraps instead
-
-
-def fill_combo(combo: QComboBox, items: Sequence[tuple[str, Any]], current: Any) -> None:
-    """Show a combo's items (label, data) and select ``current``, without emitting; the items
-    are replaced only when they changed (`imageai.gui.binding.show_choices`)."""
-    show_choices(combo, items, current)
 
 
 class ProviderControlsWidget(QWidget):
