@@ -189,6 +189,11 @@ class ProjectDocument(QObject):
 
         self._writer.submit(write)
 
+    def wait_saved(self) -> None:
+        """Wait, on any thread, until the background saves asked for so far have ended (a
+        job about to create waits for them: a failed one must stop it)."""
+        self._writer.wait_written()
+
     def flush(self) -> None:
         """Wait for background saves and report their outcome (``saved``/``save_failed``) now."""
         self._writer.flush()

@@ -13,6 +13,7 @@ from imageai.core.budget import BudgetReservations, reservations_for
 from imageai.core.errors import JobCancelledError, JobError
 from imageai.core.project_lock import acquire_project, release_project
 from imageai.services.chain import ChainQueue, render_job
+from imageai.services.import_ahead import import_adapters_ahead
 from imageai.services.job_keys import JobKind
 from imageai.services.job_registry import JobHandlers, JobRegistry
 from imageai.services.render_events import RenderEventsMixin
@@ -94,6 +95,10 @@ class RenderController(RenderEventsMixin, QObject):
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self._save)
         document.save_failed.connect(self._on_save_failed)
+        # Not at the press of Render: the adapters load while the user looks at the project
+        # (opened, or switched to another provider).
+        document.document_replaced.connect(self._import_adapters_ahead)
+        document.project_changed.connect(self._import_adapters_ahead)
         if (app := QCoreApplication.instance()) is not None:
             app.aboutToQuit.connect(self.flush_saves)  # a save under way ends before exit
         JobRegistry.of(runner).route(
@@ -106,6 +111,9 @@ class RenderController(RenderEventsMixin, QObject):
                 finished=self._on_runner_job_finished,
             ),
         )
+
+    def _import_adapters_ahead(self) -> None:
+        import_adapters_ahead(self._doc.project)
 
     def is_rendering(self) -> bool:
         return bool(self._requests) or bool(self._chain)
@@ -257,11 +265,15 @@ class RenderController(RenderEventsMixin, QObject):
 
     def _guarded(self, job: JobFn, request: JobRequest, job_id: str) -> JobFn:
         """The job, stopped before it starts when a save failed meanwhile and it would create."""
-        stop = self._no_new_creates
+        stop, doc = self._no_new_creates, self._doc
 
         def guarded(cancel: threading.Event) -> Iterator[object]:
-            if stop.is_set() and request.resume_job_id is None:
-                raise JobCancelledError(job_id)  # nothing sent: the next render creates it
+            if request.resume_job_id is None:
+                # Saves run in the background: the ones asked for before this job started
+                # (an earlier job's create) must have landed, or have failed and set ``stop``.
+                doc.wait_saved()
+                if stop.is_set():
+                    raise JobCancelledError(job_id)  # nothing sent: the next render creates it
             yield from job(cancel)
 
         return guarded

@@ -1,0 +1,55 @@
+"""A project's provider adapters are imported on a worker thread when it opens, not at Render."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import Project, ProviderName, Scene
+from imageai.providers import factory
+from imageai.providers.router import ProviderRouter
+from imageai.services.job_runner import JobRunner
+from imageai.services.project_document import ProjectDocument
+from imageai.services.render_controller import RenderController
+from tests.fakes.fake_provider import FakeProvider
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+    from pytestqt.qtbot import QtBot
+
+PROBE = "imageai_adapter_probe_{}"
+
+
+def _probe_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A stand-in adapter module that records the thread importing it."""
+    (tmp_path / f"{name}.py").write_text(
+        "import threading\nTHREAD = threading.current_thread().name\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_opening_a_project_imports_its_adapters_off_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    animatic, veo = PROBE.format("animatic"), PROBE.format("veo")
+    for name in (animatic, veo):
+        _probe_module(tmp_path, monkeypatch, name)
+    monkeypatch.setitem(factory.ADAPTER_MODULES, ProviderName.ANIMATIC, (animatic,))
+    monkeypatch.setitem(factory.ADAPTER_MODULES, ProviderName.VEO, (veo,))
+    doc = ProjectDocument(Project())
+    provider = FakeProvider()
+    runner = JobRunner(max_concurrency=1)
+    RenderController(doc, runner, ProviderRouter(lambda _n, _s: provider), default_catalog())
+    # One scene renders with Veo: its adapter is wanted too.
+    project = Project(scenes=(Scene(prompt="a"), Scene(prompt="b", provider=ProviderName.VEO)))
+    doc.replace(project, None)
+    qtbot.wait_until(lambda: animatic in sys.modules and veo in sys.modules, timeout=10_000)
+    gui = threading.current_thread().name
+    assert gui != sys.modules[animatic].THREAD
+    assert gui != sys.modules[veo].THREAD
+    runner.shutdown(5000)
