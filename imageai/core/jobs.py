@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.errors import ProviderError
+from imageai.core.file_digest import file_sha256
 from imageai.core.models import FitMode, ProviderName, ProviderSettingsT
 from imageai.core.shot import ShotSpec
 
@@ -127,7 +128,7 @@ class JobRequest(_Frozen):
             self.source.clip_path if self.source else None,
         ):
             if image is not None and image.is_file():
-                digest.update(hashlib.sha256(image.read_bytes()).digest())
+                digest.update(file_sha256(image))
         return digest.hexdigest()[:32]
 
 

@@ -1,0 +1,56 @@
+"""SHA-256 of files the fingerprints read, remembered while the file's identity and stamp hold."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: Files remembered at most (a 500-scene project has a few hundred reference images).
+MAX_ENTRIES = 4096
+
+_Key = tuple[str, int, int, int, int, int]
+_digests: OrderedDict[_Key, bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(path: Path, stat: os.stat_result) -> _Key:
+    # Device, inode, size and both nanosecond stamps: a file rewritten in place or replaced by
+    # a rename changes at least one, so a stale digest is never handed out for new content.
+    return (
+        str(path),
+        stat.st_dev,
+        stat.st_ino,
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+    )
+
+
+def file_sha256(path: Path) -> bytes:
+    """The SHA-256 digest of ``path``'s bytes, read in pieces (a 40 MP PNG is ~100 MB).
+
+    Fingerprints are worked out for every scene whenever a project setting changes; without
+    this, each time re-read and re-hashed every reference image (0.7 s for 500 scenes).
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    with open(path, "rb") as handle:
+        key = _key(path, os.fstat(handle.fileno()))
+        with _lock:
+            known = _digests.get(key)
+            if known is not None:
+                _digests.move_to_end(key)
+                return known
+        digest = hashlib.file_digest(handle, "sha256").digest()
+    with _lock:
+        _digests[key] = digest
+        while len(_digests) > MAX_ENTRIES:
+            _digests.popitem(last=False)
+    return digest
