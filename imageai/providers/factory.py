@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -24,6 +26,14 @@ from imageai.core.secrets import ENV_VARS, KeyName, SecretStore, lookup_key
 if TYPE_CHECKING:
     from imageai.providers.router import ProviderFactory
 
+log = logging.getLogger(__name__)
+
+#: Seconds between Veo and Omni polls at first; run_job backs off from it (1.5x to 20 s, 2x after
+#: a failed poll), as their renders take one to several minutes.
+GOOGLE_POLL_INTERVAL_S = 5.0
+#: Overrides `GOOGLE_POLL_INTERVAL_S` (tests against a fake server that answers in under a second).
+POLL_INTERVAL_ENV = "IMAGEAI_POLL_INTERVAL_S"
+
 #: Builders for the providers: (settings, key or None, catalog, environ) -> provider.
 Builder = Callable[[ProviderSettingsT, SecretStr | None, Catalog, Mapping[str, str]], VideoProvider]
 
@@ -37,6 +47,21 @@ def missing_key_error(key: KeyName) -> AuthError:
 
 # Each builder imports its provider's module itself, so the CLI starts fast and the animatic
 # path never imports an SDK.
+
+
+def google_poll_interval(env: Mapping[str, str]) -> float:
+    """``IMAGEAI_POLL_INTERVAL_S`` if a finite number > 0, else `GOOGLE_POLL_INTERVAL_S`."""
+    raw = env.get(POLL_INTERVAL_ENV)
+    if raw is None:
+        return GOOGLE_POLL_INTERVAL_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        log.warning("ignoring %s=%r: not a number of seconds", POLL_INTERVAL_ENV, raw)
+        return GOOGLE_POLL_INTERVAL_S
+    return seconds
 
 
 def build_animatic(
@@ -69,8 +94,13 @@ def build_veo(
 
     assert isinstance(settings, VeoSettings)
     base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
-    # Start at 5 s; run_job backs off by 1.5x to 20 s, as renders take one to several minutes.
-    return VeoClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
+    return VeoClient(
+        settings,
+        api_key=key,
+        base_url=base_url,
+        catalog=catalog,
+        poll_interval=google_poll_interval(env),
+    )
 
 
 def build_omni(
@@ -80,8 +110,13 @@ def build_omni(
 
     assert isinstance(settings, OmniSettings)
     base_url = env.get("GOOGLE_GEMINI_BASE_URL") or None
-    # Omni renders take about a minute: poll at 5 s, backing off by 1.5x to 20 s in run_job.
-    return OmniClient(settings, api_key=key, base_url=base_url, catalog=catalog, poll_interval=5.0)
+    return OmniClient(
+        settings,
+        api_key=key,
+        base_url=base_url,
+        catalog=catalog,
+        poll_interval=google_poll_interval(env),
+    )
 
 
 #: Each provider's key (None: it needs none) and builder.

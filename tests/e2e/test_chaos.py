@@ -196,7 +196,10 @@ def test_chaos_without_a_list_bills_no_scene_twice_and_counts_lost_creates(
     provider: ProviderName,
     seed: int,
 ) -> None:
-    # Omni and Veo poll every 5 s: a job finished by the first poll keeps the run short.
+    # Omni and Veo poll every 5 s, and after a failed poll wait 10 s, then 20: the fake answers
+    # in milliseconds, so poll at 0.25 s (same schedule, scaled; failed polls still back off
+    # and are tried again). A job finished by the first poll keeps the run short.
+    monkeypatch.setenv("IMAGEAI_POLL_INTERVAL_S", "0.25")
     server = fake_api(**{**CHAOS, "generation_seconds": 0.0}, seed=seed)
     imageai_cli.server = server
     if provider is ProviderName.VEO:

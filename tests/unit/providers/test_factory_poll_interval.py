@@ -1,0 +1,30 @@
+"""Veo and Omni poll every 5 s at first; ``IMAGEAI_POLL_INTERVAL_S`` sets it (tests use it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from imageai.core.catalog import default_catalog
+from imageai.core.models import OmniSettings, ProviderName, VeoSettings
+from imageai.core.secrets import InMemorySecretStore, KeyName
+from imageai.providers.factory import GOOGLE_POLL_INTERVAL_S, provider_factory
+
+SETTINGS = {ProviderName.OMNI: OmniSettings(), ProviderName.VEO: VeoSettings()}
+
+
+def _interval(provider: ProviderName, env: dict[str, str]) -> float:
+    store = InMemorySecretStore({KeyName.GOOGLE: "fake-gemini-key"})
+    built = provider_factory(store, default_catalog(), environ=env)(provider, SETTINGS[provider])
+    return built.poll_interval
+
+
+@pytest.mark.parametrize("provider", [ProviderName.OMNI, ProviderName.VEO])
+def test_google_providers_poll_at_five_seconds_unless_told(provider: ProviderName) -> None:
+    assert GOOGLE_POLL_INTERVAL_S == 5.0
+    assert _interval(provider, {}) == 5.0
+    assert _interval(provider, {"IMAGEAI_POLL_INTERVAL_S": "0.25"}) == 0.25
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1", "inf", "nan", ""])
+def test_an_unusable_interval_keeps_five_seconds(raw: str) -> None:
+    assert _interval(ProviderName.OMNI, {"IMAGEAI_POLL_INTERVAL_S": raw}) == 5.0
