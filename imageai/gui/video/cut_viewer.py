@@ -60,7 +60,14 @@ class CutViewer(QWidget):
         ids = self.storyboard.selected_ids()
         if len(ids) != 1:
             return None
-        return next((e for e in self.entries() if e.scene_id == ids[0]), None)
+        # That scene's entry only: every project change (each job event) asks, and the whole
+        # cut's entries resolve and look up a clip for each of 500 scenes.
+        project = self.ws.document.project
+        for row, scene in enumerate(project.scenes):
+            if scene.id == ids[0]:
+                alone = project.model_copy(update={"scenes": (scene,)})
+                return cut_entries(alone, self.ws.document.folder)[0]._replace(row=row)
+        return None
 
     @Slot()
     def _on_selection_changed(self) -> None:
@@ -82,9 +89,9 @@ class CutViewer(QWidget):
     def _on_document_project_changed(self) -> None:
         # A render finished or a take was chosen: reload, unless the same clip is loaded
         # (a save during playback must not restart it).
-        entry = self._selected_entry()
         if self.player.playlist is not None:
             return
+        entry = self._selected_entry()
         if entry is None or (entry.clip, entry.scene_id) != (
             self.player.clip,
             self.player.scene_id,
