@@ -57,7 +57,9 @@ def fake(tmp_path: Path, sample_clip: Path) -> Iterator[FakeServerProcess]:
     server.stop()
 
 
-def _cli(*args: str, home: Path, fake: FakeServerProcess) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, home: Path, fake: FakeServerProcess, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     # A new user: only the Gemini key (and the fake's address) in the environment.
     env = {
         k: v
@@ -70,6 +72,7 @@ def _cli(*args: str, home: Path, fake: FakeServerProcess) -> subprocess.Complete
         IMAGEAI_NO_KEYRING="1",
         GEMINI_API_KEY=KEY,
         GOOGLE_GEMINI_BASE_URL=fake.url,
+        **extra_env,
     )
     return subprocess.run(
         [sys.executable, "-m", "imageai", *args],
@@ -154,8 +157,11 @@ def test_faults_bill_one_create_per_finished_scene_and_never_two_per_scene(
         scenes = [f"Shot {i}: the harbour, take {i}." for i in range(10)]
         _init(folder, "\n\n".join(scenes), server, "--resolution", "1080p")
 
+        # Polls fail too: at the default 5 s interval each failed one waits 10 s, then 20 s.
+        # Scaled down, the same backoff and retries, in a fraction of the time.
+        quick = {"IMAGEAI_POLL_INTERVAL_S": "0.25"}
         _cli("video", "render", str(folder), "--concurrency", "3", "--json", home=home,
-             fake=server)  # fmt: skip
+             fake=server, **quick)  # fmt: skip
         billed = _billed_by_prompt(server)
         assert all(n == 1 for n in billed.values()), billed  # never two creates for one scene
         stats = server.stats()
@@ -166,7 +172,7 @@ def test_faults_bill_one_create_per_finished_scene_and_never_two_per_scene(
         # The outage ends. Rendering again finishes the jobs already paid for (a download that
         # failed resumes its job) and never re-sends a create whose outcome is unknown.
         server.configure(fault_rate=0.0, drop_after_create_rate=0.0)
-        _cli("video", "render", str(folder), "--json", home=home, fake=server)
+        _cli("video", "render", str(folder), "--json", home=home, fake=server, **quick)
         assert _billed_by_prompt(server) == billed
         assert server.stats()["creates_billed"] == stats["creates_billed"]
         project = project_store.load(folder)

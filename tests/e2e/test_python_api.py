@@ -59,8 +59,9 @@ def sample_clip(tmp_path: Path) -> Path:
 def fake(tmp_path: Path, sample_clip: Path) -> Iterator[FakeServerProcess]:
     workdir = tmp_path / "fake"
     workdir.mkdir()
-    # Long enough that generations started together overlap on the server.
-    config = {"valid_keys": [KEY], "generation_seconds": 2.0}
+    # Long enough that generations started together overlap on the server (the batch's two
+    # creates go out within milliseconds); the script waits for 6 rounds of it in turn.
+    config = {"valid_keys": [KEY], "generation_seconds": 1.0}
     server = FakeServerProcess(workdir, config, sample_clip=sample_clip)
     yield server
     server.stop()
