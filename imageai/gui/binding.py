@@ -1,4 +1,5 @@
-"""Two-way links from state to combo boxes that touch a widget only when its value or choices change."""
+"""Two-way links from state to combo boxes and line edits that touch a widget only when its value
+or choices change."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Slot
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from imageai.core.errors import ValidationError
 
@@ -127,6 +128,8 @@ class ComboBinding(QObject):
         value = self.combo.itemData(index)
         if value != self._getter():
             self._setter(value)
+            if self._getter() != value:  # not taken (a deleted scene): show what is stored
+                self.update()
 
     @Slot()
     def _on_line_editing_finished(self) -> None:
@@ -159,4 +162,75 @@ def bind(
     ``free`` lets it take typed values too (`FreeText`)."""
     binding = ComboBinding(combo, state_changed, getter, setter, choices, free)
     binding.update()
+    return binding
+
+
+class TextBinding(QObject):
+    """One line edit bound to a piece of state.
+
+    On ``state_changed`` the edit shows ``format(getter())``, unless the user is typing in it;
+    when editing ends the text is parsed and written back once (the stored value typed again is
+    no edit), or refused: ``refused(reason)`` and the stored value is shown again.
+    """
+
+    def __init__(
+        self,
+        edit: QLineEdit,
+        state_changed: SignalInstance,
+        getter: Callable[[], Any],
+        setter: Callable[[Any], object],
+        parse: Callable[[str], Any],
+        refused: Callable[[str], None],
+        format_value: Callable[[Any], str] = str,
+    ) -> None:
+        super().__init__(edit)  # lives and dies with the edit
+        self.edit = edit
+        self._state_changed = state_changed
+        self._getter = getter
+        self._setter = setter
+        self._parse = parse
+        self._refused = refused
+        self._format = format_value
+        state_changed.connect(self.update)
+        edit.editingFinished.connect(self._on_edit_editing_finished)
+
+    @Slot()
+    def update(self) -> None:
+        if not self.edit.hasFocus():  # never overwrite what the user is typing
+            self.show_stored()
+
+    def show_stored(self) -> None:
+        text = self._format(self._getter())
+        if self.edit.text() != text:  # setText also clears the edit's undo history
+            self.edit.setText(text)
+
+    def unbind(self) -> None:
+        self._state_changed.disconnect(self.update)
+        self.edit.editingFinished.disconnect(self._on_edit_editing_finished)
+
+    @Slot()
+    def _on_edit_editing_finished(self) -> None:
+        try:
+            value = self._parse(self.edit.text())
+        except ValidationError as exc:
+            self._refused(exc.message)
+            self.show_stored()
+            return
+        if value != self._getter():
+            self._setter(value)
+        self.show_stored()  # as stored: trimmed, defaulted or clamped
+
+
+def bind_text(
+    edit: QLineEdit,
+    state_changed: SignalInstance,
+    getter: Callable[[], Any],
+    setter: Callable[[Any], object],
+    parse: Callable[[str], Any],
+    refused: Callable[[str], None],
+    format_value: Callable[[Any], str] = str,
+) -> TextBinding:
+    """Bind ``edit`` to state both ways and show the state now (`TextBinding`)."""
+    binding = TextBinding(edit, state_changed, getter, setter, parse, refused, format_value)
+    binding.show_stored()
     return binding

@@ -146,7 +146,8 @@ class ProviderControlsWidget(QWidget):
         self.scene_bound = True
         self._bound_id = scene_id
         self.show_notes([])
-        self.refresh()
+        # Hidden (another provider's controls on the Scene tab): refreshed when shown.
+        self.refresh_if_changed()
 
     def bound_scene(self) -> Scene | None:
         if not self.scene_bound or self._bound_id is None:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from imageai.core.errors import ValidationError
 from imageai.core.models import OmniSettings, VeoBackend, VeoSettings
-from imageai.gui.binding import bind
+from imageai.gui.binding import TextBinding, bind, bind_text
 from imageai.gui.video.controls_base import ProviderControlsWidget
 from imageai.services.controls_state import parse_seed
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
-    from imageai.gui.binding import Choice
+    from imageai.gui.binding import Choice, ComboBinding
     from imageai.services.controls_state import ControlOptions
     from imageai.services.video_workspace import VideoWorkspace
 
@@ -46,7 +45,7 @@ class GoogleControlsWidget(ProviderControlsWidget):
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.default_location)
         # Bound, not refilled: a project change that leaves a combo's choices alone keeps its items.
-        self.bindings = [
+        self.bindings: list[ComboBinding] = [
             bind(
                 self.backend_combo,
                 self.options_changed,
@@ -63,11 +62,48 @@ class GoogleControlsWidget(ProviderControlsWidget):
             ),
             self.bind_combo(self.seconds_combo, "seconds", self.seconds_choices),
         ]
-        self.seed_edit.editingFinished.connect(self._on_seed_edit_editing_finished)
-        self.cloud_project_edit.editingFinished.connect(
-            self._on_cloud_project_edit_editing_finished
+        # The same for the text fields: shown unless being typed in, written once when editing
+        # ends; a refused text is explained and the stored value shown again.
+        self.text_bindings = [
+            self.bind_edit(
+                self.seed_edit,
+                "seed",
+                parse_seed,
+                lambda seed: "" if seed is None else str(seed),
+                refused="Seed: {}.",
+            ),
+            self.bind_edit(
+                self.cloud_project_edit,
+                "vertex_project",
+                lambda text: text.strip() or None,
+                lambda project: project or "",
+            ),
+            self.bind_edit(
+                self.location_edit,
+                "vertex_location",
+                lambda text: text.strip() or self.default_location,
+            ),
+        ]
+
+    def bind_edit(
+        self,
+        edit: QLineEdit,
+        field: str,
+        parse: Callable[[str], Any],
+        format_value: Callable[[Any], str] = str,
+        refused: str = "{}",
+    ) -> TextBinding:
+        """Bind ``edit`` to the settings' ``field``: it follows each refresh and a new value is
+        an undoable `apply`; a text ``parse`` refuses is a note (``refused`` formats it)."""
+        return bind_text(
+            edit,
+            self.options_changed,
+            lambda: getattr(self.settings, field),
+            lambda value: self.apply(**{field: value}),
+            parse,
+            lambda message: self.show_notes([refused.format(message)]),
+            format_value,
         )
-        self.location_edit.editingFinished.connect(self._on_location_edit_editing_finished)
 
     @property
     def settings(self) -> OmniSettings | VeoSettings:
@@ -82,34 +118,10 @@ class GoogleControlsWidget(ProviderControlsWidget):
     def seconds_choices(self, options: ControlOptions) -> Sequence[Choice]:
         return [(f"{s} s", s) for s in options.seconds]
 
-    def show_seed(self, settings: OmniSettings | VeoSettings, visible: bool) -> None:
+    def show_seed(self, visible: bool) -> None:
         self.form.setRowVisible(self.seed_edit, visible)
-        if not self.seed_edit.hasFocus():  # never overwrite what the user is typing
-            self.seed_edit.setText("" if settings.seed is None else str(settings.seed))
 
-    def show_vertex(self, settings: OmniSettings | VeoSettings, visible: bool) -> None:
+    def show_vertex(self, visible: bool) -> None:
         """The Cloud project and location rows, shown when the backend takes them."""
-        for edit, value in (
-            (self.cloud_project_edit, settings.vertex_project or ""),
-            (self.location_edit, settings.vertex_location),
-        ):
-            self.form.setRowVisible(edit, visible)
-            if not edit.hasFocus():
-                edit.setText(value)
-
-    @Slot()
-    def _on_seed_edit_editing_finished(self) -> None:
-        try:
-            seed = parse_seed(self.seed_edit.text())
-        except ValidationError as exc:
-            self.show_notes([f"Seed: {exc.message}."])
-            return
-        self.apply(seed=seed)
-
-    @Slot()
-    def _on_cloud_project_edit_editing_finished(self) -> None:
-        self.apply(vertex_project=self.cloud_project_edit.text().strip() or None)
-
-    @Slot()
-    def _on_location_edit_editing_finished(self) -> None:
-        self.apply(vertex_location=self.location_edit.text().strip() or self.default_location)
+        self.form.setRowVisible(self.cloud_project_edit, visible)
+        self.form.setRowVisible(self.location_edit, visible)

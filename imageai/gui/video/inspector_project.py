@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from imageai.core.errors import ValidationError
+from imageai.gui.binding import bind_text
 from imageai.gui.video.provider_selector import ProviderSelectorWidget
 from imageai.services.project_settings import budget_text, parse_budget
 
@@ -29,11 +28,9 @@ class ProjectTabWidget(QWidget):
         self._ws = workspace
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Untitled")
-        self.title_edit.editingFinished.connect(self._on_title_edit_editing_finished)
         self.budget_edit = QLineEdit()
         self.budget_edit.setPlaceholderText("No budget")
         self.budget_edit.setToolTip("Renders that would take the spend past this are refused.")
-        self.budget_edit.editingFinished.connect(self._on_budget_edit_editing_finished)
         self.problem = QLabel()
         self.problem.setObjectName("projectTabProblem")
         self.problem.setWordWrap(True)
@@ -49,33 +46,34 @@ class ProjectTabWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.provider_selector, 1)
-        workspace.document.project_changed.connect(self._on_document_project_changed)
-        self._sync()
+        # Bound: each shows the project unless being typed in and is written once (undoable)
+        # when editing ends; a refused budget is explained and the stored one shown again.
+        changed = workspace.document.project_changed
+        self.bindings = [
+            bind_text(
+                self.title_edit,
+                changed,
+                lambda: self._ws.document.project.title,
+                lambda title: self._ws.editor.set_project_fields("Rename project", title=title),
+                lambda text: text.strip() or "Untitled",
+                lambda message: self._show_problem(f"Title: {message}."),
+            ),
+            bind_text(
+                self.budget_edit,
+                changed,
+                lambda: self._ws.document.project.budget_usd,
+                lambda usd: self._ws.editor.set_project_fields("Set budget", budget_usd=usd),
+                self._parse_budget,
+                lambda message: self._show_problem(f"Budget: {message}."),
+                budget_text,
+            ),
+        ]
 
-    def _sync(self) -> None:
-        project = self._ws.document.project
-        if not self.title_edit.hasFocus():
-            self.title_edit.setText(project.title)
-        if not self.budget_edit.hasFocus() and not self.problem.isVisibleTo(self):
-            self.budget_edit.setText(budget_text(project.budget_usd))
-
-    @Slot()
-    def _on_document_project_changed(self) -> None:
-        self._sync()
-
-    @Slot()
-    def _on_title_edit_editing_finished(self) -> None:
-        title = self.title_edit.text().strip() or "Untitled"
-        self._ws.editor.set_project_fields("Rename project", title=title)
-
-    @Slot()
-    def _on_budget_edit_editing_finished(self) -> None:
-        try:
-            budget = parse_budget(self.budget_edit.text())
-        except ValidationError as exc:
-            self.problem.setText(f"Budget: {exc.message}.")
-            self.problem.show()
-            return
+    def _parse_budget(self, text: str) -> float | None:
+        budget = parse_budget(text)  # raises with the reason
         self.problem.hide()
-        self._ws.editor.set_project_fields("Set budget", budget_usd=budget)
-        self.budget_edit.setText(budget_text(budget))
+        return budget
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()

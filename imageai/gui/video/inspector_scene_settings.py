@@ -56,6 +56,10 @@ class SceneProviderSettingsWidget(QWidget):
 
     def set_scene(self, scene_id: str | None) -> None:
         self._scene_id = scene_id
+        provider = self.overriding()
+        for name, widget in self.controls.items():
+            if name is not provider:
+                widget.hide()  # first: hidden controls wait until shown instead of refreshing
         for widget in self.controls.values():
             widget.bind_scene(scene_id)
         self._sync()

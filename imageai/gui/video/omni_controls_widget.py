@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from imageai.core.errors import ValidationError
 from imageai.core.models import OmniSettings, ProviderName, RenderState, VeoBackend
 from imageai.gui.hint_label import HintLabel
 from imageai.gui.video.controls_base import scene_inputs
@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from imageai.services.video_workspace import VideoWorkspace
 
 BACKEND_LABELS = {VeoBackend.GEMINI: "Gemini API (key)", VeoBackend.VERTEX: "Vertex AI"}
+
+
+def parse_gcs_uri(text: str) -> str | None:
+    """Where Vertex AI writes the clips: a ``gs://`` path, or None for "in the answer"."""
+    uri = text.strip()
+    if uri and not uri.startswith("gs://"):
+        raise ValidationError("gcs_uri", "Output folder: a Cloud Storage path starts with gs://.")
+    return uri or None
 
 
 class OmniControlsWidget(GoogleControlsWidget):
@@ -60,7 +68,9 @@ class OmniControlsWidget(GoogleControlsWidget):
         self.form.addRow("Output folder", self.gcs_edit)
         self.form.addRow(self.price)
         self.form.addRow(self.capabilities)
-        self.gcs_edit.editingFinished.connect(self._on_gcs_edit_editing_finished)
+        self.text_bindings.append(
+            self.bind_edit(self.gcs_edit, "gcs_uri", parse_gcs_uri, lambda uri: uri or "")
+        )
         self.refresh()
 
     @property
@@ -82,7 +92,7 @@ class OmniControlsWidget(GoogleControlsWidget):
     def set_scene(self, scene_id: str | None) -> None:
         """The scene selected in the storyboard: its frames may cap the duration."""
         self._scene_id = scene_id
-        self.refresh()
+        self.refresh_if_changed()  # hidden (not the project's provider): refreshed when shown
 
     def view_inputs(self) -> object:
         # Also the selected scene (its frames cap the duration) and, for the price of the
@@ -127,12 +137,10 @@ class OmniControlsWidget(GoogleControlsWidget):
         hint = cap_hint(catalog, settings, self.scene())
         self.seconds_hint.setText(hint)
         self.form.setRowVisible(self.seconds_hint, bool(hint))
-        self.show_seed(settings, options.seed)
+        self.show_seed(options.seed)
         vertex = settings.backend is VeoBackend.VERTEX
-        self.show_vertex(settings, vertex)
+        self.show_vertex(vertex)
         self.form.setRowVisible(self.gcs_edit, vertex)
-        if not self.gcs_edit.hasFocus():
-            self.gcs_edit.setText(settings.gcs_uri or "")
         self.capabilities.setText(capabilities_text(catalog, settings))
         self._show_price()
 
@@ -145,11 +153,3 @@ class OmniControlsWidget(GoogleControlsWidget):
         self.price.setText(f"Price: {price.text()}")
         note = "" if price.verified else "Unverified: no Google page confirmed this price.\n"
         self.price.setToolTip(f"{note}Source: {price.source}")
-
-    @Slot()
-    def _on_gcs_edit_editing_finished(self) -> None:
-        text = self.gcs_edit.text().strip()
-        if text and not text.startswith("gs://"):
-            self.show_notes(["Output folder: a Cloud Storage path starts with gs://."])
-            return
-        self.apply(gcs_uri=text or None)

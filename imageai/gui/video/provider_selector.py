@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from imageai.core.models import ProviderName, VeoBackend
 from imageai.core.provider_names import PROVIDER_LABELS
 from imageai.core.secrets import KeyName
+from imageai.gui.binding import bind
 from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
 from imageai.gui.video.omni_controls_widget import OmniControlsWidget
 from imageai.gui.video.sora_controls_widget import SoraControlsWidget
@@ -57,9 +58,16 @@ class ProviderSelectorWidget(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.combo.setMinimumContentsLength(20)
-        for name, label in PROVIDERS:
-            self.combo.addItem(label, name.value)
-        self.combo.activated.connect(self._on_combo_activated)
+        # Bound, not refilled: it follows the project's provider and a pick is one undoable edit.
+        self.binding = bind(
+            self.combo,
+            workspace.document.project_changed,
+            lambda: self._ws.document.project.provider.value,
+            lambda value: self._ws.editor.set_provider(ProviderName(value)),
+            lambda: [(label, name.value) for name, label in PROVIDERS],
+        )
+        #: The key warning each row shows, so a project change re-marks only rows that changed.
+        self._marks: list[tuple[bool, str] | None] = [None] * len(PROVIDERS)
         self.key_status = QLabel()
         self.key_status.setObjectName("keyStatus")
         self.key_status.setWordWrap(True)
@@ -97,23 +105,24 @@ class ProviderSelectorWidget(QWidget):
         omni.set_scene(scene_id)
 
     def _sync(self) -> None:
-        provider = self._ws.document.project.provider
-        self.combo.setCurrentIndex(self.combo.findData(provider.value))
-        self.stack.setCurrentWidget(self.controls[provider])
+        self.stack.setCurrentWidget(self.controls[self._ws.document.project.provider])
         self._show_key_status()
 
     def _show_key_status(self) -> None:
         """A warning icon on a provider whose key is missing, rejected or lacks video access."""
-        warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for row, (name, _label) in enumerate(PROVIDERS):
             check = self._check_for(name)
-            self.combo.setItemIcon(
-                row,
-                warn
-                if check is not None and not check.ok
-                else self.style().standardIcon(QStyle.StandardPixmap.SP_CustomBase),
+            mark = (check is not None and not check.ok, check.message if check else "")
+            if mark == self._marks[row]:
+                continue  # each item change repaints the combo
+            self._marks[row] = mark
+            icon = (
+                QStyle.StandardPixmap.SP_MessageBoxWarning
+                if mark[0]
+                else QStyle.StandardPixmap.SP_CustomBase
             )
-            self.combo.setItemData(row, check.message if check else "", 3)  # ToolTipRole
+            self.combo.setItemIcon(row, self.style().standardIcon(icon))
+            self.combo.setItemData(row, mark[1], 3)  # ToolTipRole
         check = self._check_for(self.current())
         self.key_status.setVisible(check is not None and not check.ok)
         if check is not None and not check.ok:
@@ -128,10 +137,6 @@ class ProviderSelectorWidget(QWidget):
         if getattr(settings, "backend", None) is VeoBackend.VERTEX:
             return None  # Vertex AI signs in with application default credentials
         return self._keys.result(key)
-
-    @Slot(int)
-    def _on_combo_activated(self, index: int) -> None:
-        self._ws.editor.set_provider(ProviderName(self.combo.itemData(index)))
 
     @Slot()
     def _on_document_project_changed(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ImageAIError
 from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.provider_names import PROVIDER_LABELS
+from imageai.gui.binding import bind
 from imageai.gui.scrolled import scrolled
 from imageai.gui.video.image_row import image_row
 from imageai.gui.video.inspector_scene_settings import SceneProviderSettingsWidget
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
 
     from imageai.core.models import Scene
+    from imageai.gui.binding import Choice
     from imageai.services.video_workspace import VideoWorkspace
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
@@ -41,6 +43,11 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 AUDIO_PLACEHOLDER = "e.g. no dialogue; waves and wind; no music"
 #: Below this width the editor's two columns stack.
 REFLOW_WIDTH = 620
+#: The Provider combo: the project's provider (no override) or one of them for this scene.
+PROVIDER_CHOICES: list[Choice] = [
+    ("Project's provider", None),
+    *((label, name.value) for name, label in PROVIDER_LABELS.items()),
+]
 
 
 def _form_labels(form: QFormLayout) -> list[QLabel]:
@@ -61,11 +68,14 @@ class SceneEditorPanel(QWidget):
     Signals:
         reference_failed(message): a picked or dropped file could not be used
         scene_changed(scene_id or None): another scene (or none) is shown
+        refreshed(): the scene was shown again (selected, or the project changed); the bound
+            Duration and Provider combos follow it
     """
 
     reference_failed = Signal(str)
     #: The scene shown changed (its id, or None).
     scene_changed = Signal(object)
+    refreshed = Signal()
 
     def __init__(self, workspace: VideoWorkspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,17 +90,30 @@ class SceneEditorPanel(QWidget):
         self.prompt_edit.setMaximumHeight(140)
         self.prompt_edit.textChanged.connect(self._on_prompt_edit_text_changed)
         self.duration_combo = QComboBox()
-        self.duration_combo.activated.connect(self._on_duration_combo_activated)
         self.provider_combo = QComboBox()
         # Sized to ~20 characters, not its longest label: the inspector is one of three columns.
         self.provider_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.provider_combo.setMinimumContentsLength(20)
-        self.provider_combo.addItem("Project's provider", None)
-        for name, label in PROVIDER_LABELS.items():
-            self.provider_combo.addItem(label, name.value)
-        self.provider_combo.activated.connect(self._on_provider_combo_activated)
+        # Bound, not refilled: they follow the shown scene and write a pick back as one
+        # undoable edit; a project change that leaves their choices alone keeps their items.
+        self.bindings = [
+            bind(
+                self.duration_combo,
+                self.refreshed,
+                lambda: self._scene_field("duration"),
+                lambda seconds: self._edit(duration=seconds),
+                self.duration_choices,
+            ),
+            bind(
+                self.provider_combo,
+                self.refreshed,
+                self._provider_data,
+                lambda data: self._edit(provider=ProviderName(data) if data else None),
+                lambda: PROVIDER_CHOICES,
+            ),
+        ]
         # Omni always generates sound; this line steers it (the Omni template adds it).
         self.audio_edit = QLineEdit()
         self.audio_edit.setPlaceholderText(AUDIO_PLACEHOLDER)
@@ -194,8 +217,36 @@ class SceneEditorPanel(QWidget):
         except KeyError:
             return None
 
+    def _scene_field(self, name: str) -> object:
+        scene = self._scene()
+        return None if scene is None else getattr(scene, name)
+
+    def _provider_data(self) -> str | None:
+        scene = self._scene()
+        return scene.provider.value if scene is not None and scene.provider else None
+
+    def _edit(self, **changes: object) -> None:
+        """One undoable edit of the shown scene (none if it was deleted)."""
+        if self._scene() is not None and self._scene_id is not None:
+            self._ws.editor.edit_scene(self._scene_id, **changes)
+
+    def duration_choices(self) -> list[Choice]:
+        """The shown scene's provider's durations, after "Default"; a stored one it no longer
+        allows stays, marked."""
+        scene = self._scene()
+        if scene is None:
+            return []
+        project = self._ws.document.project
+        allowed = scene_seconds(self._ws.catalog, project, scene)
+        choices: list[Choice] = [(f"Default ({project.settings_for(scene).seconds} s)", None)]
+        choices += [(f"{seconds} s", seconds) for seconds in allowed]
+        if scene.duration is not None and scene.duration not in allowed:
+            choices.append((f"{scene.duration} s (not allowed)", scene.duration))
+        return choices
+
     def _refresh(self, *, force: bool = False) -> None:
         scene = self._scene()
+        self.refreshed.emit()
         enabled = scene is not None
         for widget in (self.prompt_edit, self.duration_combo, self.provider_combo):
             widget.setEnabled(enabled)
@@ -210,9 +261,6 @@ class SceneEditorPanel(QWidget):
         self.title_label.setText(f"Scene {project.index_of(scene.id) + 1}")
         if force or scene.prompt != self.prompt_edit.toPlainText():
             self._set_prompt_text(scene.prompt)
-        self._fill_durations(scene)
-        index = self.provider_combo.findData(scene.provider.value if scene.provider else None)
-        self.provider_combo.setCurrentIndex(max(0, index))
         self.reference_label.setText(
             Path(scene.reference_image).name if scene.reference_image else "none"
         )
@@ -240,20 +288,6 @@ class SceneEditorPanel(QWidget):
         self.prompt_edit.setPlainText(text)
         self.prompt_edit.blockSignals(False)
 
-    def _fill_durations(self, scene: Scene) -> None:
-        project = self._ws.document.project
-        allowed = scene_seconds(self._ws.catalog, project, scene)
-        settings = project.settings_for(scene)
-        self.duration_combo.blockSignals(True)
-        self.duration_combo.clear()
-        self.duration_combo.addItem(f"Default ({settings.seconds} s)", None)
-        for seconds in allowed:
-            self.duration_combo.addItem(f"{seconds} s", seconds)
-        if scene.duration is not None and scene.duration not in allowed:
-            self.duration_combo.addItem(f"{scene.duration} s (not allowed)", scene.duration)
-        self.duration_combo.setCurrentIndex(max(0, self.duration_combo.findData(scene.duration)))
-        self.duration_combo.blockSignals(False)
-
     @Slot()
     def _on_document_project_changed(self) -> None:
         self._refresh()
@@ -262,11 +296,6 @@ class SceneEditorPanel(QWidget):
     def _on_prompt_edit_text_changed(self) -> None:
         if self._scene() is not None and self._scene_id is not None:
             self._ws.editor.edit_scene(self._scene_id, prompt=self.prompt_edit.toPlainText())
-
-    @Slot(int)
-    def _on_duration_combo_activated(self, index: int) -> None:
-        if self._scene_id is not None:
-            self._ws.editor.edit_scene(self._scene_id, duration=self.duration_combo.itemData(index))
 
     @Slot()
     def _on_audio_edit_editing_finished(self) -> None:
@@ -279,14 +308,6 @@ class SceneEditorPanel(QWidget):
         if self._scene_id is not None:
             value = OmniContinuity.EXTEND if checked else OmniContinuity.NONE
             self._ws.editor.edit_scene(self._scene_id, continuity=value)
-
-    @Slot(int)
-    def _on_provider_combo_activated(self, index: int) -> None:
-        if self._scene_id is not None:
-            value = self.provider_combo.itemData(index)
-            self._ws.editor.edit_scene(
-                self._scene_id, provider=ProviderName(value) if value else None
-            )
 
     @Slot()
     def _on_pick_clicked(self) -> None:

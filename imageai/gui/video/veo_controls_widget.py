@@ -120,10 +120,10 @@ class VeoControlsWidget(GoogleControlsWidget):
 
     def _show_extras(self, options: ControlOptions, settings: VeoSettings) -> None:
         """Seed, people, enhancement and Cloud rows: shown only where model and backend take them."""
-        self.show_seed(settings, options.seed)
+        self.show_seed(options.seed)
         self.form.setRowVisible(self.person_combo, bool(options.person_generation))
         self.form.setRowVisible(self.enhance_combo, options.enhance_prompt)
-        self.show_vertex(settings, options.cloud_project)
+        self.show_vertex(options.cloud_project)
 
     @Slot()
     def _on_negative_edit_editing_finished(self) -> None:
