@@ -268,3 +268,17 @@ def test_the_project_tabs_title_and_budget_are_bound(
     assert stack.count() == writes + 2
     stack.undo()
     assert tab.budget_edit.text() == "3.00"
+
+
+def test_a_render_elsewhere_keeps_the_selection_in_the_sent_prompt(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
+) -> None:
+    ws = make_workspace(scenes=2)
+    editor = _editor(qtbot, ws)
+    editor.sent_prompt.selectAll()  # about to copy it
+    assert editor.sent_prompt.textCursor().hasSelection()
+    _render_events(ws, ws.document.project.scenes[1].id)
+    ws.editor.edit_scene(ws.document.project.scenes[1].id, prompt="Another prompt")
+    assert editor.sent_prompt.textCursor().hasSelection()
+    ws.editor.edit_scene(editor.scene_id or "", prompt="The shown scene's new prompt")
+    assert "The shown scene's new prompt" in editor.sent_prompt.toPlainText()

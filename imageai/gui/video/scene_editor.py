@@ -254,7 +254,7 @@ class SceneEditorPanel(QWidget):
         if scene is None:
             self.title_label.setText("No scene selected")
             self._set_prompt_text("")
-            self.sent_prompt.setPlainText("")
+            self._show_sent_prompt("")
             self.reference_label.setText("none")
             return
         project = self._ws.document.project
@@ -264,7 +264,13 @@ class SceneEditorPanel(QWidget):
         self.reference_label.setText(
             Path(scene.reference_image).name if scene.reference_image else "none"
         )
-        self.sent_prompt.setPlainText(rendered_prompt(project, scene))
+        self._show_sent_prompt(rendered_prompt(project, scene))
+
+    def _show_sent_prompt(self, text: str) -> None:
+        # Only when it changed: setting it again drops the user's selection and scroll position
+        # (a render event elsewhere changes the project, not this text).
+        if self.sent_prompt.toPlainText() != text:
+            self.sent_prompt.setPlainText(text)
 
     def _show_omni_rows(self, scene: Scene | None) -> None:
         """Audio direction and extend: Omni scenes only (other providers ignore them)."""
