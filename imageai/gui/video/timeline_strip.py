@@ -140,9 +140,18 @@ class TimelineStrip(QAbstractScrollArea):
             self.ensure_visible(current.row())
 
     def set_playhead(self, row: int, fraction: float) -> None:
-        self.playhead = (row, fraction)
+        old, self.playhead = self.playhead, (row, fraction)
+        offset = self.horizontalScrollBar().value()
         self.ensure_visible(row)
-        self.viewport().update()
+        if old is None or old[0] != row or offset != self.horizontalScrollBar().value():
+            self.viewport().update()  # another block is highlighted, or the strip scrolled
+            return
+        # The player moves it ~20 times a second: repaint the line's old and new place (and
+        # the block under them), not every block in view.
+        for where in (old, self.playhead):
+            if where[0] < len(self.blocks):
+                x = playhead_x(self.blocks, *where) - offset
+                self.viewport().update(QRect(x - 2, 0, 5, self.viewport().height()))
 
     def clear_playhead(self) -> None:
         self.playhead = None
@@ -177,8 +186,10 @@ class TimelineStrip(QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         offset = self.horizontalScrollBar().value()
-        width = self.viewport().width()
-        self.painted_rows = visible_rows(self.blocks, offset, offset + width)
+        area = event.rect()  # the part asked for (a playhead move repaints a narrow strip)
+        left = offset + max(area.left(), 0)
+        right = offset + min(area.right() + 1, self.viewport().width())
+        self.painted_rows = visible_rows(self.blocks, left, right)
         model = self._model
         if model is not None:
             for row in self.painted_rows:
