@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 #: Seconds between Veo and Omni polls at first; run_job backs off from it (1.5x to 20 s, 2x after
 #: a failed poll), as their renders take one to several minutes.
 GOOGLE_POLL_INTERVAL_S = 5.0
-#: Overrides `GOOGLE_POLL_INTERVAL_S` (tests against a fake server that answers in under a second).
+#: /v1/videos polls on the endpoint's ``openai-poll-after-ms``; this is for when it sends none,
+#: and the start of the backoff after a failed poll.
+SORA_POLL_INTERVAL_S = 2.0
+#: Overrides both (tests against a fake server that answers in under a second).
 POLL_INTERVAL_ENV = "IMAGEAI_POLL_INTERVAL_S"
 
 #: Builders for the providers: (settings, key or None, catalog, environ) -> provider.
@@ -49,18 +52,18 @@ def missing_key_error(key: KeyName) -> AuthError:
 # path never imports an SDK.
 
 
-def google_poll_interval(env: Mapping[str, str]) -> float:
-    """``IMAGEAI_POLL_INTERVAL_S`` if a finite number > 0, else `GOOGLE_POLL_INTERVAL_S`."""
+def poll_interval(env: Mapping[str, str], default: float) -> float:
+    """``IMAGEAI_POLL_INTERVAL_S`` if a finite number > 0, else ``default``."""
     raw = env.get(POLL_INTERVAL_ENV)
     if raw is None:
-        return GOOGLE_POLL_INTERVAL_S
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds <= 0:
         log.warning("ignoring %s=%r: not a number of seconds", POLL_INTERVAL_ENV, raw)
-        return GOOGLE_POLL_INTERVAL_S
+        return default
     return seconds
 
 
@@ -83,7 +86,11 @@ def build_sora(
         raise missing_key_error(KeyName.OPENAI)
     base_url = endpoint_for(settings, env)
     return SoraClient(
-        key, base_url=base_url, catalog=catalog, usd_per_second=settings.usd_per_second
+        key,
+        base_url=base_url,
+        catalog=catalog,
+        usd_per_second=settings.usd_per_second,
+        poll_interval=poll_interval(env, SORA_POLL_INTERVAL_S),
     )
 
 
@@ -99,7 +106,7 @@ def build_veo(
         api_key=key,
         base_url=base_url,
         catalog=catalog,
-        poll_interval=google_poll_interval(env),
+        poll_interval=poll_interval(env, GOOGLE_POLL_INTERVAL_S),
     )
 
 
@@ -115,7 +122,7 @@ def build_omni(
         api_key=key,
         base_url=base_url,
         catalog=catalog,
-        poll_interval=google_poll_interval(env),
+        poll_interval=poll_interval(env, GOOGLE_POLL_INTERVAL_S),
     )
 
 

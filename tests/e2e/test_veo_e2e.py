@@ -72,6 +72,9 @@ def _cli(
         "IMAGEAI_NO_KEYRING": "1",
         "GOOGLE_APPLICATION_CREDENTIALS": str(adc),
         "GOOGLE_GEMINI_BASE_URL": fake.url,
+        # The fake generates in 1 s: polled every 0.3 s (not 5 s), each scene is still seen
+        # running before it is done.
+        "IMAGEAI_POLL_INTERVAL_S": "0.3",
     }
     return subprocess.run(
         [sys.executable, "-m", "imageai", *args],

@@ -1,27 +1,41 @@
-"""Veo and Omni poll every 5 s at first; ``IMAGEAI_POLL_INTERVAL_S`` sets it (tests use it)."""
+"""Veo and Omni poll every 5 s at first, /v1/videos without a hint every 2 s;
+``IMAGEAI_POLL_INTERVAL_S`` sets it for all (end-to-end tests use it)."""
 
 from __future__ import annotations
 
 import pytest
 
 from imageai.core.catalog import default_catalog
-from imageai.core.models import OmniSettings, ProviderName, VeoSettings
+from imageai.core.models import OmniSettings, ProviderName, SoraSettings, VeoSettings
 from imageai.core.secrets import InMemorySecretStore, KeyName
-from imageai.providers.factory import GOOGLE_POLL_INTERVAL_S, provider_factory
+from imageai.providers.factory import (
+    GOOGLE_POLL_INTERVAL_S,
+    SORA_POLL_INTERVAL_S,
+    provider_factory,
+)
 
-SETTINGS = {ProviderName.OMNI: OmniSettings(), ProviderName.VEO: VeoSettings()}
+SETTINGS = {
+    ProviderName.OMNI: OmniSettings(),
+    ProviderName.VEO: VeoSettings(),
+    ProviderName.SORA: SoraSettings(),
+}
 
 
 def _interval(provider: ProviderName, env: dict[str, str]) -> float:
-    store = InMemorySecretStore({KeyName.GOOGLE: "fake-gemini-key"})
+    store = InMemorySecretStore({KeyName.GOOGLE: "fake-gemini-key", KeyName.OPENAI: "sk-fake"})
     built = provider_factory(store, default_catalog(), environ=env)(provider, SETTINGS[provider])
     return built.poll_interval
 
 
-@pytest.mark.parametrize("provider", [ProviderName.OMNI, ProviderName.VEO])
-def test_google_providers_poll_at_five_seconds_unless_told(provider: ProviderName) -> None:
-    assert GOOGLE_POLL_INTERVAL_S == 5.0
-    assert _interval(provider, {}) == 5.0
+@pytest.mark.parametrize(
+    ("provider", "default"),
+    [(ProviderName.OMNI, 5.0), (ProviderName.VEO, 5.0), (ProviderName.SORA, 2.0)],
+)
+def test_providers_poll_at_their_interval_unless_told(
+    provider: ProviderName, default: float
+) -> None:
+    assert (GOOGLE_POLL_INTERVAL_S, SORA_POLL_INTERVAL_S) == (5.0, 2.0)
+    assert _interval(provider, {}) == default
     assert _interval(provider, {"IMAGEAI_POLL_INTERVAL_S": "0.25"}) == 0.25
 
 
