@@ -12,6 +12,7 @@ from imageai.core.errors import JobCancelledError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import Done, PollState, PollStatus
 from imageai.core.models import OmniSettings
+from imageai.providers.google import omni_client
 from imageai.providers.google.omni_client import OmniClient
 from imageai.providers.google.omni_stream import MAX_EVENT_BYTES, TICK, sse_events
 from tests.fakes.fake_server import FakeConfig, serve
@@ -86,10 +87,14 @@ def test_a_dropped_stream_resumes_after_the_last_event(fake: Any, tmp_path: Path
 
 @pytest.mark.parametrize("mode", ["plain", "silent"])
 def test_a_server_without_streams_falls_back_to_polling(
-    fake: Any, mode: str, tmp_path: Path
+    fake: Any, mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake.state.config.omni_stream = mode
-    fake.state.config.generation_seconds = 8.0 if mode == "silent" else 0.6
+    # A silent stream costs a whole window (the read timeout) per try, and streaming is given
+    # up after MAX_STREAM_FAILURES tries: the job must outlast those to be polled plainly.
+    # A 0.3 s window (1.5 s in the app) lets that happen in 2.5 s instead of 8.
+    monkeypatch.setattr(omni_client, "STREAM_WINDOW_S", 0.3)
+    fake.state.config.generation_seconds = 2.5 if mode == "silent" else 0.6
     omni = _client(fake, poll_interval=0.05)
     try:
         job = omni.start(omni_request(tmp_path, prompt=f"no stream {mode}"))
