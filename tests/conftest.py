@@ -22,6 +22,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # delete a widget left by an earlier test off the GUI thread, which crashes Qt. Collect on
     # the main thread after each test instead.
     gc.disable()
+    _no_sdk_retry_pause()
+
+
+def _no_sdk_retry_pause() -> None:
+    # The openai SDK pauses 0.5 s, 1 s, 2 s... before it retries a failed request (a
+    # Retry-After it is sent is still obeyed). Tests against mocks and in-process fakes would
+    # only wait: the retries are still made, the same number, without the pause.
+    import openai._base_client
+
+    openai._base_client.INITIAL_RETRY_DELAY = 0.0
 
 
 @pytest.fixture(autouse=True)
