@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from imageai.services.project_document import ProjectDocument
 
 
+#: How long after a project opens (or changes provider) its adapters are imported.
+IMPORT_AHEAD_DELAY_MS = 300
+
+
 class RenderController(RenderEventsMixin, QObject):
     """Turns a `RenderPlan` into jobs and job events into saved project state.
 
@@ -96,9 +100,14 @@ class RenderController(RenderEventsMixin, QObject):
         self._save_timer.timeout.connect(self._save)
         document.save_failed.connect(self._on_save_failed)
         # Not at the press of Render: the adapters load while the user looks at the project
-        # (opened, or switched to another provider).
-        document.document_replaced.connect(self._import_adapters_ahead)
-        document.project_changed.connect(self._import_adapters_ahead)
+        # (opened, or switched to another provider), once it is shown: an import shares the
+        # GIL, and started with the open it made a 500-scene open 15-25 ms longer.
+        self._import_timer = QTimer(self)
+        self._import_timer.setSingleShot(True)
+        self._import_timer.setInterval(IMPORT_AHEAD_DELAY_MS)
+        self._import_timer.timeout.connect(self._import_adapters_ahead)
+        document.document_replaced.connect(self._import_timer.start)
+        document.project_changed.connect(self._import_timer.start)
         if (app := QCoreApplication.instance()) is not None:
             app.aboutToQuit.connect(self.flush_saves)  # a save under way ends before exit
         JobRegistry.of(runner).route(
