@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,16 @@ if TYPE_CHECKING:
 
 #: Files remembered at most (a 500-scene project has a few hundred reference images).
 MAX_ENTRIES = 4096
+#: A file stamped less than this before its hash began may change again within the same
+#: stamp (FAT and exFAT stamp in 2 s steps, HFS+ and many SMB shares in 1 s, older Linux
+#: kernels at the jiffy): its digest is not remembered, as git treats a "racily clean" file.
+RACY_NS = 2_000_000_000
 
 _Key = tuple[str, int, int, int, int, int]
 _digests: OrderedDict[_Key, bytes] = OrderedDict()
 _lock = threading.Lock()
+#: The wall clock file stamps are compared with (a test moves it on).
+_now_ns = time.time_ns
 
 
 def _key(path: Path, stat: os.stat_result) -> _Key:
@@ -41,14 +48,18 @@ def file_sha256(path: Path) -> bytes:
     Raises:
         OSError: the file cannot be read.
     """
+    started = _now_ns()
     with open(path, "rb") as handle:
-        key = _key(path, os.fstat(handle.fileno()))
+        stat = os.fstat(handle.fileno())
+        key = _key(path, stat)
         with _lock:
             known = _digests.get(key)
             if known is not None:
                 _digests.move_to_end(key)
                 return known
         digest = hashlib.file_digest(handle, "sha256").digest()
+    if max(stat.st_mtime_ns, stat.st_ctime_ns) > started - RACY_NS:
+        return digest  # a write in the same tick would leave the same key: hash it next time
     with _lock:
         _digests[key] = digest
         while len(_digests) > MAX_ENTRIES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,6 +27,8 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(file_digest.hashlib, "file_digest", counting)
     monkeypatch.setattr(file_digest, "_digests", type(file_digest._digests)())
+    # Hashed a minute after the test wrote its files: not within their stamp's tick.
+    monkeypatch.setattr(file_digest, "_now_ns", lambda: time.time_ns() + 60_000_000_000)
     return seen
 
 
