@@ -15,12 +15,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Modules handed to an import thread already: one thread imports each module once. While the
+#: first of a provider's modules imports (an SDK: a second or more), the next is not in
+#: ``sys.modules`` yet, and a second thread importing the same SDK at once is where partially
+#: initialized modules and "deadlock detected by _ModuleLock" come from. A failed one is not
+#: tried again here: the render imports it and reports why.
+_asked: set[str] = set()
+
 
 def adapter_modules(project: Project) -> list[str]:
-    """The adapter modules ``project`` renders with that are not imported yet."""
+    """The adapter modules ``project`` renders with that are not imported (nor importing) yet."""
     names = {project.provider} | {s.provider for s in project.scenes if s.provider is not None}
     wanted = [m for name in sorted(names) for m in factory.ADAPTER_MODULES[name]]
-    return [m for m in wanted if m not in sys.modules]
+    return [m for m in wanted if m not in sys.modules and m not in _asked]
 
 
 def import_adapters_ahead(project: Project) -> bool:
@@ -36,6 +43,7 @@ def import_adapters_ahead(project: Project) -> bool:
     modules = adapter_modules(project)
     if not modules:
         return False
+    _asked.update(modules)  # on the GUI thread only, as the controller calls it
     _thread.start_new_thread(_import_all, (modules,))
     return True
 
