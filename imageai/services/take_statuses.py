@@ -17,13 +17,29 @@ if TYPE_CHECKING:
     from imageai.services.project_document import ProjectDocument
 
 
+def _file_stamps(scene: Scene, folder: Path) -> tuple[Any, ...]:
+    """The scene's image files as they are on disk (the request hashes their bytes): a file
+    saved again in place, replaced or deleted changes its stamp. A stat, not a read."""
+    stamps: list[Any] = []
+    for relative in (scene.reference_image, scene.last_frame_image, *scene.extra_reference_images):
+        if relative is None:
+            continue
+        try:
+            st = (folder / relative).stat()
+        except OSError:
+            stamps.append((relative, None))
+            continue
+        stamps.append((relative, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(stamps)
+
+
 def render_inputs(
     project: Project, scene: Scene, previous: Scene | None, folder: Path
 ) -> tuple[Any, ...]:
-    """What of the project, besides ``scene`` itself, its request is built from: its provider
-    and that provider's settings (another provider's settings leave it alone), the style,
-    chaining, and of the scene before (``previous``) its prompt (it continues into this one)
-    and finished clip (an extend's source), not its progress."""
+    """What, besides ``scene`` itself, its request is built from: its provider and that
+    provider's settings (another provider's settings leave it alone), the style, chaining, of
+    the scene before (``previous``) its prompt (it continues into this one) and finished clip
+    (an extend's source), not its progress; and the stamps of the images it references."""
     before = (
         None
         if previous is None
@@ -42,6 +58,7 @@ def render_inputs(
         project.style,
         project.chain_scenes,
         before,
+        _file_stamps(scene, folder),
     )
 
 
