@@ -168,9 +168,11 @@ def bind(
 class TextBinding(QObject):
     """One line edit bound to a piece of state.
 
-    On ``state_changed`` the edit shows ``format(getter())``, unless the user is typing in it;
-    when editing ends the text is parsed and written back once (the stored value typed again is
-    no edit), or refused: ``refused(reason)`` and the stored value is shown again.
+    On ``state_changed`` the edit shows ``format(getter())``, unless the user is typing in it
+    (it has focus and text other than the binding last showed); when editing ends, typed text
+    is parsed and written back once (the stored value typed again is no edit), or refused:
+    ``refused(reason)`` and the stored value is shown again. Text not typed in is never written:
+    focus alone (then an Undo from the menu, then Enter) must not write the old value back.
     """
 
     def __init__(
@@ -191,16 +193,22 @@ class TextBinding(QObject):
         self._parse = parse
         self._refused = refused
         self._format = format_value
+        #: The text this binding last showed: the edit is typed in while it shows another.
+        self._shown = edit.text()
         state_changed.connect(self.update)
         edit.editingFinished.connect(self._on_edit_editing_finished)
 
     @Slot()
     def update(self) -> None:
-        if not self.edit.hasFocus():  # never overwrite what the user is typing
+        if not self._typed_in():  # never overwrite what the user is typing
             self.show_stored()
+
+    def _typed_in(self) -> bool:
+        return self.edit.hasFocus() and self.edit.text() != self._shown
 
     def show_stored(self) -> None:
         text = self._format(self._getter())
+        self._shown = text
         if self.edit.text() != text:  # setText also clears the edit's undo history
             self.edit.setText(text)
 
@@ -210,6 +218,9 @@ class TextBinding(QObject):
 
     @Slot()
     def _on_edit_editing_finished(self) -> None:
+        if self.edit.text() == self._shown:  # nothing typed: the stored value may be newer
+            self.show_stored()
+            return
         try:
             value = self._parse(self.edit.text())
         except ValidationError as exc:
