@@ -57,6 +57,7 @@ def test_saves_asked_in_one_pass_are_written_once(
     qtbot.wait_until(
         lambda: all(s.job_id for s in project_store.load(tmp_path).scenes), timeout=10_000
     )
+    doc.flush()  # saves are written in the background: their `saved` may still be on its way
     saves.clear()
 
     for number, job_id in enumerate(job_ids):
