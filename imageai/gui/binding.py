@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Slot
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from imageai.core.errors import ValidationError
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QWidget
 
 #: One entry of a combo: (label, data).
 Choice = tuple[str, Any]
@@ -245,3 +246,13 @@ def bind_text(
     binding = TextBinding(edit, state_changed, getter, setter, parse, refused, format_value)
     binding.show_stored()
     return binding
+
+
+def end_editing(window: QWidget) -> None:
+    """End the editing of the field focused in ``window``'s window now: bound fields write what
+    was typed when editing ends, which a toolbar button or a menu (they take no focus) does not
+    bring about. Focus stays where it was."""
+    widget = QApplication.focusWidget()
+    if widget is not None and widget.window() is window.window():
+        widget.clearFocus()
+        widget.setFocus()

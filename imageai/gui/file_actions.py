@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from imageai.core.errors import ImageAIError
 from imageai.core.script_import import ReferenceOutsideError
+from imageai.gui.binding import end_editing
 from imageai.services.video_workspace import NeedsFolderError
 
 if TYPE_CHECKING:
@@ -41,17 +42,11 @@ class FileActionsWindow(QMainWindow):
             action.triggered.connect(self._on_recent_triggered)
         self.recent_menu.setEnabled(bool(recent))
 
-    def commit_typing(self) -> None:
-        """Write what is being typed in a field now: bound fields write when editing ends, which
-        a close, New or Open would reach only after asking about unsaved changes (or never)."""
-        widget = QApplication.focusWidget()
-        if widget is not None and widget.window() is self:
-            widget.clearFocus()  # editing ends: a typed text is written (or refused)
-            widget.setFocus()
-
     def confirm_discard(self) -> bool:
         """True when there is nothing unsaved, or the user saved or chose to discard it."""
-        self.commit_typing()
+        # Bound fields write when editing ends: a close, New or Open would reach it only after
+        # this question (or never), and the text typed last would be lost unasked.
+        end_editing(self)
         if not self.ws.document.dirty:
             return True
         answer = self.ask_unsaved()
@@ -69,7 +64,7 @@ class FileActionsWindow(QMainWindow):
         )
 
     def save(self) -> bool:
-        self.commit_typing()  # Ctrl+S in a field saves what it holds
+        end_editing(self)  # Ctrl+S in a field saves what it holds
         try:
             self.ws.save()
         except NeedsFolderError:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QDialog, QWidget
 
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ProviderError
+from imageai.gui.binding import end_editing
 from imageai.gui.video.render_confirm_dialog import RenderConfirmDialog
 from imageai.services.error_advice import ErrorAction, advise, successor_move
 from imageai.services.job_keys import render_scene
@@ -66,6 +67,10 @@ class RenderActionsMixin:
     def request_render(self, scene_ids: list[str] | None, *, again: bool = False) -> list[str]:
         """Plan (validated, priced, key-checked), confirm when it costs money, then run that
         same plan; returns the job ids. ``again`` renders done scenes again as new takes."""
+        if isinstance(self, QWidget):
+            # A toolbar button takes no focus: the budget or seed being typed is part of this
+            # render, not written when the confirm dialog takes the focus, after the plan.
+            end_editing(self)
         try:
             try:
                 job_ids = self._confirm_and_render(scene_ids, again)
