@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imageai.gui.deferred_thumbnails import picture_now_or_later, shared_decoder
 from imageai.services.clip_probe import DEFAULT_FPS, ClipProbe
 from imageai.services.cut_playlist import CutPlaylist
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from imageai.services.cut_playlist import CutEntry
 
 log = logging.getLogger(__name__)
+
+#: The size a large poster is decoded to cover (the player's column is narrower).
+POSTER_BOUND = QSize(960, 540)
 
 
 def multimedia_available() -> bool:
@@ -79,6 +83,8 @@ class PlayerWidget(QWidget):
         self.probe.probed.connect(self._on_probe_probed)
         self.player: object | None = None
         self._poster_pixmap: QPixmap | None = None
+        self._poster_source: str | None = None
+        shared_decoder().decoded.connect(self._on_poster_decoded)
         self.poster = QLabel()
         self.poster.setObjectName("playerPoster")
         self.poster.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -209,12 +215,23 @@ class PlayerWidget(QWidget):
             player.pause()
 
     def _set_poster(self, thumbnail: Path | None, message: str) -> None:
-        pixmap = QPixmap(str(thumbnail)) if thumbnail and thumbnail.is_file() else QPixmap()
-        self._poster_pixmap = None if pixmap.isNull() else pixmap
+        # A large picture (a scene's 1080p reference, shown until it has a take) is decoded
+        # off the GUI thread, 35-55 ms; `_on_poster_decoded` shows it.
+        self._poster_source = str(thumbnail) if thumbnail and thumbnail.is_file() else None
+        self._poster_pixmap = None
+        if self._poster_source is not None:
+            self._poster_pixmap, _ = picture_now_or_later(self._poster_source, POSTER_BOUND)
         if self._poster_pixmap is None:
             self.poster.setText(message)  # (a label holds a text or a picture, not both)
         self._scale_poster()
         self.screen_stack.setCurrentWidget(self.poster)
+
+    @Slot()
+    def _on_poster_decoded(self) -> None:
+        if self._poster_pixmap is not None or self._poster_source is None:
+            return
+        self._poster_pixmap, _ = shared_decoder().pixmap(self._poster_source, POSTER_BOUND)
+        self._scale_poster()
 
     def _scale_poster(self) -> None:
         if self._poster_pixmap is None:
