@@ -248,11 +248,15 @@ def bind_text(
     return binding
 
 
-def end_editing(window: QWidget) -> None:
-    """End the editing of the field focused in ``window``'s window now: bound fields write what
-    was typed when editing ends, which a toolbar button or a menu (they take no focus) does not
-    bring about. Focus stays where it was."""
+def end_editing(owner: QWidget, *, inside: bool = False) -> None:
+    """End the editing of the field focused in ``owner``'s window (with ``inside``: only if it is
+    ``owner`` or in it) now: bound fields write what was typed when editing ends, which a
+    toolbar button, a menu or a scene shown by them (they take no focus) does not bring about.
+    Focus stays where it was."""
     widget = QApplication.focusWidget()
-    if widget is not None and widget.window() is window.window():
-        widget.clearFocus()
-        widget.setFocus()
+    if widget is None or widget.window() is not owner.window():
+        return
+    if inside and widget is not owner and not owner.isAncestorOf(widget):
+        return
+    widget.clearFocus()
+    widget.setFocus()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.gui.binding import Choice, ComboBinding, FreeText, bind
+from imageai.gui.binding import Choice, ComboBinding, FreeText, bind, end_editing
 from imageai.services.controls_state import (
     ControlOptions,
     change,
@@ -143,6 +143,9 @@ class ProviderControlsWidget(QWidget):
 
     def bind_scene(self, scene_id: str | None) -> None:
         """From now on show and edit ``scene_id``'s own settings (None: no scene, no edits)."""
+        if scene_id != self._bound_id:
+            # A field typed in for the scene shown so far writes there, not to the next one.
+            end_editing(self, inside=True)
         self.scene_bound = True
         self._bound_id = scene_id
         self.show_notes([])

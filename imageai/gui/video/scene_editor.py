@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from imageai.core.errors import ImageAIError
 from imageai.core.models import OmniContinuity, ProviderName
 from imageai.core.provider_names import PROVIDER_LABELS
-from imageai.gui.binding import bind
+from imageai.gui.binding import bind, end_editing
 from imageai.gui.scrolled import scrolled
 from imageai.gui.video.image_row import image_row
 from imageai.gui.video.inspector_scene_settings import SceneProviderSettingsWidget
@@ -201,6 +201,8 @@ class SceneEditorPanel(QWidget):
 
     def set_scene(self, scene_id: str | None) -> None:
         changed = scene_id != self._scene_id
+        if changed:  # a field typed in for the scene shown so far writes there
+            end_editing(self, inside=True)
         self._scene_id = scene_id
         self.takes_strip.set_scene(scene_id)
         self.veo_images.set_scene(scene_id)
