@@ -6,6 +6,7 @@ import importlib
 import logging
 import math
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,9 @@ GOOGLE_POLL_INTERVAL_S = 5.0
 SORA_POLL_INTERVAL_S = 2.0
 #: Overrides both (tests against a fake server that answers in under a second).
 POLL_INTERVAL_ENV = "IMAGEAI_POLL_INTERVAL_S"
+#: Multiplies the pauses before a create or download is tried again (1 in the app; tests
+#: against a fake server that fails on purpose make them short).
+RETRY_PAUSE_SCALE_ENV = "IMAGEAI_RETRY_PAUSE_SCALE"
 
 #: Builders for the providers: (settings, key or None, catalog, environ) -> provider.
 Builder = Callable[[ProviderSettingsT, SecretStr | None, Catalog, Mapping[str, str]], VideoProvider]
@@ -54,17 +58,30 @@ def missing_key_error(key: KeyName) -> AuthError:
 
 def poll_interval(env: Mapping[str, str], default: float) -> float:
     """``IMAGEAI_POLL_INTERVAL_S`` if a finite number > 0, else ``default``."""
-    raw = env.get(POLL_INTERVAL_ENV)
+    return _positive(env, POLL_INTERVAL_ENV, default)
+
+
+def retry_sleep(env: Mapping[str, str]) -> Callable[[float], None]:
+    """How adapters pause before trying again: ``time.sleep``, scaled by
+    ``IMAGEAI_RETRY_PAUSE_SCALE`` when that is a finite number > 0."""
+    scale = _positive(env, RETRY_PAUSE_SCALE_ENV, 1.0)
+    if scale == 1.0:
+        return time.sleep
+    return lambda seconds: time.sleep(seconds * scale)
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
     if raw is None:
         return default
     try:
-        seconds = float(raw)
+        value = float(raw)
     except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        log.warning("ignoring %s=%r: not a number of seconds", POLL_INTERVAL_ENV, raw)
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        log.warning("ignoring %s=%r: not a number > 0", name, raw)
         return default
-    return seconds
+    return value
 
 
 def build_animatic(
@@ -91,6 +108,7 @@ def build_sora(
         catalog=catalog,
         usd_per_second=settings.usd_per_second,
         poll_interval=poll_interval(env, SORA_POLL_INTERVAL_S),
+        sleep=retry_sleep(env),
     )
 
 
@@ -107,6 +125,7 @@ def build_veo(
         base_url=base_url,
         catalog=catalog,
         poll_interval=poll_interval(env, GOOGLE_POLL_INTERVAL_S),
+        sleep=retry_sleep(env),
     )
 
 
@@ -123,6 +142,7 @@ def build_omni(
         base_url=base_url,
         catalog=catalog,
         poll_interval=poll_interval(env, GOOGLE_POLL_INTERVAL_S),
+        sleep=retry_sleep(env),
     )
 
 

@@ -42,6 +42,17 @@ def fake_api(tmp_path: Path) -> Iterator[Callable[..., FakeServerProcess]]:
         server.stop()
 
 
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's poll interval is 0.25 s where the app's is 5 s (Veo, Omni) or 2 s (/v1/videos
+    without a hint), so a failed poll backs off from there (0.5, 1, 2 s instead of 4-20 s), and
+    it pauses 1/20 as long as the app before a create or download is tried again (0.5-8 s
+    there). The fake answers in milliseconds, so the app's pauses would only wait; the retries
+    made, and what each one checks, are the same."""
+    monkeypatch.setenv("IMAGEAI_POLL_INTERVAL_S", "0.25")
+    monkeypatch.setenv("IMAGEAI_RETRY_PAUSE_SCALE", "0.05")
+
+
 @dataclass
 class Spawned:
     """A running `imageai` process whose stdout lines arrive on a queue."""

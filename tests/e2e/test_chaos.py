@@ -127,13 +127,11 @@ def _met_the_faults(server: FakeServerProcess) -> dict[str, int]:
 @pytest.fixture
 def quick_search(monkeypatch: pytest.MonkeyPatch) -> None:
     # The fake's list does not lag here: a lost create shows at the first look, and a create
-    # that failed before billing is given up on after 2 s instead of about 77. A failed poll
-    # backs off from 0.25 s instead of 2 s (0.5, 1, 2 s instead of 4, 8, 16).
+    # that failed before billing is given up on after 2 s instead of about 77.
     monkeypatch.setenv("IMAGEAI_LOST_CREATE_WAIT_S", "2")
-    monkeypatch.setenv("IMAGEAI_POLL_INTERVAL_S", "0.25")
 
 
-@pytest.mark.usefixtures("quick_search")
+@pytest.mark.usefixtures("quick_search", "quick_retries")
 @pytest.mark.parametrize("seed", _seeds())
 def test_chaos_videos_endpoint_ends_with_twelve_clips_and_twelve_billed_creates(
     fake_api: Callable[..., FakeServerProcess], imageai_cli: ImageaiCli, tmp_path: Path, seed: int
@@ -188,6 +186,7 @@ def _adc(home: Path, server: FakeServerProcess) -> Path:
     return adc
 
 
+@pytest.mark.usefixtures("quick_retries")
 @pytest.mark.parametrize("seed", _seeds())
 @pytest.mark.parametrize("provider", [ProviderName.OMNI, ProviderName.VEO])
 def test_chaos_without_a_list_bills_no_scene_twice_and_counts_lost_creates(
@@ -198,10 +197,7 @@ def test_chaos_without_a_list_bills_no_scene_twice_and_counts_lost_creates(
     provider: ProviderName,
     seed: int,
 ) -> None:
-    # Omni and Veo poll every 5 s, and after a failed poll wait 10 s, then 20: the fake answers
-    # in milliseconds, so poll at 0.25 s (same schedule, scaled; failed polls still back off
-    # and are tried again). A job finished by the first poll keeps the run short.
-    monkeypatch.setenv("IMAGEAI_POLL_INTERVAL_S", "0.25")
+    # A job finished by the first poll keeps the run short.
     server = fake_api(**{**CHAOS, "generation_seconds": 0.0}, seed=seed)
     imageai_cli.server = server
     if provider is ProviderName.VEO:

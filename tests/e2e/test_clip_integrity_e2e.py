@@ -45,6 +45,7 @@ def _assert_done_and_checked(folder: Path) -> None:
     assert not [p for p in (folder / "clips").iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.usefixtures("quick_retries")
 @pytest.mark.parametrize("fault", ["zero_filled_clips", "wrong_duration_clips"])
 def test_a_bad_clip_is_fetched_again_with_exactly_one_create(
     fake_api: Callable[..., FakeServerProcess],
@@ -67,6 +68,7 @@ def test_a_bad_clip_is_fetched_again_with_exactly_one_create(
     assert stats["sora_downloads"] == 2  # it was fetched again instead
 
 
+@pytest.mark.usefixtures("quick_retries")
 def test_a_clip_that_stays_bad_fails_clearly_and_the_next_render_only_downloads(
     fake_api: Callable[..., FakeServerProcess], imageai_cli: ImageaiCli, tmp_path: Path
 ) -> None:

@@ -157,9 +157,10 @@ def test_faults_bill_one_create_per_finished_scene_and_never_two_per_scene(
         scenes = [f"Shot {i}: the harbour, take {i}." for i in range(10)]
         _init(folder, "\n\n".join(scenes), server, "--resolution", "1080p")
 
-        # Polls fail too: at the default 5 s interval each failed one waits 10 s, then 20 s.
-        # Scaled down, the same backoff and retries, in a fraction of the time.
-        quick = {"IMAGEAI_POLL_INTERVAL_S": "0.25"}
+        # As the `quick_retries` fixture (this new user's environment is built by hand): a
+        # 0.25 s poll interval, not 5 s, to back off from after a failed poll, and 1/20 of the
+        # app's pauses before a create or download is tried again. The same retries, sooner.
+        quick = {"IMAGEAI_POLL_INTERVAL_S": "0.25", "IMAGEAI_RETRY_PAUSE_SCALE": "0.05"}
         _cli("video", "render", str(folder), "--concurrency", "3", "--json", home=home,
              fake=server, **quick)  # fmt: skip
         billed = _billed_by_prompt(server)

@@ -54,6 +54,7 @@ def _assert_all_done(folder: Path, count: int) -> None:
     assert not list((folder / "clips").glob(".*.part"))  # no half-written download left
 
 
+@pytest.mark.usefixtures("quick_retries")
 def test_faulty_server_renders_twelve_scenes_billing_exactly_twelve(
     fake_api: Callable[..., FakeServerProcess],
     imageai_cli: ImageaiCli,
@@ -61,10 +62,8 @@ def test_faulty_server_renders_twelve_scenes_billing_exactly_twelve(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A create answered 5xx or reset is never re-sent: the list is searched for it (2 s here,
-    # the fake's list does not lag), and a scene not found waits for the user's word. A failed
-    # poll backs off from 0.25 s instead of 2 s (0.5, 1, 2 s instead of 4, 8, 16).
+    # the fake's list does not lag), and a scene not found waits for the user's word.
     monkeypatch.setenv("IMAGEAI_LOST_CREATE_WAIT_S", "2")
-    monkeypatch.setenv("IMAGEAI_POLL_INTERVAL_S", "0.25")
     server = fake_api(
         fault_rate=0.2,
         drop_after_create_rate=0.1,

@@ -1,7 +1,10 @@
 """Veo and Omni poll every 5 s at first, /v1/videos without a hint every 2 s;
-``IMAGEAI_POLL_INTERVAL_S`` sets it for all (end-to-end tests use it)."""
+``IMAGEAI_POLL_INTERVAL_S`` sets it for all, and ``IMAGEAI_RETRY_PAUSE_SCALE`` shortens the
+pauses before a retry (end-to-end tests against a faulty fake use both)."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -12,6 +15,7 @@ from imageai.providers.factory import (
     GOOGLE_POLL_INTERVAL_S,
     SORA_POLL_INTERVAL_S,
     provider_factory,
+    retry_sleep,
 )
 
 SETTINGS = {
@@ -42,3 +46,23 @@ def test_providers_poll_at_their_interval_unless_told(
 @pytest.mark.parametrize("raw", ["soon", "0", "-1", "inf", "nan", ""])
 def test_an_unusable_interval_keeps_five_seconds(raw: str) -> None:
     assert _interval(ProviderName.OMNI, {"IMAGEAI_POLL_INTERVAL_S": raw}) == 5.0
+
+
+@pytest.mark.parametrize("provider", [ProviderName.OMNI, ProviderName.VEO, ProviderName.SORA])
+def test_retry_pauses_are_real_unless_scaled(
+    provider: ProviderName, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    assert retry_sleep({}) is time.sleep
+    assert retry_sleep({"IMAGEAI_RETRY_PAUSE_SCALE": "0"}) is time.sleep  # unusable: kept
+    scaled = retry_sleep({"IMAGEAI_RETRY_PAUSE_SCALE": "0.01"})
+    scaled(4.0)
+    assert slept == [pytest.approx(0.04)]
+    # The adapters get it: their create and download retries pause through it.
+    store = InMemorySecretStore({KeyName.GOOGLE: "fake-gemini-key", KeyName.OPENAI: "sk-fake"})
+    env = {"IMAGEAI_RETRY_PAUSE_SCALE": "0.01"}
+    built = provider_factory(store, default_catalog(), environ=env)(provider, SETTINGS[provider])
+    pause = built._sleep if provider is not ProviderName.SORA else built._creator._sleep  # type: ignore[attr-defined]
+    pause(4.0)
+    assert slept == [pytest.approx(0.04)] * 2
