@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core.models import RenderState
 from imageai.core.pricing import estimate
-from imageai.services.take_statuses import TakeStatuses
+from imageai.services.take_statuses import TakeStatuses, as_new_takes
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
+    from collections.abc import Iterator, Mapping
 
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
@@ -162,18 +163,6 @@ def _rows(
     return [(row, scene_price(row, scenes[row.id], changed.get(row.id))) for row in est.scenes]
 
 
-def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
-    """``project`` with the done scenes among ``scene_ids`` priced as new creates (as the
-    render planner prices a render again: the estimate counts a done scene as $0 more)."""
-    scenes = tuple(
-        s.model_copy(update={"state": RenderState.PENDING})
-        if s.id in scene_ids and s.state is RenderState.DONE
-        else s
-        for s in project.scenes
-    )
-    return project.model_copy(update={"scenes": scenes})
-
-
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -256,14 +245,18 @@ def summarize(
     selected_ids: list[str],
     catalog: Catalog,
     changed: Mapping[str, TakeStatus] | None = None,
+    priced: CostEstimate | None = None,
 ) -> CostSummary:
     """E.g. selected "8 s x $0.10/s = $0.80", total "12 scenes, 96 s: $9.60", billed "$1.20".
 
     ``changed`` are the done scenes changed since their take (`TakeStatuses.changed`): Render
-    offers them again, so they are priced as new takes and counted like a pending scene."""
+    offers them again, so they are priced as new takes and counted like a pending scene.
+    ``priced`` is that estimate when the caller has it already (`TakeStatuses.priced`)."""
     changed = {i: status for i, status in (changed or {}).items() if status.changed}
-    priced = as_new_takes(project, changed.keys()) if changed else project
-    whole = _rows(project, estimate(priced, catalog=catalog), changed)
+    if priced is None:
+        new_takes = as_new_takes(project, changed.keys()) if changed else project
+        priced = estimate(new_takes, catalog=catalog)
+    whole = _rows(project, priced, changed)
     wanted = set(selected_ids)
     chosen = [r for r in whole if r[0].id in wanted]
     billed = project.billed_usd
@@ -310,13 +303,17 @@ def plan_text(plan: RenderPlan) -> str:
 
 
 class CostTracker(QObject):
-    """Recomputes the `CostSummary` on every project or selection change.
+    """Recomputes the `CostSummary` on every project or selection change; inside `held` (an
+    open: the document, the storyboard's reset and the panel's selection each ask) the asks
+    are coalesced into one update on the next event-loop pass.
 
     Signals:
         summary_changed(CostSummary)
+        summary_pending(): a held change is priced on the next pass (the label says so)
     """
 
     summary_changed = Signal(object)
+    summary_pending = Signal()
 
     def __init__(
         self, document: ProjectDocument, catalog: Catalog, parent: QObject | None = None
@@ -325,28 +322,68 @@ class CostTracker(QObject):
         self._doc = document
         self._catalog = catalog
         self._selected: list[str] = []
-        #: The same statuses the cards show (one cache per document).
+        #: The same statuses and estimate the cards show (one cache per document).
         self._statuses = TakeStatuses.of(document, catalog)
-        self._summary = summarize(document.project, [], catalog, self._statuses.changed())
+        self._holds = 0
+        self._stale = False
+        #: The label was told a summary is coming: the next one is shown even if unchanged.
+        self._announced = False
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self._on_later_timeout)
+        changed, priced = self._statuses.priced()
+        self._summary = summarize(document.project, [], catalog, changed, priced)
         document.project_changed.connect(self._on_document_project_changed)
 
     @property
     def summary(self) -> CostSummary:
+        """The current summary; one still to compute (held or waiting for its pass) is
+        computed now, so a reader never gets the figures of before the change."""
+        if self._stale:
+            self._update()
         return self._summary
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Changes inside are priced once, on the next pass after the outermost one ends."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if not self._holds and self._stale:
+                self._announced = True
+                self.summary_pending.emit()
+                self._later.start()
 
     def set_selection(self, scene_ids: list[str]) -> None:
         self._selected = list(scene_ids)
-        self._update()
+        self._request()
 
     @Slot()
     def _on_document_project_changed(self) -> None:
-        self._update()
+        self._request()
+
+    @Slot()
+    def _on_later_timeout(self) -> None:
+        if self._stale and not self._holds:
+            self._update()
+
+    def _request(self) -> None:
+        if self._holds:
+            self._stale = True
+        else:
+            self._update()
 
     def _update(self) -> None:
+        self._stale = False
+        self._later.stop()
         ids = {s.id for s in self._doc.project.scenes}
         self._selected = [i for i in self._selected if i in ids]
         project = self._doc.project
-        summary = summarize(project, self._selected, self._catalog, self._statuses.changed(project))
-        if summary != self._summary:
-            self._summary = summary
+        changed, priced = self._statuses.priced(project)
+        summary = summarize(project, self._selected, self._catalog, changed, priced)
+        if summary != self._summary or self._announced:
+            self._summary, self._announced = summary, False
             self.summary_changed.emit(summary)

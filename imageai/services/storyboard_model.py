@@ -18,11 +18,10 @@ from PySide6.QtCore import (
 )
 
 from imageai.core.models import RenderState
-from imageai.core.pricing import SceneCost, estimate
 from imageai.core.provider_names import short_name
 from imageai.core.shot import resolve
 from imageai.core.takes import current_take, list_takes
-from imageai.services.cost_summary import as_new_takes, price_tip
+from imageai.services.cost_summary import price_tip
 from imageai.services.take_statuses import TakeStatuses
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 
     from imageai.core.catalog import Catalog
     from imageai.core.models import Project, Scene
+    from imageai.core.pricing import SceneCost
     from imageai.core.take_state import TakeStatus
     from imageai.services.project_document import ProjectDocument
     from imageai.services.storyboard_commands import StoryboardEditor
@@ -228,11 +228,9 @@ class StoryboardModel(QAbstractListModel):
         project = self._doc.project
         old_ids = [s.id for s in self._scenes]
         new_ids = [s.id for s in project.scenes]
-        # A scene changed since its take is priced as the new take Render offers (the cost
-        # line counts it so too).
-        again = self.take_statuses.changed(project)
-        priced = as_new_takes(project, again) if again else project
-        costs = {c.id: c for c in estimate(priced, catalog=self._catalog).scenes}
+        # A scene changed since its take is priced as the new take Render offers; the cost
+        # line counts it so too, from the same estimate (`TakeStatuses.priced`).
+        costs = {c.id: c for c in self.take_statuses.priced(project).estimate.scenes}
         if reset or old_ids != new_ids:
             self.beginResetModel()
             self._project, self._scenes, self._costs = project, project.scenes, costs

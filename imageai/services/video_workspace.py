@@ -126,20 +126,25 @@ class VideoWorkspace(QObject):
     # ---- files -------------------------------------------------------------------------------
 
     def new_project(self, title: str = "Untitled") -> None:
-        self.document.replace(Project(title=title, provider=self.new_project_provider()), None)
-        self.editor.reset(self.document)
-        self.project_opened.emit()
+        with self.costs.held():
+            self.document.replace(Project(title=title, provider=self.new_project_provider()), None)
+            self.editor.reset(self.document)
+            self.project_opened.emit()
 
     def open_project(self, folder: Path) -> None:
-        """Raises `ProjectFileError` with a clear message; the current project stays open."""
+        """Raises `ProjectFileError` with a clear message; the current project stays open.
+
+        The cost line is priced once, on the next pass (the document, the storyboard's reset
+        and the panel's selection each ask): a 500-scene open stays one short pass."""
         project = project_store.load(folder)
         # Billed costs shown are the ledger's (the record of spend), even after a crash.
         project = reconcile_billed(project, ledger_for(folder / LEDGER_NAME).spent_by_scene())
-        self.document.replace(project, folder)
-        self.editor.reset(self.document)
-        self.settings.add_recent(folder)
-        self.log.note(f"Opened {folder}")
-        self.project_opened.emit()
+        with self.costs.held():
+            self.document.replace(project, folder)
+            self.editor.reset(self.document)
+            self.settings.add_recent(folder)
+            self.log.note(f"Opened {folder}")
+            self.project_opened.emit()
 
     def save(self) -> Path:
         if self.document.folder is None:

@@ -21,6 +21,7 @@ class CostLabel(QLabel):
         self.setWordWrap(True)
         self._summary = tracker.summary
         tracker.summary_changed.connect(self._on_tracker_summary_changed)
+        tracker.summary_pending.connect(self._on_tracker_summary_pending)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             # A label with a style sheet is not always told of a new application palette.
@@ -49,6 +50,13 @@ class CostLabel(QLabel):
     @Slot(object)
     def _on_tracker_summary_changed(self, summary: object) -> None:
         self.show_summary(summary)  # type: ignore[arg-type]
+
+    @Slot()
+    def _on_tracker_summary_pending(self) -> None:
+        # Till the next pass prices the new project: no figure rather than the old one's.
+        self.setText("Estimating costs…")
+        self.setToolTip("")
+        self.setStyleSheet("")
 
     @Slot()
     def _on_app_palette_changed(self) -> None:

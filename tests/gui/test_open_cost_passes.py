@@ -1,0 +1,101 @@
+"""Opening a project prices it once, on the pass after the open: counted calls, not times."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from imageai.core import pricing, project_store
+from imageai.core.models import Project, Scene
+from imageai.gui.video.workspace_panel import VideoWorkspacePanel
+from imageai.services import cost_summary
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from imageai.services.video_workspace import VideoWorkspace
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+NEW_TOTAL = "Storyboard: 3 scenes, 12 s: $0.00"
+
+
+def _panel(qtbot: QtBot, ws: VideoWorkspace) -> VideoWorkspacePanel:
+    panel = VideoWorkspacePanel(ws)
+    qtbot.add_widget(panel)
+    panel.resize(1300, 800)
+    panel.show()
+    return panel
+
+
+def _other_project(tmp_path: Path) -> Path:
+    folder = tmp_path / "other"
+    scenes = tuple(Scene(prompt=f"Gull {i}", duration=4) for i in range(3))
+    project_store.save(Project(title="Gulls", scenes=scenes), folder)
+    return folder
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    calls = [0]
+    original = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_opening_computes_the_cost_summary_once_on_the_next_pass(
+    qtbot: QtBot,
+    make_workspace: Callable[..., VideoWorkspace],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws = make_workspace(scenes=2)
+    panel = _panel(qtbot, ws)
+    folder = _other_project(tmp_path)
+    summaries = _count(monkeypatch, cost_summary, "summarize")
+    ws.open_project(folder)
+    # The document, the storyboard's reset and the panel's selection each asked (3 before).
+    assert summaries[0] == 0
+    assert panel.cost_label.text() == "Estimating costs…"
+    qtbot.waitUntil(lambda: NEW_TOTAL in panel.cost_label.text())
+    assert summaries[0] == 1
+    qtbot.wait(20)
+    assert summaries[0] == 1
+
+
+def test_a_reader_during_the_open_pass_gets_the_new_projects_figures(
+    qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], tmp_path: Path
+) -> None:
+    ws = make_workspace(scenes=2)
+    panel = _panel(qtbot, ws)
+    ws.open_project(_other_project(tmp_path))
+    assert panel.cost_label.text() == "Estimating costs…"  # never the old project's figures
+    assert ws.costs.summary.total.startswith(NEW_TOTAL)  # computed now, when asked
+    assert NEW_TOTAL in panel.cost_label.text()
+
+
+def test_the_cards_and_the_cost_line_share_one_estimate(
+    qtbot: QtBot,
+    make_workspace: Callable[..., VideoWorkspace],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each scene is priced once per open and once per edit (4 and 2 times before)."""
+    ws = make_workspace(scenes=2)
+    panel = _panel(qtbot, ws)
+    priced = _count(monkeypatch, pricing, "price_rule")
+    ws.open_project(_other_project(tmp_path))
+    qtbot.waitUntil(lambda: NEW_TOTAL in panel.cost_label.text())
+    assert priced[0] == 3
+    priced[0] = 0
+    ws.editor.edit_scene(ws.document.project.scenes[-1].id, duration=6)
+    assert "Storyboard: 3 scenes, 14 s: $0.00" in panel.cost_label.text()
+    assert priced[0] == 3
