@@ -123,7 +123,7 @@ class StoryboardModel(QAbstractListModel):
             SceneRole.ID: lambda: scene.id,
             SceneRole.NUMBER: lambda: number,
             SceneRole.EXCERPT: lambda: excerpt(scene.prompt),
-            SceneRole.SECONDS: lambda: resolve(project, scene).seconds,
+            SceneRole.SECONDS: lambda: self._seconds(project, scene),
             SceneRole.PROVIDER: lambda: project.provider_for(scene).value,
             SceneRole.PROVIDER_NAME: lambda: short_name(project.provider_for(scene)),
             SceneRole.STATE: lambda: scene.state.value,
@@ -136,6 +136,12 @@ class StoryboardModel(QAbstractListModel):
         }
         value = values.get(role)
         return None if value is None else value()
+
+    def _seconds(self, project: Project, scene: Scene) -> int:
+        # The estimate resolved every scene already: the timeline's relayout of 500 rows
+        # reads its seconds rather than resolving each scene's settings again.
+        cost = self._costs.get(scene.id)
+        return cost.seconds if cost is not None else resolve(project, scene).seconds
 
     def take_status(self, scene: Scene) -> TakeStatus:
         """Whether ``scene`` changed since its chosen take (`TakeStatuses` caches it until the

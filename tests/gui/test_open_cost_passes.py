@@ -8,8 +8,9 @@ import pytest
 
 from imageai.core import pricing, project_store
 from imageai.core.models import Project, Scene
+from imageai.gui.video.timeline_strip import PX_PER_SECOND
 from imageai.gui.video.workspace_panel import VideoWorkspacePanel
-from imageai.services import cost_summary
+from imageai.services import cost_summary, storyboard_model
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -99,3 +100,21 @@ def test_the_cards_and_the_cost_line_share_one_estimate(
     ws.editor.edit_scene(ws.document.project.scenes[-1].id, duration=6)
     assert "Storyboard: 3 scenes, 14 s: $0.00" in panel.cost_label.text()
     assert priced[0] == 3
+
+
+def test_the_timeline_reads_each_scenes_seconds_from_the_estimate(
+    qtbot: QtBot,
+    make_workspace: Callable[..., VideoWorkspace],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The open's relayout resolved every scene's settings a second time (once per row)."""
+    ws = make_workspace(scenes=2)
+    panel = _panel(qtbot, ws)
+    resolved = _count(monkeypatch, storyboard_model, "resolve")
+    ws.open_project(_other_project(tmp_path))
+    timeline = panel.viewer.timeline
+    assert [b.width for b in timeline.blocks] == [4 * PX_PER_SECOND] * 3
+    assert resolved[0] == 0
+    ws.editor.edit_scene(ws.document.project.scenes[1].id, duration=6)
+    assert [b.width for b in timeline.blocks] == [w * PX_PER_SECOND for w in (4, 6, 4)]
