@@ -96,10 +96,11 @@ def _gui_application_first(request: pytest.FixtureRequest) -> None:
 
     The CLI makes a QCoreApplication when none exists (right for the app); in one pytest session
     it would outlive the test and pytest-qt's `qapp` would then refuse it, so the suite would
-    pass or fail by the order the folders run in.
+    pass or fail by the order the folders run in. GUI tests that measure fonts without asking
+    for `qapp` need one too: a worker whose first GUI test is such a test aborts without it.
     """
     parts = request.node.path.parts
-    if "tests" not in parts or not {"cli", "services"} & set(parts):
+    if "tests" not in parts or not {"cli", "services", "gui"} & set(parts):
         return
     from PySide6.QtWidgets import QApplication
 

@@ -171,4 +171,7 @@ def test_killed_mid_batch_then_rerun_creates_nothing_already_created(
     failed = [line for line in batch if " ok " not in line]
     assert all("outcome_unknown" in line for line in failed), failed
     assert len(failed) <= 2
-    assert sum(after.values()) in (VIDEOS, VIDEOS - len(failed))
+    # Billed: every video that finished, once, and of those in flight at the kill the ones whose
+    # create had reached the server (the two slots' creates go out together: either, both or
+    # neither may have).
+    assert VIDEOS - len(failed) <= sum(after.values()) <= VIDEOS

@@ -60,7 +60,8 @@ def test_cancelling_the_task_cancels_the_job(
         while not fake.started:
             await asyncio.sleep(0.01)
         task.cancel()
-        gate.set()
+        await asyncio.sleep(0)  # the task takes the cancel and cancels the jobs' token
+        gate.set()  # only then may the held poll return: the job must see the cancel
         with pytest.raises(asyncio.CancelledError):
             await task
 
