@@ -77,6 +77,17 @@ def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
     return project.model_copy(update={"scenes": scenes})
 
 
+def _same_frame(before: Project, after: Project) -> bool:
+    """The same scenes in the same order under the same project-wide settings: each scene's
+    estimate row is then its own business."""
+    return (
+        before.provider == after.provider
+        and before.settings == after.settings
+        and len(before.scenes) == len(after.scenes)
+        and all(a.id == b.id for a, b in zip(before.scenes, after.scenes, strict=True))
+    )
+
+
 class Priced(NamedTuple):
     """A project's changed scenes and its estimate with them priced as the new takes Render
     offers: what the cards and the cost line both show."""
@@ -98,6 +109,8 @@ class TakeStatuses(QObject):
         self._cache: dict[str, tuple[Scene, tuple[Any, ...], TakeStatus]] = {}
         #: The last `priced` answer and what it was computed from (project, changed, day).
         self._priced: tuple[Project, dict[str, TakeStatus], date, Priced] | None = None
+        #: The last estimate, of the project priced as new takes, and its day.
+        self._estimated: tuple[Project, date, CostEstimate] | None = None
 
     @classmethod
     def of(cls, document: ProjectDocument, catalog: Catalog) -> TakeStatuses:
@@ -134,8 +147,7 @@ class TakeStatuses(QObject):
         """``project`` (default the document's) priced once for the storyboard's cards and the
         cost line: estimating 500 scenes takes ~10 ms, and both ask after every change. The
         statuses are checked again on each call (a reference saved again in place changes
-        them); the estimate is redone when the project, its changed scenes or the day (a
-        model's retirement) differ."""
+        them); only the scenes that differ from the last estimate's are priced again."""
         project = self._doc.project if project is None else project
         changed = self.changed(project)
         today = date.today()
@@ -143,9 +155,30 @@ class TakeStatuses(QObject):
         if last is not None and last[0] is project and last[1] == changed and last[2] == today:
             return last[3]
         priced = as_new_takes(project, changed) if changed else project
-        answer = Priced(changed, estimate(priced, catalog=self._catalog))
+        answer = Priced(changed, self._estimate(priced, today))
         self._priced = (project, changed, today, answer)
+        self._estimated = (priced, today, answer.estimate)
         return answer
+
+    def _estimate(self, priced: Project, today: date) -> CostEstimate:
+        """The estimate of ``priced``, reusing the last one's rows for the scenes that did not
+        change (a row depends on the project's provider and settings, its scene and its
+        number; the day is in it through a model's retirement)."""
+        last = self._estimated
+        if last is None or last[1] != today or not _same_frame(last[0], priced):
+            return estimate(priced, catalog=self._catalog)
+        before, _today, rows = last
+        stale = [
+            new.id
+            for old, new in zip(before.scenes, priced.scenes, strict=True)
+            if old is not new and old != new
+        ]
+        if not stale:
+            return rows
+        if len(stale) * 2 > len(priced.scenes):
+            return estimate(priced, catalog=self._catalog)
+        fresh = {row.id: row for row in estimate(priced, stale, self._catalog).scenes}
+        return rows.model_copy(update={"scenes": tuple(fresh.get(r.id, r) for r in rows.scenes)})
 
     def _status(self, project: Project, scene: Scene, previous: Scene | None) -> TakeStatus:
         folder = self._doc.folder

@@ -89,7 +89,8 @@ def test_the_cards_and_the_cost_line_share_one_estimate(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each scene is priced once per open and once per edit (4 and 2 times before)."""
+    """Each scene is priced once per open, and an edit prices its scene alone (before: each
+    scene 4 times per open, and every scene twice per edit)."""
     ws = make_workspace(scenes=2)
     panel = _panel(qtbot, ws)
     priced = _count(monkeypatch, pricing, "price_rule")
@@ -99,7 +100,7 @@ def test_the_cards_and_the_cost_line_share_one_estimate(
     priced[0] = 0
     ws.editor.edit_scene(ws.document.project.scenes[-1].id, duration=6)
     assert "Storyboard: 3 scenes, 14 s: $0.00" in panel.cost_label.text()
-    assert priced[0] == 3
+    assert priced[0] == 1
 
 
 def test_the_timeline_reads_each_scenes_seconds_from_the_estimate(
