@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind, ImageAIError, JobError, ValidationError
@@ -135,14 +136,15 @@ class VideoWorkspace(QObject):
         """Raises `ProjectFileError` with a clear message; the current project stays open.
 
         The cost line is priced once, on the next pass (the document, the storyboard's reset
-        and the panel's selection each ask): a 500-scene open stays one short pass."""
+        and the panel's selection each ask), and the recent list (a settings file written with
+        an fsync) is saved on a later pass: a 500-scene open stays one short pass."""
         project = project_store.load(folder)
         # Billed costs shown are the ledger's (the record of spend), even after a crash.
         project = reconcile_billed(project, ledger_for(folder / LEDGER_NAME).spent_by_scene())
         with self.costs.held():
             self.document.replace(project, folder)
             self.editor.reset(self.document)
-            self.settings.add_recent(folder)
+            QTimer.singleShot(0, self, partial(self.settings.add_recent, folder))
             self.log.note(f"Opened {folder}")
             self.project_opened.emit()
 

@@ -55,7 +55,10 @@ def test_provider_choice_and_settings_survive_save_and_reopen(
     assert selector.combo.currentData() == "veo"
     assert selector.stack.currentWidget() is veo
     assert veo.model_combo.currentData() == "veo-3.1-lite-generate-001"
-    assert [a.text() for a in window.recent_menu.actions()] == [str(tmp_path / "p")]
+    # The recent list is saved on a pass after the open.
+    qtbot.waitUntil(
+        lambda: [a.text() for a in window.recent_menu.actions()] == [str(tmp_path / "p")]
+    )
 
 
 def test_close_with_unsaved_changes_asks_and_can_be_cancelled(

@@ -119,3 +119,19 @@ def test_the_timeline_reads_each_scenes_seconds_from_the_estimate(
     assert resolved[0] == 0
     ws.editor.edit_scene(ws.document.project.scenes[1].id, duration=6)
     assert [b.width for b in timeline.blocks] == [w * PX_PER_SECOND for w in (4, 6, 4)]
+
+
+def test_the_recent_list_is_saved_on_a_pass_after_the_open(
+    qtbot: QtBot,
+    make_workspace: Callable[..., VideoWorkspace],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Saving the settings file (with an fsync) took up to ~10 ms of the open's pass."""
+    ws = make_workspace(scenes=2)
+    folder = _other_project(tmp_path)
+    saves = _count(monkeypatch, ws.settings, "save")
+    ws.open_project(folder)
+    assert saves[0] == 0
+    qtbot.waitUntil(lambda: ws.settings.settings.recent_projects[:1] == (str(folder),))
+    assert saves[0] == 1
