@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
-    from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt Multimedia logs which optional codec libraries it could not load; that is not a test failure.
@@ -23,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # the main thread after each test instead.
     gc.disable()
     _no_sdk_retry_pause()
+    _one_certificate_trust_store()
 
 
 def _no_sdk_retry_pause() -> None:
@@ -32,6 +34,24 @@ def _no_sdk_retry_pause() -> None:
     import openai._base_client
 
     openai._base_client.INITIAL_RETRY_DELAY = 0.0
+
+
+def _one_certificate_trust_store() -> None:
+    # Each SDK client loads the whole CA bundle (25-50 ms of CPU; an Omni client makes ten):
+    # the tests only speak plain HTTP to local fakes, never TLS, so they trust one certificate
+    # instead, whatever the machine's SSL_CERT_FILE says. httpx and google-genai read it; the
+    # processes the e2e tests start inherit it.
+    import certifi
+
+    bundle = Path(certifi.where()).read_text(encoding="ascii")
+    end = "-----END CERTIFICATE-----\n"
+    first = bundle[bundle.index("-----BEGIN CERTIFICATE-----") : bundle.index(end) + len(end)]
+    fd, name = tempfile.mkstemp(prefix="imageai-tests-ca-", suffix=".pem")
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(first)
+    store = Path(tempfile.gettempdir()) / "imageai-tests-one-ca.pem"
+    os.replace(name, store)  # whole, whichever worker writes last
+    os.environ["SSL_CERT_FILE"] = str(store)
 
 
 @pytest.fixture(autouse=True)
