@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +105,10 @@ class VideoWorkspace(QObject):
             ),
         )
         self._saving_to: Path | None = None
+        # A timer, not singleShot(0): that is a queued call, run in the open's own pass.
+        self._recent_later = QTimer(self, singleShot=True, interval=0)
+        self._recent_later.timeout.connect(self._on_recent_later_timeout)
+        self._recent_folder: Path | None = None
         #: The provider of File > New; the app sets it from the keys (`NewProjectDefaults`).
         self.new_project_provider: Callable[[], ProviderName] = lambda: ProviderName.ANIMATIC
 
@@ -135,18 +138,24 @@ class VideoWorkspace(QObject):
     def open_project(self, folder: Path) -> None:
         """Raises `ProjectFileError` with a clear message; the current project stays open.
 
-        The cost line is priced once, on the next pass (the document, the storyboard's reset
-        and the panel's selection each ask), and the recent list (a settings file written with
-        an fsync) is saved on a later pass: a 500-scene open stays one short pass."""
+        The cost line (asked for three times) and the recent list (a settings file written
+        with an fsync) follow on later passes: a 500-scene open stays one short pass."""
         project = project_store.load(folder)
         # Billed costs shown are the ledger's (the record of spend), even after a crash.
         project = reconcile_billed(project, ledger_for(folder / LEDGER_NAME).spent_by_scene())
         with self.costs.held():
             self.document.replace(project, folder)
             self.editor.reset(self.document)
-            QTimer.singleShot(0, self, partial(self.settings.add_recent, folder))
+            self._recent_folder = folder
+            self._recent_later.start()
             self.log.note(f"Opened {folder}")
             self.project_opened.emit()
+
+    @Slot()
+    def _on_recent_later_timeout(self) -> None:
+        if self._recent_folder is not None:
+            self.settings.add_recent(self._recent_folder)
+            self._recent_folder = None
 
     def save(self) -> Path:
         if self.document.folder is None:
