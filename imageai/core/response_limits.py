@@ -11,6 +11,7 @@ import httpx2
 from imageai.core.errors import ErrorKind, ProviderError
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Iterable, Iterator
 
     from imageai.core.clip_check import ExpectedClip
@@ -178,10 +179,15 @@ class _ClosingHttpxClient(_ClosesWhenCollected, httpx.Client):
     pass
 
 
-def capped_client(limit: int = MAX_JSON_BYTES) -> httpx2.Client:
+def capped_client(
+    limit: int = MAX_JSON_BYTES, verify: ssl.SSLContext | bool = True
+) -> httpx2.Client:
     """An ``httpx2.Client`` (for an SDK's ``http_client``/``httpx_client``) whose answers stop
-    at ``limit`` bytes, media downloads excepted."""
-    return _ClosingClient(transport=CappedTransport(httpx2.HTTPTransport(), limit))
+    at ``limit`` bytes, media downloads excepted; ``verify`` as httpx2 takes it (a shared
+    context spares reading the trust store again)."""
+    return _ClosingClient(
+        transport=CappedTransport(httpx2.HTTPTransport(verify=verify), limit), verify=verify
+    )
 
 
 def capped_httpx_client(limit: int = MAX_JSON_BYTES) -> httpx.Client:

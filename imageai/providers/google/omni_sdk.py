@@ -49,6 +49,7 @@ from imageai.providers.google.vertex_auth import (
     vertex_client,
     vertex_credentials,
 )
+from imageai.providers.tls import shared_ssl_context
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -108,18 +109,23 @@ class OmniSdk:
         self._stream = make(ONE_ATTEMPT)
         # The origin file URIs may carry the key to (Gemini API only).
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._http = httpx2.Client(timeout=DOWNLOAD_TIMEOUT)
+        self._http = httpx2.Client(timeout=DOWNLOAD_TIMEOUT, verify=shared_ssl_context())
 
     @staticmethod
     def _gemini_client(key: str, base_url: str | None) -> Callable[[Any], genai.Client]:
         def make(retry: types.HttpRetryOptions) -> genai.Client:
+            tls = shared_ssl_context()
             options = types.HttpOptions(
                 base_url=base_url,
                 api_version=GEMINI_API_VERSION,
                 timeout=SDK_TIMEOUT_MS,
                 retry_options=retry,
                 # A hostile endpoint's endless answer stops (answers may hold an inline clip).
-                httpx_client=capped_client(MAX_INLINE_ANSWER_BYTES),
+                httpx_client=capped_client(MAX_INLINE_ANSWER_BYTES, verify=tls),
+                # The SDK builds its (unused) async and websocket clients' TLS from these
+                # instead of reading the trust store again for each.
+                client_args={"verify": tls},
+                async_client_args={"verify": tls, "ssl": tls},
             )
             return genai.Client(api_key=key, http_options=options)
 

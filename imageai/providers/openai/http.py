@@ -9,6 +9,7 @@ import openai
 
 from imageai.core.errors import InvalidRequestError, ProviderError
 from imageai.core.response_limits import CappedTransport
+from imageai.providers.tls import shared_ssl_context
 
 
 class _CappedClient(openai.DefaultHttpxClient):
@@ -21,7 +22,8 @@ class _CappedClient(openai.DefaultHttpxClient):
 
 def capped_http_client() -> httpx2.Client:
     """The SDK's defaults (timeouts, limits, redirects) over a transport that caps bodies."""
-    return _CappedClient(transport=CappedTransport(httpx2.HTTPTransport()))
+    tls = shared_ssl_context()
+    return _CappedClient(transport=CappedTransport(httpx2.HTTPTransport(verify=tls)), verify=tls)
 
 
 #: What the SDK raises when an answer is HTML or JSON of the wrong shape (it builds its models
