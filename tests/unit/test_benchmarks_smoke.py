@@ -30,7 +30,9 @@ def test_gap_figures_count_and_locate_stalls() -> None:
             "at_s": 0.02,
             "gap_ms": 70.0,
             "gui_cpu_ms": None,
+            "machine_idle_pct": None,
             "gui_stack": {"project_store.py:42 atomic_write_text": 1},
+            "other_threads_running_python": {},
         }
     ]
 
