@@ -4,7 +4,8 @@
   otherwise): open a 500-scene project, scroll the storyboard and the timeline end to end, edit
   a scene's duration (the estimate of all 500 is redone), change the project's duration (every
   scene's cost changes). Each is measured as the longest gap between ticks of a 10 ms timer;
-  the target is no gap over 50 ms.
+  the target is no gap over 50 ms. For the open, also the time until the cost line shows the
+  new project's figures (``costs_shown_ms``; it is priced on a pass after the open).
 - Ledger: the same 40-scene animatic project with a new ledger and with 20,000 lines; for each,
   a fresh `imageai video status` process, the render budget check in process, and a fresh
   `imageai video render --scenes 1` process up to its create (the intent line). The target is
@@ -102,11 +103,19 @@ def gui(scenes: int) -> dict[str, object]:
             ("edit_one_scene", lambda: _edit_last_scene(parts), 1.0),
             ("change_project_duration", lambda: _change_duration(parts), 1.0),
         ]
+        # The cost line is priced on a pass after the open: how long it says "Estimating".
+        priced_at: list[float] = []
+        workspace.costs.summary_changed.connect(lambda _s: priced_at.append(time.perf_counter()))
         for name, action, tail_s in steps:
+            started = time.perf_counter()
             result, _ = _measure(parts, action, None, tail_s, 0)
-            figures[name] = {
+            figure = {
                 k: result[k] for k in ("max_gap_ms", "p99_gap_ms", "gaps_over_50ms", "stalls")
             }
+            if name == "open":
+                shown = [at for at in priced_at if at >= started]
+                figure["costs_shown_ms"] = round((shown[0] - started) * 1000, 1) if shown else None
+            figures[name] = figure
     finally:
         parts.window.hide()
         parts.shutdown()
