@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 PUSH_IN = 0.08
 THUMB_WIDTH = 480
 _STDERR_TAIL = 12
+#: zlib level of the source frame handed to ffmpeg (1: fastest that still compresses).
+SOURCE_PNG_COMPRESSION = 1
 #: ffmpeg runs this much nicer than the app (POSIX; below-normal class on Windows).
 FFMPEG_NICENESS = 10
 
@@ -166,7 +168,12 @@ class AnimaticProvider:
         workdir = Path(tempfile.mkdtemp(prefix="imageai-animatic-"))
         try:
             source = workdir / "source.png"
-            self._source_image(request, size).save(source, format="PNG")
+            # ffmpeg reads this once from a temp folder: the fastest compression costs a
+            # quarter of the default's CPU (60 vs 280 ms for a detailed 720p frame) while
+            # four renders share two cores with the app.
+            self._source_image(request, size).save(
+                source, format="PNG", compress_level=SOURCE_PNG_COMPRESSION
+            )
             part = project_path(
                 request.project_dir, "clips", f".{request.file_stem}.{job_id}.part.mp4"
             )

@@ -268,3 +268,19 @@ def test_title_card_wraps_long_prompts_inside_the_frame() -> None:
     # Something was drawn in the body area, and the bottom margin stayed clear.
     assert card.crop((0, 60, 320, 150)).getextrema() != card.crop((0, 0, 1, 1)).getextrema()
     assert card.crop((0, 176, 320, 180)).getcolors() == [(320 * 4, (18, 20, 28))]
+
+
+def test_the_source_frame_for_ffmpeg_is_written_with_the_fastest_compression(
+    provider: AnimaticProvider, tmp_path: Path
+) -> None:
+    # A temp file ffmpeg reads once: compressing it harder only takes CPU from the app.
+    reference = tmp_path / "door.png"
+    Image.effect_noise((640, 360), 40).convert("RGB").save(reference)
+    job = provider.start(make_request(tmp_path, size="1280x720", reference=reference))
+    render_ = provider._get(job.job_id)
+    assert render_ is not None
+    data = render_.source.read_bytes()
+    idat = data.index(b"IDAT")
+    zlib_header = data[idat + 4 : idat + 6]
+    assert zlib_header == b"\x78\x01"  # FLEVEL 0: the fastest level
+    provider.cancel(job.job_id)
