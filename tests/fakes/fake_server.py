@@ -72,6 +72,9 @@ class FakeConfig:
     drop_after_create_rate: float = 0.0
     #: Also drop the first N accepted creates (so a test surely meets some, whatever the timing).
     drop_first_creates: int = 0
+    #: Also answer the first N requests that are not creates (polls, lists, downloads; not the
+    #: OAuth token) 503, so a test surely meets transient faults whatever the timing.
+    fault_first_requests: int = 0
     #: Simulated generation time of a job, in seconds.
     generation_seconds: float = 0.5
     #: Sent as ``openai-poll-after-ms`` on Sora retrieves (None: header absent).
@@ -249,10 +252,24 @@ def route(method: str, pattern: str, *, create: bool = False) -> Callable[[Handl
 _INTERACTIONS_CODES = {429: "resource_exhausted", 500: "internal", 503: "unavailable"}
 
 
+def _forced_fault(state: FakeState, path: str, is_create: bool) -> FakeResponse | None:
+    if is_create or path == "/token":
+        return None
+    with state.lock:
+        forced = state.stats.get("faults_forced", 0)
+        if forced >= state.config.fault_first_requests:
+            return None
+        state.stats["faults_forced"] = forced + 1
+    return _fault_response(state, "503", path)
+
+
 def _inject_fault(state: FakeState, path: str = "") -> FakeResponse | None:
     if not state.chance(state.config.fault_rate):
         return None
-    kind = state.random.choice(["429", "500", "503", "reset"])
+    return _fault_response(state, state.random.choice(["429", "500", "503", "reset"]), path)
+
+
+def _fault_response(state: FakeState, kind: str, path: str) -> FakeResponse:
     state.count(f"fault_{kind}")
     if kind == "reset":
         raise DropConnection
@@ -302,7 +319,10 @@ class _Handler(BaseHTTPRequestHandler):
             match = pattern.match(request.path)
             if match is None or method != request.method:
                 continue
-            if (fault := _inject_fault(state, request.path)) is not None:
+            fault = _forced_fault(state, request.path, is_create) or _inject_fault(
+                state, request.path
+            )
+            if fault is not None:
                 return fault
             if state.config.echo_key_status:
                 return _echo_key(state.config.echo_key_status, request)
