@@ -30,7 +30,9 @@ def render_locked(args: argparse.Namespace, ctx: CliContext) -> int:
     from imageai.services.render_controller import RenderController
     from imageai.services.render_plan import again_lines
 
-    doc = ProjectDocument.open(args.dir)
+    # Saves stay on this thread: with no window to keep responsive, a writer thread would
+    # only add a thread and a cross-thread signal to a process that must not crash mid-render.
+    doc = ProjectDocument.open(args.dir, background_saves=False)
     project = doc.project
     indexes = parse_scene_selection(args.scenes, len(project.scenes)) if args.scenes else None
     runner = JobRunner(args.concurrency)

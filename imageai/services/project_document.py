@@ -76,7 +76,12 @@ class ProjectDocument(QObject):
     save_failed = Signal(object)
 
     def __init__(
-        self, project: Project, folder: Path | None = None, parent: QObject | None = None
+        self,
+        project: Project,
+        folder: Path | None = None,
+        parent: QObject | None = None,
+        *,
+        background_saves: bool = True,
     ) -> None:
         super().__init__(parent)
         self._project = project
@@ -87,11 +92,15 @@ class ProjectDocument(QObject):
         #: Counts edits that made the document dirty: a background save clears ``dirty`` only
         #: if no edit came after the state it wrote.
         self._edits = 0
-        self._writer: SaveWriter[_Written] = SaveWriter(self._written, "project-save")
+        #: None: `save_later` writes at once, on the caller's thread (the command line has no
+        #: event loop to keep smooth, so it keeps no writer thread either).
+        self._writer: SaveWriter[_Written] | None = (
+            SaveWriter(self._written, "project-save") if background_saves else None
+        )
 
     @classmethod
-    def open(cls, folder: Path) -> ProjectDocument:
-        return cls(project_store.load(folder), folder)
+    def open(cls, folder: Path, *, background_saves: bool = True) -> ProjectDocument:
+        return cls(project_store.load(folder), folder, background_saves=background_saves)
 
     @property
     def project(self) -> Project:
@@ -187,20 +196,30 @@ class ProjectDocument(QObject):
                     failed.set()
                 raise
 
+        if self._writer is None:
+            outcome: _Written | Exception
+            try:
+                outcome = write()
+            except Exception as exc:  # noqa: BLE001 - reported through save_failed, as below
+                outcome = exc
+            self._written(outcome)
+            return
         self._writer.submit(write)
 
     def wait_saved(self) -> None:
         """Wait, on any thread, until the background saves asked for so far have ended (a
         job about to create waits for them: a failed one must stop it)."""
-        self._writer.wait_written()
+        if self._writer is not None:
+            self._writer.wait_written()
 
     def flush(self) -> None:
         """Wait for background saves and report their outcome (``saved``/``save_failed``) now."""
-        self._writer.flush()
+        if self._writer is not None:
+            self._writer.flush()
 
     def saving(self) -> bool:
         """A background save is queued or under way."""
-        return self._writer.busy()
+        return self._writer is not None and self._writer.busy()
 
     def _written(self, outcome: _Written | Exception) -> None:
         if isinstance(outcome, Exception):
