@@ -6,12 +6,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPixmap, QResizeEvent, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QStackedLayout,
     QStyle,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imageai.gui.deferred_thumbnails import picture_now_or_later, shared_decoder
+from imageai.gui.video.poster_label import PosterLabel
 from imageai.services.clip_probe import DEFAULT_FPS, ClipProbe
 from imageai.services.cut_playlist import CutPlaylist
 
@@ -32,9 +31,6 @@ if TYPE_CHECKING:
     from imageai.services.cut_playlist import CutEntry
 
 log = logging.getLogger(__name__)
-
-#: The size a large poster is decoded to cover (the player's column is narrower).
-POSTER_BOUND = QSize(960, 540)
 
 
 def multimedia_available() -> bool:
@@ -82,15 +78,7 @@ class PlayerWidget(QWidget):
         self.probe = ClipProbe(self)
         self.probe.probed.connect(self._on_probe_probed)
         self.player: object | None = None
-        self._poster_pixmap: QPixmap | None = None
-        self._poster_source: str | None = None
-        shared_decoder().decoded.connect(self._on_poster_decoded)
-        self.poster = QLabel()
-        self.poster.setObjectName("playerPoster")
-        self.poster.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.poster.setWordWrap(True)
-        self.poster.setMinimumSize(QSize(160, 90))
-        self.poster.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.poster = PosterLabel()
         self.screen_stack = QStackedLayout()
         self.screen_stack.addWidget(self.poster)
         self._build_controls()
@@ -193,7 +181,8 @@ class PlayerWidget(QWidget):
         """Load ``clip`` paused at its start, its thumbnail as the poster; ``message`` is shown
         in the poster's place when there is no picture."""
         self.scene_id, self.clip = scene_id, clip
-        self._set_poster(thumbnail, message)
+        self.poster.show_picture(thumbnail, message)
+        self.screen_stack.setCurrentWidget(self.poster)
         player = self.media_player()
         self.fps = (self.probe.fps(clip) if clip else None) or DEFAULT_FPS
         has_clip = clip is not None and player is not None
@@ -209,44 +198,10 @@ class PlayerWidget(QWidget):
             return
         player.stop()
         player.setSource(QUrl.fromLocalFile(str(clip)) if clip else QUrl())
-        if clip is not None and self._poster_pixmap is None:
+        if clip is not None and not self.poster.has_picture():
             # No thumbnail: show the first frame itself, paused at 0.
             self.screen_stack.setCurrentWidget(self.video)
             player.pause()
-
-    def _set_poster(self, thumbnail: Path | None, message: str) -> None:
-        # A large picture (a scene's 1080p reference, shown until it has a take) is decoded
-        # off the GUI thread, 35-55 ms; `_on_poster_decoded` shows it.
-        self._poster_source = str(thumbnail) if thumbnail and thumbnail.is_file() else None
-        self._poster_pixmap = None
-        if self._poster_source is not None:
-            self._poster_pixmap, _ = picture_now_or_later(self._poster_source, POSTER_BOUND)
-        if self._poster_pixmap is None:
-            self.poster.setText(message)  # (a label holds a text or a picture, not both)
-        self._scale_poster()
-        self.screen_stack.setCurrentWidget(self.poster)
-
-    @Slot()
-    def _on_poster_decoded(self) -> None:
-        if self._poster_pixmap is not None or self._poster_source is None:
-            return
-        self._poster_pixmap, _ = shared_decoder().pixmap(self._poster_source, POSTER_BOUND)
-        self._scale_poster()
-
-    def _scale_poster(self) -> None:
-        if self._poster_pixmap is None:
-            return
-        self.poster.setPixmap(
-            self._poster_pixmap.scaled(
-                self.poster.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._scale_poster()
 
     def showing_poster(self) -> bool:
         return self.screen_stack.currentWidget() is self.poster
