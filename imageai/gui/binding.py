@@ -118,19 +118,12 @@ class ComboBinding(QObject):
                 assert line is not None  # an editable combo has one (a new one each time)
                 line.editingFinished.connect(self._on_line_editing_finished)
 
-    def _write(self, value: Any) -> None:
-        if value != self._getter():  # picking or typing the current value again is no edit
-            self._setter(value)
-        else:
-            self.update()  # shows the value as stored (typed " 6 " reads "6")
-
     @Slot(int)
     def _on_combo_activated(self, index: int) -> None:
         value = self.combo.itemData(index)
-        if value != self._getter():
-            self._setter(value)
-            if self._getter() != value:  # not taken (a deleted scene): show what is stored
-                self.update()
+        _store(value, self._getter, self._setter)
+        if self._getter() != value:  # not taken (a deleted scene): show what is stored
+            self.update()
 
     @Slot()
     def _on_line_editing_finished(self) -> None:
@@ -140,15 +133,31 @@ class ComboBinding(QObject):
         text = self.combo.currentText().strip()
         item = self.combo.findText(text)
         if item >= 0:  # an item's label: that item, also when focus left without Enter
-            self._write(self.combo.itemData(item))
-            return
-        try:
-            value = free.parse(text)
-        except ValidationError as exc:
-            free.refused(exc.message)
-            self.update()
-            return
-        self._write(value)
+            _store(self.combo.itemData(item), self._getter, self._setter)
+        else:
+            _store_typed(text, free.parse, free.refused, self._getter, self._setter)
+        self.update()  # shows the value as stored (typed " 6 " reads "6")
+
+
+def _store(value: Any, getter: Callable[[], Any], setter: Callable[[Any], object]) -> None:
+    if value != getter():  # picking or typing the current value again is no edit
+        setter(value)
+
+
+def _store_typed(
+    text: str,
+    parse: Callable[[str], Any],
+    refused: Callable[[str], None],
+    getter: Callable[[], Any],
+    setter: Callable[[Any], object],
+) -> None:
+    """Write what typed ``text`` means, or tell ``refused`` why it cannot be taken."""
+    try:
+        value = parse(text)
+    except ValidationError as exc:
+        refused(exc.message)
+        return
+    _store(value, getter, setter)
 
 
 def bind(
@@ -219,17 +228,8 @@ class TextBinding(QObject):
 
     @Slot()
     def _on_edit_editing_finished(self) -> None:
-        if self.edit.text() == self._shown:  # nothing typed: the stored value may be newer
-            self.show_stored()
-            return
-        try:
-            value = self._parse(self.edit.text())
-        except ValidationError as exc:
-            self._refused(exc.message)
-            self.show_stored()
-            return
-        if value != self._getter():
-            self._setter(value)
+        if self.edit.text() != self._shown:  # nothing typed: the stored value may be newer
+            _store_typed(self.edit.text(), self._parse, self._refused, self._getter, self._setter)
         self.show_stored()  # as stored: trimmed, defaulted or clamped
 
 
