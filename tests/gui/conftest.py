@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, Scene
@@ -22,12 +23,27 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
+    from imageai.app import AppParts
     from imageai.core.jobs import VideoProvider
 
 
 def wait_threads_done(qtbot: QtBot) -> None:
     """Job threads quit shortly after their last signal; wait for that before the test ends."""
     qtbot.wait_until(lambda: not job_runner.live_threads(), timeout=10_000)
+
+
+@pytest.fixture
+def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
+    """The whole app as `imageai.app.build` makes it, with keys in memory and no key checks."""
+    from imageai.app import build
+
+    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
+    # qtbot closes the window at teardown: never block on the unsaved-changes question there.
+    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
+    qtbot.add_widget(parts.window)
+    yield parts
+    parts.shutdown()
+    wait_threads_done(qtbot)
 
 
 @pytest.fixture

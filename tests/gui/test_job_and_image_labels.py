@@ -6,14 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
-from imageai.app import build
-from imageai.core.catalog import default_catalog
 from imageai.core.image_catalog import ImageProviderName
-from imageai.core.secrets import InMemorySecretStore
 from imageai.gui.images.images_panel import ImagesPanel
-from tests.gui.conftest import wait_threads_done
 from tests.gui.test_images_panel import ScriptedImages
 
 if TYPE_CHECKING:
@@ -25,16 +20,6 @@ if TYPE_CHECKING:
     from imageai.app import AppParts
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
-    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
-    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.add_widget(parts.window)
-    yield parts
-    parts.shutdown()
-    wait_threads_done(qtbot)
 
 
 def _images(parts: AppParts) -> ImagesPanel:

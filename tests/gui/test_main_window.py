@@ -15,7 +15,6 @@ from imageai.services.app_settings import load_settings
 from tests.gui.conftest import wait_threads_done
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -23,17 +22,6 @@ if TYPE_CHECKING:
     from imageai.app import AppParts
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
-    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
-    # qtbot closes the window at teardown: never block on the unsaved-changes question there.
-    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.add_widget(parts.window)
-    yield parts
-    parts.shutdown()
-    wait_threads_done(qtbot)
 
 
 def test_provider_choice_and_settings_survive_save_and_reopen(

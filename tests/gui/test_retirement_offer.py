@@ -5,20 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 
-from imageai.app import build
 from imageai.core import project_store
-from imageai.core.catalog import default_catalog
 from imageai.core.errors import JobError, ModelGoneError
 from imageai.core.models import Project, ProviderName, Scene, VeoBackend, VeoSettings
-from imageai.core.secrets import InMemorySecretStore
 from imageai.gui.video.retarget_dialog import RetargetDialog
 from imageai.services.error_advice import ErrorAction, advise
-from tests.gui.conftest import wait_threads_done
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -28,16 +23,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 PREVIEW = "veo-3.1-generate-preview"
-
-
-@pytest.fixture
-def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
-    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
-    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.add_widget(parts.window)
-    yield parts
-    parts.shutdown()
-    wait_threads_done(qtbot)
 
 
 @pytest.fixture

@@ -12,16 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
 
-from imageai.app import build
-from imageai.core.catalog import default_catalog
 from imageai.core.errors import ValidationError
-from imageai.core.secrets import InMemorySecretStore
-from tests.gui.conftest import wait_threads_done
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -30,16 +24,6 @@ if TYPE_CHECKING:
     from imageai.services.render_plan import RenderPlan
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
-    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
-    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.add_widget(parts.window)
-    yield parts
-    parts.shutdown()
-    wait_threads_done(qtbot)
 
 
 def test_render_all_pressed_while_typing_a_budget_plans_with_that_budget(

@@ -6,32 +6,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from imageai.app import build
-from imageai.core.catalog import default_catalog
 from imageai.core.models import ProviderName, RenderState, Take
-from imageai.core.secrets import InMemorySecretStore
-from tests.gui.conftest import wait_threads_done
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from pytestqt.qtbot import QtBot
 
     from imageai.app import AppParts
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def app_parts(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppParts]:
-    parts = build(InMemorySecretStore(), default_catalog(), checkers={})
-    monkeypatch.setattr(parts.window, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
-    qtbot.add_widget(parts.window)
-    yield parts
-    parts.shutdown()
-    wait_threads_done(qtbot)
 
 
 def _three_takes(parts: AppParts, provider: ProviderName | None) -> str:
