@@ -27,6 +27,31 @@ if TYPE_CHECKING:
     from imageai.core.jobs import VideoProvider
 
 
+#: The colours `give_references` paints, scene by scene; the third scene gets a broken file.
+REFERENCE_COLORS = ["#ff0000", "#00ff00", "#0000ff"]
+
+
+def give_references(ws: VideoWorkspace, size: tuple[int, int], stem: str) -> None:
+    """Give the first three scenes references under ``refs/``: two plain colour pictures of
+    ``size`` and one file that is not a picture; clear Qt's pixmap cache after."""
+    from PySide6.QtGui import QColor, QImage, QPixmapCache
+
+    folder = ws.document.folder
+    assert folder is not None
+    (folder / "refs").mkdir(exist_ok=True)
+    scenes = ws.document.project.scenes[:3]
+    for number, (scene, color) in enumerate(zip(scenes, REFERENCE_COLORS, strict=True)):
+        relative = f"refs/{stem}{number}.png"
+        if number == 2:
+            (folder / relative).write_bytes(b"not a picture")
+        else:
+            image = QImage(*size, QImage.Format.Format_RGB32)
+            image.fill(QColor(color))
+            assert image.save(str(folder / relative))
+        ws.document.replace_scene(scene.model_copy(update={"reference_image": relative}))
+    QPixmapCache.clear()  # nothing decoded by an earlier test
+
+
 def wait_threads_done(qtbot: QtBot) -> None:
     """Job threads quit shortly after their last signal; wait for that before the test ends."""
     qtbot.wait_until(lambda: not job_runner.live_threads(), timeout=10_000)

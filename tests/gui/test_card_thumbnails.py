@@ -6,11 +6,12 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtGui import QColor, QImage, QPixmapCache
+from PySide6.QtGui import QColor, QImage
 
 from imageai.gui import deferred_thumbnails
 from imageai.gui.deferred_thumbnails import shared_decoder
 from imageai.gui.video.storyboard_view import StoryboardView
+from tests.gui.conftest import REFERENCE_COLORS, give_references
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,26 +23,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
-COLORS = ["#ff0000", "#00ff00", "#0000ff"]
-
 
 def _cards_with_references(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> StoryboardView:
     ws = make_workspace(scenes=3)
-    folder = ws.document.folder
-    assert folder is not None
-    (folder / "refs").mkdir(exist_ok=True)
-    for number, (scene, color) in enumerate(zip(ws.document.project.scenes, COLORS, strict=True)):
-        relative = f"refs/card{number}.png"
-        if number == 2:
-            (folder / relative).write_bytes(b"not a picture")
-        else:
-            image = QImage(320, 180, QImage.Format.Format_RGB32)
-            image.fill(QColor(color))
-            assert image.save(str(folder / relative))
-        ws.document.replace_scene(scene.model_copy(update={"reference_image": relative}))
-    QPixmapCache.clear()  # nothing decoded by an earlier test
+    give_references(ws, (320, 180), "card")
     view = StoryboardView()
     qtbot.add_widget(view)
     view.setModel(ws.storyboard)
@@ -71,10 +58,10 @@ def test_a_card_paint_decodes_nothing_and_the_picture_follows(
     view.show()
     qtbot.wait_exposed(view)
     first = _thumb_color(view, 0)  # painted before any decode was delivered
-    assert first != QColor(COLORS[0])
+    assert first != QColor(REFERENCE_COLORS[0])
     qtbot.wait_until(lambda: not decoder.pending, timeout=5000)
-    qtbot.wait_until(lambda: _thumb_color(view, 0) == QColor(COLORS[0]), timeout=5000)
-    assert _thumb_color(view, 1) == QColor(COLORS[1])
+    qtbot.wait_until(lambda: _thumb_color(view, 0) == QColor(REFERENCE_COLORS[0]), timeout=5000)
+    assert _thumb_color(view, 1) == QColor(REFERENCE_COLORS[1])
     assert decoded_on and threading.current_thread().name not in decoded_on
     # The file that does not decode is tried once, not on every paint.
     tries = len(decoded_on)

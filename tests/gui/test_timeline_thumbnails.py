@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtGui import QColor, QImage, QPixmapCache
+from PySide6.QtGui import QColor, QPixmapCache
 
 from imageai.gui.video.timeline_strip import STRIP_HEIGHT, TimelineStrip
+from tests.gui.conftest import REFERENCE_COLORS, give_references
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -18,26 +19,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
-COLORS = ["#ff0000", "#00ff00", "#0000ff"]
-
 
 def _strip_with_references(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> TimelineStrip:
     ws = make_workspace(scenes=3)
-    folder = ws.document.folder
-    assert folder is not None
-    (folder / "refs").mkdir(exist_ok=True)
-    for number, (scene, color) in enumerate(zip(ws.document.project.scenes, COLORS, strict=True)):
-        relative = f"refs/s{number}.png"
-        if number == 2:
-            (folder / relative).write_bytes(b"not a picture")
-        else:
-            image = QImage(160, 90, QImage.Format.Format_RGB32)
-            image.fill(QColor(color))
-            assert image.save(str(folder / relative))
-        ws.document.replace_scene(scene.model_copy(update={"reference_image": relative}))
-    QPixmapCache.clear()  # nothing decoded by an earlier test
+    give_references(ws, (160, 90), "s")
     strip = TimelineStrip()
     qtbot.add_widget(strip)
     strip.setModel(ws.storyboard)
@@ -56,11 +43,13 @@ def test_a_paint_decodes_no_thumbnail_and_they_appear_after_it(
     first = strip.viewport().grab().toImage()  # a paint, now, with nothing decoded
     assert len(strip.pending_thumbnails) == 2  # the file that does not decode was tried once
     block = strip.blocks[0]
-    assert first.pixelColor(block.x + block.width // 2, STRIP_HEIGHT // 3) != QColor(COLORS[0])
+    assert first.pixelColor(block.x + block.width // 2, STRIP_HEIGHT // 3) != QColor(
+        REFERENCE_COLORS[0]
+    )
     qtbot.wait_until(lambda: not strip.pending_thumbnails)
     picture = strip.viewport().grab().toImage()
     y = STRIP_HEIGHT // 3
-    for block, color in zip(strip.blocks[:2], COLORS[:2], strict=True):
+    for block, color in zip(strip.blocks[:2], REFERENCE_COLORS[:2], strict=True):
         assert picture.pixelColor(block.x + block.width // 2, y) == QColor(color)
     # The file that does not decode stays a placeholder and is not tried on each paint.
     strip.viewport().grab()
