@@ -62,6 +62,11 @@ class KeyCheckService(QObject):
         self._stored: dict[KeyName, bool] = {}
         self._pending_save: dict[KeyName, SecretStr] = {}
         self._checking_typed: dict[KeyName, bool] = {}
+        #: Checks whose result has not come yet, by job id. A check is over when its result
+        #: comes, though its thread may still be winding down: each check has its own job id,
+        #: so a Test pressed again at once is not refused as "still running".
+        self._checking: dict[str, KeyName] = {}
+        self._checks = 0
         #: True once the store said there is no keyring to write to.
         self.keyring_missing = False
         self._runner = JobRunner(max_concurrency=2, parent=self)
@@ -104,9 +109,14 @@ class KeyCheckService(QObject):
             self.check_started.emit(name.value)
             self._store(name, KeyCheck(status=KeyStatus.UNKNOWN, message=message))
             return True
-        job = _check_job(checker, key, name, self._secrets, self._env(), typed=key is not None)
-        if not self._submit(job, f"key-{name.value}"):
+        if name in self._checking.values():
             return False
+        job = _check_job(checker, key, name, self._secrets, self._env(), typed=key is not None)
+        self._checks += 1
+        job_id = f"key-{name.value}-{self._checks}"
+        if not self._submit(job, job_id):
+            return False
+        self._checking[job_id] = name
         self._checking_typed[name] = key is not None
         self.check_started.emit(name.value)
         return True
@@ -141,6 +151,7 @@ class KeyCheckService(QObject):
     @Slot(str, object)
     def _on_runner_job_event(self, job_id: str, event: object) -> None:
         if isinstance(event, _KeyChecked):
+            self._checking.pop(job_id, None)
             if event.typed is None:
                 self._store(event.name, event.result)
             else:
@@ -160,13 +171,13 @@ class KeyCheckService(QObject):
     @Slot(str, object)
     def _on_runner_job_failed(self, job_id: str, error: object) -> None:
         assert isinstance(error, JobError)
-        name = job_id.removeprefix("key-")
-        if name in {k.value for k in KeyName}:
+        name = self._checking.pop(job_id, None)
+        if name is not None:
             result = KeyCheck(status=KeyStatus.UNKNOWN, message=error.user_message)
-            if self._checking_typed.get(KeyName(name)):
-                self.typed_checked.emit(name, result)  # not the key in use: leave its result
+            if self._checking_typed.get(name):
+                self.typed_checked.emit(name.value, result)  # not the key in use: leave it
             else:
-                self._store(KeyName(name), result)
+                self._store(name, result)
 
 
 class _KeyChecked:

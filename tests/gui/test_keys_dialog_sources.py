@@ -110,3 +110,23 @@ def test_a_saved_key_says_the_keyring_holds_the_key_in_use(qtbot: QtBot) -> None
     assert service.result(KeyName.OPENAI) == RESULTS["good"]
     assert dialog.sources[KeyName.OPENAI].text() == "In use: the key saved in the keyring."
     _stop(qtbot, service)
+
+
+def test_a_check_asked_for_as_soon_as_the_last_one_answered_is_not_refused(qtbot: QtBot) -> None:
+    # The answer comes before the check's thread has wound down; pressing Test again then
+    # (a quick user, or a loaded machine) was refused as "still running" and did nothing.
+    store = InMemorySecretStore({KeyName.GOOGLE: "good"})
+    service = KeyCheckService(store, {KeyName.GOOGLE: _check}, environ={})
+    answers: list[object] = []
+    again: list[bool] = []
+
+    def on_checked(_name: str, result: object) -> None:
+        answers.append(result)
+        if not again:  # inside the first answer's slot: its thread has not ended yet
+            again.append(service.check(KeyName.GOOGLE))
+
+    service.checked.connect(on_checked)
+    assert service.check(KeyName.GOOGLE)
+    qtbot.wait_until(lambda: len(answers) == 2, timeout=5000)
+    assert again == [True]
+    _stop(qtbot, service)
