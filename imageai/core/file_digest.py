@@ -26,17 +26,15 @@ _lock = threading.Lock()
 _now_ns = time.time_ns
 
 
+def stamp(stat: os.stat_result) -> tuple[int, int, int, int, int]:
+    """A file's identity and stamps: device, inode, size and both nanosecond times. A file
+    rewritten in place or replaced by a rename changes at least one (within a tick; see
+    `file_sha256` for files stamped too recently to tell)."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 def _key(path: Path, stat: os.stat_result) -> _Key:
-    # Device, inode, size and both nanosecond stamps: a file rewritten in place or replaced by
-    # a rename changes at least one, so a stale digest is never handed out for new content.
-    return (
-        str(path),
-        stat.st_dev,
-        stat.st_ino,
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ctime_ns,
-    )
+    return (str(path), *stamp(stat))
 
 
 def file_sha256(path: Path) -> bytes:

@@ -25,8 +25,8 @@ _asked: set[str] = set()
 
 def adapter_modules(project: Project) -> list[str]:
     """The adapter modules ``project`` renders with that are not imported (nor importing) yet."""
-    names = {project.provider} | {s.provider for s in project.scenes if s.provider is not None}
-    wanted = [m for name in sorted(names) for m in factory.ADAPTER_MODULES[name]]
+    names = {project.provider, *(project.provider_for(scene) for scene in project.scenes)}
+    wanted = factory.adapter_modules(names)
     return [m for m in wanted if m not in sys.modules and m not in _asked]
 
 

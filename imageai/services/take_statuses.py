@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject
 
+from imageai.core.file_digest import stamp
 from imageai.core.models import RenderState
 from imageai.core.pricing import CostEstimate, estimate
 from imageai.core.take_state import NOT_RENDERED, TakeStatus, take_status
@@ -32,7 +33,7 @@ def _file_stamps(scene: Scene, folder: Path) -> tuple[Any, ...]:
         except OSError:
             stamps.append((relative, None))
             continue
-        stamps.append((relative, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        stamps.append((relative, *stamp(st)))
     return tuple(stamps)
 
 
