@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from imageai.core.errors import ValidationError
 from imageai.core.models import FitMode
@@ -99,6 +101,52 @@ def open_image(path: Path) -> Image.Image:
         raise ValidationError(
             "reference_image", f"{path} is not a readable image (PNG, JPEG or WebP): {exc}"
         ) from exc
+
+
+@dataclass(frozen=True)
+class ImageHeader:
+    """What a reference's header says, read without decoding a pixel."""
+
+    format: str
+    mode: str
+    width: int
+    height: int
+    #: EXIF orientation (1-8, 1 upright); None when only decoding the whole file could tell.
+    orientation: int | None
+
+
+#: Bytes that may mean a PNG carries an orientation after its pixels, where Pillow only
+#: looks once it has decoded them all.
+_PNG_ORIENTATION_MARKERS = (b"eXIf", b"Orientation", b"Raw profile type exif")
+
+
+def read_header(path: Path) -> ImageHeader:
+    """Format, mode, size and orientation of a reference, checked against `MAX_BYTES` and
+    `MAX_PIXELS` like `open_image`, without decoding its pixels."""
+    if not path.is_file():
+        raise ValidationError("reference_image", f"{path} does not exist")
+    _check_file_size(path)
+    try:
+        with _opened(path, path) as img:
+            orientation = _orientation(img, path)
+            return ImageHeader(img.format or "", img.mode, img.width, img.height, orientation)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValidationError(
+            "reference_image", f"{path} is not a readable image (PNG, JPEG or WebP): {exc}"
+        ) from exc
+
+
+def _orientation(img: Image.Image, path: Path) -> int | None:
+    if img.format == "PNG" and "exif" not in img.info:
+        # Pillow reads a PNG's EXIF found after the pixels only by decoding them all: a file
+        # that never names one has none; one that might is left to a full decode.
+        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if any(data.find(marker) != -1 for marker in _PNG_ORIENTATION_MARKERS):
+                return None
+        return 1
+    value = img.getexif().get(ExifTags.Base.Orientation, 1)
+    # exif_transpose leaves any other value as it is.
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def fit_image(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from imageai.core.background_process import run_in_background
 from imageai.core.errors import ImageAIError
 
 if TYPE_CHECKING:
@@ -207,7 +208,8 @@ def decode_video(path: Path, timeout: float = 300.0) -> DecodeReport:
         *("-map", "0:v:0", "-f", "null", "-progress", "pipe:1", "-nostats", "-"),
     ]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        # Below the app's priority: clips are checked while the GUI plays and paints.
+        proc = run_in_background(cmd, timeout)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise MediaError(f"ffmpeg could not check {path.name}: {exc}") from exc
     frames, out_us = 0, 0

@@ -9,43 +9,38 @@ costs nothing.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from PIL import Image
-
+from imageai.core.background_process import BACKGROUND_CREATION_FLAGS, lower_priority
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
 from imageai.core.clip_check import expected_clip
 from imageai.core.downloads import finalize_clip
 from imageai.core.errors import NotFoundError, ProviderError, ValidationError
-from imageai.core.imaging import fit_image, open_image
+from imageai.core.imaging import MIME_FOR_FORMAT, fit_image, open_image, read_header
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
-from imageai.core.media import MediaError, ffmpeg_exe, read_progress
+from imageai.core.media import MediaError, read_progress
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.project_files import project_path, write_atomic
 from imageai.core.prompts import TITLE_CARD_TEMPLATE, render
 from imageai.core.title_card import draw_title_card
 from imageai.core.validation import validate_spec
+from imageai.providers.animatic.command import Picture, ffmpeg_command
 
 log = logging.getLogger(__name__)
 
-#: How far the push-in zooms over the whole clip (1.0 -> 1.0 + PUSH_IN).
-PUSH_IN = 0.08
-THUMB_WIDTH = 480
 _STDERR_TAIL = 12
-#: zlib level of the source frame handed to ffmpeg (1: fastest that still compresses).
+#: zlib level of a title card handed to ffmpeg (1: fastest that still compresses).
 SOURCE_PNG_COMPRESSION = 1
-#: ffmpeg runs this much nicer than the app (POSIX; below-normal class on Windows).
-FFMPEG_NICENESS = 10
+#: ffmpeg decodes these as Pillow would: a reference in one of them goes to ffmpeg untouched.
+FFMPEG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
 
 
 @dataclass
@@ -55,7 +50,6 @@ class _Render:
     process: subprocess.Popen[bytes]
     part: Path
     workdir: Path
-    source: Path
     total_us: int
 
     @property
@@ -67,73 +61,12 @@ class _Render:
         return self.workdir / "stderr.txt"
 
 
-def _upscale_factor(width: int, height: int) -> int:
-    # zoompan crops at whole input pixels; zooming on a larger copy makes each step a fraction of
-    # an output pixel, so the push-in glides instead of jittering. Capped to bound memory.
-    return max(2, min(4, 6000 // max(width, height)))
-
-
-def ffmpeg_command(
-    source: Path,
-    size: tuple[int, int],
-    seconds: int,
-    fps: int,
-    *,
-    push_in: bool,
-    progress_file: Path,
-    out: Path,
-) -> list[str]:
-    """The ffmpeg command line for one clip (pure; exposed for tests)."""
-    width, height = size
-    frames = seconds * fps
-    if push_in:
-        factor = _upscale_factor(width, height)
-        last = max(1, frames - 1)
-        video = (
-            f"[0:v]scale={width * factor}:{height * factor}:flags=lanczos,"
-            f"zoompan=z='1+{PUSH_IN}*on/{last}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
-            f":d={frames}:s={width}x{height}:fps={fps},"
-        )
-        video_input = ["-i", str(source)]
-    else:
-        video = "[0:v]"
-        video_input = ["-loop", "1", "-framerate", str(fps), "-i", str(source)]
-    video += "setsar=1,format=yuv420p[v]"
-    return [
-        ffmpeg_exe(),
-        *("-hide_banner", "-nostdin", "-loglevel", "error", "-y"),
-        *video_input,
-        *("-f", "lavfi", "-t", str(seconds)),
-        *("-i", "anullsrc=channel_layout=stereo:sample_rate=48000"),
-        *("-filter_complex", video, "-map", "[v]", "-map", "1:a"),
-        *("-frames:v", str(frames), "-r", str(fps)),
-        *("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"),
-        *("-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"),
-        *("-movflags", "+faststart", "-progress", str(progress_file), "-stats_period", "0.2"),
-        *("-f", "mp4", str(out)),
-    ]
-
-
 def _stderr_tail(path: Path) -> str:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     except OSError:
         return ""
     return "\n".join(lines[-_STDERR_TAIL:])
-
-
-def _lower_priority(pid: int) -> None:
-    """Make an encoder yield the CPU to the app.
-
-    Several x264 encoders on a 2-core machine otherwise starve the GUI thread: its event loop
-    stalled for 60-200 ms while 4 renders ran (benchmarks/gui_event_loop.py). Threads ffmpeg
-    starts later inherit the value.
-    """
-    if sys.platform == "win32":
-        return  # the creation flag did it
-    with contextlib.suppress(OSError):
-        own = os.getpriority(os.PRIO_PROCESS, 0)
-        os.setpriority(os.PRIO_PROCESS, pid, min(19, own + FFMPEG_NICENESS))
 
 
 class AnimaticProvider:
@@ -161,63 +94,82 @@ class AnimaticProvider:
         return 0.0
 
     def start(self, request: JobRequest) -> StartedJob:
-        """Draw the source frame and launch ffmpeg; returns at once."""
+        """Launch ffmpeg on the reference (or a drawn title card); returns at once."""
         fps = request.settings.fps if isinstance(request.settings, AnimaticSettings) else 24
         size = request.spec.frame_size
         job_id = f"animatic-{request.scene_id}-{uuid.uuid4().hex[:8]}"
         workdir = Path(tempfile.mkdtemp(prefix="imageai-animatic-"))
         try:
-            source = workdir / "source.png"
-            # ffmpeg reads this once from a temp folder: the fastest compression costs a
-            # quarter of the default's CPU (60 vs 280 ms for a detailed 720p frame) while
-            # four renders share two cores with the app.
-            self._source_image(request, size).save(
-                source, format="PNG", compress_level=SOURCE_PNG_COMPRESSION
-            )
+            picture = self._picture(request, size, workdir)
             part = project_path(
                 request.project_dir, "clips", f".{request.file_stem}.{job_id}.part.mp4"
             )
             command = ffmpeg_command(
-                source,
+                picture,
                 size,
                 request.spec.seconds,
                 fps,
-                push_in=request.reference_image is not None,
                 progress_file=workdir / "progress.txt",
                 out=part,
+                thumb=workdir / "thumb.jpg",
             )
-            with (workdir / "stderr.txt").open("wb") as stderr:
+            with contextlib.ExitStack() as files:
+                stderr = files.enter_context((workdir / "stderr.txt").open("wb"))
+                reference = request.reference_image
+                stdin: BinaryIO | int = (
+                    files.enter_context(reference.open("rb"))
+                    if picture.path is None and reference is not None
+                    else subprocess.DEVNULL
+                )
                 process = subprocess.Popen(
                     command,
-                    stdin=subprocess.DEVNULL,
+                    stdin=stdin,
                     stdout=subprocess.DEVNULL,
                     stderr=stderr,
-                    creationflags=getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
+                    creationflags=BACKGROUND_CREATION_FLAGS,
                 )
-            _lower_priority(process.pid)
+            lower_priority(process.pid)
         except (MediaError, OSError) as exc:
             shutil.rmtree(workdir, ignore_errors=True)
             raise ProviderError(f"The animatic cannot run ffmpeg: {exc}") from exc
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-        render_ = _Render(process, part, workdir, source, request.spec.seconds * 1_000_000)
+        render_ = _Render(process, part, workdir, request.spec.seconds * 1_000_000)
         with self._lock:
             self._renders[job_id] = render_
         log.info("animatic %s started (%s, %d fps)", job_id, request.spec.describe(), fps)
         return StartedJob(job_id=job_id, billed_usd=0.0)
 
-    def _source_image(self, request: JobRequest, size: tuple[int, int]) -> Image.Image:
-        if request.reference_image is not None:
-            return fit_image(open_image(request.reference_image), size, request.fit)
-        text = render(
-            TITLE_CARD_TEMPLATE,
-            title=request.title or "Untitled",
-            index=request.index,
-            seconds=request.spec.seconds,
-            prompt=request.prompt,
-        )
-        return draw_title_card(text, size)
+    @staticmethod
+    def _picture(request: JobRequest, size: tuple[int, int], workdir: Path) -> Picture:
+        """The reference as ffmpeg will read it, or a frame drawn here when ffmpeg cannot."""
+        reference = request.reference_image
+        if reference is not None:
+            header = read_header(reference)
+            if (
+                header.format in MIME_FOR_FORMAT
+                and header.mode in FFMPEG_MODES
+                and header.orientation is not None
+            ):
+                # ffmpeg decodes, turns and fits it in its own (nicer) process: none of the
+                # reference's pixels pass through the app, whose GUI thread shares the CPUs.
+                return Picture(None, push_in=True, fit=request.fit, orientation=header.orientation)
+            frame = fit_image(open_image(reference), size, request.fit)
+        else:
+            text = render(
+                TITLE_CARD_TEMPLATE,
+                title=request.title or "Untitled",
+                index=request.index,
+                seconds=request.spec.seconds,
+                prompt=request.prompt,
+            )
+            frame = draw_title_card(text, size)
+        source = workdir / "source.png"
+        # ffmpeg reads this once from a temp folder: the fastest compression costs a quarter
+        # of the default's CPU (60 vs 280 ms for a detailed 720p frame).
+        frame.save(source, format="PNG", compress_level=SOURCE_PNG_COMPRESSION)
+        return Picture(source, push_in=reference is not None)
 
     def _get(self, job_id: str) -> _Render | None:
         with self._lock:
@@ -261,7 +213,7 @@ class AnimaticProvider:
         try:
             dest = project_path(request.project_dir, "clips", f"{request.file_stem}.mp4")
             clip = finalize_clip(render_.part, dest, expect=expected_clip(request, job_id))
-            thumb = self._write_thumbnail(render_.source, request)
+            thumb = self._write_thumbnail(render_, request)
         finally:
             self._forget(job_id)
         return JobResult(
@@ -274,15 +226,15 @@ class AnimaticProvider:
         )
 
     @staticmethod
-    def _write_thumbnail(source: Path, request: JobRequest) -> Path:
-        # The clip's first frame is the source image itself, so no decode is needed.
+    def _write_thumbnail(render_: _Render, request: JobRequest) -> Path | None:
+        # ffmpeg wrote the clip's first frame, small, beside the clip: no decode here.
+        try:
+            data = (render_.workdir / "thumb.jpg").read_bytes()
+        except OSError as exc:
+            log.warning("animatic thumbnail missing for %s: %s", request.scene_id, exc)
+            return None
         target = project_path(request.project_dir, "thumbs", f"{request.file_stem}.jpg")
-        data = io.BytesIO()
-        with Image.open(source) as img:
-            thumb = img.convert("RGB")
-            thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
-            thumb.save(data, format="JPEG", quality=85)
-        write_atomic(target, data.getvalue())
+        write_atomic(target, data)
         return target
 
     def cancel(self, job_id: str) -> None:

@@ -6,13 +6,12 @@ import os
 import sys
 import threading
 import time
-from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, ImageFont
 
-from imageai.core.catalog import Catalog, ModelInfo, PriceRule
+from imageai.core.background_process import BACKGROUND_NICENESS
 from imageai.core.errors import JobCancelledError, NotFoundError, ValidationError
 from imageai.core.job_loop import run_job
 from imageai.core.jobs import (
@@ -29,34 +28,12 @@ from imageai.core.media import probe
 from imageai.core.models import AnimaticSettings, FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
 from imageai.core.title_card import draw_title_card, wrap
-from imageai.providers.animatic.provider import FFMPEG_NICENESS, AnimaticProvider
+from imageai.providers.animatic.provider import AnimaticProvider
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 SMALL = "320x180"
-
-
-@pytest.fixture
-def catalog() -> Catalog:
-    price = PriceRule(usd_per_second=0.0, checked=date(2026, 1, 1), source="test")
-    info = ModelInfo(
-        provider=ProviderName.ANIMATIC,
-        id="animatic",
-        label="Animatic",
-        sizes=(SMALL, "1280x720", "181x320"),
-        seconds=(1, 2, 3, 30),
-        prices=(price,),
-    )
-    return Catalog([info])
-
-
-@pytest.fixture
-def provider(catalog: Catalog) -> Iterator[AnimaticProvider]:
-    animatic = AnimaticProvider(catalog, poll_interval=0.02)
-    yield animatic
-    animatic.close()
 
 
 def make_request(
@@ -177,7 +154,7 @@ def test_ffmpeg_runs_nicer_than_the_app(provider: AnimaticProvider, tmp_path: Pa
         provider.cancel(job.job_id)
 
     own = os.getpriority(os.PRIO_PROCESS, 0)
-    assert niceness == min(19, own + FFMPEG_NICENESS)
+    assert niceness == min(19, own + BACKGROUND_NICENESS)
 
 
 def test_unknown_job_after_restart_fails_with_clear_message(provider: AnimaticProvider) -> None:
@@ -270,16 +247,14 @@ def test_title_card_wraps_long_prompts_inside_the_frame() -> None:
     assert card.crop((0, 176, 320, 180)).getcolors() == [(320 * 4, (18, 20, 28))]
 
 
-def test_the_source_frame_for_ffmpeg_is_written_with_the_fastest_compression(
+def test_a_title_card_for_ffmpeg_is_written_with_the_fastest_compression(
     provider: AnimaticProvider, tmp_path: Path
 ) -> None:
     # A temp file ffmpeg reads once: compressing it harder only takes CPU from the app.
-    reference = tmp_path / "door.png"
-    Image.effect_noise((640, 360), 40).convert("RGB").save(reference)
-    job = provider.start(make_request(tmp_path, size="1280x720", reference=reference))
+    job = provider.start(make_request(tmp_path, size="1280x720"))
     render_ = provider._get(job.job_id)
     assert render_ is not None
-    data = render_.source.read_bytes()
+    data = (render_.workdir / "source.png").read_bytes()
     idat = data.index(b"IDAT")
     zlib_header = data[idat + 4 : idat + 6]
     assert zlib_header == b"\x78\x01"  # FLEVEL 0: the fastest level
