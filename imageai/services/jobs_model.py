@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Slot,
 )
 
-from imageai.core.errors import JobError
+from imageai.core.errors import ErrorKind, JobError
 from imageai.core.jobs import Created, Downloading
 from imageai.services.cost_summary import usd_text
 from imageai.services.job_registry import JobHandlers, JobRegistry
@@ -110,13 +110,31 @@ class JobRow:
                 return f"in progress {self.fraction * 100:.0f}%"
             return "in progress"
         if self.status is JobStatus.FAILED and self.error is not None:
-            return f"failed ({self.error.kind.value.replace('_', ' ')})"
+            return _failed_text(self.error.kind)
         return self.status.value
 
     def elapsed(self, now: float) -> float:
         if self.started_at is None:
             return 0.0
         return (self.ended_at or now) - self.started_at
+
+
+def _failed_text(kind: ErrorKind) -> str:
+    return f"failed ({kind.value.replace('_', ' ')})"
+
+
+def widest_texts() -> dict[Column, tuple[str, ...]]:
+    """The longest texts the status, cost and elapsed columns can show, so a view sizes them
+    once instead of measuring every row at each change."""
+    return {
+        Column.STATUS: (
+            "in progress 100%",
+            *(status.value for status in JobStatus),
+            *(_failed_text(kind) for kind in ErrorKind),
+        ),
+        Column.COST: (f"billed {usd_text(9999.99)}", f"est. {usd_text(9999.99)}", "paid earlier"),
+        Column.ELAPSED: (format_elapsed(999 * 60 + 59),),
+    }
 
 
 def format_elapsed(seconds: float) -> str:
