@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
-import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from imageai.core.catalog import Catalog
+from imageai.core.env_numbers import env_number
 from imageai.core.errors import AuthError
 from imageai.core.jobs import VideoProvider
 from imageai.core.models import (
@@ -26,8 +25,6 @@ from imageai.core.secrets import ENV_VARS, KeyName, SecretStore, lookup_key
 
 if TYPE_CHECKING:
     from imageai.providers.router import ProviderFactory
-
-log = logging.getLogger(__name__)
 
 #: Seconds between Veo and Omni polls at first; run_job backs off from it (1.5x to 20 s, 2x after
 #: a failed poll), as their renders take one to several minutes.
@@ -58,30 +55,16 @@ def missing_key_error(key: KeyName) -> AuthError:
 
 def poll_interval(env: Mapping[str, str], default: float) -> float:
     """``IMAGEAI_POLL_INTERVAL_S`` if a finite number > 0, else ``default``."""
-    return _positive(env, POLL_INTERVAL_ENV, default)
+    return env_number(env, POLL_INTERVAL_ENV, default)
 
 
 def retry_sleep(env: Mapping[str, str]) -> Callable[[float], None]:
     """How adapters pause before trying again: ``time.sleep``, scaled by
     ``IMAGEAI_RETRY_PAUSE_SCALE`` when that is a finite number > 0."""
-    scale = _positive(env, RETRY_PAUSE_SCALE_ENV, 1.0)
+    scale = env_number(env, RETRY_PAUSE_SCALE_ENV, 1.0)
     if scale == 1.0:
         return time.sleep
     return lambda seconds: time.sleep(seconds * scale)
-
-
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        log.warning("ignoring %s=%r: not a number > 0", name, raw)
-        return default
-    return value
 
 
 def build_animatic(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import mimetypes
 import os
 import threading
@@ -17,6 +16,7 @@ from openai import OpenAI
 
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
 from imageai.core.clip_check import expected_clip
+from imageai.core.env_numbers import env_number
 from imageai.core.errors import ErrorKind, OutcomeUnknownError, ProviderError, ValidationError
 from imageai.core.imaging import fit_to_file
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
@@ -368,16 +368,8 @@ class SoraClient:
 def delays_from_env(environ: Mapping[str, str]) -> tuple[float, ...]:
     """`RECONCILE_DELAYS`, scaled to a total of ``IMAGEAI_LOST_CREATE_WAIT_S`` seconds if set
     (a finite number >= 0; anything else keeps the default)."""
-    raw = environ.get(LOST_CREATE_WAIT_ENV)
-    try:
-        total = float(raw) if raw is not None else math.nan
-    except ValueError:
-        total = math.nan
-    if not math.isfinite(total) or total < 0:
-        if raw is not None:
-            log.warning("ignoring %s=%r: not a number of seconds", LOST_CREATE_WAIT_ENV, raw)
-        return RECONCILE_DELAYS
-    scale = total / sum(RECONCILE_DELAYS)
+    default = sum(RECONCILE_DELAYS)
+    scale = env_number(environ, LOST_CREATE_WAIT_ENV, default, zero_ok=True) / default
     return tuple(d * scale for d in RECONCILE_DELAYS)
 
 
