@@ -48,18 +48,60 @@ def show_choices(combo: QComboBox, items: Sequence[Choice], current: Any) -> boo
 
 
 @dataclass(frozen=True)
-class FreeText:
+class Typed:
+    """How a bound widget takes typed text: parsed into a value, or refused with the reason."""
+
+    #: The typed text as a value; raises `ValidationError` with the reason it is refused.
+    parse: Callable[[str], Any]
+    #: Shows why a typed text was refused (the widget then shows the stored value again).
+    refused: Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FreeText(Typed):
     """How a bound combo takes a typed value besides its items (an editable combo)."""
 
     #: Whether the combo takes free text now (the state decides: e.g. a custom endpoint).
     allowed: Callable[[], bool]
-    #: The typed text as a value; raises `ValidationError` with the reason it is refused.
-    parse: Callable[[str], Any]
-    #: Shows why a typed text was refused (the combo then shows the stored value again).
-    refused: Callable[[str], None]
 
 
-class ComboBinding(QObject):
+class _Binding(QObject):
+    """A widget bound to a piece of state: it follows ``state_changed`` (`update`) and writes
+    back through ``setter`` only what differs from ``getter()``."""
+
+    def __init__(
+        self,
+        widget: QWidget,
+        state_changed: SignalInstance,
+        getter: Callable[[], Any],
+        setter: Callable[[Any], object],
+    ) -> None:
+        super().__init__(widget)  # lives and dies with the widget, and so does the connection
+        self._state_changed = state_changed
+        self._getter = getter
+        self._setter = setter
+        state_changed.connect(self.update)
+
+    @Slot()
+    def update(self) -> None:
+        """Show the state in the widget."""
+        raise NotImplementedError
+
+    def _store(self, value: Any) -> None:
+        if value != self._getter():  # picking or typing the current value again is no edit
+            self._setter(value)
+
+    def _store_typed(self, text: str, typed: Typed) -> None:
+        """Write what typed ``text`` means, or tell ``typed.refused`` why it cannot be taken."""
+        try:
+            value = typed.parse(text)
+        except ValidationError as exc:
+            typed.refused(exc.message)
+            return
+        self._store(value)
+
+
+class ComboBinding(_Binding):
     """One combo bound to a piece of state.
 
     On ``state_changed`` the combo shows ``choices()`` and selects ``getter()`` (touching the
@@ -77,14 +119,10 @@ class ComboBinding(QObject):
         choices: Callable[[], Sequence[Choice]],
         free: FreeText | None = None,
     ) -> None:
-        super().__init__(combo)  # lives and dies with the combo
+        super().__init__(combo, state_changed, getter, setter)
         self.combo = combo
-        self._state_changed = state_changed
-        self._getter = getter
-        self._setter = setter
         self._choices = choices
         self._free = free
-        state_changed.connect(self.update)
         combo.activated.connect(self._on_combo_activated)
 
     @Slot()
@@ -121,7 +159,7 @@ class ComboBinding(QObject):
     @Slot(int)
     def _on_combo_activated(self, index: int) -> None:
         value = self.combo.itemData(index)
-        _store(value, self._getter, self._setter)
+        self._store(value)
         if self._getter() != value:  # not taken (a deleted scene): show what is stored
             self.update()
 
@@ -133,31 +171,10 @@ class ComboBinding(QObject):
         text = self.combo.currentText().strip()
         item = self.combo.findText(text)
         if item >= 0:  # an item's label: that item, also when focus left without Enter
-            _store(self.combo.itemData(item), self._getter, self._setter)
+            self._store(self.combo.itemData(item))
         else:
-            _store_typed(text, free.parse, free.refused, self._getter, self._setter)
+            self._store_typed(text, free)
         self.update()  # shows the value as stored (typed " 6 " reads "6")
-
-
-def _store(value: Any, getter: Callable[[], Any], setter: Callable[[Any], object]) -> None:
-    if value != getter():  # picking or typing the current value again is no edit
-        setter(value)
-
-
-def _store_typed(
-    text: str,
-    parse: Callable[[str], Any],
-    refused: Callable[[str], None],
-    getter: Callable[[], Any],
-    setter: Callable[[Any], object],
-) -> None:
-    """Write what typed ``text`` means, or tell ``refused`` why it cannot be taken."""
-    try:
-        value = parse(text)
-    except ValidationError as exc:
-        refused(exc.message)
-        return
-    _store(value, getter, setter)
 
 
 def bind(
@@ -175,14 +192,15 @@ def bind(
     return binding
 
 
-class TextBinding(QObject):
+class TextBinding(_Binding):
     """One line edit bound to a piece of state.
 
     On ``state_changed`` the edit shows ``format(getter())``, unless the user is typing in it
     (it has focus and text other than the binding last showed); when editing ends, typed text
     is parsed and written back once (the stored value typed again is no edit), or refused:
-    ``refused(reason)`` and the stored value is shown again. Text not typed in is never written:
-    focus alone (then an Undo from the menu, then Enter) must not write the old value back.
+    ``typed.refused(reason)`` and the stored value is shown again. Text not typed in is never
+    written: focus alone (then an Undo from the menu, then Enter) must not write the old value
+    back.
     """
 
     def __init__(
@@ -191,21 +209,15 @@ class TextBinding(QObject):
         state_changed: SignalInstance,
         getter: Callable[[], Any],
         setter: Callable[[Any], object],
-        parse: Callable[[str], Any],
-        refused: Callable[[str], None],
+        typed: Typed,
         format_value: Callable[[Any], str] = str,
     ) -> None:
-        super().__init__(edit)  # lives and dies with the edit
+        super().__init__(edit, state_changed, getter, setter)
         self.edit = edit
-        self._state_changed = state_changed
-        self._getter = getter
-        self._setter = setter
-        self._parse = parse
-        self._refused = refused
+        self._typed = typed
         self._format = format_value
         #: The text this binding last showed: the edit is typed in while it shows another.
         self._shown = edit.text()
-        state_changed.connect(self.update)
         edit.editingFinished.connect(self._on_edit_editing_finished)
 
     @Slot()
@@ -222,14 +234,10 @@ class TextBinding(QObject):
         if self.edit.text() != text:  # setText also clears the edit's undo history
             self.edit.setText(text)
 
-    def unbind(self) -> None:
-        self._state_changed.disconnect(self.update)
-        self.edit.editingFinished.disconnect(self._on_edit_editing_finished)
-
     @Slot()
     def _on_edit_editing_finished(self) -> None:
         if self.edit.text() != self._shown:  # nothing typed: the stored value may be newer
-            _store_typed(self.edit.text(), self._parse, self._refused, self._getter, self._setter)
+            self._store_typed(self.edit.text(), self._typed)
         self.show_stored()  # as stored: trimmed, defaulted or clamped
 
 
@@ -243,7 +251,7 @@ def bind_text(
     format_value: Callable[[Any], str] = str,
 ) -> TextBinding:
     """Bind ``edit`` to state both ways and show the state now (`TextBinding`)."""
-    binding = TextBinding(edit, state_changed, getter, setter, parse, refused, format_value)
+    binding = TextBinding(edit, state_changed, getter, setter, Typed(parse, refused), format_value)
     binding.show_stored()
     return binding
 

@@ -73,7 +73,7 @@ def test_a_free_text_binding_parses_refuses_and_writes_once(qtbot: QtBot) -> Non
     combo = QComboBox()
     qtbot.add_widget(combo)
     state = State()
-    free = FreeText(lambda: state.free, _seconds, state.refusals.append)
+    free = FreeText(allowed=lambda: state.free, parse=_seconds, refused=state.refusals.append)
     bind(
         combo, state.changed, lambda: state.value, state.set, lambda: [("4 s", 4), ("8 s", 8)], free
     )

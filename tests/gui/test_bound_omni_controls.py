@@ -262,11 +262,25 @@ def test_a_text_binding_never_overwrites_typing_and_writes_once(qtbot: QtBot) ->
     state.value = 5
     state.changed.emit()
     assert edit.text() == "5"
-    link.unbind()
-    state.value = 6
+
+
+def test_a_text_binding_goes_with_its_edit(qtbot: QtBot) -> None:
+    """No unbinding to do: the binding is the edit's child, so a deleted edit's binding is
+    gone and the state's signal no longer reaches it."""
+    edit = QLineEdit()
+    state = State()
+    reads: list[int] = []
+
+    def value() -> Any:
+        reads.append(1)
+        return state.value
+
+    bind_text(edit, state.changed, value, state.set, _count, state.refusals.append)
+    assert reads == [1]
+    with qtbot.wait_signal(edit.destroyed):
+        edit.deleteLater()
     state.changed.emit()
-    _type(edit, "9")
-    assert edit.text() == "9" and state.writes == [12]
+    assert reads == [1]
 
 
 def test_a_pick_the_state_does_not_take_shows_the_stored_value_again(qtbot: QtBot) -> None:
