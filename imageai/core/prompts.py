@@ -39,6 +39,10 @@ def environment(folder: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
+        # The app's own templates do not change while it runs; checking each one's mtime at
+        # every prompt cost a stat per scene per estimate. A folder of one's own (the
+        # IMAGEAI_TEMPLATES override) is still re-read when edited.
+        auto_reload=folder is not None or "IMAGEAI_TEMPLATES" in os.environ,
     )
 
 
