@@ -10,8 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from imageai.core.models import RenderState
-from imageai.core.pricing import estimate
-from imageai.services.take_statuses import TakeStatuses, as_new_takes
+from imageai.services.take_statuses import TakeStatuses
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from imageai.core.take_state import TakeStatus
     from imageai.services.project_document import ProjectDocument
     from imageai.services.render_plan import RenderPlan
+    from imageai.services.take_statuses import Priced
 
 #: Appended where some price still to pay was not confirmed by the vendor.
 UNVERIFIED = " (unverified prices)"
@@ -155,11 +155,8 @@ class CostSummary(BaseModel):
 Row = tuple["SceneCost", ScenePrice]
 
 
-def _rows(
-    project: Project, est: CostEstimate, changed: Mapping[str, TakeStatus] | None = None
-) -> list[Row]:
+def _rows(project: Project, est: CostEstimate, changed: Mapping[str, TakeStatus]) -> list[Row]:
     scenes = {s.id: s for s in project.scenes}
-    changed = changed or {}
     return [(row, scene_price(row, scenes[row.id], changed.get(row.id))) for row in est.scenes]
 
 
@@ -240,23 +237,13 @@ def _total_text(rows: list[Row]) -> str:
     return f"Storyboard: {_group_text([r for r in rows if r[1].kind is not PriceKind.RENDERED])}"
 
 
-def summarize(
-    project: Project,
-    selected_ids: list[str],
-    catalog: Catalog,
-    changed: Mapping[str, TakeStatus] | None = None,
-    priced: CostEstimate | None = None,
-) -> CostSummary:
+def summarize(project: Project, selected_ids: list[str], priced: Priced) -> CostSummary:
     """E.g. selected "8 s x $0.10/s = $0.80", total "12 scenes, 96 s: $9.60", billed "$1.20".
 
-    ``changed`` are the done scenes changed since their take (`TakeStatuses.changed`): Render
-    offers them again, so they are priced as new takes and counted like a pending scene.
-    ``priced`` is that estimate when the caller has it already (`TakeStatuses.priced`)."""
-    changed = {i: status for i, status in (changed or {}).items() if status.changed}
-    if priced is None:
-        new_takes = as_new_takes(project, changed.keys()) if changed else project
-        priced = estimate(new_takes, catalog=catalog)
-    whole = _rows(project, priced, changed)
+    ``priced`` is ``project`` as `TakeStatuses.priced` prices it: the done scenes changed since
+    their take are offered again by Render, so they are priced as new takes and counted like a
+    pending scene."""
+    whole = _rows(project, priced.estimate, priced.changed)
     wanted = set(selected_ids)
     chosen = [r for r in whole if r[0].id in wanted]
     billed = project.billed_usd
@@ -320,7 +307,6 @@ class CostTracker(QObject):
     ) -> None:
         super().__init__(parent)
         self._doc = document
-        self._catalog = catalog
         self._selected: list[str] = []
         #: The same statuses and estimate the cards show (one cache per document).
         self._statuses = TakeStatuses.of(document, catalog)
@@ -332,8 +318,7 @@ class CostTracker(QObject):
         self._later.setSingleShot(True)
         self._later.setInterval(0)
         self._later.timeout.connect(self._on_later_timeout)
-        changed, priced = self._statuses.priced()
-        self._summary = summarize(document.project, [], catalog, changed, priced)
+        self._summary = summarize(document.project, [], self._statuses.priced())
         document.project_changed.connect(self._on_document_project_changed)
 
     @property
@@ -382,8 +367,7 @@ class CostTracker(QObject):
         ids = {s.id for s in self._doc.project.scenes}
         self._selected = [i for i in self._selected if i in ids]
         project = self._doc.project
-        changed, priced = self._statuses.priced(project)
-        summary = summarize(project, self._selected, self._catalog, changed, priced)
+        summary = summarize(project, self._selected, self._statuses.priced(project))
         if summary != self._summary or self._announced:
             self._summary, self._announced = summary, False
             self.summary_changed.emit(summary)

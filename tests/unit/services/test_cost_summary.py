@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from imageai.core.catalog import default_catalog
 from imageai.core.models import (
     Project,
     ProviderName,
@@ -12,6 +11,7 @@ from imageai.core.models import (
     SoraSettings,
 )
 from imageai.services.cost_summary import summarize
+from tests.unit.services.priced import priced
 
 
 def _sora_project(count: int = 12, seconds: int = 8) -> Project:
@@ -23,7 +23,8 @@ def _sora_project(count: int = 12, seconds: int = 8) -> Project:
 
 
 def test_one_scene_shows_the_formula_and_the_storyboard_its_summary() -> None:
-    summary = summarize(_sora_project(), ["s0"], default_catalog())
+    project = _sora_project()
+    summary = summarize(project, ["s0"], priced(project))
     assert summary.selected == "Scene 1: 8 s x $0.10/s = $0.80"
     assert summary.total == "Storyboard: 12 scenes, 96 s: $9.60"
     assert summary.billed == "Billed so far: $0.00"
@@ -32,7 +33,7 @@ def test_one_scene_shows_the_formula_and_the_storyboard_its_summary() -> None:
 def test_rendered_scenes_cost_nothing_more_and_count_as_billed() -> None:
     project = _sora_project(3)
     project = project.update_scene("s0", state=RenderState.DONE, billed_usd=0.8)
-    summary = summarize(project, ["s0", "s1", "s2"], default_catalog())
+    summary = summarize(project, ["s0", "s1", "s2"], priced(project))
     assert summary.selected == "Selected: 2 scenes, 16 s: $1.60"
     assert summary.total == "Storyboard: 2 scenes, 16 s: $1.60"
     assert summary.billed == "Billed so far: $0.80"
@@ -41,7 +42,7 @@ def test_rendered_scenes_cost_nothing_more_and_count_as_billed() -> None:
 def test_budget_and_problems_are_reported() -> None:
     project = _sora_project(1).model_copy(update={"budget_usd": 5.0})
     project = project.update_scene("s0", duration=10)
-    summary = summarize(project, [], default_catalog())
+    summary = summarize(project, [], priced(project))
     assert summary.selected == "No scene selected"
     assert summary.budget == "budget $5.00, $5.00 left"
     assert "cannot render 10 s" in summary.problems[0]
@@ -51,7 +52,7 @@ def test_a_fully_rendered_storyboard_says_so() -> None:
     project = _sora_project(2)
     for scene_id in ("s0", "s1"):
         project = project.update_scene(scene_id, state=RenderState.DONE, billed_usd=0.8)
-    summary = summarize(project, ["s0"], default_catalog())
+    summary = summarize(project, ["s0"], priced(project))
     assert summary.selected == "Scene 1: rendered"
     assert summary.total == "Storyboard: all 2 scenes rendered"
     assert summary.billed == "Billed so far: $1.60"
@@ -60,11 +61,11 @@ def test_a_fully_rendered_storyboard_says_so() -> None:
 def test_unverified_omni_prices_are_marked_in_the_cost_label() -> None:
     scenes = (Scene(id="a", prompt="dusk", duration=8), Scene(id="b", prompt="stairs", duration=4))
     project = Project(provider=ProviderName.OMNI, scenes=scenes)
-    summary = summarize(project, ["a"], default_catalog())
+    summary = summarize(project, ["a"], priced(project))
     assert summary.selected == "Scene 1: 8 s x $0.10/s = $0.80 (unverified price)"
     assert summary.total == "Storyboard: 2 scenes, 12 s: $1.20 (unverified prices)"
     # Once every scene is rendered there is nothing left to price.
     done = project.update_scene("a", state=RenderState.DONE).update_scene(
         "b", state=RenderState.DONE
     )
-    assert summarize(done, [], default_catalog()).total == "Storyboard: all 2 scenes rendered"
+    assert summarize(done, [], priced(done)).total == "Storyboard: all 2 scenes rendered"

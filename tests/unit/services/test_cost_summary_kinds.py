@@ -13,6 +13,7 @@ from imageai.core.models import (
 )
 from imageai.core.pricing import estimate
 from imageai.services.cost_summary import PriceKind, price_text, price_tip, scene_price, summarize
+from tests.unit.services.priced import priced
 
 CATALOG = default_catalog()
 
@@ -36,7 +37,7 @@ def test_an_invalid_scene_shows_invalid_with_the_reason_and_the_total_says_so() 
     assert text == "invalid"
     assert "4" in tip and tip.startswith("Cannot render:")
     assert "$0.00" not in text
-    summary = summarize(project, ["bad"], CATALOG)
+    summary = summarize(project, ["bad"], priced(project))
     ok_usd = estimate(project, ["ok"], CATALOG).total_usd
     assert summary.total_usd == ok_usd
     assert summary.invalid == 1
@@ -60,7 +61,7 @@ def test_a_cancelled_scene_that_was_billed_shows_billed_and_resumes_free() -> No
     text, tip = _price(project, "paid")
     assert text == "billed $1.20"
     assert "nothing is paid again" in tip
-    summary = summarize(project, [], CATALOG)
+    summary = summarize(project, [], priced(project))
     new_usd = estimate(project, ["new"], CATALOG).total_usd
     assert summary.total_usd == new_usd
     assert summary.total.endswith("· 1 paid job resumes free")
@@ -74,7 +75,7 @@ def test_a_failed_scene_billed_for_an_earlier_try_is_priced_anew() -> None:
     text, tip = _price(project, "f")
     assert text.startswith("est. $")
     assert "billed $1.20 for an earlier try" in tip
-    assert summarize(project, [], CATALOG).total_usd > 0
+    assert summarize(project, [], priced(project)).total_usd > 0
 
 
 def test_an_unknown_outcome_is_held_back_not_priced_as_new() -> None:
@@ -84,7 +85,7 @@ def test_an_unknown_outcome_is_held_back_not_priced_as_new() -> None:
     price = scene_price(cost, project.scene("h"))
     assert price.kind is PriceKind.HELD
     assert price.text == "possibly billed"
-    summary = summarize(project, [], CATALOG)
+    summary = summarize(project, [], priced(project))
     assert summary.total_usd == estimate(project, ["n"], CATALOG).total_usd
     assert "1 held back (outcome unknown)" in summary.total
 
@@ -93,4 +94,4 @@ def test_a_rendered_scene_shows_what_it_was_billed() -> None:
     done = Scene(id="d", prompt="a", state=RenderState.DONE, billed_usd=3.2)
     project = _veo_project(done)
     assert _price(project, "d")[0] == "billed $3.20"
-    assert summarize(project, [], CATALOG).total_usd == 0
+    assert summarize(project, [], priced(project)).total_usd == 0
