@@ -54,7 +54,11 @@ class StallWatcher:
         #: ``(time, idle, total)`` CPU jiffies of the whole machine (Linux), to tell a gap
         #: where every CPU was busy (the GUI thread starved) from one where they idled.
         self.machine: list[tuple[float, int, int]] = []
+        #: ``(time, on-CPU ns, runqueue-wait ns)`` of the GUI thread (Linux schedstat): a gap
+        #: the thread spent runnable but not running is CPU starvation, not a lock or the GIL.
+        self.gui_sched: list[tuple[float, int, int]] = []
         self._gui = gui_ident
+        self._gui_native = threading.get_native_id()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stall-watcher", daemon=True)
 
@@ -67,6 +71,8 @@ class StallWatcher:
             now = time.perf_counter()
             if (jiffies := _machine_jiffies()) is not None:
                 self.machine.append((now, *jiffies))
+            if (sched := _thread_schedstat(self._gui_native)) is not None:
+                self.gui_sched.append((now, *sched))
             if (now - self.last_tick) * 1000 < SAMPLE_AFTER_MS:
                 continue
             for ident, frame in sys._current_frames().items():
@@ -91,6 +97,13 @@ class StallWatcher:
             return None
         idle = inside[-1][1] - inside[0][1]
         return round(100 * idle / (inside[-1][2] - inside[0][2]), 0)
+
+    def gui_runqueue_ms(self, start: float, end: float) -> float | None:
+        """How long the GUI thread waited for a CPU while runnable between two ticks (Linux)."""
+        inside = [m for m in self.gui_sched if start - 0.005 <= m[0] <= end + 0.005]
+        if len(inside) < 2:
+            return None
+        return round((inside[-1][2] - inside[0][2]) / 1e6, 1)
 
     def __enter__(self) -> StallWatcher:
         self._thread.start()
@@ -131,6 +144,15 @@ def _machine_jiffies() -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return fields[3] + fields[4], sum(fields)  # idle + iowait, all
+
+
+def _thread_schedstat(native_id: int) -> tuple[int, int] | None:
+    try:
+        with open(f"/proc/self/task/{native_id}/schedstat", encoding="ascii") as stat:
+            on_cpu, waiting, _ = (int(x) for x in stat.read().split())
+    except (OSError, ValueError):
+        return None
+    return on_cpu, waiting
 
 
 def _where(frame: object, depth: int = 6) -> str:
@@ -192,6 +214,7 @@ def gap_figures(
             "gap_ms": round(gap, 1),
             "gui_cpu_ms": round((cpu[i + 1] - cpu[i]) * 1000, 1) if cpu else None,
             "machine_idle_pct": watcher.machine_idle(ticks[i], ticks[i + 1]),
+            "gui_runqueue_ms": watcher.gui_runqueue_ms(ticks[i], ticks[i + 1]),
             "gui_stack": watcher.during(ticks[i], ticks[i + 1]),
             "other_threads_running_python": watcher.others_during(ticks[i], ticks[i + 1]),
         }
@@ -210,16 +233,19 @@ def gap_figures(
 
 
 def _causes(stalls: Sequence[Mapping[str, object]]) -> dict[str, int]:
-    """Each gap over the target, told apart by the GUI thread's CPU time in it and the
-    machine's idle time: ``gui_busy`` (the thread worked for >= 40 % of the gap), ``starved``
-    (it did not, and every CPU was busy: it waited for one) and ``waited`` (it did not, with
-    CPUs idle: the GIL, a lock or the disk)."""
+    """Each gap over the target, told apart by what the GUI thread did in it: ``gui_busy``
+    (it ran for >= 40 % of the gap), ``starved`` (it was runnable, waiting for a CPU, for
+    >= 40 %: the scheduler's own figure where Linux gives it, else "every CPU was busy"), and
+    ``waited`` (it slept: the GIL, a lock, the disk)."""
     found: collections.Counter[str] = collections.Counter()
     for stall in stalls:
-        gap, cpu, idle = stall["gap_ms"], stall["gui_cpu_ms"], stall["machine_idle_pct"]
+        gap, cpu = stall["gap_ms"], stall["gui_cpu_ms"]
+        idle, queued = stall["machine_idle_pct"], stall.get("gui_runqueue_ms")
         assert isinstance(gap, float)
         if isinstance(cpu, float) and cpu >= 0.4 * gap:
             found["gui_busy"] += 1
+        elif isinstance(queued, float):
+            found["starved" if queued >= 0.4 * gap else "waited"] += 1
         elif isinstance(idle, float) and idle <= 10:
             found["starved"] += 1
         else:

@@ -23,7 +23,12 @@ from imageai.core.background_process import BACKGROUND_CREATION_FLAGS, lower_pri
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
 from imageai.core.clip_check import expected_clip
 from imageai.core.downloads import finalize_clip
-from imageai.core.errors import NotFoundError, ProviderError, ValidationError
+from imageai.core.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    ProviderError,
+    ValidationError,
+)
 from imageai.core.imaging import MIME_FOR_FORMAT, fit_image, open_image, read_header
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.media import MediaError, read_progress
@@ -51,6 +56,8 @@ class _Render:
     part: Path
     workdir: Path
     total_us: int
+    #: The artist's reference when ffmpeg reads it itself (its damage is ffmpeg's to find).
+    reference: Path | None = None
 
     @property
     def progress_file(self) -> Path:
@@ -59,6 +66,26 @@ class _Render:
     @property
     def stderr_file(self) -> Path:
         return self.workdir / "stderr.txt"
+
+
+#: What ffmpeg says when the picture it reads is damaged.
+_DECODE_ERRORS = (
+    "Decoding error",
+    "Invalid data found when processing input",
+    "Error while decoding",
+)
+
+
+def _failure(code: int, tail: str, render_: _Render) -> ProviderError:
+    """Why a render failed: a damaged reference by name (rendering again will not help), else
+    ffmpeg's exit code with its last words."""
+    if render_.reference is not None and any(words in tail for words in _DECODE_ERRORS):
+        return InvalidRequestError(
+            f"The reference image {render_.reference.name} could not be decoded: the file may "
+            "be damaged. Open it in an image editor and save it again.",
+            detail=tail,
+        )
+    return ProviderError(f"ffmpeg failed (exit code {code}).", detail=tail)
 
 
 def _stderr_tail(path: Path) -> str:
@@ -135,7 +162,13 @@ class AnimaticProvider:
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-        render_ = _Render(process, part, workdir, request.spec.seconds * 1_000_000)
+        render_ = _Render(
+            process,
+            part,
+            workdir,
+            request.spec.seconds * 1_000_000,
+            reference=request.reference_image if picture.path is None else None,
+        )
         with self._lock:
             self._renders[job_id] = render_
         log.info("animatic %s started (%s, %d fps)", job_id, request.spec.describe(), fps)
@@ -200,9 +233,7 @@ class AnimaticProvider:
         tail = _stderr_tail(render_.stderr_file)
         self._forget(job_id)
         return PollStatus(
-            state=PollState.FAILED,
-            message="ffmpeg failed",
-            error=ProviderError(f"ffmpeg failed (exit code {code}).", detail=tail),
+            state=PollState.FAILED, message="ffmpeg failed", error=_failure(code, tail, render_)
         )
 
     def download(self, job_id: str, request: JobRequest, cancel: threading.Event) -> JobResult:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image, ImageChops, ImageFile, ImageStat
 
+from imageai.core.errors import InvalidRequestError
 from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import PollState
 from imageai.core.models import FitMode
@@ -145,3 +146,21 @@ def test_reference_names_ffmpeg_would_parse_are_read_as_they_are(
         thumbnail_of(provider, reference, FitMode.CROP),
         pillow_thumbnail(reference, FitMode.CROP),
     )
+
+
+def test_a_damaged_reference_fails_by_name_not_as_an_ffmpeg_error(
+    provider: AnimaticProvider, tmp_path: Path
+) -> None:
+    # The header reads well; the pixels stop halfway (a copy cut short).
+    reference = tmp_path / "door.png"
+    Image.effect_noise((800, 600), 60).convert("RGB").save(reference)
+    reference.write_bytes(reference.read_bytes()[: reference.stat().st_size // 2])
+
+    job = provider.start(make_request(tmp_path, size="1280x720", reference=reference))
+    status = wait_done(provider, job.job_id)[-1]
+
+    assert status.state is PollState.FAILED
+    assert isinstance(status.error, InvalidRequestError)
+    assert status.error.final
+    assert "door.png could not be decoded" in status.error.user_message
+    assert list((tmp_path / "clips").iterdir()) == []
