@@ -121,15 +121,18 @@ class JobRequest(_Frozen):
             digest.update(b"\0")
         if self.source is not None:
             digest.update(f"{self.source.mode}:{self.source.job_id or ''}".encode())
-        for image in (
-            self.reference_image,
-            self.last_frame_image,
-            *self.extra_reference_images,
-            self.source.clip_path if self.source else None,
-        ):
-            if image is not None and image.is_file():
+        for image in self.input_files:
+            if image.is_file():
                 digest.update(file_sha256(image))
         return digest.hexdigest()[:32]
+
+    @property
+    def input_files(self) -> tuple[Path, ...]:
+        """The files sent with the request, whose bytes its fingerprint hashes: the images and
+        the clip it edits or extends."""
+        source = self.source.clip_path if self.source else None
+        files = (self.reference_image, self.last_frame_image, *self.extra_reference_images, source)
+        return tuple(f for f in files if f is not None)
 
 
 class JobResult(_Frozen):

@@ -77,13 +77,20 @@ def take_provider_of(scene: Scene, take: Take) -> ProviderName | None:
     return scene.job_provider if take.job_id == scene.job_id else None
 
 
-def take_status(catalog: Catalog, project: Project, scene: Scene, folder: Path) -> TakeStatus:
+def take_status(
+    catalog: Catalog,
+    project: Project,
+    scene: Scene,
+    folder: Path,
+    request: JobRequest | None = None,
+) -> TakeStatus:
     """Whether ``scene`` changed since its chosen take.
 
-    Compares the chosen take's recorded `inputs_fingerprint` with the scene's request now. A
-    take without one (recorded before takes had it) counts as current unless its provider
-    differs. A scene whose request cannot be built now (a setting the provider refuses, a
-    missing reference) has changed: rendering it again shows the reason.
+    Compares the chosen take's recorded `inputs_fingerprint` with the scene's request now
+    (``request`` when the caller has just built it). A take without one (recorded before
+    takes had it) counts as current unless its provider differs. A scene whose request cannot
+    be built now (a setting the provider refuses, a missing reference) has changed:
+    rendering it again shows the reason.
     """
     # Imported here: render_plan imports this module (a take records its fingerprint).
     from imageai.core.render_plan import build_request
@@ -101,7 +108,8 @@ def take_status(catalog: Catalog, project: Project, scene: Scene, folder: Path) 
     if take.fingerprint is None:
         return TakeStatus(TakeState.CURRENT)
     try:
-        request = build_request(catalog, project, scene, folder)
+        if request is None:
+            request = build_request(catalog, project, scene, folder)
     except ValidationError as exc:
         return TakeStatus(TakeState.CHANGED, f"settings changed: {exc}")
     except (ImageAIError, OSError) as exc:

@@ -1,69 +1,86 @@
-"""`TakeStatuses`: each scene's take status, shared by the cards and the cost summary, cached per input."""
+"""`TakeStatuses`: each scene's take status, shared by the cards and the cost summary, cached per request."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from PySide6.QtCore import QObject
 
+from imageai.core.errors import ImageAIError
 from imageai.core.file_digest import stamp
 from imageai.core.models import RenderState
 from imageai.core.pricing import CostEstimate, estimate
-from imageai.core.take_state import NOT_RENDERED, TakeStatus, take_status
+from imageai.core.render_plan import build_request
+from imageai.core.take_state import NOT_RENDERED, TakeStatus, inputs_fingerprint, take_status
 
 if TYPE_CHECKING:
     from collections.abc import Collection
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
-    from imageai.core.models import Project, Scene
+    from imageai.core.jobs import JobRequest
+    from imageai.core.models import Project, ProviderName, Scene
     from imageai.services.project_document import ProjectDocument
 
+    #: A file's path and its `stamp`, or None when it cannot be read.
+    _FileStamp: TypeAlias = tuple[Path, tuple[int, ...] | None]
 
-def _file_stamps(scene: Scene, folder: Path) -> tuple[Any, ...]:
-    """The scene's image files as they are on disk (the request hashes their bytes): a file
-    saved again in place, replaced or deleted changes its stamp. A stat, not a read."""
-    stamps: list[Any] = []
-    for relative in (scene.reference_image, scene.last_frame_image, *scene.extra_reference_images):
-        if relative is None:
-            continue
+
+def _stamps(files: tuple[Path, ...]) -> tuple[_FileStamp, ...]:
+    """``files`` as they are on disk: saved again in place, replaced or deleted, a file changes
+    its stamp. A stat, not a read."""
+    stamps: list[_FileStamp] = []
+    for path in files:
         try:
-            st = (folder / relative).stat()
+            stamps.append((path, stamp(path.stat())))
         except OSError:
-            stamps.append((relative, None))
-            continue
-        stamps.append((relative, *stamp(st)))
+            stamps.append((path, None))
     return tuple(stamps)
 
 
-def render_inputs(
-    project: Project, scene: Scene, previous: Scene | None, folder: Path
-) -> tuple[Any, ...]:
-    """What, besides ``scene`` itself, its request is built from: its provider and that
-    provider's settings (another provider's settings leave it alone), the style, chaining, of
-    the scene before (``previous``) its prompt (it continues into this one) and finished clip
-    (an extend's source), not its progress; and the stamps of the images it references."""
-    before = (
-        None
-        if previous is None
-        else (
-            previous.id,
-            previous.prompt,
-            previous.state is RenderState.DONE,
-            previous.clip_path,
-            previous.job_id,
-        )
-    )
-    return (
-        folder,
-        project.provider_for(scene),
-        project.settings_for(scene),
-        project.style,
-        project.chain_scenes,
-        before,
-        _file_stamps(scene, folder),
-    )
+class _Inputs(NamedTuple):
+    """A scene's request now, and the files it sends."""
+
+    #: What its take status is worked out from besides the scene: its provider and the
+    #: request's `inputs_fingerprint` (what a take records), or why it cannot be built.
+    key: tuple[ProviderName, str]
+    #: The files the request sends, stamped before it hashed them. When it cannot be built,
+    #: those the last one sent (a reference since deleted is watched for its return), or None
+    #: when none was ever built: which files it needs is unknown, so it is built on each ask.
+    files: tuple[_FileStamp, ...] | None
+
+
+def _inputs(
+    catalog: Catalog,
+    project: Project,
+    scene: Scene,
+    folder: Path,
+    files: tuple[_FileStamp, ...] | None,
+) -> tuple[_Inputs, JobRequest | None]:
+    """``scene``'s request now, built as a render builds it. ``files`` are stamps of the files
+    it sent last time, taken before this build: they stand for this request's when it sends
+    the same files (a file saved during the build then differs next time). Also the request,
+    or None when it cannot be built."""
+    provider = project.provider_for(scene)
+    try:
+        request = build_request(catalog, project, scene, folder)
+    except (ImageAIError, OSError) as exc:
+        return _Inputs((provider, f"{type(exc).__name__}: {exc}"), files), None
+    sent = request.input_files
+    if files is None or tuple(path for path, _stamp in files) != sent:
+        files = _stamps(sent)
+    return _Inputs((provider, inputs_fingerprint(request)), files), request
+
+
+class _Known(NamedTuple):
+    """A scene's status and what it was worked out from."""
+
+    scene: Scene
+    #: What else its request was built from (`TakeStatuses._status`).
+    reads: tuple[object, ...]
+    inputs: _Inputs
+    status: TakeStatus
 
 
 def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
@@ -97,21 +114,33 @@ class Priced(NamedTuple):
     estimate: CostEstimate
 
 
+class _Last(NamedTuple):
+    """The last `TakeStatuses.priced` answer and what it was worked out from."""
+
+    project: Project
+    changed: dict[str, TakeStatus]
+    day: date
+    #: ``project`` with its changed scenes as new takes: what ``answer.estimate`` prices.
+    new_takes: Project
+    answer: Priced
+
+
 class TakeStatuses(QObject):
-    """The document's scenes' `TakeStatus`, one per document (`of`): building a request hashes
-    references, so a status is computed once per change of its scene or inputs, not per paint
-    or per label."""
+    """The document's scenes' `TakeStatus`, one per document (`of`). A status follows the
+    scene's request itself (its `inputs_fingerprint`, as the take records it), so whatever
+    the request is built from counts; it is worked out again only when that fingerprint
+    changes, and the request is built again only when the project, the scene or a file the
+    request sends changed, not per paint or per label."""
 
     def __init__(self, document: ProjectDocument, catalog: Catalog) -> None:
         super().__init__(document)  # lives and dies with the document
         self._doc = document
         self._catalog = catalog
-        #: scene id -> (scene, its `render_inputs`, status).
-        self._cache: dict[str, tuple[Scene, tuple[Any, ...], TakeStatus]] = {}
-        #: The last `priced` answer and what it was computed from (project, changed, day).
-        self._priced: tuple[Project, dict[str, TakeStatus], date, Priced] | None = None
-        #: The last estimate, of the project priced as new takes, and its day.
-        self._estimated: tuple[Project, date, CostEstimate] | None = None
+        #: scene id -> its status and what it was worked out from.
+        self._cache: dict[str, _Known] = {}
+        #: The last project asked about and its `_own_fields`.
+        self._own: tuple[Project, Project] | None = None
+        self._last: _Last | None = None
 
     @classmethod
     def of(cls, document: ProjectDocument, catalog: Catalog) -> TakeStatuses:
@@ -125,7 +154,8 @@ class TakeStatuses(QObject):
         if scene.state is not RenderState.DONE:
             return NOT_RENDERED
         index = project.index_of(scene.id)
-        return self._status(project, scene, project.scenes[index - 1] if index > 0 else None)
+        previous = project.scenes[index - 1] if index > 0 else None
+        return self._status(project, self._own_fields(project), index, previous, scene)
 
     def changed(self, project: Project | None = None) -> dict[str, TakeStatus]:
         """The changed scenes of ``project`` (default the document's), by id; forgets the
@@ -134,11 +164,12 @@ class TakeStatuses(QObject):
         ids = {s.id for s in project.scenes}
         for gone in [i for i in self._cache if i not in ids]:
             del self._cache[gone]
+        own = self._own_fields(project)
         found: dict[str, TakeStatus] = {}
         previous: Scene | None = None
-        for scene in project.scenes:
+        for index, scene in enumerate(project.scenes):
             if scene.state is RenderState.DONE:
-                status = self._status(project, scene, previous)
+                status = self._status(project, own, index, previous, scene)
                 if status.changed:
                     found[scene.id] = status
             previous = scene
@@ -152,43 +183,76 @@ class TakeStatuses(QObject):
         project = self._doc.project if project is None else project
         changed = self.changed(project)
         today = date.today()
-        last = self._priced
-        if last is not None and last[0] is project and last[1] == changed and last[2] == today:
-            return last[3]
-        priced = as_new_takes(project, changed) if changed else project
-        answer = Priced(changed, self._estimate(priced, today))
-        self._priced = (project, changed, today, answer)
-        self._estimated = (priced, today, answer.estimate)
+        last = self._last
+        if (
+            last is not None
+            and last.project is project
+            and last.changed == changed
+            and last.day == today  # a model's retirement is dated
+        ):
+            return last.answer
+        new_takes = as_new_takes(project, changed) if changed else project
+        answer = Priced(changed, self._estimate(new_takes, today))
+        self._last = _Last(project, changed, today, new_takes, answer)
         return answer
 
-    def _estimate(self, priced: Project, today: date) -> CostEstimate:
-        """The estimate of ``priced``, reusing the last one's rows for the scenes that did not
-        change (a row depends on the project's provider and settings, its scene and its
+    def _estimate(self, new_takes: Project, today: date) -> CostEstimate:
+        """The estimate of ``new_takes``, reusing the last one's rows for the scenes that did
+        not change (a row depends on the project's provider and settings, its scene and its
         number; the day is in it through a model's retirement)."""
-        last = self._estimated
-        if last is None or last[1] != today or not _same_frame(last[0], priced):
-            return estimate(priced, catalog=self._catalog)
-        before, _today, rows = last
+        last = self._last
+        if last is None or last.day != today or not _same_frame(last.new_takes, new_takes):
+            return estimate(new_takes, catalog=self._catalog)
+        rows = last.answer.estimate
         stale = [
             new.id
-            for old, new in zip(before.scenes, priced.scenes, strict=True)
+            for old, new in zip(last.new_takes.scenes, new_takes.scenes, strict=True)
             if old is not new and old != new
         ]
         if not stale:
             return rows
-        if len(stale) * 2 > len(priced.scenes):
-            return estimate(priced, catalog=self._catalog)
-        fresh = {row.id: row for row in estimate(priced, stale, self._catalog).scenes}
+        if len(stale) * 2 > len(new_takes.scenes):
+            return estimate(new_takes, catalog=self._catalog)
+        fresh = {row.id: row for row in estimate(new_takes, stale, self._catalog).scenes}
         return rows.model_copy(update={"scenes": tuple(fresh.get(r.id, r) for r in rows.scenes)})
 
-    def _status(self, project: Project, scene: Scene, previous: Scene | None) -> TakeStatus:
+    def _own_fields(self, project: Project) -> Project:
+        """``project`` without its scenes: its own fields, which any request may read. The
+        same object while they are equal, so each scene compares it by identity."""
+        last = self._own
+        if last is not None and last[0] is project:
+            return last[1]
+        own = project.model_copy(update={"scenes": ()})
+        if last is not None and last[1] == own:
+            own = last[1]
+        self._own = (project, own)
+        return own
+
+    def _status(
+        self, project: Project, own: Project, index: int, previous: Scene | None, scene: Scene
+    ) -> TakeStatus:
+        """The status of ``scene``, at ``index`` of ``project`` (whose `_own_fields` are
+        ``own``) after ``previous``. Its request is built again only when something it can be
+        built from changed: the project's own fields, the scene, its place and the scene before
+        it (its prompt is continued, its clip extended), a file it sends, the folder, the day
+        (a model's retirement); its status is worked out again only when the request's
+        fingerprint changed."""
         folder = self._doc.folder
-        if scene.state is not RenderState.DONE or folder is None:
+        if folder is None:
             return NOT_RENDERED
-        inputs = render_inputs(project, scene, previous, folder)
-        cached = self._cache.get(scene.id)
-        if cached is not None and cached[0] is scene and cached[1] == inputs:
-            return cached[2]
-        status = take_status(self._catalog, project, scene, folder)
-        self._cache[scene.id] = (scene, inputs, status)
+        reads = (own, index, previous, folder, date.today())
+        known = self._cache.get(scene.id)
+        sent = None if known is None else known.inputs.files
+        now = None if sent is None else _stamps(tuple(path for path, _stamp in sent))
+        if known is not None and known.scene is not scene:
+            known = None  # an edited scene: its status is worked out anew
+        files_kept = now is not None and now == sent  # none saved again, replaced or deleted
+        if known is not None and files_kept and known.reads == reads:
+            return known.status  # the same request as last time
+        inputs, request = _inputs(self._catalog, project, scene, folder, now)
+        if known is not None and known.inputs.key == inputs.key:
+            status = known.status  # another request, the same render (e.g. a new title)
+        else:
+            status = take_status(self._catalog, project, scene, folder, request)
+        self._cache[scene.id] = _Known(scene, reads, inputs, status)
         return status

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from imageai.core.catalog import Catalog
+    from imageai.core.jobs import JobRequest
     from imageai.core.take_state import TakeStatus
 
 CATALOG = default_catalog()
@@ -101,15 +102,52 @@ def test_another_providers_settings_leave_the_cached_statuses_alone(
     assert statuses.changed() == {}
     computed: list[str] = []
 
-    def counted(catalog: Catalog, project: Project, scene: Scene, folder: Path) -> TakeStatus:
+    def counted(
+        catalog: Catalog,
+        project: Project,
+        scene: Scene,
+        folder: Path,
+        request: JobRequest | None = None,
+    ) -> TakeStatus:
         computed.append(scene.id)
-        return take_state.take_status(catalog, project, scene, folder)
+        return take_state.take_status(catalog, project, scene, folder, request)
 
     monkeypatch.setattr(take_statuses, "take_status", counted)
     editor = StoryboardEditor(document)
     editor.set_provider_settings(ProviderName.VEO, VeoSettings(seconds=4))
     assert statuses.changed() == {}
-    assert computed == []  # building a request hashes references: not for a Veo change
+    assert computed == []  # the same request fingerprint: its status is not worked out again
     editor.set_provider_settings(ProviderName.ANIMATIC, AnimaticSettings(seconds=3))
     assert set(statuses.changed()) == {"s2"}
     assert computed == ["s2"]
+
+
+def test_a_request_is_built_again_only_when_what_it_is_built_from_changed(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cards ask per paint and the cost line after the storyboard: asking again about the
+    same project renders no template and hashes nothing, only stats the files the request
+    sends; a scene added after a rendered one leaves its request alone, a new title does not
+    (the project's own fields are read by every request)."""
+    document = _rendered(tmp_path)
+    statuses = TakeStatuses.of(document, CATALOG)
+    built: list[str] = []
+
+    def counted(catalog: Catalog, project: Project, scene: Scene, folder: Path) -> JobRequest:
+        built.append(scene.id)
+        return build_request(catalog, project, scene, folder)
+
+    monkeypatch.setattr(take_statuses, "build_request", counted)
+    scenes = document.project.scenes
+    assert statuses.changed() == {}
+    assert built == ["s2"]  # s1 is not rendered: it has no take to compare
+    assert statuses.changed() == {}
+    assert not statuses.status(document.project.scene("s2")).changed
+    assert built == ["s2"]
+    added = Scene(id="s3", prompt="Night falls.")
+    document.set_project(document.project.model_copy(update={"scenes": (*scenes, added)}))
+    assert statuses.changed() == {}
+    assert built == ["s2"]
+    StoryboardEditor(document).set_project_fields("Title", title="Lights")
+    assert statuses.changed() == {}
+    assert built == ["s2", "s2"]
