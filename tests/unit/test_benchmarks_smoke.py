@@ -25,16 +25,35 @@ def test_gap_figures_count_and_locate_stalls() -> None:
     assert figures["max_gap_ms"] == pytest.approx(70.0)
     assert figures["median_gap_ms"] == pytest.approx(10.0)
     assert figures["gaps_over_50ms"] == 1
+    assert figures["gaps_over_50ms_by_cause"] == {"waited": 1}
     assert figures["stalls"] == [
         {
             "at_s": 0.02,
             "gap_ms": 70.0,
             "gui_cpu_ms": None,
             "machine_idle_pct": None,
+            "gui_runqueue_ms": None,
             "gui_stack": {"project_store.py:42 atomic_write_text": 1},
             "other_threads_running_python": {},
         }
     ]
+
+
+def test_a_gap_spent_waiting_for_a_cpu_is_starvation() -> None:
+    watcher = gui_event_loop.StallWatcher(gui_ident=0)
+    # The GUI thread's schedstat: 60 ms in the runqueue during the 70 ms gap, then 5 ms.
+    watcher.gui_sched = [
+        (1.02, 0, 0),
+        (1.09, 4_000_000, 60_000_000),
+        (1.10, 4_500_000, 60_000_000),
+        (1.17, 9_000_000, 65_000_000),
+    ]
+    ticks = [1.0, 1.01, 1.02, 1.09, 1.10, 1.17]  # two gaps over 50 ms
+
+    figures = gui_event_loop.gap_figures(ticks, watcher, origin=1.0)
+
+    assert figures["gaps_over_50ms_by_cause"] == {"starved": 1, "waited": 1}
+    assert [s["gui_runqueue_ms"] for s in figures["stalls"]] == [60.0, 5.0]
 
 
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # the offscreen platform
