@@ -12,14 +12,13 @@ from imageai.core.models import (
     RenderState,
     Scene,
     SoraSettings,
-    Take,
 )
 from imageai.core.pricing import estimate
-from imageai.core.render_plan import build_request
-from imageai.core.take_state import TakeState, TakeStatus, inputs_fingerprint
+from imageai.core.take_state import TakeState, TakeStatus
 from imageai.services.cost_summary import PriceKind, scene_price, summarize
 from imageai.services.project_document import ProjectDocument
 from imageai.services.take_statuses import TakeStatuses
+from tests.unit.services.current_take import with_current_take
 from tests.unit.services.priced import priced
 
 if TYPE_CHECKING:
@@ -79,15 +78,7 @@ def test_one_selected_changed_scene_says_what_a_new_take_costs_and_the_tip_why()
 
 
 def test_a_current_status_leaves_a_done_scene_rendered(tmp_path: Path) -> None:
-    project = _done_project(2)
-    request = build_request(CATALOG, project, project.scenes[1], tmp_path)
-    take = Take(
-        job_id="job-1",
-        clip_path="clips/s1.mp4",
-        provider=ProviderName.SORA,
-        fingerprint=inputs_fingerprint(request),
-    )
-    project = project.update_scene("s1", job_id="job-1", clip_path=take.clip_path, takes=(take,))
+    project = with_current_take(_done_project(2), "s1", tmp_path, "job-1")
     statuses = TakeStatuses(ProjectDocument(project, tmp_path), CATALOG)
     current = statuses.status(project.scenes[1])
     assert current == TakeStatus(TakeState.CURRENT)

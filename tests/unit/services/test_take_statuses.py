@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from imageai.core import take_state
 from imageai.core.catalog import default_catalog
@@ -10,18 +10,16 @@ from imageai.core.models import (
     AnimaticSettings,
     Project,
     ProviderName,
-    RenderState,
     Scene,
-    Take,
     VeoSettings,
 )
 from imageai.core.render_plan import build_request
-from imageai.core.take_state import inputs_fingerprint
 from imageai.services import take_statuses
 from imageai.services.project_document import ProjectDocument
 from imageai.services.storyboard_commands import StoryboardEditor
 from imageai.services.storyboard_model import StoryboardModel
 from imageai.services.take_statuses import TakeStatuses
+from tests.unit.services.current_take import with_current_take
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,23 +39,7 @@ def _rendered(tmp_path: Path) -> ProjectDocument:
     first = Scene(id="s1", prompt="A lighthouse at dusk.")
     second = Scene(id="s2", prompt="The beam sweeps the sea.")
     project = Project(provider=ProviderName.ANIMATIC, scenes=(first, second))
-    fingerprint = inputs_fingerprint(build_request(CATALOG, project, second, tmp_path))
-    take = Take(
-        job_id="job-1",
-        clip_path="clips/s2.mp4",
-        provider=ProviderName.ANIMATIC,
-        fingerprint=fingerprint,
-    )
-    done = second.model_copy(
-        update={
-            "state": RenderState.DONE,
-            "job_id": "job-1",
-            "job_provider": ProviderName.ANIMATIC,
-            "clip_path": take.clip_path,
-            "takes": (take,),
-        }
-    )
-    return ProjectDocument(project.with_scene(done), folder=tmp_path)
+    return ProjectDocument(with_current_take(project, "s2", tmp_path, "job-1"), folder=tmp_path)
 
 
 def test_chaining_the_scenes_changes_the_prompt_so_the_take_changed(
@@ -102,15 +84,9 @@ def test_another_providers_settings_leave_the_cached_statuses_alone(
     assert statuses.changed() == {}
     computed: list[str] = []
 
-    def counted(
-        catalog: Catalog,
-        project: Project,
-        scene: Scene,
-        folder: Path,
-        request: JobRequest | None = None,
-    ) -> TakeStatus:
-        computed.append(scene.id)
-        return take_state.take_status(catalog, project, scene, folder, request)
+    def counted(*args: Any) -> TakeStatus:
+        computed.append(args[2].id)  # (catalog, project, scene, ...)
+        return take_state.take_status(*args)
 
     monkeypatch.setattr(take_statuses, "take_status", counted)
     editor = StoryboardEditor(document)
