@@ -3,10 +3,11 @@ or choices change."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSignalBlocker, Slot
+from PySide6.QtCore import QMetaObject, QObject, QSignalBlocker, Slot
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from imageai.core.errors import ValidationError
@@ -65,6 +66,10 @@ class FreeText(Typed):
     allowed: Callable[[], bool]
 
 
+def _disconnect(connection: QMetaObject.Connection, *_destroyed: object) -> None:
+    QObject.disconnect(connection)  # a no-op when the state went first
+
+
 class _Binding(QObject):
     """A widget bound to a piece of state: it follows ``state_changed`` (`update`) and writes
     back through ``setter`` only what differs from ``getter()``."""
@@ -80,7 +85,10 @@ class _Binding(QObject):
         self._state_changed = state_changed
         self._getter = getter
         self._setter = setter
-        state_changed.connect(self.update)
+        connection = state_changed.connect(self.update)
+        # PySide goes on calling a Python slot whose QObject Qt has deleted, for as long as
+        # Python holds the object: the connection ends with the binding's widget instead.
+        self.destroyed.connect(functools.partial(_disconnect, connection))
 
     @Slot()
     def update(self) -> None:

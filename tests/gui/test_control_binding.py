@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QComboBox
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from imageai.core.models import ProviderName, VeoSettings
-from imageai.gui.binding import bind
+from imageai.gui.binding import bind, bind_text
 from imageai.gui.video.animatic_controls_widget import AnimaticControlsWidget
 from imageai.gui.video.veo_controls_widget import VeoControlsWidget
 
@@ -95,6 +96,28 @@ def test_unbound_combo_no_longer_follows_nor_writes(qtbot: QtBot) -> None:
     state.changed.emit()
     assert combo.currentData() == "b"
     combo.activated.emit(combo.findData("a"))
+    assert state.writes == []
+
+
+def test_a_deleted_widget_s_bindings_stop_following_though_python_still_holds_them(
+    qtbot: QtBot,
+) -> None:
+    # A panel keeps its bindings in attributes: PySide went on calling their slots after Qt
+    # deleted the widgets (closing the window mid-render), on dead C++ objects.
+    state = State()
+    panel = QWidget()
+    combo, edit = QComboBox(panel), QLineEdit(panel)
+    kept = [
+        bind(combo, state.changed, lambda: state.value, state.set, lambda: state.choices),
+        bind_text(edit, state.changed, lambda: state.value, state.set, str, lambda _r: None),
+    ]
+    panel.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not any(shiboken6.isValid(binding) for binding in kept)
+
+    state.value = "a"
+    state.changed.emit()  # pytest-qt fails the test on an exception inside a slot
+
     assert state.writes == []
 
 
