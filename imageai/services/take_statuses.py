@@ -129,8 +129,9 @@ class TakeStatuses(QObject):
     """The document's scenes' `TakeStatus`, one per document (`of`). A status follows the
     scene's request itself (its `inputs_fingerprint`, as the take records it), so whatever
     the request is built from counts; it is worked out again only when that fingerprint
-    changes, and the request is built again only when the project, the scene or a file the
-    request sends changed, not per paint or per label."""
+    changes. The request is built again only when what a request can read changed (the
+    project's own fields, the scene, its place, the scene before it, a file it sends; a
+    request that read another scene would have to be added there), not per paint or label."""
 
     def __init__(self, document: ProjectDocument, catalog: Catalog) -> None:
         super().__init__(document)  # lives and dies with the document
