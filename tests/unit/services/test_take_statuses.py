@@ -11,6 +11,7 @@ from imageai.core.models import (
     Project,
     ProviderName,
     Scene,
+    SoraSettings,
     VeoSettings,
 )
 from imageai.core.render_plan import build_request
@@ -103,8 +104,8 @@ def test_a_request_is_built_again_only_when_what_it_is_built_from_changed(
 ) -> None:
     """The cards ask per paint and the cost line after the storyboard: asking again about the
     same project renders no template and hashes nothing, only stats the files the request
-    sends; a scene added after a rendered one leaves its request alone, a new title does not
-    (the project's own fields are read by every request)."""
+    sends; a scene added after a rendered one leaves its request alone, and so do a new title
+    and budget (no fingerprint reads them); a new style does not (every prompt reads it)."""
     document = _rendered(tmp_path)
     statuses = TakeStatuses.of(document, CATALOG)
     built: list[str] = []
@@ -124,6 +125,32 @@ def test_a_request_is_built_again_only_when_what_it_is_built_from_changed(
     document.set_project(document.project.model_copy(update={"scenes": (*scenes, added)}))
     assert statuses.changed() == {}
     assert built == ["s2"]
-    StoryboardEditor(document).set_project_fields("Title", title="Lights")
+    StoryboardEditor(document).set_project_fields("Title", title="Lights", budget_usd=5.0)
     assert statuses.changed() == {}
+    assert built == ["s2"]
+    StoryboardEditor(document).set_project_fields("Style", style="Film noir.")
+    assert set(statuses.changed()) == {"s2"}
     assert built == ["s2", "s2"]
+
+
+def test_the_fields_the_status_cache_ignores_reach_no_render_fingerprint(tmp_path: Path) -> None:
+    """`UNRENDERED_FIELDS` is a promise about the fingerprint: each field in it, changed, leaves
+    every provider's request fingerprint as it was."""
+    scene = Scene(id="s1", prompt="A lighthouse at dusk.")
+    changed = {"title": "Another film", "budget_usd": 12.5}
+    assert set(changed) == set(take_statuses.UNRENDERED_FIELDS)
+    # Settings each provider can render with: a compatible endpoint (OpenAI's own Sora API is
+    # gone) and a Cloud project for Veo on Vertex AI.
+    usable = {
+        "sora": SoraSettings(base_url="https://videos-gateway.test/v1"),
+        "veo": VeoSettings(vertex_project="film-123"),
+    }
+    for provider in ProviderName:
+        project = Project(provider=provider, scenes=(scene,))
+        project = project.model_copy(
+            update={"settings": project.settings.model_copy(update=usable)}
+        )
+        before = build_request(CATALOG, project, scene, tmp_path).fingerprint()
+        for field, value in changed.items():
+            other = project.model_copy(update={field: value})
+            assert build_request(CATALOG, other, scene, tmp_path).fingerprint() == before
