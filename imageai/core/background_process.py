@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -17,13 +19,30 @@ BACKGROUND_NICENESS = 10
 BACKGROUND_CREATION_FLAGS: int = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
 
 
-def lower_priority(pid: int) -> None:
-    """Make a started process yield the CPU to the app.
+@functools.cache
+def _nice_exe() -> str | None:
+    return None if sys.platform == "win32" else shutil.which("nice")
 
-    Several x264 encoders and clip checks on a 2-core machine otherwise starve the GUI thread:
-    its event loop stalled for 60-200 ms while 4 renders ran (benchmarks/gui_event_loop.py).
-    Threads the process starts later inherit the value.
+
+def start_in_background(command: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
+    """`subprocess.Popen` of a process below the app's priority from its first instruction.
+
+    Through POSIX ``nice`` where there is one: lowering the priority after the start comes too
+    late for the threads an encoder starts at once, which keep the priority they were born
+    with. Elsewhere the priority is lowered right after the start (the below-normal class on
+    Windows is given at creation). On a 2-core machine, encoders and clip checks at the app's
+    priority starved its GUI thread: the event loop stalled for 60-200 ms while 4 renders ran
+    (benchmarks/gui_event_loop.py).
     """
+    nice = _nice_exe()
+    if nice is not None:
+        return subprocess.Popen([nice, "-n", str(BACKGROUND_NICENESS), *command], **popen)
+    process = subprocess.Popen(list(command), creationflags=BACKGROUND_CREATION_FLAGS, **popen)
+    _lower_priority(process.pid)
+    return process
+
+
+def _lower_priority(pid: int) -> None:
     if sys.platform == "win32":
         return  # BACKGROUND_CREATION_FLAGS did it
     with contextlib.suppress(OSError):  # it may have exited already
@@ -38,15 +57,13 @@ def run_in_background(command: Sequence[str], timeout: float) -> subprocess.Comp
         OSError: it could not start.
         subprocess.TimeoutExpired: it ran past ``timeout`` (it is killed first).
     """
-    with subprocess.Popen(
+    with start_in_background(
         command,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        creationflags=BACKGROUND_CREATION_FLAGS,
     ) as process:
-        lower_priority(process.pid)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

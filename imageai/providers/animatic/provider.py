@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from imageai.core.background_process import BACKGROUND_CREATION_FLAGS, lower_priority
+from imageai.core.background_process import start_in_background
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
 from imageai.core.clip_check import expected_clip
 from imageai.core.downloads import finalize_clip
@@ -148,14 +148,9 @@ class AnimaticProvider:
                     if picture.path is None and reference is not None
                     else subprocess.DEVNULL
                 )
-                process = subprocess.Popen(
-                    command,
-                    stdin=stdin,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stderr,
-                    creationflags=BACKGROUND_CREATION_FLAGS,
+                process = start_in_background(
+                    command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr
                 )
-            lower_priority(process.pid)
         except (MediaError, OSError) as exc:
             shutil.rmtree(workdir, ignore_errors=True)
             raise ProviderError(f"The animatic cannot run ffmpeg: {exc}") from exc
