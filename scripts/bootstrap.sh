@@ -44,11 +44,12 @@ find_python() {
 }
 
 install_packages() {
-  # uv installs the same packages in a third of pip's time (8 vs 26 s here: it does not compile
-  # every module ahead of time, only what is imported is compiled, once). pip is the fallback
-  # wherever uv cannot be had.
+  # uv installs the same packages faster than pip (19 vs 26 s here, compiling the bytecode on
+  # both cores). The bytecode is compiled now because Python may be told never to write it
+  # (PYTHONDONTWRITEBYTECODE, set on these machines): every process would compile the SDKs
+  # again. pip is the fallback wherever uv cannot be had.
   if .venv/bin/python -m pip install -q "uv>=0.5" &&
-     .venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"; then
+     .venv/bin/uv pip install -q --compile-bytecode --python .venv/bin/python -e ".[dev]"; then
     return 0
   fi
   echo "uv is not available; installing with pip"
