@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from imageai.core.errors import BudgetExceededError, ValidationError
+from imageai.core.path_registry import PathRegistry
 from imageai.core.pricing import estimate
 
 if TYPE_CHECKING:
@@ -189,25 +190,11 @@ class BudgetReservations:
             self._held.pop(key, None)
 
 
-_registry: dict[Path, BudgetReservations] = {}
-_registry_lock = threading.Lock()
-
-
-#: Each absolute spelling of a folder already resolved: a render asks once per job and per
-#: event, and resolving walks every component with lstat (10 ms for one press of Render).
-_spellings: dict[Path, BudgetReservations] = {}
+_registry: PathRegistry[BudgetReservations] = PathRegistry(
+    lambda _folder: BudgetReservations(), lambda folder: folder.resolve()
+)
 
 
 def reservations_for(folder: Path) -> BudgetReservations:
     """The one `BudgetReservations` of the project in ``folder`` (renders and remixes share it)."""
-    with _registry_lock:
-        if (known := _spellings.get(folder)) is not None:
-            return known
-    key = folder.resolve()
-    with _registry_lock:
-        held = _registry.get(key)
-        if held is None:
-            held = _registry[key] = BudgetReservations()
-        if folder.is_absolute():
-            _spellings[folder] = held
-        return held
+    return _registry.get(folder)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from imageai.core import project_files, settling
 from imageai.core.job_endpoint import created_on
 from imageai.core.money import Money
+from imageai.core.path_registry import PathRegistry
 from imageai.core.scrub import scrub
 
 if TYPE_CHECKING:
@@ -304,18 +305,15 @@ class Ledger:
         return None if found is None else found.entry
 
 
-_ledgers: dict[Path, Ledger] = {}
-_ledgers_lock = threading.Lock()
+# The link itself, never its target: a ledger is its folder's file of that name.
+_ledgers: PathRegistry[Ledger] = PathRegistry(
+    Ledger, lambda path: path.parent.resolve() / path.name
+)
 
 
 def ledger_for(path: Path) -> Ledger:
     """The one `Ledger` of the file at ``path`` in this process, so its appends share a lock."""
-    key = path.parent.resolve() / path.name  # the link itself, never its target
-    with _ledgers_lock:
-        ledger = _ledgers.get(key)
-        if ledger is None:
-            ledger = _ledgers[key] = Ledger(key)
-        return ledger
+    return _ledgers.get(path)
 
 
 def reconcile_billed(project: Project, spent: dict[str, float]) -> Project:

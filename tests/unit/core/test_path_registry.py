@@ -1,4 +1,4 @@
-"""reservations_for: one set of held costs per project folder, whatever the path's spelling."""
+"""One ledger and one set of held costs per project folder, whatever the path's spelling."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from imageai.core.budget import reservations_for
+from imageai.core.ledger import LEDGER_NAME, ledger_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,3 +54,21 @@ def test_a_relative_spelling_follows_the_working_folder(
     assert in_second is reservations_for(second / "film")
     assert in_first is not in_second
     assert os.getcwd() == str(second)
+
+
+def test_every_spelling_of_a_folder_shares_its_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "film"
+    project.mkdir()
+    (tmp_path / "shortcut").symlink_to(project)
+    monkeypatch.chdir(tmp_path)
+    ledger = ledger_for(project / LEDGER_NAME)
+
+    for folder in (
+        tmp_path / "shortcut",
+        tmp_path / "film" / ".." / "film",
+        project.relative_to(tmp_path),
+    ):
+        assert ledger_for(folder / LEDGER_NAME) is ledger
+    assert ledger.path == project / LEDGER_NAME
