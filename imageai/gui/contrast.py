@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtGui import QColor
 
 #: WCAG AA for normal text.
@@ -33,6 +35,17 @@ def _toward(color: QColor, lightness: int) -> QColor:
 def readable_on(color: QColor, background: QColor, minimum: float = MIN_CONTRAST) -> QColor:
     """``color`` if it reads on ``background``; else the same hue made lighter or darker (the
     smaller change that reaches ``minimum``), so a state keeps its colour but stays legible."""
+    # Asked for at each paint of each card; the search below takes up to 2 ms. A copy: the
+    # caller may change the colour it gets.
+    return QColor(_readable(color.getRgbF(), background.getRgbF(), minimum))
+
+
+_RgbF = tuple[float, float, float, float]
+
+
+@functools.lru_cache(maxsize=256)
+def _readable(rgb: _RgbF, background_rgb: _RgbF, minimum: float) -> QColor:
+    color, background = QColor.fromRgbF(*rgb), QColor.fromRgbF(*background_rgb)
     if contrast_ratio(color, background) >= minimum:
         return color
     start = color.lightness()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from imageai.gui.contrast import contrast_ratio, readable_on
+from imageai.gui.contrast import MIN_CONTRAST, contrast_ratio, readable_on
 from imageai.gui.theme import dark_palette, light_palette
 from imageai.gui.video.storyboard_view import (
     CHANGED_COLOR,
@@ -48,3 +48,16 @@ def test_the_selection_colour_itself_reads_the_done_text(theme: str) -> None:
     highlight = PALETTES[theme]().highlight().color()
     color = state_text_color("done", highlight, changed=False)
     assert contrast_ratio(color, highlight) >= 4.5
+
+
+def test_a_remembered_colour_is_the_callers_own_copy() -> None:
+    # readable_on remembers its answers (each card asks at each paint): changing the colour
+    # one caller got must not change what the next one gets.
+    green, dark = QColor("#16a34a"), QColor("#1f1f22")
+    first = readable_on(green, dark)
+    first.setRgb(255, 0, 0)
+
+    again = readable_on(green, dark)
+
+    assert again != first
+    assert contrast_ratio(again, dark) >= MIN_CONTRAST
