@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from imageai.core.errors import ErrorKind, JobError
@@ -59,17 +60,21 @@ def test_one_jobs_change_reads_that_row_only(qtbot: QtBot) -> None:
     assert model.rows_read <= {6, 7, 8}
 
 
-def test_columns_are_wide_enough_for_their_longest_texts(qtbot: QtBot) -> None:
-    runner, model, panel = _panel(qtbot, 2)
+def test_columns_are_wide_enough_for_their_texts(qtbot: QtBot) -> None:
+    runner, model, panel = _panel(qtbot, 3)
     header = panel.table.horizontalHeader()
     metrics = panel.table.fontMetrics()
-    failed = "failed (content policy)"
 
-    runner.job_failed.emit("1", JobError(kind=ErrorKind.CONTENT_POLICY, user_message="refused"))
+    runner.job_started.emit("2")
+    runner.job_progress.emit("2", 1.0, "encoding")
+    runner.job_failed.emit("1", JobError(kind=ErrorKind.OUTCOME_UNKNOWN, user_message="lost"))
     model.set_label("0", "Scene 12 · The lighthouse keeper climbs at dusk")
+    qtbot.wait(100)  # the progress flush
 
-    assert model.index(1, Column.STATUS).data() == failed
-    assert header.sectionSize(Column.STATUS) > metrics.horizontalAdvance(failed)
-    assert header.sectionSize(Column.COST) > metrics.horizontalAdvance("billed $9999.99")
+    assert model.index(2, Column.STATUS).data() == "in progress 100%"
+    assert header.sectionSize(Column.STATUS) > metrics.horizontalAdvance("in progress 100%")
+    assert header.sectionSize(Column.COST) > metrics.horizontalAdvance("billed $999.99")
     label = model.index(0, Column.JOB).data()
     assert header.sectionSize(Column.JOB) > metrics.horizontalAdvance(label)
+    # A failure's longer status may be cut short: its tooltip says it all.
+    assert model.index(1, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole) == "lost"
