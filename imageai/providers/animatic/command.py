@@ -59,9 +59,14 @@ def _fitted(picture: Picture, width: int, height: int) -> str:
         return f"scale={width}:{height}:flags=lanczos"
     upright = _UPRIGHT.get(picture.orientation, "")
     if picture.fit is FitMode.CROP:
+        # Cropped to the frame's shape before it is scaled, as Pillow's fit does: scaled first
+        # to cover the frame, a long strip became a picture as long (1000x39000 at 1280x720:
+        # 5120x199680, 1.7 GB in ffmpeg) or one too large to make at all. exact: a 1-pixel
+        # side of a subsampled (JPEG) picture is not rounded down to nothing.
         return (
-            f"{upright}scale={width}:{height}:force_original_aspect_ratio=increase"
-            f":force_divisible_by=2:flags=lanczos,crop={width}:{height}"
+            f"{upright}crop=w='max(1,min(iw,ih*{width}/{height}))'"
+            f":h='max(1,min(ih,iw*{height}/{width}))':exact=1,"
+            f"scale={width}:{height}:flags=lanczos"
         )
     return (
         f"{upright}scale={width}:{height}:force_original_aspect_ratio=decrease"
