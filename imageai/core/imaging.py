@@ -116,8 +116,14 @@ class ImageHeader:
 
 
 #: Bytes that may mean a PNG carries an orientation after its pixels, where Pillow only
-#: looks once it has decoded them all.
-_PNG_ORIENTATION_MARKERS = (b"eXIf", b"Orientation", b"Raw profile type exif")
+#: looks once it has decoded them all. XMP by its keyword: its text may be deflated, where
+#: "Orientation" is not to be seen.
+_PNG_ORIENTATION_MARKERS = (
+    b"eXIf",
+    b"Orientation",
+    b"Raw profile type exif",
+    b"XML:com.adobe.xmp",
+)
 
 
 def read_header(path: Path) -> ImageHeader:

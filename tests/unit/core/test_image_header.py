@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, ImageFile
+from PIL.PngImagePlugin import PngInfo
 
 from imageai.core.errors import ValidationError
 from imageai.core.imaging import MAX_PIXELS, read_header
@@ -100,3 +101,27 @@ def test_unreadable_and_missing_files_get_clear_errors(tmp_path: Path) -> None:
         read_header(text)
     with pytest.raises(ValidationError, match="does not exist"):
         read_header(tmp_path / "gone.png")
+
+
+XMP_TURNED_LEFT = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def save_with_deflated_xmp(picture: Image.Image, path: Path) -> None:
+    """A PNG turned left by deflated XMP, which Pillow's exif_transpose applies."""
+    info = PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", XMP_TURNED_LEFT, zip=True)
+    picture.save(path, format="PNG", pnginfo=info)
+
+
+def test_a_png_with_compressed_xmp_is_not_taken_as_upright(tmp_path: Path) -> None:
+    # The word "Orientation" is deflated: a scan of the bytes does not see it, Pillow does.
+    path = tmp_path / "xmp.png"
+    save_with_deflated_xmp(Image.new("RGB", (64, 48)), path)
+    with Image.open(path) as img:
+        assert img.getexif()[0x0112] == 6
+
+    assert read_header(path).orientation in (None, 6)

@@ -13,7 +13,7 @@ from imageai.core.errors import InvalidRequestError
 from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import PollState
 from imageai.core.models import FitMode
-from tests.unit.core.test_image_header import with_chunk_before_iend
+from tests.unit.core.test_image_header import save_with_deflated_xmp, with_chunk_before_iend
 from tests.unit.providers.animatic.test_provider import make_request, wait_done
 
 if TYPE_CHECKING:
@@ -127,8 +127,11 @@ def test_a_reference_ffmpeg_might_read_otherwise_is_fitted_by_pillow(
     late.write_bytes(with_chunk_before_iend(plain.read_bytes(), b"eXIf", exif(8).tobytes()[6:]))
     cmyk = tmp_path / "print.jpg"
     quadrants().convert("CMYK").save(cmyk)
+    # Its orientation in deflated XMP, which Pillow reads and a scan of the bytes cannot.
+    xmp = tmp_path / "xmp.png"
+    save_with_deflated_xmp(quadrants(), xmp)
 
-    for reference in (late, cmyk):
+    for reference in (late, cmyk, xmp):
         assert_alike(
             thumbnail_of(provider, reference, FitMode.CROP),
             pillow_thumbnail(reference, FitMode.CROP),
