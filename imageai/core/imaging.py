@@ -113,6 +113,8 @@ class ImageHeader:
     height: int
     #: EXIF orientation (1-8, 1 upright); None when only decoding the whole file could tell.
     orientation: int | None
+    #: Pictures in the file: more than 1 for an animated PNG or WebP.
+    frames: int = 1
 
 
 #: Bytes that may mean a PNG carries an orientation after its pixels, where Pillow only
@@ -135,7 +137,10 @@ def read_header(path: Path) -> ImageHeader:
     try:
         with _opened(path, path) as img:
             orientation = _orientation(img, path)
-            return ImageHeader(img.format or "", img.mode, img.width, img.height, orientation)
+            frames = int(getattr(img, "n_frames", 1))
+            return ImageHeader(
+                img.format or "", img.mode, img.width, img.height, orientation, frames
+            )
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError(
             "reference_image", f"{path} is not a readable image (PNG, JPEG or WebP): {exc}"

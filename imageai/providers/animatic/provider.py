@@ -179,6 +179,8 @@ class AnimaticProvider:
                 header.format in MIME_FOR_FORMAT
                 and header.mode in FFMPEG_MODES
                 and header.orientation is not None
+                # ffmpeg plays an animation, where Pillow shows the still picture
+                and header.frames == 1
             ):
                 # ffmpeg decodes, turns and fits it in its own (nicer) process: none of the
                 # reference's pixels pass through the app, whose GUI thread shares the CPUs.

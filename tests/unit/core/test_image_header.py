@@ -125,3 +125,15 @@ def test_a_png_with_compressed_xmp_is_not_taken_as_upright(tmp_path: Path) -> No
         assert img.getexif()[0x0112] == 6
 
     assert read_header(path).orientation in (None, 6)
+
+
+@pytest.mark.usefixtures("no_pixel_decode")
+@pytest.mark.parametrize("suffix", [".png", ".webp"])
+def test_frames_are_counted_from_the_header(tmp_path: Path, suffix: str) -> None:
+    still, animated = tmp_path / f"still{suffix}", tmp_path / f"animated{suffix}"
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "green", "blue")]
+    frames[0].save(still)
+    frames[0].save(animated, save_all=True, append_images=frames[1:], duration=100)
+
+    assert read_header(still).frames == 1
+    assert read_header(animated).frames == 3

@@ -130,8 +130,13 @@ def test_a_reference_ffmpeg_might_read_otherwise_is_fitted_by_pillow(
     # Its orientation in deflated XMP, which Pillow reads and a scan of the bytes cannot.
     xmp = tmp_path / "xmp.png"
     save_with_deflated_xmp(quadrants(), xmp)
+    # An APNG whose still picture is no frame of its animation: ffmpeg plays the animation,
+    # Pillow (and any viewer that does not animate) shows the still.
+    apng = tmp_path / "moving.png"
+    turned = [quadrants().rotate(180), quadrants().transpose(Image.Transpose.FLIP_LEFT_RIGHT)]
+    quadrants().save(apng, save_all=True, append_images=turned, default_image=True)
 
-    for reference in (late, cmyk, xmp):
+    for reference in (late, cmyk, xmp, apng):
         assert_alike(
             thumbnail_of(provider, reference, FitMode.CROP),
             pillow_thumbnail(reference, FitMode.CROP),
