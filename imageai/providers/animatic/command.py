@@ -68,9 +68,13 @@ def _fitted(picture: Picture, width: int, height: int) -> str:
             f":h='max(1,min(ih,iw*{height}/{width}))':exact=1,"
             f"scale={width}:{height}:flags=lanczos"
         )
+    # Scaled to fit, the short side rounded to even and at least 2: force_original_aspect_ratio
+    # rounded a strip's (4000x2 at 1280x720: 0.6) down to 0, and ffmpeg gave up.
+    wide = f"gt(a,{width}/{height})"
     return (
-        f"{upright}scale={width}:{height}:force_original_aspect_ratio=decrease"
-        f":force_divisible_by=2:flags=lanczos,pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black"
+        f"{upright}scale=w='if({wide},{width},max(2,2*round({height}*a/2)))'"
+        f":h='if({wide},max(2,2*round({width}/a/2)),{height})':flags=lanczos,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black"
     )
 
 

@@ -174,17 +174,15 @@ def test_a_damaged_reference_fails_by_name_not_as_an_ffmpeg_error(
     assert list((tmp_path / "clips").iterdir()) == []
 
 
+@pytest.mark.parametrize("fit", list(FitMode))
 @pytest.mark.parametrize("shape", [(4000, 2), (2, 3000), (1, 1)])
-def test_references_of_any_shape_are_cropped_like_pillow_crops_them(
-    provider: AnimaticProvider, tmp_path: Path, shape: tuple[int, int]
+def test_references_of_any_shape_are_fitted_like_pillow_fits_them(
+    provider: AnimaticProvider, tmp_path: Path, shape: tuple[int, int], fit: FitMode
 ) -> None:
-    # Scaled to cover the frame before the crop, a strip became a picture as long as itself:
-    # 2x3000 at 320x180 needed a 1280x1920000 frame, which ffmpeg refuses to make (and a
-    # 1000x39000 one at 1280x720 took 1.7 GB).
+    # Crop: scaled to cover the frame before the crop, a strip became a picture as long as
+    # itself: 2x3000 at 320x180 needed a 1280x1920000 frame, which ffmpeg refuses to make (and
+    # a 1000x39000 one at 1280x720 took 1.7 GB). Pad: scaled to fit, 4000x2 was 0 pixels high.
     reference = tmp_path / "strip.jpg"
     Image.new("RGB", shape, (200, 40, 40)).save(reference, quality=95)
 
-    assert_alike(
-        thumbnail_of(provider, reference, FitMode.CROP),
-        pillow_thumbnail(reference, FitMode.CROP),
-    )
+    assert_alike(thumbnail_of(provider, reference, fit), pillow_thumbnail(reference, fit))
