@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import shutil
@@ -38,10 +39,20 @@ def start_in_background(command: Sequence[str], **popen: Any) -> subprocess.Pope
     """
     nice = _nice_exe()
     if nice is not None:
+        _check_runnable(command[0])
         return subprocess.Popen([nice, "-n", str(BACKGROUND_NICENESS), *command], **popen)
     process = subprocess.Popen(list(command), creationflags=BACKGROUND_CREATION_FLAGS, **popen)
     _lower_priority(process.pid)
     return process
+
+
+def _check_runnable(program: str) -> None:
+    """Raise the OSError Popen raises for a program it cannot run. Through nice, it is nice
+    that runs it: it exits 126 or 127, which a caller took for the program's own answer (a
+    clip check without a runnable ffmpeg said the clip was damaged)."""
+    if shutil.which(program) is None:
+        code = errno.EACCES if os.sep in program and os.path.exists(program) else errno.ENOENT
+        raise OSError(code, os.strerror(code), program)
 
 
 def _lower_priority(pid: int) -> None:

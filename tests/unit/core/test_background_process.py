@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from imageai.core import background_process
+from imageai.core import background_process, media
 from imageai.core.background_process import BACKGROUND_NICENESS, run_in_background
-from imageai.core.media import decode_video
+from imageai.core.media import MediaError, decode_video
 from tests.unit.core.test_media import make_clip
 
 if TYPE_CHECKING:
@@ -75,3 +75,28 @@ def test_without_nice_the_priority_is_lowered_after_the_start(
 
     own = os.getpriority(os.PRIO_PROCESS, 0)
     assert niceness == min(19, own + BACKGROUND_NICENESS)
+
+
+@pytest.mark.parametrize("kind", ["missing", "not executable"])
+def test_a_program_that_cannot_start_raises_as_popen_would(tmp_path: Path, kind: str) -> None:
+    # Started through nice, the program is nice's to run: it exits 126 or 127, which a caller
+    # took for the program's own answer (a clip check: "the file is damaged").
+    program = tmp_path / "ffmpeg"
+    if kind == "not executable":
+        program.write_text("#!/bin/sh\nexit 0\n")
+        program.chmod(0o644)
+
+    with pytest.raises(OSError, match="ffmpeg"):
+        run_in_background([str(program), "-version"], timeout=60)
+    with pytest.raises(OSError, match="ffmpeg"):
+        background_process.start_in_background([str(program)], stdin=subprocess.DEVNULL)
+
+
+def test_a_clip_check_without_a_runnable_ffmpeg_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clip = make_clip(tmp_path / "c.mp4")
+    monkeypatch.setattr(media, "ffmpeg_exe", lambda: str(tmp_path / "gone" / "ffmpeg"))
+
+    with pytest.raises(MediaError, match="could not check"):
+        decode_video(clip)
