@@ -72,3 +72,23 @@ def test_every_spelling_of_a_folder_shares_its_ledger(
     ):
         assert ledger_for(folder / LEDGER_NAME) is ledger
     assert ledger.path == project / LEDGER_NAME
+
+
+def test_a_spelling_follows_its_link_when_the_link_is_pointed_elsewhere(tmp_path: Path) -> None:
+    # A "current" link to the project of the day: pointed at another folder while the app
+    # runs, its spelling is that folder's now, as every other file the app writes there is.
+    first, second = tmp_path / "film-1", tmp_path / "film-2"
+    first.mkdir()
+    second.mkdir()
+    current = tmp_path / "current"
+    current.symlink_to(first)
+    assert ledger_for(current / LEDGER_NAME).path == first / LEDGER_NAME
+    assert reservations_for(current) is reservations_for(first)
+
+    current.unlink()
+    current.symlink_to(second)
+
+    assert ledger_for(current / LEDGER_NAME).path == second / LEDGER_NAME
+    assert ledger_for(current / LEDGER_NAME) is ledger_for(second / LEDGER_NAME)
+    assert reservations_for(current) is reservations_for(second)
+    assert reservations_for(current) is not reservations_for(first)
