@@ -95,7 +95,7 @@ class ProjectDocument(QObject):
         #: None: `save_later` writes at once, on the caller's thread (the command line has no
         #: event loop to keep smooth, so it keeps no writer thread either).
         self._writer: SaveWriter[_Written] | None = (
-            SaveWriter(self._written, "project-save") if background_saves else None
+            SaveWriter(self._written, "project-save", self) if background_saves else None
         )
 
     @classmethod

@@ -90,6 +90,7 @@ class RenderController(RenderEventsMixin, QObject):
         self._no_new_creates = threading.Event()
         self._chain = ChainQueue()
         self._counts = {"done": 0, "failed": 0, "cancelled": 0}
+        self._finishing = False
         #: The project folder whose cross-process lock this controller holds while rendering.
         self._locked: Path | None = None
         #: Counts the times the lock was taken: a plan made under the same term needs no check.
@@ -125,7 +126,8 @@ class RenderController(RenderEventsMixin, QObject):
         import_adapters_ahead(self._doc.project)
 
     def is_rendering(self) -> bool:
-        return bool(self._requests) or bool(self._chain)
+        """Jobs run or wait, or the batch's last saves are being written."""
+        return bool(self._requests) or bool(self._chain) or self._finishing
 
     def job_id_for(self, scene_id: str) -> str:
         return job_id_for(scene_id)

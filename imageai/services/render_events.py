@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 
 from imageai.core import render_plan
 from imageai.core.budget import reservations_for
@@ -16,13 +16,16 @@ from imageai.services.render_plan import ProjectSaveError
 if TYPE_CHECKING:
     import threading
 
-    from PySide6.QtCore import QTimer, SignalInstance
+    from PySide6.QtCore import SignalInstance
 
     from imageai.services.chain import ChainQueue
     from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
+
+#: How often a batch whose last saves are being written looks again whether they are.
+FINISH_CHECK_MS = 5
 
 
 class RenderEventsMixin:
@@ -40,6 +43,8 @@ class RenderEventsMixin:
     _chain: ChainQueue
     _counts: dict[str, int]
     _save_timer: QTimer
+    #: Every job of the batch ended; its last saves are being written (`_finish_when_saved`).
+    _finishing: bool
 
     if TYPE_CHECKING:  # provided by the controller
 
@@ -195,8 +200,25 @@ class RenderEventsMixin:
         self._maybe_finished()
 
     def _maybe_finished(self) -> None:
-        if not self._requests and not self._chain:
-            self.flush_saves()  # the CLI reads the project (and may exit) on batch_finished
-            self._unlock()
-            c = self._counts
-            self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])
+        if self._requests or self._chain:
+            return
+        if self._save_timer.isActive():
+            self._save()
+        self._finishing = True
+        self._finish_when_saved()
+
+    @Slot()
+    def _finish_when_saved(self) -> None:
+        """End the batch once its saves are written: the CLI reads the project (and may exit)
+        on ``batch_finished``. The GUI thread does not wait for the writer's fsyncs (40-50 ms
+        at each batch's end while the cut played): it looks again a moment later."""
+        if not self._finishing or self._requests or self._chain:
+            return
+        if self._doc.saving():
+            QTimer.singleShot(FINISH_CHECK_MS, self._finish_when_saved)
+            return
+        self._finishing = False
+        self._doc.flush()  # outcomes written and not yet delivered: saved / save_failed now
+        self._unlock()
+        c = self._counts
+        self.batch_finished.emit(c["done"], c["failed"], c["cancelled"])

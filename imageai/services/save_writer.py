@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -22,8 +23,8 @@ class _Relay(QObject):
 
     ready = Signal()
 
-    def __init__(self, drain: Callable[[], None]) -> None:
-        super().__init__()
+    def __init__(self, drain: Callable[[], None], parent: QObject | None) -> None:
+        super().__init__(parent)
         self._drain = drain
         self.ready.connect(self.drain)
 
@@ -44,7 +45,14 @@ class SaveWriter(Generic[T]):
     thread. `flush` before the app ends (the controller does at quit and at a batch's end).
     """
 
-    def __init__(self, deliver: Callable[[T | Exception], None], name: str = "save-writer") -> None:
+    def __init__(
+        self,
+        deliver: Callable[[T | Exception], None],
+        name: str = "save-writer",
+        parent: QObject | None = None,
+    ) -> None:
+        """``parent``: the object ``deliver`` belongs to; once it is deleted nothing is
+        delivered (a write under way still ends first: its pool waits for it)."""
         self._deliver = deliver
         self._name = name
         self._cond = threading.Condition()
@@ -55,7 +63,7 @@ class SaveWriter(Generic[T]):
         self._asked = 0
         self._ended = 0
         self._outcomes: list[T | Exception] = []
-        self._relay = _Relay(self._drain)
+        self._relay = _Relay(self._drain, parent)
         self._pool = QThreadPool(self._relay)
         self._pool.setMaxThreadCount(1)
 
@@ -108,7 +116,10 @@ class SaveWriter(Generic[T]):
                 self._outcomes.append(outcome)
                 self._ended = number
                 self._cond.notify_all()
-            self._relay.ready.emit()
+            # RuntimeError: the owner is being deleted (its pool waits for this write to end):
+            # there is nobody left to deliver to.
+            with contextlib.suppress(RuntimeError):
+                self._relay.ready.emit()
 
     def _drain(self) -> None:
         with self._cond:

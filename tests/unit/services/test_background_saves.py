@@ -6,7 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from imageai.core import project_store
 from imageai.core.errors import ErrorKind
@@ -226,3 +226,43 @@ def test_the_writer_runs_writes_in_order_and_delivers_each_outcome_once(qtbot: Q
     writer.flush()
     assert outcomes[0] == 1 and isinstance(outcomes[1], OSError)
     assert not writer.busy()
+
+
+def test_a_batch_ends_once_its_last_save_is_written_without_the_gui_thread_waiting(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    controller = _controller(_sora_project(1), tmp_path, runner, FakeProvider(("done",)))
+    with qtbot.wait_signal(controller.batch_finished, timeout=20_000):
+        controller.render()
+    save = _GatedSave(monkeypatch)  # from now on a write waits for the gate
+    finished: list[tuple[int, ...]] = []
+    controller.batch_finished.connect(lambda *counts: finished.append(counts))
+    controller._doc.save_later()
+    assert save.started.wait(5)
+
+    controller._maybe_finished()  # every job has ended while a save is being written
+
+    # Before, the GUI thread waited here for the write (its fsyncs: 40-50 ms on a busy machine).
+    assert finished == []
+    assert controller.is_rendering()
+    save.gate.set()
+    qtbot.wait_until(lambda: finished != [], timeout=5_000)
+    assert finished == [(1, 0, 0)]
+    assert not controller.is_rendering()
+
+
+def test_a_document_deleted_while_a_save_runs_lets_it_end_and_hears_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _doc(tmp_path)
+    save = _GatedSave(monkeypatch)
+    _retitle(doc, "v1")
+    doc.save_later()
+    assert save.started.wait(5)
+    threading.Timer(0.2, save.gate.set).start()
+
+    doc.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    qtbot.wait(50)  # a late delivery would come now; pytest-qt fails on an error in a slot
+
+    assert project_store.load(tmp_path).title == "v1"  # the write under way was not cut short
