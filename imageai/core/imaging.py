@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import mmap
+import os
+import stat
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
@@ -128,30 +130,65 @@ _PNG_ORIENTATION_MARKERS = (
 )
 
 
+def open_reference(path: Path) -> BinaryIO:
+    """The reference at ``path``, opened for reading: a regular file of at most `MAX_BYTES`.
+
+    A FIFO or a device is refused without waiting on it. Reading the header and then the
+    pixels from this one open file means the file checked is the file read, even if another is
+    put at ``path`` meanwhile.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError as exc:
+        raise ValidationError("reference_image", f"{path} does not exist") from exc
+    except OSError as exc:
+        raise ValidationError("reference_image", f"{path} cannot be read: {exc}") from exc
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError("reference_image", f"{path} is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise ValidationError(
+                "reference_image",
+                f"{path} is {info.st_size >> 20} MB; references may be at most "
+                f"{MAX_BYTES >> 20} MB",
+            )
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def read_header(path: Path) -> ImageHeader:
     """Format, mode, size and orientation of a reference, checked against `MAX_BYTES` and
     `MAX_PIXELS` like `open_image`, without decoding its pixels."""
-    if not path.is_file():
-        raise ValidationError("reference_image", f"{path} does not exist")
-    _check_file_size(path)
+    with open_reference(path) as file:
+        return header_of(file, path)
+
+
+def header_of(file: BinaryIO, label: Path | str) -> ImageHeader:
+    """`read_header` of a reference already open (`open_reference`); reads it from where it
+    is, and leaves it anywhere."""
     try:
-        with _opened(path, path) as img:
-            orientation = _orientation(img, path)
+        with _opened(file, label) as img:
+            orientation = _orientation(img, file)
             frames = int(getattr(img, "n_frames", 1))
             return ImageHeader(
                 img.format or "", img.mode, img.width, img.height, orientation, frames
             )
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError(
-            "reference_image", f"{path} is not a readable image (PNG, JPEG or WebP): {exc}"
+            "reference_image", f"{label} is not a readable image (PNG, JPEG or WebP): {exc}"
         ) from exc
 
 
-def _orientation(img: Image.Image, path: Path) -> int | None:
+def _orientation(img: Image.Image, file: BinaryIO) -> int | None:
     if img.format == "PNG" and "exif" not in img.info:
         # Pillow reads a PNG's EXIF found after the pixels only by decoding them all: a file
         # that never names one has none; one that might is left to a full decode.
-        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if any(data.find(marker) != -1 for marker in _PNG_ORIENTATION_MARKERS):
                 return None
         return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +30,13 @@ from imageai.core.errors import (
     ProviderError,
     ValidationError,
 )
-from imageai.core.imaging import MIME_FOR_FORMAT, fit_image, open_image, read_header
+from imageai.core.imaging import (
+    MIME_FOR_FORMAT,
+    fit_image,
+    header_of,
+    open_image,
+    open_reference,
+)
 from imageai.core.jobs import JobRequest, JobResult, PollState, PollStatus, StartedJob
 from imageai.core.media import MediaError, read_progress
 from imageai.core.models import AnimaticSettings, ProviderName
@@ -127,27 +134,33 @@ class AnimaticProvider:
         job_id = f"animatic-{request.scene_id}-{uuid.uuid4().hex[:8]}"
         workdir = Path(tempfile.mkdtemp(prefix="imageai-animatic-"))
         try:
-            picture = self._picture(request, size, workdir)
-            part = project_path(
-                request.project_dir, "clips", f".{request.file_stem}.{job_id}.part.mp4"
-            )
-            command = ffmpeg_command(
-                picture,
-                size,
-                request.spec.seconds,
-                fps,
-                progress_file=workdir / "progress.txt",
-                out=part,
-                thumb=workdir / "thumb.jpg",
-            )
             with contextlib.ExitStack() as files:
-                stderr = files.enter_context((workdir / "stderr.txt").open("wb"))
-                reference = request.reference_image
-                stdin: BinaryIO | int = (
-                    files.enter_context(reference.open("rb"))
-                    if picture.path is None and reference is not None
-                    else subprocess.DEVNULL
+                # One open file for the header's checks and for ffmpeg: the file checked is
+                # the file read.
+                reference = (
+                    files.enter_context(open_reference(request.reference_image))
+                    if request.reference_image is not None
+                    else None
                 )
+                picture = self._picture(request, size, workdir, reference)
+                part = project_path(
+                    request.project_dir, "clips", f".{request.file_stem}.{job_id}.part.mp4"
+                )
+                command = ffmpeg_command(
+                    picture,
+                    size,
+                    request.spec.seconds,
+                    fps,
+                    progress_file=workdir / "progress.txt",
+                    out=part,
+                    thumb=workdir / "thumb.jpg",
+                )
+                stderr = files.enter_context((workdir / "stderr.txt").open("wb"))
+                stdin: BinaryIO | int = subprocess.DEVNULL
+                if picture.path is None and reference is not None:
+                    # The descriptor's own offset: a buffered seek may stay inside its buffer.
+                    os.lseek(reference.fileno(), 0, os.SEEK_SET)
+                    stdin = reference
                 process = start_in_background(
                     command, stdin=stdin, stdout=subprocess.DEVNULL, stderr=stderr
                 )
@@ -170,11 +183,14 @@ class AnimaticProvider:
         return StartedJob(job_id=job_id, billed_usd=0.0)
 
     @staticmethod
-    def _picture(request: JobRequest, size: tuple[int, int], workdir: Path) -> Picture:
-        """The reference as ffmpeg will read it, or a frame drawn here when ffmpeg cannot."""
+    def _picture(
+        request: JobRequest, size: tuple[int, int], workdir: Path, file: BinaryIO | None
+    ) -> Picture:
+        """The reference (``file``, open) as ffmpeg will read it, or a frame drawn here when
+        ffmpeg cannot."""
         reference = request.reference_image
-        if reference is not None:
-            header = read_header(reference)
+        if reference is not None and file is not None:
+            header = header_of(file, reference)
             if (
                 header.format in MIME_FOR_FORMAT
                 and header.mode in FFMPEG_MODES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from typing import TYPE_CHECKING
@@ -137,3 +138,12 @@ def test_frames_are_counted_from_the_header(tmp_path: Path, suffix: str) -> None
 
     assert read_header(still).frames == 1
     assert read_header(animated).frames == 3
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "ref.png"
+    os.mkfifo(fifo)  # opened for reading without O_NONBLOCK, this would wait forever
+
+    with pytest.raises(ValidationError, match="not a regular file"):
+        read_header(fifo)

@@ -3,6 +3,7 @@ Pillow would make it, with no pixel decoded in the app, and the thumbnail comes 
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -13,12 +14,15 @@ from imageai.core.errors import InvalidRequestError
 from imageai.core.imaging import fit_image, open_image
 from imageai.core.jobs import PollState
 from imageai.core.models import FitMode
+from imageai.providers.animatic import provider as provider_module
 from tests.unit.core.test_image_header import save_with_deflated_xmp, with_chunk_before_iend
 from tests.unit.providers.animatic.test_provider import make_request, wait_done
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import BinaryIO
 
+    from imageai.core.imaging import ImageHeader
     from imageai.providers.animatic.provider import AnimaticProvider
 
 SIZE = (320, 180)
@@ -186,3 +190,23 @@ def test_references_of_any_shape_are_fitted_like_pillow_fits_them(
     Image.new("RGB", shape, (200, 40, 40)).save(reference, quality=95)
 
     assert_alike(thumbnail_of(provider, reference, fit), pillow_thumbnail(reference, fit))
+
+
+def test_ffmpeg_reads_the_file_whose_header_was_checked_even_if_another_takes_its_name(
+    provider: AnimaticProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = tmp_path / "door.png"
+    quadrants().save(reference)
+    expected = pillow_thumbnail(reference, FitMode.CROP)
+    swapped = tmp_path / "other.png"
+    Image.new("RGB", (300, 400), (0, 255, 255)).save(swapped)
+    real_header_of = provider_module.header_of
+
+    def header_then_swap(file: BinaryIO, label: Path | str) -> ImageHeader:
+        header = real_header_of(file, label)
+        os.replace(swapped, reference)  # another picture takes the name after the check
+        return header
+
+    monkeypatch.setattr(provider_module, "header_of", header_then_swap)
+
+    assert_alike(thumbnail_of(provider, reference, FitMode.CROP), expected)
