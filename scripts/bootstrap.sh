@@ -52,7 +52,7 @@ install_packages() {
      .venv/bin/uv pip install -q --compile-bytecode --python .venv/bin/python -e ".[dev]"; then
     return 0
   fi
-  echo "uv is not available; installing with pip"
+  echo "uv could not be installed or could not install the packages; installing them with pip"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[dev]"
 }
