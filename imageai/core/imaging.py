@@ -6,16 +6,15 @@ import hashlib
 import io
 import mmap
 import os
-import stat
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from imageai.core.errors import ValidationError
 from imageai.core.models import FitMode
-from imageai.core.project_files import write_atomic
+from imageai.core.project_files import open_regular, write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,7 +49,7 @@ def _check_file_size(path: Path) -> None:
         )
 
 
-def _opened(source: Path | BinaryIO, label: Path | str) -> Image.Image:
+def _opened(source: Path | IO[bytes], label: Path | str) -> Image.Image:
     """``Image.open`` that turns Pillow's decompression-bomb warning or error into ours."""
     with warnings.catch_warnings():
         # Our own limit (below Pillow's) is checked next, before any pixel is decoded.
@@ -130,35 +129,29 @@ _PNG_ORIENTATION_MARKERS = (
 )
 
 
-def open_reference(path: Path) -> BinaryIO:
+def open_reference(path: Path) -> IO[bytes]:
     """The reference at ``path``, opened for reading: a regular file of at most `MAX_BYTES`.
 
     A FIFO or a device is refused without waiting on it. Reading the header and then the
     pixels from this one open file means the file checked is the file read, even if another is
     put at ``path`` meanwhile.
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags)
+        file = open_regular(path)
     except FileNotFoundError as exc:
         raise ValidationError("reference_image", f"{path} does not exist") from exc
+    except ValidationError as exc:  # not a regular file
+        raise ValidationError("reference_image", exc.message) from exc
     except OSError as exc:
         raise ValidationError("reference_image", f"{path} cannot be read: {exc}") from exc
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValidationError("reference_image", f"{path} is not a regular file")
-        if info.st_size > MAX_BYTES:
-            raise ValidationError(
-                "reference_image",
-                f"{path} is {info.st_size >> 20} MB; references may be at most "
-                f"{MAX_BYTES >> 20} MB",
-            )
-        os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb")
-    except BaseException:
-        os.close(descriptor)
-        raise
+    size = os.fstat(file.fileno()).st_size
+    if size > MAX_BYTES:
+        file.close()
+        raise ValidationError(
+            "reference_image",
+            f"{path} is {size >> 20} MB; references may be at most {MAX_BYTES >> 20} MB",
+        )
+    return file
 
 
 def read_header(path: Path) -> ImageHeader:
@@ -168,7 +161,7 @@ def read_header(path: Path) -> ImageHeader:
         return header_of(file, path)
 
 
-def header_of(file: BinaryIO, label: Path | str) -> ImageHeader:
+def header_of(file: IO[bytes], label: Path | str) -> ImageHeader:
     """`read_header` of a reference already open (`open_reference`); reads it from where it
     is, and leaves it anywhere."""
     try:
@@ -184,7 +177,7 @@ def header_of(file: BinaryIO, label: Path | str) -> ImageHeader:
         ) from exc
 
 
-def _orientation(img: Image.Image, file: BinaryIO) -> int | None:
+def _orientation(img: Image.Image, file: IO[bytes]) -> int | None:
     if img.format == "PNG" and "exif" not in img.info:
         # Pillow reads a PNG's EXIF found after the pixels only by decoding them all: a file
         # that never names one has none; one that might is left to a full decode.

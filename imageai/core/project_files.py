@@ -25,6 +25,7 @@ SUBFOLDERS = frozenset({"clips", "thumbs", "refs", "refs/fitted"})
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class ProjectPathError(ValidationError):
@@ -90,10 +91,11 @@ def top_file(root: Path, name: str) -> Path:
     return target
 
 
-def _open_nofollow(path: Path, flags: int, mode: int = 0o600) -> int:
-    """Open ``path`` without following a final symlink and only as a regular file."""
+def _open_nofollow(path: Path, flags: int, mode: int = 0o600, *, follow: bool = False) -> int:
+    """Open ``path`` without following a final symlink (unless ``follow``) and only as a
+    regular file: a FIFO or a device is refused without waiting on it."""
     try:
-        fd = os.open(path, flags | _NOFOLLOW | _CLOEXEC | _NONBLOCK, mode)
+        fd = os.open(path, flags | (0 if follow else _NOFOLLOW) | _CLOEXEC | _NONBLOCK, mode)
     except OSError:
         if path.is_symlink():
             _refuse_link(path)
@@ -123,6 +125,12 @@ def open_update(path: Path) -> IO[str]:
     _refuse_link(path)
     fd = _open_nofollow(path, os.O_RDWR | os.O_CREAT)
     return os.fdopen(fd, "r+", encoding="utf-8")
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """``path`` opened for reading bytes, a link followed, as long as it ends at a regular file
+    (a FIFO or a device is refused without waiting on it)."""
+    return os.fdopen(_open_nofollow(path, os.O_RDONLY | _BINARY, follow=True), "rb")
 
 
 def read_regular(path: Path, limit: int) -> bytes:

@@ -18,7 +18,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from imageai.core.background_process import start_in_background
 from imageai.core.catalog import Catalog, ModelInfo, default_catalog
@@ -156,7 +156,7 @@ class AnimaticProvider:
                     thumb=workdir / "thumb.jpg",
                 )
                 stderr = files.enter_context((workdir / "stderr.txt").open("wb"))
-                stdin: BinaryIO | int = subprocess.DEVNULL
+                stdin: IO[bytes] | int = subprocess.DEVNULL
                 if picture.path is None and reference is not None:
                     # The descriptor's own offset: a buffered seek may stay inside its buffer.
                     os.lseek(reference.fileno(), 0, os.SEEK_SET)
@@ -184,7 +184,7 @@ class AnimaticProvider:
 
     @staticmethod
     def _picture(
-        request: JobRequest, size: tuple[int, int], workdir: Path, file: BinaryIO | None
+        request: JobRequest, size: tuple[int, int], workdir: Path, file: IO[bytes] | None
     ) -> Picture:
         """The reference (``file``, open) as ffmpeg will read it, or a frame drawn here when
         ffmpeg cannot."""

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, ImageFont
@@ -22,12 +23,16 @@ from imageai.core.jobs import (
     PollStatus,
     Progress,
     Queued,
+    StartedJob,
 )
 from imageai.core.media import probe, read_progress
 from imageai.core.models import AnimaticSettings, FitMode, ProviderName, SoraSettings
 from imageai.core.shot import ShotSpec
 from imageai.core.title_card import draw_title_card, wrap
 from imageai.providers.animatic.provider import AnimaticProvider
+
+if TYPE_CHECKING:
+    import subprocess
 
 SMALL = "320x180"
 
@@ -123,14 +128,21 @@ def test_progress_fractions_rise_to_completion(provider: AnimaticProvider, tmp_p
     assert all(0.0 <= f <= 1.0 for f in fractions)
 
 
-def test_cancel_kills_ffmpeg_and_leaves_no_partial_file(
+def _long_render(
     provider: AnimaticProvider, tmp_path: Path
-) -> None:
+) -> tuple[StartedJob, subprocess.Popen[bytes]]:
+    """A 30 s render of a detailed reference, started: time enough to look at its ffmpeg."""
     reference = tmp_path / "ref.png"
     Image.effect_noise((1280, 720), 80).convert("RGB").save(reference)
     request = make_request(tmp_path, size="1280x720", seconds=30, fps=24, reference=reference)
     job = provider.start(request)
-    process = provider._renders[job.job_id].process
+    return job, provider._renders[job.job_id].process
+
+
+def test_cancel_kills_ffmpeg_and_leaves_no_partial_file(
+    provider: AnimaticProvider, tmp_path: Path
+) -> None:
+    job, process = _long_render(provider, tmp_path)
     assert provider.poll(job.job_id).state is PollState.RUNNING
 
     provider.cancel(job.job_id)
@@ -144,11 +156,7 @@ def test_cancel_kills_ffmpeg_and_leaves_no_partial_file(
 def test_every_thread_of_ffmpeg_runs_nicer_than_the_app(
     provider: AnimaticProvider, tmp_path: Path
 ) -> None:
-    reference = tmp_path / "ref.png"
-    Image.effect_noise((1280, 720), 80).convert("RGB").save(reference)
-    request = make_request(tmp_path, size="1280x720", seconds=30, fps=24, reference=reference)
-    job = provider.start(request)
-    process = provider._renders[job.job_id].process
+    job, process = _long_render(provider, tmp_path)
     try:
         while read_progress(provider._renders[job.job_id].progress_file)[0] == 0:
             assert process.poll() is None

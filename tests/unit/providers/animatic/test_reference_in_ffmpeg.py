@@ -20,7 +20,7 @@ from tests.unit.providers.animatic.test_provider import make_request, wait_done
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import BinaryIO
+    from typing import IO
 
     from imageai.core.imaging import ImageHeader
     from imageai.providers.animatic.provider import AnimaticProvider
@@ -202,7 +202,7 @@ def test_ffmpeg_reads_the_file_whose_header_was_checked_even_if_another_takes_it
     Image.new("RGB", (300, 400), (0, 255, 255)).save(swapped)
     real_header_of = provider_module.header_of
 
-    def header_then_swap(file: BinaryIO, label: Path | str) -> ImageHeader:
+    def header_then_swap(file: IO[bytes], label: Path | str) -> ImageHeader:
         header = real_header_of(file, label)
         os.replace(swapped, reference)  # another picture takes the name after the check
         return header
