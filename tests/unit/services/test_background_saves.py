@@ -60,6 +60,18 @@ def _retitle(doc: ProjectDocument, title: str, *, dirty: bool = False) -> None:
     doc.set_project(doc.project.model_copy(update={"title": title}), dirty=dirty)
 
 
+def _writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, title: str
+) -> tuple[ProjectDocument, _GatedSave]:
+    """A document whose background save of ``title`` is under way, waiting for the gate."""
+    doc = _doc(tmp_path)
+    save = _GatedSave(monkeypatch)
+    _retitle(doc, title)
+    doc.save_later()
+    assert save.started.wait(5)
+    return doc, save
+
+
 def test_a_later_state_is_never_overwritten_by_an_earlier_one(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,11 +116,7 @@ def test_an_edit_made_while_a_save_runs_stays_unsaved(
 def test_the_users_save_waits_for_a_background_save_and_is_not_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    doc = _doc(tmp_path)
-    save = _GatedSave(monkeypatch)
-    _retitle(doc, "render state")
-    doc.save_later()
-    assert save.started.wait(5)
+    doc, save = _writing(tmp_path, monkeypatch, "render state")
     _retitle(doc, "users edit", dirty=True)
     threading.Timer(0.2, save.gate.set).start()
     # Without the wait, the file would change under the check (ProjectChangedError) or the
@@ -254,11 +262,7 @@ def test_a_batch_ends_once_its_last_save_is_written_without_the_gui_thread_waiti
 def test_a_document_deleted_while_a_save_runs_lets_it_end_and_hears_nothing(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    doc = _doc(tmp_path)
-    save = _GatedSave(monkeypatch)
-    _retitle(doc, "v1")
-    doc.save_later()
-    assert save.started.wait(5)
+    doc, save = _writing(tmp_path, monkeypatch, "v1")
     threading.Timer(0.2, save.gate.set).start()
 
     doc.deleteLater()
