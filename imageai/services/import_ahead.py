@@ -1,4 +1,5 @@
-"""`import_adapters_ahead`: a project's provider adapters imported on a worker thread, not at Render."""
+"""`import_adapters_ahead`: a project's adapters imported and prompt templates compiled on a worker
+thread, not at the press of Render."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
+from imageai.core import prompts
+from imageai.core.models import ProviderName
 from imageai.providers import factory
 
 if TYPE_CHECKING:
@@ -23,11 +26,24 @@ log = logging.getLogger(__name__)
 _asked: set[str] = set()
 
 
+def _providers(project: Project) -> set[ProviderName]:
+    return {project.provider, *(project.provider_for(scene) for scene in project.scenes)}
+
+
 def adapter_modules(project: Project) -> list[str]:
     """The adapter modules ``project`` renders with that are not imported (nor importing) yet."""
-    names = {project.provider, *(project.provider_for(scene) for scene in project.scenes)}
-    wanted = factory.adapter_modules(names)
+    wanted = factory.adapter_modules(_providers(project))
     return [m for m in wanted if m not in sys.modules and m not in _asked]
+
+
+def prompt_templates(project: Project) -> list[str]:
+    """The prompt templates ``project``'s requests are built from, not compiled (nor asked) yet:
+    a template's first use compiles it, 5-7 ms of the first press of Render."""
+    providers = _providers(project)
+    wanted = {prompts.TEMPLATE_FOR_PROVIDER[name] for name in providers}
+    if ProviderName.ANIMATIC in providers:
+        wanted.add(prompts.TITLE_CARD_TEMPLATE)
+    return sorted(t for t in wanted if t not in _asked)
 
 
 def import_adapters_ahead(project: Project) -> bool:
@@ -40,17 +56,22 @@ def import_adapters_ahead(project: Project) -> bool:
     until the thread runs (30-60 ms of a 500-scene open with both CPUs busy), and quitting
     never waits for an SDK's import.
     """
-    modules = adapter_modules(project)
-    if not modules:
+    modules, templates = adapter_modules(project), prompt_templates(project)
+    if not modules and not templates:
         return False
-    _asked.update(modules)  # on the GUI thread only, as the controller calls it
-    _thread.start_new_thread(_import_all, (modules,))
+    _asked.update(modules, templates)  # on the GUI thread only, as the controller calls it
+    _thread.start_new_thread(_import_all, (modules, templates))
     return True
 
 
-def _import_all(modules: list[str]) -> None:
+def _import_all(modules: list[str], templates: list[str]) -> None:
     for module in modules:
         try:
             importlib.import_module(module)
         except Exception:
             log.debug("importing %s ahead failed", module, exc_info=True)
+    for template in templates:
+        try:
+            prompts.environment().get_template(template)  # compiled once, kept by jinja
+        except Exception:
+            log.debug("compiling %s ahead failed", template, exc_info=True)

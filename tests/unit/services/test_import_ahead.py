@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from imageai.core import prompts
 from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, ProviderName, Scene
 from imageai.providers import factory
 from imageai.providers.router import ProviderRouter
+from imageai.services import import_ahead
 from imageai.services.job_runner import JobRunner
 from imageai.services.project_document import ProjectDocument
 from imageai.services.render_controller import RenderController
@@ -52,4 +54,35 @@ def test_opening_a_project_imports_its_adapters_off_the_gui_thread(
     gui = threading.current_thread().name
     assert gui != sys.modules[animatic].THREAD
     assert gui != sys.modules[veo].THREAD
+    runner.shutdown(5000)
+
+
+def test_opening_a_project_compiles_its_prompt_templates_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template's first use compiles it (5-7 ms): not at the first press of Render."""
+    monkeypatch.setattr(import_ahead, "_asked", set())
+    environment = prompts.environment()
+    compiled_on: dict[str, str] = {}
+    real = environment.get_template
+
+    def recorded(name: str, *args: Any, **kwargs: Any) -> Any:
+        compiled_on.setdefault(name, threading.current_thread().name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(environment, "get_template", recorded)
+    doc = ProjectDocument(Project())
+    runner = JobRunner(max_concurrency=1)
+    RenderController(doc, runner, ProviderRouter(lambda _n, _s: FakeProvider()), default_catalog())
+    project = Project(scenes=(Scene(prompt="a"), Scene(prompt="b", provider=ProviderName.OMNI)))
+    doc.replace(project, None)
+
+    wanted = {
+        prompts.TEMPLATE_FOR_PROVIDER[ProviderName.ANIMATIC],
+        prompts.TEMPLATE_FOR_PROVIDER[ProviderName.OMNI],
+        prompts.TITLE_CARD_TEMPLATE,
+    }
+    qtbot.wait_until(lambda: wanted <= set(compiled_on), timeout=10_000)
+    gui = threading.current_thread().name
+    assert all(compiled_on[name] != gui for name in wanted)
     runner.shutdown(5000)
