@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from imageai.core.catalog import Catalog, PriceRule, default_catalog
@@ -9,6 +11,9 @@ from imageai.core.errors import ValidationError
 from imageai.core.models import Project, ProviderName, RenderState
 from imageai.core.shot import ShotSpec, resolve
 from imageai.core.validation import validate_spec
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 
 class SceneCost(BaseModel):
@@ -115,3 +120,17 @@ def estimate(
             )
         )
     return CostEstimate(scenes=tuple(rows))
+
+
+def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
+    """``project`` with the done scenes among ``scene_ids`` priced as new creates: a render
+    again pays in full, where the estimate counts a done scene as $0 more. The render planner
+    and the cost line (a changed scene's new take) both price it so."""
+    again = frozenset(scene_ids)
+    scenes = tuple(
+        s.model_copy(update={"state": RenderState.PENDING})
+        if s.id in again and s.state is RenderState.DONE
+        else s
+        for s in project.scenes
+    )
+    return project.model_copy(update={"scenes": scenes})

@@ -13,8 +13,7 @@ from imageai.core.budget import (
 )
 from imageai.core.errors import BudgetExceededError
 from imageai.core.ledger_snapshot import LedgerSnapshot
-from imageai.core.models import RenderState
-from imageai.core.pricing import estimate
+from imageai.core.pricing import as_new_takes, estimate
 from imageai.core.take_state import changed_scene_ids
 from imageai.services.render_plan import FinishedInLedger, RenderPlan, disk_stamp, job_id_for
 
@@ -136,7 +135,7 @@ class RenderPlanner:
             requests=tuple(run),
             steps=tuple(steps),
             costs=run_costs,
-            estimate=estimate(_priced(view, new), new, self._catalog),
+            estimate=estimate(as_new_takes(view, new), new, self._catalog),
             over_budget=left,
             held_back=tuple(render_plan.held_back(view, indexes)),
             finished=tuple(finished),
@@ -171,7 +170,7 @@ class RenderPlanner:
         new = [r.scene_id for r in requests if r.resume_job_id is None]
         if not new:
             return {}
-        scenes = estimate(_priced(project, new), new, self._catalog).scenes
+        scenes = estimate(as_new_takes(project, new), new, self._catalog).scenes
         return {job_id_for(s.id): s.usd for s in scenes if not s.already_rendered}
 
     def spent(self, ledger: Ledger | None, project: Project, in_flight: Collection[str]) -> float:
@@ -179,16 +178,3 @@ class RenderPlanner:
         if ledger is None:
             return project.billed_usd
         return committed_spend(ledger, project, self._catalog, in_flight)
-
-
-def _priced(project: Project, scene_ids: list[str]) -> Project:
-    """``project`` with the done scenes among ``scene_ids`` priced as new creates: a render
-    again pays in full (the estimate counts a done scene as $0 more)."""
-    again = set(scene_ids)
-    scenes = tuple(
-        s.model_copy(update={"state": RenderState.PENDING})
-        if s.id in again and s.state is RenderState.DONE
-        else s
-        for s in project.scenes
-    )
-    return project.model_copy(update={"scenes": scenes})

@@ -10,12 +10,11 @@ from PySide6.QtCore import QObject
 from imageai.core.errors import ImageAIError
 from imageai.core.file_digest import stamp
 from imageai.core.models import RenderState
-from imageai.core.pricing import CostEstimate, estimate
+from imageai.core.pricing import CostEstimate, as_new_takes, estimate
 from imageai.core.render_plan import build_request
 from imageai.core.take_state import NOT_RENDERED, TakeStatus, inputs_fingerprint, take_status
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
     from pathlib import Path
 
     from imageai.core.catalog import Catalog
@@ -81,18 +80,6 @@ class _Known(NamedTuple):
     reads: tuple[object, ...]
     inputs: _Inputs
     status: TakeStatus
-
-
-def as_new_takes(project: Project, scene_ids: Collection[str]) -> Project:
-    """``project`` with the done scenes among ``scene_ids`` priced as new creates (as the
-    render planner prices a render again: the estimate counts a done scene as $0 more)."""
-    scenes = tuple(
-        s.model_copy(update={"state": RenderState.PENDING})
-        if s.id in scene_ids and s.state is RenderState.DONE
-        else s
-        for s in project.scenes
-    )
-    return project.model_copy(update={"scenes": scenes})
 
 
 def _same_frame(before: Project, after: Project) -> bool:

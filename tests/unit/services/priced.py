@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from imageai.core.catalog import default_catalog
-from imageai.core.pricing import estimate
-from imageai.services.take_statuses import Priced, as_new_takes
+from imageai.core.pricing import as_new_takes, estimate
+from imageai.services.take_statuses import Priced
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
