@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, Scene
 from imageai.core.secrets import InMemorySecretStore
+from imageai.gui import deferred_thumbnails
+from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.providers.animatic.provider import AnimaticProvider
 from imageai.providers.router import ProviderRouter
 from imageai.services import job_runner
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QLineEdit
     from pytestqt.qtbot import QtBot
 
     from imageai.app import AppParts
@@ -50,6 +56,41 @@ def give_references(ws: VideoWorkspace, size: tuple[int, int], stem: str) -> Non
             assert image.save(str(folder / relative))
         ws.document.replace_scene(scene.model_copy(update={"reference_image": relative}))
     QPixmapCache.clear()  # nothing decoded by an earlier test
+
+
+def shown_panel(qtbot: QtBot, ws: VideoWorkspace) -> VideoWorkspacePanel:
+    """The video workspace's panel for ``ws``, shown at a desktop size."""
+    panel = VideoWorkspacePanel(ws)
+    qtbot.add_widget(panel)
+    panel.resize(1300, 800)
+    panel.show()
+    return panel
+
+
+def record_decode_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that decode thumbnails from now on, in order."""
+    decoded_on: list[str] = []
+    real = deferred_thumbnails.decode_covering
+
+    def recording(path: str, size: QSize) -> QImage:
+        decoded_on.append(threading.current_thread().name)
+        return real(path, size)
+
+    monkeypatch.setattr(deferred_thumbnails, "decode_covering", recording)
+    return decoded_on
+
+
+def focus_project_field(qtbot: QtBot, parts: AppParts, name: str) -> QLineEdit:
+    """Show the window, open the inspector's Project tab and focus its field ``name``."""
+    parts.window.show()
+    qtbot.wait_exposed(parts.window)
+    parts.window.activateWindow()
+    panel = parts.window.video_panel
+    panel.inspector.setCurrentIndex(panel.inspector.project_tab_index)
+    edit: QLineEdit = getattr(panel.project_tab, name)
+    edit.setFocus()
+    qtbot.wait_until(edit.hasFocus)
+    return edit
 
 
 def wait_threads_done(qtbot: QtBot) -> None:

@@ -6,17 +6,15 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 
-from imageai.gui import deferred_thumbnails
 from imageai.gui.deferred_thumbnails import shared_decoder
 from imageai.gui.video.storyboard_view import StoryboardView
-from tests.gui.conftest import REFERENCE_COLORS, give_references
+from tests.gui.conftest import REFERENCE_COLORS, give_references, record_decode_threads
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtCore import QSize
     from pytestqt.qtbot import QtBot
 
     from imageai.services.video_workspace import VideoWorkspace
@@ -46,14 +44,7 @@ def test_a_card_paint_decodes_nothing_and_the_picture_follows(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     view = _cards_with_references(qtbot, make_workspace)
-    decoded_on: list[str] = []
-    real = deferred_thumbnails.decode_covering
-
-    def recording(path: str, size: QSize) -> QImage:
-        decoded_on.append(threading.current_thread().name)
-        return real(path, size)
-
-    monkeypatch.setattr(deferred_thumbnails, "decode_covering", recording)
+    decoded_on = record_decode_threads(monkeypatch)
     decoder = shared_decoder()
     view.show()
     qtbot.wait_exposed(view)

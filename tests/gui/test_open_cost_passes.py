@@ -9,8 +9,8 @@ import pytest
 from imageai.core import pricing, project_store
 from imageai.core.models import Project, Scene
 from imageai.gui.video.timeline_strip import PX_PER_SECOND
-from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.services import cost_summary, storyboard_model
+from tests.gui.conftest import shown_panel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,14 +23,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 NEW_TOTAL = "Storyboard: 3 scenes, 12 s: $0.00"
-
-
-def _panel(qtbot: QtBot, ws: VideoWorkspace) -> VideoWorkspacePanel:
-    panel = VideoWorkspacePanel(ws)
-    qtbot.add_widget(panel)
-    panel.resize(1300, 800)
-    panel.show()
-    return panel
 
 
 def _other_project(tmp_path: Path) -> Path:
@@ -59,7 +51,7 @@ def test_opening_computes_the_cost_summary_once_on_the_next_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     folder = _other_project(tmp_path)
     summaries = _count(monkeypatch, cost_summary, "summarize")
     ws.open_project(folder)
@@ -76,7 +68,7 @@ def test_a_reader_during_the_open_pass_gets_the_new_projects_figures(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], tmp_path: Path
 ) -> None:
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     ws.open_project(_other_project(tmp_path))
     assert panel.cost_label.text() == "Estimating costs…"  # never the old project's figures
     assert ws.costs.summary.total.startswith(NEW_TOTAL)  # computed now, when asked
@@ -92,7 +84,7 @@ def test_the_cards_and_the_cost_line_share_one_estimate(
     """Each scene is priced once per open, and an edit prices its scene alone (before: each
     scene 4 times per open, and every scene twice per edit)."""
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     priced = _count(monkeypatch, pricing, "price_rule")
     ws.open_project(_other_project(tmp_path))
     qtbot.waitUntil(lambda: NEW_TOTAL in panel.cost_label.text())
@@ -111,7 +103,7 @@ def test_the_timeline_reads_each_scenes_seconds_from_the_estimate(
 ) -> None:
     """The open's relayout resolved every scene's settings a second time (once per row)."""
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     resolved = _count(monkeypatch, storyboard_model, "resolve")
     ws.open_project(_other_project(tmp_path))
     timeline = panel.viewer.timeline

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtGui import QColor, QImage, QPixmapCache
 
-from imageai.gui import deferred_thumbnails
 from imageai.gui.video.player_widget import PlayerWidget
+from tests.gui.conftest import record_decode_threads
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from PySide6.QtCore import QSize
     from pytestqt.qtbot import QtBot
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -36,14 +35,7 @@ def _has_picture(player: PlayerWidget) -> bool:
 def test_a_large_poster_is_decoded_off_the_gui_thread_and_a_small_one_at_once(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    decoded_on: list[str] = []
-    real = deferred_thumbnails.decode_covering
-
-    def recording(path: str, size: QSize) -> QImage:
-        decoded_on.append(threading.current_thread().name)
-        return real(path, size)
-
-    monkeypatch.setattr(deferred_thumbnails, "decode_covering", recording)
+    decoded_on = record_decode_threads(monkeypatch)
     QPixmapCache.clear()
     player = PlayerWidget(use_multimedia=False)
     qtbot.add_widget(player)

@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
+from tests.gui.conftest import focus_project_field
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -28,16 +30,9 @@ def test_closing_while_typing_a_title_asks_to_save_it(
     qtbot: QtBot, app_parts: AppParts, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     window, ws = app_parts.window, app_parts.workspace
-    window.show()
-    qtbot.wait_exposed(window)
-    window.activateWindow()
     assert window.save_as(tmp_path / "p")
     assert not ws.document.dirty
-    inspector = window.video_panel.inspector
-    inspector.setCurrentIndex(inspector.project_tab_index)
-    edit = window.video_panel.project_tab.title_edit
-    edit.setFocus()
-    qtbot.wait_until(edit.hasFocus)
+    edit = focus_project_field(qtbot, app_parts, "title_edit")
     edit.selectAll()
     QTest.keyClicks(edit, "Harbour at night")  # typed, Enter not pressed
     asked: list[bool] = []

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtTest import QTest
 
 from imageai.core.errors import ValidationError
+from tests.gui.conftest import focus_project_field
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,16 +31,10 @@ def test_render_all_pressed_while_typing_a_budget_plans_with_that_budget(
     qtbot: QtBot, app_parts: AppParts, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     window, ws = app_parts.window, app_parts.workspace
-    window.show()
-    qtbot.wait_exposed(window)
-    window.activateWindow()
     ws.editor.add_scene(prompt="A lighthouse at dusk")
     assert window.save_as(tmp_path / "p")
     panel = window.video_panel
-    panel.inspector.setCurrentIndex(panel.inspector.project_tab_index)
-    edit = panel.project_tab.budget_edit
-    edit.setFocus()
-    qtbot.wait_until(edit.hasFocus)
+    edit = focus_project_field(qtbot, app_parts, "budget_edit")
     QTest.keyClicks(edit, "5")  # typed, Enter not pressed
     planned_with: list[float | None] = []
 

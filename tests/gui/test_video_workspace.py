@@ -15,12 +15,11 @@ from imageai.core.errors import (
     RateLimitError,
 )
 from imageai.core.models import ProviderName, RenderState
-from imageai.gui.video.workspace_panel import VideoWorkspacePanel
 from imageai.services.error_advice import ErrorAction
 from imageai.services.jobs_model import JobStatus
 from imageai.services.storyboard_model import SceneRole
 from tests.fakes.fake_provider import FakeProvider
-from tests.gui.conftest import wait_threads_done
+from tests.gui.conftest import shown_panel, wait_threads_done
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,18 +27,11 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from imageai.core.errors import ProviderError
+    from imageai.gui.video.workspace_panel import VideoWorkspacePanel
     from imageai.services.video_workspace import VideoWorkspace
 
 # The offscreen platform says it cannot propagate size hints whenever a window is shown.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-def _panel(qtbot: QtBot, ws: VideoWorkspace) -> VideoWorkspacePanel:
-    panel = VideoWorkspacePanel(ws)
-    qtbot.add_widget(panel)
-    panel.resize(1300, 800)
-    panel.show()
-    return panel
 
 
 def _ids(ws: VideoWorkspace) -> list[str]:
@@ -50,7 +42,7 @@ def test_add_reorder_delete_and_undo_from_the_toolbar(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> None:
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     first, second = _ids(ws)
     panel.storyboard_view.select_ids([first])
     panel.add_action.trigger()
@@ -79,7 +71,7 @@ def test_cost_label_follows_selection_provider_and_duration(
 ) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "https://videos-gateway.test/v1")  # Sora 2 lives there
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     assert "Storyboard: 2 scenes, 2 s: $0.00" in panel.cost_label.text()
     ws.editor.set_provider(ProviderName.SORA)
     panel.storyboard_view.select_ids([_ids(ws)[0]])
@@ -103,7 +95,7 @@ def test_provider_selector_switches_controls_and_clamps_on_model_switch(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> None:
     ws = make_workspace(scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     panel.inspector.show_project_tab()  # the project's provider lives on the Project tab
     selector = panel.provider_selector
     selector.combo.activated.emit(selector.combo.findData("sora"))
@@ -140,7 +132,7 @@ def test_render_two_scenes_with_the_animatic_shows_progress_then_done(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> None:
     ws = make_workspace(scenes=2)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     fractions: list[float] = []
     ws.controller.scene_progress.connect(lambda _s, f, _m: fractions.append(f))
     with qtbot.wait_signal(ws.render_finished, timeout=60_000) as finished:
@@ -169,7 +161,7 @@ def test_cancel_stops_a_running_render(
     gate = threading.Event()
     provider = FakeProvider((0.2, 0.5, "done"), poll_interval=0.01, gate=gate)
     ws = make_workspace(provider, scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     with qtbot.wait_signal(ws.runner.job_started):
         panel.request_render(None)
     with qtbot.wait_signal(ws.render_finished, timeout=10_000) as finished:
@@ -188,7 +180,7 @@ def _fail_with(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], error: ProviderError
 ) -> VideoWorkspacePanel:
     ws = make_workspace(FakeProvider(start_error=error), scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     with qtbot.wait_signal(ws.render_finished, timeout=10_000):
         panel.request_render(None)
     wait_threads_done(qtbot)
@@ -224,7 +216,7 @@ def test_auth_error_asks_for_the_key_dialog(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace]
 ) -> None:
     ws = make_workspace(FakeProvider(start_error=AuthError("Incorrect API key.")), scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     with qtbot.wait_signal(panel.keys_requested, timeout=10_000):
         panel.request_render(None)
     wait_threads_done(qtbot)
@@ -250,7 +242,7 @@ def test_render_without_a_folder_or_with_invalid_settings_explains(
     qtbot: QtBot, make_workspace: Callable[..., VideoWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws = make_workspace(scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     ws.editor.edit_scene(ws.document.project.scenes[0].id, duration=99)
     assert panel.request_render(None) == []
     assert panel.error_banner.title.text() == "Cannot render"
@@ -268,7 +260,7 @@ def test_paid_render_asks_first_and_cancelling_spends_nothing(
     monkeypatch.setenv("OPENAI_BASE_URL", "https://videos-gateway.test/v1")  # Sora 2 lives there
     provider = FakeProvider()
     ws = make_workspace(provider, scenes=1)
-    panel = _panel(qtbot, ws)
+    panel = shown_panel(qtbot, ws)
     ws.editor.set_provider(ProviderName.SORA)
     ws.editor.edit_scene(ws.document.project.scenes[0].id, duration=8)
     shown: list[str] = []
