@@ -109,7 +109,8 @@ class RenderEventsMixin:
 
     @Slot()
     def flush_saves(self) -> None:
-        """Write the saves asked for and wait for them (before the batch ends, and at quit)."""
+        """Write the saves asked for and wait for them (at quit; a batch instead ends once
+        they are written, `_finish_when_saved`)."""
         if self._save_timer.isActive():
             self._save()
         self._doc.flush()

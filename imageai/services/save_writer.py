@@ -42,7 +42,8 @@ class SaveWriter(Generic[T]):
     once per write that ran. An outcome is the write's return value or the exception it raised.
     The thread is a one-thread `QThreadPool`'s, kept a while between writes: starting a
     Python thread waits until it runs, which took up to 160 ms on two busy CPUs, on the GUI
-    thread. `flush` before the app ends (the controller does at quit and at a batch's end).
+    thread. `flush` before the app ends (the controller does at quit; a batch's end waits for
+    `busy` to turn false on later passes instead).
     """
 
     def __init__(
