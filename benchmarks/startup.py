@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication
 import imageai.app
 from imageai.core.secrets import InMemorySecretStore
 imported = time.time() - t0
+imageai.app.prepare_qt_environment()
 app = QApplication([])
 parts = imageai.app.build(InMemorySecretStore())
 built = time.time() - t0

@@ -18,7 +18,7 @@ from imageai.providers.factory import provider_factory
 from imageai.providers.router import ProviderRouter
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, MutableMapping
 
     from imageai.gui.main_window import MainWindow
     from imageai.services.job_runner import JobRunner
@@ -131,11 +131,24 @@ def reopen_last(parts: AppParts) -> None:
         log.warning("could not reopen %s: %s", last, exc)
 
 
+def prepare_qt_environment(environ: MutableMapping[str, str] | None = None) -> None:
+    """Set what Qt reads once at its start (before the `QApplication`); a user's value stays."""
+    environ = os.environ if environ is None else environ
+    # Qt's raster engine hands every fill of 96 rows or more (a scroll bar, a panel's
+    # background), and every large image scale or conversion, to its own pool of threads and
+    # sleeps until they finish. With encoders on every core, each hand-off left the GUI
+    # thread waiting for a CPU again: 2,000-7,000 hand-offs a second while the cut played,
+    # and most of the event loop's 50-110 ms stalls (docs/performance.md). Painting a widget
+    # serially costs less than the hand-off.
+    environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app; returns the exit code."""
     from PySide6.QtWidgets import QApplication
 
     setup_logging("imageai.log")
+    prepare_qt_environment()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
     app.setApplicationName("ImageAI")

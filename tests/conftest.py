@@ -19,6 +19,9 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from imageai.app import prepare_qt_environment
+
+    prepare_qt_environment()  # as the app's main() does: widgets paint as they do for a user
     # As in the app (imageai/services/gui_gc.py): a cyclic collection started on a job thread can
     # delete a widget left by an earlier test off the GUI thread, which crashes Qt. Collect on
     # the main thread after each test instead.
