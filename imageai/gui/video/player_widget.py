@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 def multimedia_available() -> bool:
     """False when QtMultimedia cannot load (e.g. a missing libpulse0): the app still runs."""
     try:
-        from PySide6 import QtMultimedia, QtMultimediaWidgets  # noqa: F401
+        from PySide6 import QtMultimedia  # noqa: F401
     except ImportError as exc:
         log.warning("QtMultimedia unavailable: %s", exc)
         return False
@@ -154,13 +154,15 @@ class PlayerWidget(QWidget):
 
     def _build_player(self) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
-        from PySide6.QtMultimediaWidgets import QVideoWidget
 
-        self.video = QVideoWidget()
-        self.video.setMinimumSize(QSize(160, 90))
+        from imageai.gui.video.frame_view import FrameView
+
+        # Not QVideoWidget: without a GPU path (software rendering, the offscreen platform) it
+        # converts and scales every frame on the GUI thread (docs/decisions/0010).
+        self.video = FrameView()
         self.screen_stack.addWidget(self.video)
         player = QMediaPlayer(self)
-        player.setVideoOutput(self.video)
+        player.setVideoSink(self.video.sink)
         player.durationChanged.connect(self._on_player_duration_changed)
         player.positionChanged.connect(self._on_player_position_changed)
         player.playbackStateChanged.connect(self._on_player_playback_state_changed)
@@ -197,6 +199,7 @@ class PlayerWidget(QWidget):
                 self.note.setText("The built-in player is not available: open the system player.")
             return
         player.stop()
+        self.video.clear()
         player.setSource(QUrl.fromLocalFile(str(clip)) if clip else QUrl())
         if clip is not None and not self.poster.has_picture():
             # No thumbnail: show the first frame itself, paused at 0.
