@@ -99,6 +99,11 @@ class RenderController(RenderEventsMixin, QObject):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(0)
         self._save_timer.timeout.connect(self._save)
+        self._pending_events = []
+        self._events_timer = QTimer(self)
+        self._events_timer.setSingleShot(True)
+        self._events_timer.setInterval(0)
+        self._events_timer.timeout.connect(self._apply_events)
         document.save_failed.connect(self._on_save_failed)
         # Not at the press of Render: the adapters load while the user looks at the project
         # (opened, or switched to another provider), once it is shown: an import shares the
@@ -151,6 +156,7 @@ class RenderController(RenderEventsMixin, QObject):
         renders the selected done scenes again (new takes), changed or not.
         Raises `ValidationError`, `BudgetExceededError` or `AuthError` (a missing key).
         """
+        self._apply_events()  # plan from every job event received
         if budget_usd is None and use_project_budget:
             budget_usd = self._doc.project.budget_usd
         term = self._lock_term if self._locked is not None else None
@@ -160,6 +166,7 @@ class RenderController(RenderEventsMixin, QObject):
 
     def plan(self, indexes: list[int] | None = None) -> list[JobRequest]:
         """The requests a render of ``indexes`` would run or leave out, before any budget."""
+        self._apply_events()
         requests, _, _ = self._planner.requests(self._planner.snapshot(), indexes, self._busy())
         return requests
 
@@ -188,6 +195,7 @@ class RenderController(RenderEventsMixin, QObject):
         made (nothing is sent; prepare again), `ProjectSaveError` when the project cannot be
         saved, and `BudgetExceededError` when queued jobs took the room meanwhile.
         """
+        self._apply_events()
         if not isinstance(plan, RenderPlan):
             plan = self.prepare(plan, budget_usd, use_project_budget=use_project_budget)
         if plan.folder != self._doc.folder:

@@ -90,3 +90,48 @@ def test_last_save_lands_before_batch_finished(
         controller.render()
 
     assert states == [[RenderState.DONE] * 3]
+
+
+def test_job_events_of_one_pass_change_the_project_once(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()
+    controller, doc, _saves = _held_render(tmp_path, runner, gate)
+    job_ids = controller.render()
+    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
+    changes: list[int] = []
+    doc.project_changed.connect(lambda: changes.append(1))
+
+    for number, job_id in enumerate(job_ids):
+        created = Created(scene_id=f"s{number}", job_id=f"again-{number}", billed_usd=0.0)
+        runner.job_event.emit(job_id, created)
+    assert changes == []  # not on this pass: every event of a wave refreshed every view
+    qtbot.wait_until(lambda: len(changes) == 1, timeout=5000)
+    qtbot.wait(20)
+    assert changes == [1]
+    assert [s.job_id for s in doc.project.scenes] == ["again-0", "again-1", "again-2"]
+
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.cancel_all()
+        gate.set()
+
+
+def test_whatever_acts_on_the_project_sees_the_events_received_before(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()
+    controller, doc, _saves = _held_render(tmp_path, runner, gate)
+    job_ids = controller.render()
+    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
+    runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="later", billed_usd=0.0))
+    # On the same pass: a new plan, and a cancel that ends the batch, read the project.
+    controller.prepare()
+    assert doc.project.scene("s0").job_id == "later"
+    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=0.0))
+    states: list[str | None] = []
+    controller.batch_finished.connect(lambda *_: states.append(doc.project.scene("s1").job_id))
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.cancel_all()
+        gate.set()
+    assert states == ["later-1"]
+    assert project_store.load(tmp_path).scene("s1").job_id == "later-1"
