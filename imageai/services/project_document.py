@@ -66,6 +66,7 @@ class ProjectDocument(QObject):
         saved(path)
         save_failed(Exception): a `save_later` write failed (reported on the GUI thread)
         document_replaced(): another project was opened in this document (New / Open)
+        settling(): `settle` was called: apply now any change queued for this project
     """
 
     project_changed = Signal()
@@ -74,6 +75,7 @@ class ProjectDocument(QObject):
     dirty_changed = Signal(bool)
     saved = Signal(str)
     save_failed = Signal(object)
+    settling = Signal()
 
     def __init__(
         self,
@@ -124,8 +126,15 @@ class ProjectDocument(QObject):
         self.project_changed.emit()
         self._edited(dirty)
 
+    def settle(self) -> None:
+        """Have changes queued for this project applied now (a render applies its jobs' events
+        once per pass of the event loop): an edit, an undo snapshot or a save then reads the
+        project with every event received before it."""
+        self.settling.emit()
+
     def replace(self, project: Project, folder: Path | None) -> None:
         """Hold another project (New / Open); it starts with no unsaved changes."""
+        self.settle()
         self.flush()
         self._project = project
         self._folder = folder
@@ -155,6 +164,7 @@ class ProjectDocument(QObject):
             ProjectChangedError: with ``if_unchanged`` (the user's Save), project.json changed
                 on disk since this document read or wrote it: another process finished there.
         """
+        self.settle()
         target = folder or self._folder
         if target is None:
             raise ValueError("the project has no folder yet; choose one with Save As")

@@ -148,6 +148,7 @@ class RemixService(QObject):
         settings; its job checks the source video's own shape and creates nothing if that would
         cost more than shown.
         """
+        self._doc.settle()  # the source take's job as the render events received left it
         reason = self.blocker(scene_id)
         if reason is not None:
             raise ValidationError("scene", reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Slot
@@ -15,14 +16,26 @@ from imageai.services.render_plan import ProjectSaveError
 
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable
 
     from PySide6.QtCore import SignalInstance
 
+    from imageai.core.models import Project
     from imageai.services.chain import ChainQueue
     from imageai.services.job_runner import JobRunner
     from imageai.services.project_document import ProjectDocument
 
 log = logging.getLogger(__name__)
+
+
+def _if_present(project: Project, scene_id: str, change: Callable[[Project], Project]) -> Project:
+    """``change(project)``; ``project`` as it is when the scene was deleted while it rendered
+    (its job's news has nowhere to go: the ledger keeps what it cost)."""
+    if not any(scene.id == scene_id for scene in project.scenes):
+        log.info("scene %s was deleted while it rendered: its job's news is not kept", scene_id)
+        return project
+    return change(project)
+
 
 #: How often a batch whose last saves are being written looks again whether they are.
 FINISH_CHECK_MS = 5
@@ -86,15 +99,22 @@ class RenderEventsMixin:
         project = self._doc.project
         for request in requests:
             self._release(self.job_id_for(request.scene_id))
+            scene_id = request.scene_id
             if after is None:
-                project = render_plan.apply_cancel(project, request.scene_id)
+                project = _if_present(
+                    project, scene_id, partial(render_plan.apply_cancel, scene_id=scene_id)
+                )
                 self._counts["cancelled"] += 1
                 continue
             error = JobError(
                 kind=ErrorKind.UNKNOWN,
                 user_message=f"Not rendered: it is chained after scene {after.index}, which failed.",
             )
-            project = render_plan.apply_failure(project, request.scene_id, error)
+            project = _if_present(
+                project,
+                scene_id,
+                partial(render_plan.apply_failure, scene_id=scene_id, error=error),
+            )
             self._counts["failed"] += 1
             self.scene_failed.emit(request.scene_id, error)
         if requests:
@@ -174,10 +194,15 @@ class RenderEventsMixin:
         events, self._pending_events = self._pending_events, []
         project = self._doc.project
         for request, event in events:
-            project = render_plan.apply_event(project, event, request)
+            project = _if_present(
+                project,
+                request.scene_id,
+                partial(render_plan.apply_event, event=event, request=request),
+            )
         self._doc.set_project(project, dirty=False)
         if any(isinstance(event, Created | Done) for _request, event in events):
-            self._save_soon()
+            # Now, not on another pass: queueing the events already took one.
+            self._save()
 
     @Slot(str, float, str)
     def _on_runner_job_progress(self, job_id: str, fraction: float, message: str) -> None:
@@ -194,7 +219,12 @@ class RenderEventsMixin:
             return
         assert isinstance(error, JobError)
         self._doc.set_project(
-            render_plan.apply_failure(self._doc.project, request.scene_id, error), dirty=False
+            _if_present(
+                self._doc.project,
+                request.scene_id,
+                lambda p: render_plan.apply_failure(p, request.scene_id, error),
+            ),
+            dirty=False,
         )
         self._save_soon()
         self._counts["failed"] += 1
@@ -210,7 +240,12 @@ class RenderEventsMixin:
         if request is None:
             return
         self._doc.set_project(
-            render_plan.apply_cancel(self._doc.project, request.scene_id), dirty=False
+            _if_present(
+                self._doc.project,
+                request.scene_id,
+                lambda p: render_plan.apply_cancel(p, request.scene_id),
+            ),
+            dirty=False,
         )
         self._save_soon()
         self._counts["cancelled"] += 1

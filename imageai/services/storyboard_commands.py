@@ -41,10 +41,15 @@ class _DocCommand(QUndoCommand):
     def __init__(self, editor: StoryboardEditor, text: str) -> None:
         super().__init__(text)
         self._editor = editor
+        # What a command keeps to undo (a deleted scene, a take's fields) must include the
+        # render events already received, not yet applied.
+        editor.document.settle()
 
     @property
     def doc(self) -> ProjectDocument:
-        return self._editor.document
+        document = self._editor.document
+        document.settle()
+        return document
 
 
 class InsertScenesCommand(_DocCommand):

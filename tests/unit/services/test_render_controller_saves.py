@@ -1,4 +1,5 @@
-"""RenderController saves: events of one event-loop pass are written once, and before the end."""
+"""RenderController: the job events of one event-loop pass are applied as one change and
+written once, before the batch ends; whatever reads the project to act on it sees them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from imageai.providers.router import ProviderRouter
 from imageai.services.job_runner import JobRunner, live_threads
 from imageai.services.project_document import ProjectDocument
 from imageai.services.render_controller import RenderController
+from imageai.services.storyboard_commands import StoryboardEditor
 from tests.fakes.fake_provider import FakeProvider
 
 if TYPE_CHECKING:
@@ -135,3 +137,40 @@ def test_whatever_acts_on_the_project_sees_the_events_received_before(
         gate.set()
     assert states == ["later-1"]
     assert project_store.load(tmp_path).scene("s1").job_id == "later-1"
+
+
+def test_a_scene_deleted_while_it_renders_loses_its_news_and_the_others_keep_theirs(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()
+    controller, doc, _saves = _held_render(tmp_path, runner, gate)
+    job_ids = controller.render()
+    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
+    billed = doc.project.scene("s1").billed_usd
+    doc.set_project(doc.project.model_copy(update={"scenes": doc.project.scenes[1:]}))
+    runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="gone", billed_usd=0.4))
+    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=1.25))
+    qtbot.wait_until(lambda: doc.project.scene("s1").job_id == "later-1", timeout=5000)
+    assert doc.project.scene("s1").billed_usd == pytest.approx(billed + 1.25)
+    # Its outcome ends the batch all the same (the project lock is let go).
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.cancel_all()
+        gate.set()
+    assert not controller.is_rendering()
+
+
+def test_an_undo_puts_back_a_scene_with_the_events_received_before_its_delete(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    gate = threading.Event()
+    controller, doc, _saves = _held_render(tmp_path, runner, gate)
+    editor = StoryboardEditor(doc)
+    job_ids = controller.render()
+    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
+    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=1.25))
+    editor.delete(["s1"])  # on the same pass: the event has not been applied yet
+    editor.undo_stack.undo()
+    assert doc.project.scene("s1").job_id == "later-1"
+    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
+        controller.cancel_all()
+        gate.set()
