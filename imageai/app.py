@@ -132,14 +132,20 @@ def reopen_last(parts: AppParts) -> None:
 
 
 def prepare_qt_environment(environ: MutableMapping[str, str] | None = None) -> None:
-    """Set what Qt reads once at its start (before the `QApplication`); a user's value stays."""
+    """Set what Qt reads once at its start (before the `QApplication`).
+
+    Qt reads only whether ``QT_NO_GUI_THREADPOOL`` is set, whatever its value; set
+    ``IMAGEAI_QT_PAINT_THREADS=1`` to leave Qt's painting threads on.
+    """
     environ = os.environ if environ is None else environ
+    if environ.get("IMAGEAI_QT_PAINT_THREADS") == "1":
+        return
     # Qt's raster engine hands every fill of 96 rows or more (a scroll bar, a panel's
     # background), and every large image scale or conversion, to its own pool of threads and
     # sleeps until they finish. With encoders on every core, each hand-off left the GUI
     # thread waiting for a CPU again: 2,000-7,000 hand-offs a second while the cut played,
-    # and most of the event loop's 50-110 ms stalls (docs/performance.md). Painting a widget
-    # serially costs less than the hand-off.
+    # and most of the event loop's 50-110 ms stalls (docs/decisions/0010). Serially, a
+    # repaint of the whole window took 2-3 ms here against 5 ms with the pool.
     environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 

@@ -48,10 +48,11 @@ def test_the_app_paints_large_fills_without_qts_thread_pool(how: str, pool_threa
     assert (int(done.stdout) > 0) is pool_threads
 
 
-def test_a_users_own_setting_is_kept() -> None:
-    environ = {"QT_NO_GUI_THREADPOOL": "yes"}
-    prepare_qt_environment(environ)
-    assert environ == {"QT_NO_GUI_THREADPOOL": "yes"}
+def test_a_user_can_keep_qts_painting_threads() -> None:
     fresh: dict[str, str] = {}
     prepare_qt_environment(fresh)
     assert fresh == {"QT_NO_GUI_THREADPOOL": "1"}
+    # Qt reads only whether the variable is set: "0" would still turn its threads off.
+    kept = {"IMAGEAI_QT_PAINT_THREADS": "1"}
+    prepare_qt_environment(kept)
+    assert kept == {"IMAGEAI_QT_PAINT_THREADS": "1"}

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -26,7 +37,16 @@ def converter_pool() -> QThreadPool:
     pool = QThreadPool()
     pool.setObjectName("frame-converter")
     pool.setMaxThreadCount(1)
+    if (app := QCoreApplication.instance()) is not None:
+        # No conversion may run Python while the interpreter shuts down after the event loop.
+        app.aboutToQuit.connect(_drain_converter_pool)
     return pool
+
+
+def _drain_converter_pool() -> None:
+    pool = converter_pool()
+    pool.clear()
+    pool.waitForDone(2000)
 
 
 def fit(frame: QSize, bounds: QSize) -> QSize:
@@ -55,9 +75,21 @@ def convert(frame: QVideoFrame, bounds: QSize) -> QImage:
 
 
 class _Relay(QObject):
-    """Carries a converted frame back to the GUI thread; outlives a view closed mid-conversion."""
+    """Carries converted frames back to the GUI thread, each with its view's token.
 
-    converted = Signal(int, QImage)
+    One for every view, made on the GUI thread and never deleted: a relay per view could have
+    its last reference dropped, and the QObject destroyed, on the converter thread.
+    """
+
+    converted = Signal(int, int, QImage)
+
+
+@functools.cache
+def _relay() -> _Relay:
+    return _Relay()
+
+
+_tokens = itertools.count(1)
 
 
 class FrameView(QWidget):
@@ -82,8 +114,9 @@ class FrameView(QWidget):
         self.sink.videoFrameChanged.connect(
             self._on_sink_video_frame_changed, Qt.ConnectionType.QueuedConnection
         )
-        self._relay = _Relay()
-        self._relay.converted.connect(self._on_relay_converted)
+        #: Which of the relay's frames are this view's.
+        self._token = next(_tokens)
+        _relay().converted.connect(self._on_relay_converted)
         self._image = QImage()
         self._pending: QVideoFrame | None = None
         #: The frame shown (or being converted): converted again at a new size when resized
@@ -124,18 +157,32 @@ class FrameView(QWidget):
             return
         self._converting = True
         self._last = frame
-        bounds = self.size() * self.devicePixelRatioF()
-        relay, generation = self._relay, self._generation
-        converter_pool().start(lambda: _convert_and_send(frame, bounds, relay, generation))
+        # Read here: the task must not touch the widget (another thread; it may be gone).
+        ratio, size = self.devicePixelRatioF(), self.size()
+        token, generation = self._token, self._generation
+        converter_pool().start(lambda: _convert_and_send(frame, ratio, size, token, generation))
 
-    @Slot(int, QImage)
-    def _on_relay_converted(self, generation: int, image: QImage) -> None:
+    @Slot(int, int, QImage)
+    def _on_relay_converted(self, token: int, generation: int, image: QImage) -> None:
+        if token != self._token:
+            return  # another view's frame
         self._converting = False
         if generation == self._generation:
-            image.setDevicePixelRatio(self.devicePixelRatioF())
             self._image = image
             self.update()
         self._convert_pending()
+
+    def _convert_last_again(self) -> None:
+        """The paused frame at the view's new size or pixel ratio (no next frame would come)."""
+        if self._pending is None and self._last is not None:
+            self._pending = self._last
+            if not self._converting:
+                self._convert_pending()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:  # moved to another screen
+            self._convert_last_again()
+        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -144,10 +191,7 @@ class FrameView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._pending is None and self._last is not None:
-            self._pending = self._last
-            if not self._converting:
-                self._convert_pending()
+        self._convert_last_again()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -163,13 +207,14 @@ class FrameView(QWidget):
         painter.drawImage(target, self._image)
 
 
-def _convert_and_send(frame: QVideoFrame, bounds: QSize, relay: _Relay, generation: int) -> None:
+def _convert_and_send(
+    frame: QVideoFrame, ratio: float, size: QSize, token: int, generation: int
+) -> None:
     try:
-        image = convert(frame, bounds)
+        image = convert(frame, size * ratio)
+        # Here, while the image is not shared: set on the GUI thread, it copied every frame.
+        image.setDevicePixelRatio(ratio)
     except Exception:  # a frame Qt cannot map: skip it, never kill the converter thread
         log.exception("cannot convert a video frame")
         image = QImage()
-    try:
-        relay.converted.emit(generation, image)
-    except RuntimeError:  # the view (and its relay) went away while converting
-        log.debug("a converted frame arrived after its player closed")
+    _relay().converted.emit(token, generation, image)
