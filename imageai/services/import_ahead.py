@@ -9,7 +9,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from imageai.core import prompts
+from imageai.core import media, prompts
 from imageai.core.models import ProviderName
 from imageai.providers import factory
 
@@ -24,6 +24,13 @@ log = logging.getLogger(__name__)
 #: initialized modules and "deadlock detected by _ModuleLock" come from. A failed one is not
 #: tried again here: the render imports it and reports why.
 _asked: set[str] = set()
+
+#: What every render loads on its job threads at its first clip, asked once per process:
+#: `media.ffmpeg_exe` (imports imageio_ffmpeg and finds its binary, for the thumbnail and the
+#: clip check) and Pillow's format plugins (loaded at the first image opened, the reference's
+#: header). Loaded by four job threads at the first press of Render, they held the GIL the GUI
+#: thread wanted: that press took 50-60 ms of wall time for 15 ms of its own work.
+MEDIA_TOOLS = "media tools"
 
 
 def _providers(project: Project) -> set[ProviderName]:
@@ -57,14 +64,26 @@ def import_adapters_ahead(project: Project) -> bool:
     never waits for an SDK's import.
     """
     modules, templates = adapter_modules(project), prompt_templates(project)
-    if not modules and not templates:
+    tools = MEDIA_TOOLS not in _asked
+    if not modules and not templates and not tools:
         return False
     _asked.update(modules, templates)  # on the GUI thread only, as the controller calls it
-    _thread.start_new_thread(_import_all, (modules, templates))
+    _asked.add(MEDIA_TOOLS)
+    _thread.start_new_thread(_import_all, (modules, templates, tools))
     return True
 
 
-def _import_all(modules: list[str], templates: list[str]) -> None:
+def _load_media_tools() -> None:
+    from PIL import Image
+
+    try:
+        media.ffmpeg_exe()
+    except media.MediaError:
+        log.debug("no ffmpeg to find ahead: the render reports it", exc_info=True)
+    Image.preinit()
+
+
+def _import_all(modules: list[str], templates: list[str], tools: bool = False) -> None:
     for module in modules:
         try:
             importlib.import_module(module)
@@ -75,3 +94,8 @@ def _import_all(modules: list[str], templates: list[str]) -> None:
             prompts.environment().get_template(template)  # compiled once, kept by jinja
         except Exception:
             log.debug("compiling %s ahead failed", template, exc_info=True)
+    if tools:
+        try:
+            _load_media_tools()
+        except Exception:
+            log.debug("loading the media tools ahead failed", exc_info=True)

@@ -86,3 +86,41 @@ def test_opening_a_project_compiles_its_prompt_templates_off_the_gui_thread(
     gui = threading.current_thread().name
     assert all(compiled_on[name] != gui for name in wanted)
     runner.shutdown(5000)
+
+
+def test_opening_a_project_loads_the_media_tools_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by four job threads at the first press of Render, ffmpeg's path and Pillow's
+    format plugins held the GIL the GUI thread wanted."""
+    from PIL import Image
+
+    from imageai.core import media
+
+    monkeypatch.setattr(import_ahead, "_asked", set())
+    loaded_on: dict[str, str] = {}
+    real_exe, real_preinit = media.ffmpeg_exe, Image.preinit
+
+    def exe() -> str:
+        loaded_on["ffmpeg"] = threading.current_thread().name
+        return real_exe()
+
+    def preinit() -> None:
+        loaded_on["pillow"] = threading.current_thread().name
+        real_preinit()
+
+    monkeypatch.setattr(media, "ffmpeg_exe", exe)
+    monkeypatch.setattr(Image, "preinit", preinit)
+    doc = ProjectDocument(Project())
+    runner = JobRunner(max_concurrency=1)
+    RenderController(doc, runner, ProviderRouter(lambda _n, _s: FakeProvider()), default_catalog())
+    doc.replace(Project(scenes=(Scene(prompt="a"),)), None)
+    qtbot.wait_until(lambda: set(loaded_on) == {"ffmpeg", "pillow"}, timeout=10_000)
+    gui = threading.current_thread().name
+    assert gui not in loaded_on.values()
+    # Once per process: the next project opened asks for nothing more.
+    loaded_on.clear()
+    doc.replace(Project(scenes=(Scene(prompt="b"),)), None)
+    qtbot.wait(400)
+    assert loaded_on == {}
+    runner.shutdown(5000)
