@@ -362,20 +362,21 @@ def run(
     base = workdir()
     os.environ["IMAGEAI_HOME"] = str(base / "home")
     os.environ["IMAGEAI_NO_KEYRING"] = "1"
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
-    from imageai.app import build, prepare_qt_environment
+    from imageai.app import build, qt_application
     from imageai.core.catalog import default_catalog
     from imageai.core.secrets import InMemorySecretStore
 
-    prepare_qt_environment()  # as the app's main() does
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
+    # As the app's main() makes it: garbage is collected on the GUI thread only, in its
+    # passes, as a user's app does (left automatic, it ran on any thread at any time).
+    _app, collector = qt_application([])
     parts = build(InMemorySecretStore(), default_catalog(), checkers={})
     parts.window.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
     parts.workspace.runner.max_concurrency = concurrency
     parts.window.resize(1440, 900)
     parts.window.show()
+    collector.freeze_long_lived()
     outcome: list[int] = []
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     parts.workspace.render_finished.connect(lambda *counts: outcome.extend(counts))
@@ -397,6 +398,7 @@ def run(
         parts.window.hide()
         parts.shutdown()
         parts.window.deleteLater()
+        collector.stop()
         shutil.rmtree(base, ignore_errors=True)
     return {
         "benchmark": "gui_event_loop",

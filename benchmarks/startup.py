@@ -26,15 +26,14 @@ WINDOW_CHILD = """
 import json, os, time
 t0 = float(os.environ["BENCH_T0"])
 from PySide6.QtCore import QEventLoop
-from PySide6.QtWidgets import QApplication
 import imageai.app
 from imageai.core.secrets import InMemorySecretStore
 imported = time.time() - t0
-imageai.app.prepare_qt_environment()
-app = QApplication([])
+app, collector = imageai.app.qt_application([])
 parts = imageai.app.build(InMemorySecretStore())
 built = time.time() - t0
 parts.window.show()
+collector.freeze_long_lived()
 while parts.window.windowHandle() is None or not parts.window.windowHandle().isExposed():
     app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 app.processEvents()

@@ -20,7 +20,10 @@ from imageai.providers.router import ProviderRouter
 if TYPE_CHECKING:
     from collections.abc import Mapping, MutableMapping
 
+    from PySide6.QtWidgets import QApplication
+
     from imageai.gui.main_window import MainWindow
+    from imageai.services.gui_gc import GuiGarbageCollector
     from imageai.services.job_runner import JobRunner
     from imageai.services.key_check_service import Checker, KeyCheckService
     from imageai.services.video_workspace import VideoWorkspace
@@ -149,11 +152,12 @@ def prepare_qt_environment(environ: MutableMapping[str, str] | None = None) -> N
     environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Start the desktop app; returns the exit code."""
+def qt_application(argv: list[str] | None = None) -> tuple[QApplication, GuiGarbageCollector]:
+    """The `QApplication` as the desktop app runs it (the GUI benchmarks make theirs here too):
+    Qt's environment first, PySide6's reference workaround, and Python's garbage collected on
+    the GUI thread only."""
     from PySide6.QtWidgets import QApplication
 
-    setup_logging("imageai.log")
     prepare_qt_environment()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
@@ -163,7 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     keep_singletons_alive()  # before the event loop runs (PySide6 6.12 leaks references)
     from imageai.services.gui_gc import GuiGarbageCollector
 
-    collector = GuiGarbageCollector(app)
+    return app, GuiGarbageCollector(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the desktop app; returns the exit code."""
+    setup_logging("imageai.log")
+    app, collector = qt_application(argv)
     from imageai.gui.theme import ThemeController, apply_theme
     from imageai.services.app_settings import load_settings
 
@@ -172,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     ThemeController(app, parts.workspace.settings)  # then live: settings and system scheme
     reopen_last(parts)
     parts.window.show()
+    collector.freeze_long_lived()
     code = app.exec()
     if not parts.shutdown():
         log.warning("some jobs did not stop within %d ms", SHUTDOWN_TIMEOUT_MS)

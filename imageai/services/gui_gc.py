@@ -14,6 +14,13 @@ from PySide6.QtCore import QObject, QTimer, Slot
 CHECK_INTERVAL_MS = 500
 
 
+def freeze_long_lived() -> None:
+    """Move every object alive now out of the collector's reach (`gc.freeze`): what the app
+    holds for its whole life (modules, classes, an SDK's types) is then never walked again.
+    Garbage among them, if any, is kept: call it where little is."""
+    gc.freeze()
+
+
 class GuiGarbageCollector(QObject):
     """Turns automatic collection off and collects from a GUI-thread timer instead."""
 
@@ -37,6 +44,12 @@ class GuiGarbageCollector(QObject):
                 generation = index
         if generation >= 0:
             gc.collect(generation)
+
+    def freeze_long_lived(self) -> None:
+        """Leave every object alive now out of all later collections (call it once the window
+        is up): modules, classes, the window. A full collection walked them all, 36 ms for
+        the app's 64,000 objects at start (more with an SDK loaded), on the GUI thread."""
+        freeze_long_lived()
 
     def stop(self) -> None:
         self._timer.stop()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from imageai.core import media, prompts
 from imageai.core.models import ProviderName
 from imageai.providers import factory
+from imageai.services.gui_gc import freeze_long_lived
 
 if TYPE_CHECKING:
     from imageai.core.models import Project
@@ -89,6 +90,10 @@ def _import_all(modules: list[str], templates: list[str], tools: bool = False) -
             importlib.import_module(module)
         except Exception:
             log.debug("importing %s ahead failed", module, exc_info=True)
+    if modules:
+        # An SDK's types live as long as the app: out of the collector's reach, or each full
+        # collection on the GUI thread walks them again (openai alone adds ~100,000 objects).
+        freeze_long_lived()
     for template in templates:
         try:
             prompts.environment().get_template(template)  # compiled once, kept by jinja

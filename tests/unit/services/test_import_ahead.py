@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -49,11 +50,14 @@ def test_opening_a_project_imports_its_adapters_off_the_gui_thread(
     RenderController(doc, runner, ProviderRouter(lambda _n, _s: provider), default_catalog())
     # One scene renders with Veo: its adapter is wanted too.
     project = Project(scenes=(Scene(prompt="a"), Scene(prompt="b", provider=ProviderName.VEO)))
+    alive_before = [object()]
     doc.replace(project, None)
     qtbot.wait_until(lambda: animatic in sys.modules and veo in sys.modules, timeout=10_000)
     gui = threading.current_thread().name
     assert gui != sys.modules[animatic].THREAD
     assert gui != sys.modules[veo].THREAD
+    # What lived through the import (an SDK's types) is out of later full collections' walk.
+    qtbot.wait_until(lambda: not any(o is alive_before for o in gc.get_objects()), timeout=5000)
     runner.shutdown(5000)
 
 
