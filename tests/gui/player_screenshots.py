@@ -1,5 +1,6 @@
 """Player and timeline screenshots from a real X server: an animatic-rendered storyboard (free,
-local) with a scene selected, at 1024x700 and 1600x1000, light and dark.
+local) with a scene selected, at 1024x700 and 1600x1000, light and dark; then the take paused
+mid-play, its frame painted by the player itself.
 
 Run ``python -m tests.gui.player_screenshots`` from the repository root with DISPLAY set (Xvfb
 ``-screen 0 1920x1200x24`` plus a window manager, so windows have their frame).
@@ -16,9 +17,9 @@ from pathlib import Path
 os.environ.setdefault("IMAGEAI_NO_KEYRING", "1")
 os.environ.setdefault("IMAGEAI_HOME", tempfile.mkdtemp(prefix="imageai-player-shots-"))
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
-from imageai.app import build
+from imageai.app import build, qt_application
 from imageai.core.catalog import default_catalog
 from imageai.core.models import AnimaticSettings, ProviderName
 from imageai.core.secrets import InMemorySecretStore
@@ -37,8 +38,7 @@ def main() -> int:
         print("needs an X display (Xvfb + a window manager) and ImageMagick's import")
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
+    app, _collector = qt_application(sys.argv)
     work = Path(tempfile.mkdtemp(prefix="imageai-player-project-"))
     parts = build(InMemorySecretStore(), default_catalog(), checkers={})
     window = parts.window
@@ -66,6 +66,15 @@ def main() -> int:
     panel.storyboard_view.select_ids([scenes[1].id])
     for shot in sizes_and_themes(app, window):
         grab(f"player-timeline-{shot}.png", window)
+    # Played for a moment and paused: a frame from the clip, not the poster.
+    window.setGeometry(60, 40, 1600, 1000)
+    pump(700)
+    player = panel.viewer.player
+    player.toggle_play()
+    pump(1500)
+    player.toggle_play()
+    pump(500)
+    grab("player-paused-mid-take.png", window)
     window.close()
     parts.shutdown()
     return 0
