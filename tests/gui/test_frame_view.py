@@ -68,6 +68,13 @@ def view(qtbot: QtBot) -> FrameView:
     return shown
 
 
+def _hold_a_conversion(qtbot: QtBot, view: FrameView, converter: Converter) -> None:
+    """A red frame sent and its conversion started, held until ``converter.gate`` is set."""
+    converter.gate.clear()
+    view.sink.setVideoFrame(_frame("#ff0000"))
+    qtbot.wait_until(converter.entered.is_set)
+
+
 def _color(image: QImage) -> str:
     return image.pixelColor(image.width() // 2, image.height() // 2).name()
 
@@ -91,9 +98,7 @@ def test_a_frame_is_converted_off_the_gui_thread_to_fit_the_view(
 def test_frames_arriving_during_a_conversion_replace_each_other(
     qtbot: QtBot, view: FrameView, converter: Converter
 ) -> None:
-    converter.gate.clear()
-    view.sink.setVideoFrame(_frame("#ff0000"))
-    qtbot.wait_until(converter.entered.is_set)
+    _hold_a_conversion(qtbot, view, converter)
     for color in ("#00ff00", "#0000ff", "#ffff00"):
         view.sink.setVideoFrame(_frame(color))
     QApplication.processEvents()
@@ -109,9 +114,7 @@ def test_frames_arriving_during_a_conversion_replace_each_other(
 def test_a_conversion_begun_for_the_clip_before_is_not_shown(
     qtbot: QtBot, view: FrameView, converter: Converter
 ) -> None:
-    converter.gate.clear()
-    view.sink.setVideoFrame(_frame("#ff0000"))
-    qtbot.wait_until(converter.entered.is_set)
+    _hold_a_conversion(qtbot, view, converter)
     view.clear()  # another clip is loading
     converter.gate.set()
     converter_pool().waitForDone(10_000)
@@ -187,9 +190,7 @@ def test_a_view_closed_and_forgotten_mid_conversion_leaves_nothing_behind(
     closing.resize(160, 90)
     closing.show()
     qtbot.wait_exposed(closing)
-    converter.gate.clear()
-    closing.sink.setVideoFrame(_frame("#ff0000"))
-    qtbot.wait_until(converter.entered.is_set)
+    _hold_a_conversion(qtbot, closing, converter)
     gone = weakref.ref(closing)
     closing.deleteLater()
     del closing

@@ -4,6 +4,7 @@ written once, before the batch ends; whatever reads the project to act on it see
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -94,47 +95,50 @@ def test_last_save_lands_before_batch_finished(
     assert states == [[RenderState.DONE] * 3]
 
 
-def test_job_events_of_one_pass_change_the_project_once(
+@contextmanager
+def _running_batch(
     qtbot: QtBot, runner: JobRunner, tmp_path: Path
-) -> None:
+) -> Iterator[tuple[RenderController, ProjectDocument, list[str]]]:
+    """Three scenes rendering with their polls held (each has its job id); the batch is
+    cancelled and ended on leaving."""
     gate = threading.Event()
     controller, doc, _saves = _held_render(tmp_path, runner, gate)
     job_ids = controller.render()
     qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
-    changes: list[int] = []
-    doc.project_changed.connect(lambda: changes.append(1))
-
-    for number, job_id in enumerate(job_ids):
-        created = Created(scene_id=f"s{number}", job_id=f"again-{number}", billed_usd=0.0)
-        runner.job_event.emit(job_id, created)
-    assert changes == []  # not on this pass: every event of a wave refreshed every view
-    qtbot.wait_until(lambda: len(changes) == 1, timeout=5000)
-    qtbot.wait(20)
-    assert changes == [1]
-    assert [s.job_id for s in doc.project.scenes] == ["again-0", "again-1", "again-2"]
-
+    yield controller, doc, job_ids
     with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
         controller.cancel_all()
         gate.set()
+
+
+def test_job_events_of_one_pass_change_the_project_once(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    with _running_batch(qtbot, runner, tmp_path) as (_controller, doc, job_ids):
+        changes: list[int] = []
+        doc.project_changed.connect(lambda: changes.append(1))
+        for number, job_id in enumerate(job_ids):
+            created = Created(scene_id=f"s{number}", job_id=f"again-{number}", billed_usd=0.0)
+            runner.job_event.emit(job_id, created)
+        assert changes == []  # not on this pass: every event of a wave refreshed every view
+        qtbot.wait_until(lambda: len(changes) == 1, timeout=5000)
+        qtbot.wait(20)
+        assert changes == [1]
+        assert [s.job_id for s in doc.project.scenes] == ["again-0", "again-1", "again-2"]
 
 
 def test_whatever_acts_on_the_project_sees_the_events_received_before(
     qtbot: QtBot, runner: JobRunner, tmp_path: Path
 ) -> None:
-    gate = threading.Event()
-    controller, doc, _saves = _held_render(tmp_path, runner, gate)
-    job_ids = controller.render()
-    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
-    runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="later", billed_usd=0.0))
-    # On the same pass: a new plan, and a cancel that ends the batch, read the project.
-    controller.prepare()
-    assert doc.project.scene("s0").job_id == "later"
-    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=0.0))
     states: list[str | None] = []
-    controller.batch_finished.connect(lambda *_: states.append(doc.project.scene("s1").job_id))
-    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
-        controller.cancel_all()
-        gate.set()
+    with _running_batch(qtbot, runner, tmp_path) as (controller, doc, job_ids):
+        runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="later", billed_usd=0.0))
+        # On the same pass: a new plan, and a cancel that ends the batch, read the project.
+        controller.prepare()
+        assert doc.project.scene("s0").job_id == "later"
+        created = Created(scene_id="s1", job_id="later-1", billed_usd=0.0)
+        runner.job_event.emit(job_ids[1], created)
+        controller.batch_finished.connect(lambda *_: states.append(doc.project.scene("s1").job_id))
     assert states == ["later-1"]
     assert project_store.load(tmp_path).scene("s1").job_id == "later-1"
 
@@ -142,35 +146,26 @@ def test_whatever_acts_on_the_project_sees_the_events_received_before(
 def test_a_scene_deleted_while_it_renders_loses_its_news_and_the_others_keep_theirs(
     qtbot: QtBot, runner: JobRunner, tmp_path: Path
 ) -> None:
-    gate = threading.Event()
-    controller, doc, _saves = _held_render(tmp_path, runner, gate)
-    job_ids = controller.render()
-    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
-    billed = doc.project.scene("s1").billed_usd
-    doc.set_project(doc.project.model_copy(update={"scenes": doc.project.scenes[1:]}))
-    runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="gone", billed_usd=0.4))
-    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=1.25))
-    qtbot.wait_until(lambda: doc.project.scene("s1").job_id == "later-1", timeout=5000)
-    assert doc.project.scene("s1").billed_usd == pytest.approx(billed + 1.25)
-    # Its outcome ends the batch all the same (the project lock is let go).
-    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
-        controller.cancel_all()
-        gate.set()
+    with _running_batch(qtbot, runner, tmp_path) as (controller, doc, job_ids):
+        billed = doc.project.scene("s1").billed_usd
+        doc.set_project(doc.project.model_copy(update={"scenes": doc.project.scenes[1:]}))
+        runner.job_event.emit(job_ids[0], Created(scene_id="s0", job_id="gone", billed_usd=0.4))
+        created = Created(scene_id="s1", job_id="later-1", billed_usd=1.25)
+        runner.job_event.emit(job_ids[1], created)
+        qtbot.wait_until(lambda: doc.project.scene("s1").job_id == "later-1", timeout=5000)
+        assert doc.project.scene("s1").billed_usd == pytest.approx(billed + 1.25)
+    # Its outcome ended the batch all the same (leaving the block waited for it): the project
+    # lock is let go.
     assert not controller.is_rendering()
 
 
 def test_an_undo_puts_back_a_scene_with_the_events_received_before_its_delete(
     qtbot: QtBot, runner: JobRunner, tmp_path: Path
 ) -> None:
-    gate = threading.Event()
-    controller, doc, _saves = _held_render(tmp_path, runner, gate)
-    editor = StoryboardEditor(doc)
-    job_ids = controller.render()
-    qtbot.wait_until(lambda: all(s.job_id for s in doc.project.scenes), timeout=10_000)
-    runner.job_event.emit(job_ids[1], Created(scene_id="s1", job_id="later-1", billed_usd=1.25))
-    editor.delete(["s1"])  # on the same pass: the event has not been applied yet
-    editor.undo_stack.undo()
-    assert doc.project.scene("s1").job_id == "later-1"
-    with qtbot.wait_signal(controller.batch_finished, timeout=10_000):
-        controller.cancel_all()
-        gate.set()
+    with _running_batch(qtbot, runner, tmp_path) as (_controller, doc, job_ids):
+        editor = StoryboardEditor(doc)
+        created = Created(scene_id="s1", job_id="later-1", billed_usd=1.25)
+        runner.job_event.emit(job_ids[1], created)
+        editor.delete(["s1"])  # on the same pass: the event has not been applied yet
+        editor.undo_stack.undo()
+        assert doc.project.scene("s1").job_id == "later-1"
