@@ -395,10 +395,12 @@ def run(
         )
         playing = _play_cut_and_render(parts, limit, tail_s) if play_cut else None
     finally:
-        parts.window.hide()
-        parts.shutdown()
-        parts.window.deleteLater()
-        collector.stop()
+        try:
+            parts.window.hide()
+            parts.shutdown()
+            parts.window.deleteLater()
+        finally:
+            collector.stop()
         shutil.rmtree(base, ignore_errors=True)
     return {
         "benchmark": "gui_event_loop",

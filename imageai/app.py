@@ -160,7 +160,8 @@ def qt_application(argv: list[str] | None = None) -> tuple[QApplication, GuiGarb
 
     prepare_qt_environment()
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    args = sys.argv if argv is None else argv
+    app = existing if isinstance(existing, QApplication) else QApplication(args)
     app.setApplicationName("ImageAI")
     from imageai.services.emit_refcount import keep_singletons_alive
 

@@ -7,6 +7,7 @@ free the last Python reference of a widget and delete it off the GUI thread, whi
 from __future__ import annotations
 
 import gc
+import threading
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
@@ -14,11 +15,14 @@ from PySide6.QtCore import QObject, QTimer, Slot
 CHECK_INTERVAL_MS = 500
 
 
-def freeze_long_lived() -> None:
-    """Move every object alive now out of the collector's reach (`gc.freeze`): what the app
-    holds for its whole life (modules, classes, an SDK's types) is then never walked again.
-    Garbage among them, if any, is kept: call it where little is."""
-    gc.freeze()
+#: Set by `ask_to_freeze` (any thread); the collector freezes on the GUI thread's next check.
+_freeze_asked = threading.Event()
+
+
+def ask_to_freeze() -> None:
+    """Have the running `GuiGarbageCollector` freeze what is alive at its next check (from any
+    thread: an SDK just imported). Without one (tests, the CLI) nothing happens."""
+    _freeze_asked.set()
 
 
 class GuiGarbageCollector(QObject):
@@ -37,6 +41,13 @@ class GuiGarbageCollector(QObject):
     def _on_timer_timeout(self) -> None:
         # Collect the oldest generation whose allocation count passed its threshold, as the
         # automatic collector would.
+        if _freeze_asked.is_set():
+            _freeze_asked.clear()
+            # The young generations first (about 1 ms): fresh cyclic garbage is not frozen.
+            # Not a full collection: tens of ms on the GUI thread, at no chosen moment.
+            gc.collect(1)
+            gc.freeze()
+            return
         counts, thresholds = gc.get_count(), gc.get_threshold()
         generation = -1
         for index in range(3):
@@ -46,10 +57,12 @@ class GuiGarbageCollector(QObject):
             gc.collect(generation)
 
     def freeze_long_lived(self) -> None:
-        """Leave every object alive now out of all later collections (call it once the window
-        is up): modules, classes, the window. A full collection walked them all, 36 ms for
-        the app's 64,000 objects at start (more with an SDK loaded), on the GUI thread."""
-        freeze_long_lived()
+        """Collect, then leave every object alive out of all later collections (call it once,
+        when the window is up): modules, classes, the window. A full collection walked them
+        all, 36 ms for the app's 64,000 objects at start (more with an SDK), on the GUI
+        thread, each time."""
+        gc.collect()
+        gc.freeze()
 
     def stop(self) -> None:
         self._timer.stop()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from imageai.core import media, prompts
 from imageai.core.models import ProviderName
 from imageai.providers import factory
-from imageai.services.gui_gc import freeze_long_lived
+from imageai.services.gui_gc import ask_to_freeze
 
 if TYPE_CHECKING:
     from imageai.core.models import Project
@@ -75,13 +75,16 @@ def import_adapters_ahead(project: Project) -> bool:
 
 
 def _load_media_tools() -> None:
-    from PIL import Image
-
     try:
         media.ffmpeg_exe()
-    except media.MediaError:
+    except Exception:
         log.debug("no ffmpeg to find ahead: the render reports it", exc_info=True)
-    Image.preinit()
+    try:
+        from PIL import Image
+
+        Image.preinit()
+    except Exception:
+        log.debug("Pillow's plugins did not load ahead", exc_info=True)
 
 
 def _import_all(modules: list[str], templates: list[str], tools: bool = False) -> None:
@@ -92,15 +95,13 @@ def _import_all(modules: list[str], templates: list[str], tools: bool = False) -
             log.debug("importing %s ahead failed", module, exc_info=True)
     if modules:
         # An SDK's types live as long as the app: out of the collector's reach, or each full
-        # collection on the GUI thread walks them again (openai alone adds ~100,000 objects).
-        freeze_long_lived()
+        # collection on the GUI thread walks them again. Frozen there, not here: this thread
+        # would freeze whatever garbage the GUI thread has at that moment.
+        ask_to_freeze()
     for template in templates:
         try:
             prompts.environment().get_template(template)  # compiled once, kept by jinja
         except Exception:
             log.debug("compiling %s ahead failed", template, exc_info=True)
     if tools:
-        try:
-            _load_media_tools()
-        except Exception:
-            log.debug("loading the media tools ahead failed", exc_info=True)
+        _load_media_tools()

@@ -6,9 +6,11 @@ import gc
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
+from imageai.services import gui_gc
 from imageai.services.gui_gc import GuiGarbageCollector
 
 if TYPE_CHECKING:
+    import pytest
     from pytestqt.qtbot import QtBot
 
 
@@ -63,6 +65,23 @@ def test_what_lives_when_the_window_is_up_is_never_walked_again(qtbot: QtBot) ->
         assert not _tracked(long_lived)
         made_after = [object()]
         assert _tracked(made_after)
+    finally:
+        collector.stop()
+
+
+def test_a_freeze_asked_from_another_thread_is_done_on_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gui_gc, "_freeze_asked", threading.Event())
+    collector = GuiGarbageCollector(interval_ms=10)
+    try:
+        long_lived = [object()]
+        asker = threading.Thread(target=gui_gc.ask_to_freeze)  # as the SDK import thread does
+        asker.start()
+        asker.join()
+        assert _tracked(long_lived)  # not frozen on the asking thread
+        qtbot.wait_until(lambda: not _tracked(long_lived), timeout=5000)
+        assert not gui_gc._freeze_asked.is_set()
     finally:
         collector.stop()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,7 @@ from imageai.core.catalog import default_catalog
 from imageai.core.models import Project, ProviderName, Scene
 from imageai.providers import factory
 from imageai.providers.router import ProviderRouter
-from imageai.services import import_ahead
+from imageai.services import gui_gc, import_ahead
 from imageai.services.job_runner import JobRunner
 from imageai.services.project_document import ProjectDocument
 from imageai.services.render_controller import RenderController
@@ -50,14 +49,15 @@ def test_opening_a_project_imports_its_adapters_off_the_gui_thread(
     RenderController(doc, runner, ProviderRouter(lambda _n, _s: provider), default_catalog())
     # One scene renders with Veo: its adapter is wanted too.
     project = Project(scenes=(Scene(prompt="a"), Scene(prompt="b", provider=ProviderName.VEO)))
-    alive_before = [object()]
+    monkeypatch.setattr(gui_gc, "_freeze_asked", threading.Event())
     doc.replace(project, None)
     qtbot.wait_until(lambda: animatic in sys.modules and veo in sys.modules, timeout=10_000)
     gui = threading.current_thread().name
     assert gui != sys.modules[animatic].THREAD
     assert gui != sys.modules[veo].THREAD
-    # What lived through the import (an SDK's types) is out of later full collections' walk.
-    qtbot.wait_until(lambda: not any(o is alive_before for o in gc.get_objects()), timeout=5000)
+    # An SDK's types live as long as the app: the GUI thread's collector is asked to freeze
+    # them out of its later full collections.
+    qtbot.wait_until(gui_gc._freeze_asked.is_set, timeout=5000)
     runner.shutdown(5000)
 
 
@@ -123,8 +123,5 @@ def test_opening_a_project_loads_the_media_tools_off_the_gui_thread(
     gui = threading.current_thread().name
     assert gui not in loaded_on.values()
     # Once per process: the next project opened asks for nothing more.
-    loaded_on.clear()
-    doc.replace(Project(scenes=(Scene(prompt="b"),)), None)
-    qtbot.wait(400)
-    assert loaded_on == {}
+    assert not import_ahead.import_adapters_ahead(Project(scenes=(Scene(prompt="b"),)))
     runner.shutdown(5000)
