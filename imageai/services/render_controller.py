@@ -105,6 +105,9 @@ class RenderController(RenderEventsMixin, QObject):
         self._events_timer.setInterval(0)
         self._events_timer.timeout.connect(self._apply_events)
         document.settling.connect(self._apply_events)
+        self._dropped = {}
+        document.project_changed.connect(self._on_document_project_changed)
+        document.document_replaced.connect(self._on_document_replaced)
         document.save_failed.connect(self._on_save_failed)
         # Not at the press of Render: the adapters load while the user looks at the project
         # (opened, or switched to another provider), once it is shown: an import shares the

@@ -28,15 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _if_present(project: Project, scene_id: str, change: Callable[[Project], Project]) -> Project:
-    """``change(project)``; ``project`` as it is when the scene was deleted while it rendered
-    (its job's news has nowhere to go: the ledger keeps what it cost)."""
-    if not any(scene.id == scene_id for scene in project.scenes):
-        log.info("scene %s was deleted while it rendered: its job's news is not kept", scene_id)
-        return project
-    return change(project)
-
-
 #: How often a batch whose last saves are being written looks again whether they are.
 FINISH_CHECK_MS = 5
 
@@ -59,6 +50,9 @@ class RenderEventsMixin:
     #: Job events not yet applied to the project (`_apply_events`), in arrival order.
     _pending_events: list[tuple[JobRequest, JobEvent]]
     _events_timer: QTimer
+    #: Changes for scenes deleted while they rendered, by scene id, in order: applied if the
+    #: scene comes back (an undo), so it returns with its job id, bill and take.
+    _dropped: dict[str, list[Callable[[Project], Project]]]
     #: Every job of the batch ended; its last saves are being written (`_finish_when_saved`).
     _finishing: bool
 
@@ -67,6 +61,36 @@ class RenderEventsMixin:
         def _unlock(self) -> None: ...
         def _submit(self, request: JobRequest, after: str | None = None) -> str: ...
         def job_id_for(self, scene_id: str) -> str: ...
+
+    def _if_present(
+        self, project: Project, scene_id: str, change: Callable[[Project], Project]
+    ) -> Project:
+        """``change(project)``; ``project`` as it is when the scene was deleted while it
+        rendered, the change kept for its return (`_on_document_project_changed`)."""
+        if not any(scene.id == scene_id for scene in project.scenes):
+            log.info("scene %s was deleted while it rendered: its job's news is kept", scene_id)
+            self._dropped.setdefault(scene_id, []).append(change)
+            return project
+        return change(project)
+
+    @Slot()
+    def _on_document_project_changed(self) -> None:
+        """A scene deleted while it rendered is back (an undo): give it its job's news."""
+        if not self._dropped:
+            return
+        project = self._doc.project
+        back = [s.id for s in project.scenes if s.id in self._dropped]
+        if not back:
+            return
+        for scene_id in back:
+            for change in self._dropped.pop(scene_id):
+                project = change(project)
+        self._doc.set_project(project, dirty=False)
+        self._save_soon()
+
+    @Slot()
+    def _on_document_replaced(self) -> None:
+        self._dropped.clear()
 
     def _release(self, job_id: str) -> None:
         if self._doc.folder is not None:
@@ -101,7 +125,7 @@ class RenderEventsMixin:
             self._release(self.job_id_for(request.scene_id))
             scene_id = request.scene_id
             if after is None:
-                project = _if_present(
+                project = self._if_present(
                     project, scene_id, partial(render_plan.apply_cancel, scene_id=scene_id)
                 )
                 self._counts["cancelled"] += 1
@@ -110,7 +134,7 @@ class RenderEventsMixin:
                 kind=ErrorKind.UNKNOWN,
                 user_message=f"Not rendered: it is chained after scene {after.index}, which failed.",
             )
-            project = _if_present(
+            project = self._if_present(
                 project,
                 scene_id,
                 partial(render_plan.apply_failure, scene_id=scene_id, error=error),
@@ -194,7 +218,7 @@ class RenderEventsMixin:
         events, self._pending_events = self._pending_events, []
         project = self._doc.project
         for request, event in events:
-            project = _if_present(
+            project = self._if_present(
                 project,
                 request.scene_id,
                 partial(render_plan.apply_event, event=event, request=request),
@@ -219,7 +243,7 @@ class RenderEventsMixin:
             return
         assert isinstance(error, JobError)
         self._doc.set_project(
-            _if_present(
+            self._if_present(
                 self._doc.project,
                 request.scene_id,
                 lambda p: render_plan.apply_failure(p, request.scene_id, error),
@@ -240,7 +264,7 @@ class RenderEventsMixin:
         if request is None:
             return
         self._doc.set_project(
-            _if_present(
+            self._if_present(
                 self._doc.project,
                 request.scene_id,
                 lambda p: render_plan.apply_cancel(p, request.scene_id),

@@ -169,3 +169,19 @@ def test_an_undo_puts_back_a_scene_with_the_events_received_before_its_delete(
         editor.delete(["s1"])  # on the same pass: the event has not been applied yet
         editor.undo_stack.undo()
         assert doc.project.scene("s1").job_id == "later-1"
+
+
+def test_a_scene_deleted_while_it_renders_gets_its_jobs_news_back_on_undo(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path
+) -> None:
+    with _running_batch(qtbot, runner, tmp_path) as (_controller, doc, job_ids):
+        editor = StoryboardEditor(doc)
+        billed = doc.project.scene("s1").billed_usd
+        editor.delete(["s1"])
+        created = Created(scene_id="s1", job_id="later-1", billed_usd=1.25)
+        runner.job_event.emit(job_ids[1], created)
+        qtbot.wait(20)  # applied (to nothing: the scene is gone)
+        editor.undo_stack.undo()
+        # Back with the job it pays for, not as the scene was when deleted.
+        assert doc.project.scene("s1").job_id == "later-1"
+        assert doc.project.scene("s1").billed_usd == pytest.approx(billed + 1.25)
