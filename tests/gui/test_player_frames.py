@@ -114,3 +114,36 @@ def test_stopping_a_playing_clip_again_and_again_never_hangs(tmp_path: Path) -> 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout) > 0  # frames were shown: the clips really played
+
+
+def test_each_frame_step_paints_the_frame_stepped_to(qtbot: QtBot, tmp_path: Path) -> None:
+    from imageai.gui.video.player_widget import PlayerWidget
+
+    clip = tmp_path / "take.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
+         "testsrc=size=640x360:rate=24:duration=1", "-pix_fmt", "yuv420p", str(clip)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    player = PlayerWidget(use_multimedia=True)
+    qtbot.add_widget(player)
+    player.resize(640, 480)
+    player.show()
+    qtbot.wait_exposed(player)
+    player.show_clip("scene", clip, None)
+    media = player.media_player()
+    assert media is not None
+    qtbot.wait_until(lambda: media.duration() > 0, timeout=10_000)  # loaded
+    shown: list[int] = []
+    for step in range(1, 4):
+        player.step_forward()
+        # The paused player hands the stepped frame to the view, converted off the GUI thread.
+        qtbot.wait_until(lambda: media.position() >= step * 41, timeout=10_000)  # noqa: B023
+        qtbot.wait_until(
+            lambda: (
+                not player.video.image().isNull() and player.video.image().cacheKey() not in shown
+            ),
+            timeout=10_000,
+        )
+        shown.append(player.video.image().cacheKey())
+    assert len(set(shown)) == 3
