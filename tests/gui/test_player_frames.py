@@ -69,6 +69,18 @@ def test_a_playing_take_is_painted_from_frames_converted_off_the_gui_thread(
     assert shown.width() <= view.width() and shown.height() <= view.height()
 
 
+def _test_pattern(folder: Path, size: str, *, fps: int, seconds: int) -> Path:
+    """ffmpeg's moving test pattern as an H.264 clip, as a take is."""
+    clip = folder / "take.mp4"
+    source = f"testsrc=size={size}:rate={fps}:duration={seconds}"
+    subprocess.run(
+        [ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", source,
+         "-pix_fmt", "yuv420p", str(clip)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    return clip
+
+
 #: Plays a clip and stops it mid-playback, again and again, as an artist clicking through
 #: takes does; prints how many frames reached the view. A player thread that waited for the
 #: GIL while the GUI thread, holding it, waited in stop() for that thread, hangs here.
@@ -101,12 +113,7 @@ print(frames)
 
 
 def test_stopping_a_playing_clip_again_and_again_never_hangs(tmp_path: Path) -> None:
-    clip = tmp_path / "take.mp4"
-    subprocess.run(
-        [ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
-         "testsrc=size=1280x720:rate=30:duration=3", "-pix_fmt", "yuv420p", str(clip)],
-        check=True, timeout=60,
-    )  # fmt: skip
+    clip = _test_pattern(tmp_path, "1280x720", fps=30, seconds=3)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.multimedia.*=false")
     done = subprocess.run(
         [sys.executable, "-c", STOP_WHILE_PLAYING, str(clip)],
@@ -116,15 +123,15 @@ def test_stopping_a_playing_clip_again_and_again_never_hangs(tmp_path: Path) -> 
     assert int(done.stdout) > 0  # frames were shown: the clips really played
 
 
+def _one_second_clip(folder: Path) -> Path:
+    """A 1 s, 24 fps test pattern (a frame every 41.7 ms)."""
+    return _test_pattern(folder, "640x360", fps=24, seconds=1)
+
+
 def test_each_frame_step_paints_the_frame_stepped_to(qtbot: QtBot, tmp_path: Path) -> None:
     from imageai.gui.video.player_widget import PlayerWidget
 
-    clip = tmp_path / "take.mp4"
-    subprocess.run(
-        [ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
-         "testsrc=size=640x360:rate=24:duration=1", "-pix_fmt", "yuv420p", str(clip)],
-        check=True, timeout=60,
-    )  # fmt: skip
+    clip = _one_second_clip(tmp_path)
     player = PlayerWidget(use_multimedia=True)
     qtbot.add_widget(player)
     player.resize(640, 480)
@@ -147,3 +154,22 @@ def test_each_frame_step_paints_the_frame_stepped_to(qtbot: QtBot, tmp_path: Pat
         )
         shown.append(player.video.image().cacheKey())
     assert len(set(shown)) == 3
+
+
+def test_a_frame_step_pressed_while_the_clip_loads_is_made_once_it_has(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from imageai.gui.video.player_widget import PlayerWidget
+
+    clip = _one_second_clip(tmp_path)
+    player = PlayerWidget(use_multimedia=True)
+    qtbot.add_widget(player)
+    player.show()
+    player.show_clip("scene", clip, None)
+    media = player.media_player()
+    assert media is not None
+    # Right arrow twice at once, as the scene is chosen: the clip's length is not known yet.
+    player.step_forward()
+    player.step_forward()
+    qtbot.wait_until(lambda: media.position() >= 2 * 41, timeout=10_000)
+    assert media.position() < 3 * 41  # two frames, not more

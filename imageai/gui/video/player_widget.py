@@ -75,6 +75,8 @@ class PlayerWidget(QWidget):
         self.playlist: CutPlaylist | None = None
         self.fps = DEFAULT_FPS
         self._duration = 0
+        #: Frame steps pressed before the clip's length was known, made once it is.
+        self._early_steps = 0
         self.probe = ClipProbe(self)
         self.probe.probed.connect(self._on_probe_probed)
         self.player: object | None = None
@@ -192,6 +194,7 @@ class PlayerWidget(QWidget):
             widget.setEnabled(has_clip)
         self.system_button.setEnabled(clip is not None)
         self._duration = 0
+        self._early_steps = 0
         self.slider.setRange(0, 0)
         self._update_time(0)
         if player is None:
@@ -280,11 +283,18 @@ class PlayerWidget(QWidget):
 
     def step(self, frames: int) -> None:
         """Pause and move ``frames`` frames (at the clip's own frame rate)."""
+        from PySide6.QtMultimedia import QMediaPlayer
+
         player = self.media_player()
         if player is None or self.clip is None:
             return
         player.pause()
         self.screen_stack.setCurrentWidget(self.video)
+        if player.mediaStatus() == QMediaPlayer.MediaStatus.LoadingMedia:
+            # The first ~100 ms after a scene is chosen: a position set now is lost (even once
+            # the player says it can seek); the press is made when the clip has loaded.
+            self._early_steps += frames
+            return
         # The middle of the target frame, so rounding never lands on its neighbour.
         current = round(player.position() / self.frame_ms())
         target = (current + frames) * self.frame_ms()
@@ -345,6 +355,9 @@ class PlayerWidget(QWidget):
     def _on_player_media_status_changed(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._early_steps:
+            frames, self._early_steps = self._early_steps, 0
+            self.step(frames)
         if status != QMediaPlayer.MediaStatus.EndOfMedia or self.playlist is None:
             return
         entry = self.playlist.advance()
