@@ -39,8 +39,6 @@ class GuiGarbageCollector(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        # Collect the oldest generation whose allocation count passed its threshold, as the
-        # automatic collector would.
         if _freeze_asked.is_set():
             _freeze_asked.clear()
             # The young generations first (about 1 ms): fresh cyclic garbage is not frozen.
@@ -48,6 +46,8 @@ class GuiGarbageCollector(QObject):
             gc.collect(1)
             gc.freeze()
             return
+        # Collect the oldest generation whose allocation count passed its threshold, as the
+        # automatic collector would.
         counts, thresholds = gc.get_count(), gc.get_threshold()
         generation = -1
         for index in range(3):

@@ -38,16 +38,15 @@ def _providers(project: Project) -> set[ProviderName]:
     return {project.provider, *(project.provider_for(scene) for scene in project.scenes)}
 
 
-def adapter_modules(project: Project) -> list[str]:
-    """The adapter modules ``project`` renders with that are not imported (nor importing) yet."""
-    wanted = factory.adapter_modules(_providers(project))
+def adapter_modules(providers: set[ProviderName]) -> list[str]:
+    """The adapter modules ``providers`` render with that are not imported (nor importing) yet."""
+    wanted = factory.adapter_modules(providers)
     return [m for m in wanted if m not in sys.modules and m not in _asked]
 
 
-def prompt_templates(project: Project) -> list[str]:
-    """The prompt templates ``project``'s requests are built from, not compiled (nor asked) yet:
-    a template's first use compiles it, 5-7 ms of the first press of Render."""
-    providers = _providers(project)
+def prompt_templates(providers: set[ProviderName]) -> list[str]:
+    """The prompt templates ``providers``' requests are built from, not compiled (nor asked)
+    yet: a template's first use compiles it, 5-7 ms of the first press of Render."""
     wanted = {prompts.TEMPLATE_FOR_PROVIDER[name] for name in providers}
     if ProviderName.ANIMATIC in providers:
         wanted.add(prompts.TITLE_CARD_TEMPLATE)
@@ -64,7 +63,8 @@ def import_adapters_ahead(project: Project) -> bool:
     until the thread runs (30-60 ms of a 500-scene open with both CPUs busy), and quitting
     never waits for an SDK's import.
     """
-    modules, templates = adapter_modules(project), prompt_templates(project)
+    providers = _providers(project)  # every scene's: walked once, after each edit
+    modules, templates = adapter_modules(providers), prompt_templates(providers)
     tools = MEDIA_TOOLS not in _asked
     if not modules and not templates and not tools:
         return False

@@ -246,7 +246,7 @@ class RenderEventsMixin:
             self._if_present(
                 self._doc.project,
                 request.scene_id,
-                lambda p: render_plan.apply_failure(p, request.scene_id, error),
+                partial(render_plan.apply_failure, scene_id=request.scene_id, error=error),
             ),
             dirty=False,
         )
@@ -267,7 +267,7 @@ class RenderEventsMixin:
             self._if_present(
                 self._doc.project,
                 request.scene_id,
-                lambda p: render_plan.apply_cancel(p, request.scene_id),
+                partial(render_plan.apply_cancel, scene_id=request.scene_id),
             ),
             dirty=False,
         )

@@ -75,7 +75,7 @@ class PlayerWidget(QWidget):
         self.playlist: CutPlaylist | None = None
         self.fps = DEFAULT_FPS
         self._duration = 0
-        #: Frame steps pressed before the clip's length was known, made once it is.
+        #: Frame steps pressed while the clip was loading, made once it has loaded.
         self._early_steps = 0
         self.probe = ClipProbe(self)
         self.probe.probed.connect(self._on_probe_probed)
